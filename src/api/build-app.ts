@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+
+import type { Logger } from '../config/logger.ts';
+import type { Db } from '../db/database.ts';
+import type { QueueRoundTrip } from '../db/job-queue.ts';
+import { registerAuthentication } from './auth.ts';
+import { errorBody, handleError } from './errors.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { setupRoutes } from './routes/setup.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+
+export interface AppDeps {
+  readonly db: Db;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly measureQueue: (() => Promise<QueueRoundTrip>) | undefined;
+  /** Cookies get the Secure flag when agents reach Ferry over https. */
+  readonly secureCookies: boolean;
+  /** Directory of the built web console; the console is not served when undefined or missing. */
+  readonly webDir: string | undefined;
+}
+
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: false,
+    bodyLimit: 20 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Ferry API',
+        version: deps.version,
+        description:
+          'Migrate Zimbra mailboxes to Microsoft 365. Authenticate with the session cookie set by POST /api/auth/login (and echo the ferry_csrf cookie in the x-csrf-token header on changes), or with a personal API token as "Authorization: Bearer fry_…".',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'ferry_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, public: true };
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { docExpansion: 'list' },
+    uiHooks: {},
+    staticCSP: true,
+  });
+
+  registerAuthentication(app, deps.db);
+
+  await app.register(healthRoutes, { db: deps.db, version: deps.version, measureQueue: deps.measureQueue });
+  await app.register(setupRoutes, { db: deps.db, secureCookies: deps.secureCookies });
+  await app.register(authRoutes, { db: deps.db, secureCookies: deps.secureCookies });
+  await app.register(tokenRoutes, { db: deps.db });
+
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+
+  const webDir = deps.webDir !== undefined && existsSync(deps.webDir) ? deps.webDir : undefined;
+  if (webDir !== undefined) await app.register(fastifyStatic, { root: webDir, wildcard: false });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (webDir !== undefined && request.method === 'GET' && !request.url.startsWith('/api/')) {
+      // The console is a single-page app: its routes are all served by index.html.
+      return reply.sendFile('index.html');
+    }
+    return reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`));
+  });
+
+  return app;
+}

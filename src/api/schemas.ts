@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+import { AGENT_ROLES } from '../domain/agents.ts';
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable, machine-readable error code'),
+      message: z.string().describe('What went wrong and what to do, for a person'),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  })
+  .describe('Every error Ferry returns has this shape');
+
+export const agentSchema = z.object({
+  id: z.uuid(),
+  workgroupId: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(AGENT_ROLES),
+  createdAt: z.date(),
+  lastSignInAt: z.date().nullable(),
+});
+
+export const errorResponses = {
+  400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  409: errorSchema,
+  429: errorSchema,
+};

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+
+import { adminCommand } from './commands/admin.ts';
+import { configCommand } from './commands/config.ts';
+import { processCommand } from './commands/start.ts';
+import { VERSION } from './package-info.ts';
+
+const program = new Command('ferry')
+  .description('Ferry moves Zimbra mailboxes (mail, folders, contacts, calendars, tasks) into Microsoft 365.')
+  .version(VERSION)
+  .showHelpAfterError()
+  .addCommand(processCommand('start'))
+  .addCommand(processCommand('server'))
+  .addCommand(processCommand('worker'))
+  .addCommand(adminCommand())
+  .addCommand(configCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(`ferry: ${(error as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,44 @@
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../config/logger.ts';
+import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/database.ts';
+import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
+
+/** The database every Ferry process needs: the configured one, or the embedded one in the data dir. */
+export interface Runtime {
+  readonly url: string;
+  readonly database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  let url = config.databaseUrl;
+  if (url === undefined) {
+    const started = performance.now();
+    const pgLog = logger.child({ component: 'postgres' });
+    const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, onLog: (line) => pgLog.debug(line) });
+    logger.info({ ms: Math.round(performance.now() - started) }, 'embedded PostgreSQL started');
+    url = embedded.url;
+    stopEmbedded = embedded.stop;
+  }
+  const database = openDatabase(url, { onError: (error) => logger.warn({ err: error }, 'database connection lost') });
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  } catch (error) {
+    await database.close();
+    await stopEmbedded?.();
+    throw error;
+  }
+  return {
+    url,
+    database,
+    async close() {
+      await database.close();
+      if (stopEmbedded !== undefined) {
+        await stopEmbedded();
+        logger.info('embedded PostgreSQL stopped');
+      }
+    },
+  };
+}

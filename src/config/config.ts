@@ -1,0 +1,158 @@
+import path from 'node:path';
+
+import { z } from 'zod';
+
+/**
+ * Ferry's whole configuration, read once from the environment. Each key names its environment
+ * variable, its default and its unit; nothing else in Ferry reads process.env.
+ */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+interface KeySpec {
+  readonly env: string;
+  readonly description: string;
+  readonly defaultText: string;
+  readonly secret?: boolean;
+}
+
+export const CONFIG_KEYS = {
+  dataDir: {
+    env: 'FERRY_DATA_DIR',
+    description: 'Directory for the embedded database, the master key and the email outbox (path)',
+    defaultText: './data',
+  },
+  host: { env: 'HOST', description: 'Address the HTTP server listens on', defaultText: '127.0.0.1' },
+  port: { env: 'PORT', description: 'TCP port of the HTTP server (0 picks a free port)', defaultText: '8080' },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    description: 'PostgreSQL connection URL; unset starts an embedded PostgreSQL in the data dir',
+    defaultText: '(embedded)',
+    secret: true,
+  },
+  masterKey: {
+    env: 'FERRY_MASTER_KEY',
+    description:
+      'Key(s) that encrypt credentials at rest: "id:base64-32-bytes[,id:base64…]", first one current; unset → generated once into <data dir>/master.key',
+    defaultText: '(generated)',
+    secret: true,
+  },
+  smtpUrl: {
+    env: 'SMTP_URL',
+    description: 'SMTP server for outgoing email (smtp:// or smtps://); unset writes .eml files to <data dir>/outbox',
+    defaultText: '(outbox)',
+    secret: true,
+  },
+  publicUrl: {
+    env: 'FERRY_PUBLIC_URL',
+    description: 'URL agents use to reach Ferry, for links in emails and the setup link',
+    defaultText: 'http://HOST:PORT',
+  },
+  logLevel: { env: 'LOG_LEVEL', description: `Log level (${LOG_LEVELS.join(', ')})`, defaultText: 'info' },
+} as const satisfies Record<string, KeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+const portSchema = z.coerce
+  .number({ error: 'must be a whole number between 0 and 65535' })
+  .int('must be a whole number between 0 and 65535')
+  .min(0, 'must be a whole number between 0 and 65535')
+  .max(65535, 'must be a whole number between 0 and 65535');
+
+const urlSchema = (protocols: readonly string[]) =>
+  z
+    .string()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+const envSchema = z.object({
+  FERRY_DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  PORT: portSchema.default(8080),
+  DATABASE_URL: urlSchema(['postgres:', 'postgresql:']).optional(),
+  FERRY_MASTER_KEY: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=)*$/,
+      'must be "id:base64" with a 32-byte key (44 base64 characters), several separated by commas',
+    )
+    .optional(),
+  SMTP_URL: urlSchema(['smtp:', 'smtps:']).optional(),
+  FERRY_PUBLIC_URL: urlSchema(['http:', 'https:']).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+export interface Config {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string | undefined;
+  readonly masterKey: string | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly publicUrl: string | undefined;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment into a frozen Config, or throws ConfigError with one line per problem. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): Config {
+  const present = Object.fromEntries(
+    Object.values(CONFIG_KEYS)
+      .map((key) => [key.env, env[key.env]] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        const value = present[name];
+        const secret = Object.values(CONFIG_KEYS).some((k) => k.env === name && 'secret' in k && k.secret);
+        const shown = value === undefined || secret ? '' : `, got "${value}"`;
+        return `${name} ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    dataDir: path.resolve(cwd, e.FERRY_DATA_DIR),
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    masterKey: e.FERRY_MASTER_KEY,
+    smtpUrl: e.SMTP_URL,
+    publicUrl: e.FERRY_PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+/** The effective configuration as printable rows, secrets hidden. */
+export function describeConfig(config: Config): { key: string; env: string; value: string; description: string }[] {
+  return (Object.keys(CONFIG_KEYS) as ConfigKey[]).map((key) => {
+    const spec: KeySpec = CONFIG_KEYS[key];
+    const raw = config[key];
+    let value: string;
+    if (raw === undefined) value = spec.defaultText;
+    else if (spec.secret) value = key === 'databaseUrl' || key === 'smtpUrl' ? hideUrlPassword(String(raw)) : '[redacted]';
+    else value = String(raw);
+    return { key, env: spec.env, value, description: spec.description };
+  });
+}
+
+function hideUrlPassword(value: string): string {
+  const url = new URL(value);
+  if (url.password) url.password = 'redacted';
+  return url.toString();
+}

@@ -1,0 +1,8 @@
+import type { Migration } from 'kysely/migration';
+
+import * as foundation from './0001-foundation.ts';
+
+/** Every migration, in order. Names are permanent: never rename or reorder an applied one. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};

@@ -1,0 +1,78 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+/** Kysely's view of Ferry's tables. Column names are snake_case, as in the migrations. */
+export interface Database {
+  workgroups: WorkgroupsTable;
+  agents: AgentsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  setup_tokens: SetupTokensTable;
+  login_attempts: LoginAttemptsTable;
+  audit_log: AuditLogTable;
+}
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+
+export interface WorkgroupsTable {
+  id: Generated<string>;
+  name: string;
+  project_sharing: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface AgentsTable {
+  id: Generated<string>;
+  workgroup_id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  created_at: CreatedAt;
+  last_sign_in_at: Date | null;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  agent_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  agent_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface SetupTokensTable {
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<string>;
+  email: string;
+  ip: string;
+  succeeded: boolean;
+  at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  workgroup_id: string;
+  agent_id: string | null;
+  action: string;
+  target: string | null;
+  details: ColumnType<Record<string, unknown>, string, string>;
+  at: CreatedAt;
+}
+
+export type AgentRow = Selectable<AgentsTable>;

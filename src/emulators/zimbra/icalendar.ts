@@ -1,0 +1,189 @@
+/**
+ * iCalendar reading and time helpers on top of ical.js. VTIMEZONEs found in the data are registered
+ * so TZIDs resolve; TZIDs without a definition fall back to the IANA database through Intl.
+ */
+import ICAL from 'ical.js';
+
+export interface CalendarGroup {
+  readonly uid: string;
+  /** Series (or single) component first, then exceptions ordered by RECURRENCE-ID. */
+  readonly components: ICAL.Component[];
+  readonly timezones: ICAL.Component[];
+}
+
+/** Parses the VEVENTs (or VTODOs) of several .ics files and groups them by UID. */
+export function groupCalendarComponents(
+  files: readonly { readonly name: string; readonly text: string }[],
+  componentName: 'vevent' | 'vtodo',
+): CalendarGroup[] {
+  const groups = new Map<string, { components: ICAL.Component[]; timezones: Map<string, ICAL.Component> }>();
+  for (const file of files) {
+    for (const [index, calendar] of parseCalendars(file.text).entries()) {
+      const zones = new Map<string, ICAL.Component>();
+      for (const vtz of calendar.getAllSubcomponents('vtimezone')) {
+        const tzid = String(vtz.getFirstPropertyValue('tzid') ?? '');
+        if (!tzid) continue;
+        zones.set(tzid, vtz);
+        registerTimezone(vtz);
+      }
+      calendar.getAllSubcomponents(componentName).forEach((component, n) => {
+        const uid = String(component.getFirstPropertyValue('uid') ?? '') || `${file.name}-${index}-${n}@ferry`;
+        const group = groups.get(uid) ?? { components: [], timezones: new Map() };
+        group.components.push(component);
+        for (const tzid of referencedTzids(component)) {
+          const zone = zones.get(tzid);
+          if (zone) group.timezones.set(tzid, zone);
+        }
+        groups.set(uid, group);
+      });
+    }
+  }
+  return [...groups.entries()].map(([uid, g]) => ({
+    uid,
+    components: g.components.sort((a, b) => recurrenceOrder(a) - recurrenceOrder(b)),
+    timezones: [...g.timezones.values()],
+  }));
+}
+
+function parseCalendars(text: string): ICAL.Component[] {
+  try {
+    const parsed: unknown = ICAL.parse(text.replace(/^\uFEFF/, ''));
+    const list = Array.isArray(parsed) && typeof parsed[0] === 'string' ? [parsed] : (parsed as unknown[]);
+    return list.map((jcal) => new ICAL.Component(jcal as unknown[])).filter((c) => c.name === 'vcalendar');
+  } catch {
+    return [];
+  }
+}
+
+function registerTimezone(vtz: ICAL.Component): void {
+  try {
+    ICAL.TimezoneService.register(vtz);
+  } catch {
+    // an unusable VTIMEZONE leaves its TZID to the IANA fallback
+  }
+}
+
+function referencedTzids(component: ICAL.Component): Set<string> {
+  const ids = new Set<string>();
+  for (const prop of component.getAllProperties()) {
+    const tzid = prop.getParameter('tzid');
+    if (typeof tzid === 'string') ids.add(tzid);
+  }
+  return ids;
+}
+
+function recurrenceOrder(component: ICAL.Component): number {
+  const rid = timeProp(component, 'recurrence-id');
+  return rid ? toUtcMs(rid) : Number.NEGATIVE_INFINITY;
+}
+
+export function timeProp(component: ICAL.Component, name: string): ICAL.Time | undefined {
+  try {
+    const value: unknown = component.getFirstPropertyValue(name);
+    return value instanceof ICAL.Time ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function textProp(component: ICAL.Component, name: string): string | undefined {
+  try {
+    const value: unknown = component.getFirstPropertyValue(name);
+    if (value === null || value === undefined) return undefined;
+    return typeof value === 'string' ? value : String(value as number);
+  } catch {
+    return undefined;
+  }
+}
+
+export function tzidOf(time: ICAL.Time): string | undefined {
+  if (time.isDate) return undefined;
+  if (time.zone === ICAL.Timezone.utcTimezone || time.timezone === 'Z') return undefined;
+  const tzid = time.timezone ?? time.zone?.tzid;
+  return tzid && tzid !== 'floating' && tzid !== 'UTC' ? tzid : undefined;
+}
+
+export function isUtc(time: ICAL.Time): boolean {
+  return !time.isDate && (time.zone === ICAL.Timezone.utcTimezone || time.timezone === 'Z' || time.zone?.tzid === 'UTC');
+}
+
+/** UTC epoch ms of an iCalendar time: defined VTIMEZONE, else IANA via Intl, else floating as UTC. */
+export function toUtcMs(time: ICAL.Time): number {
+  const wall = Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
+  if (time.isDate || isUtc(time)) return wall;
+  const tzid = tzidOf(time);
+  if (!tzid) return wall;
+  try {
+    const zone = ICAL.TimezoneService.get(tzid);
+    if (zone) {
+      const copy = time.clone();
+      copy.zone = zone;
+      return copy.toUnixTime() * 1000;
+    }
+  } catch {
+    // fall through to Intl
+  }
+  return wall - ianaOffsetMs(tzid, wall);
+}
+
+/** Offset from UTC (ms) of `tzid` at the given instant, 0 when the zone is unknown. */
+export function ianaOffsetMs(tzid: string, utcMs: number): number {
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: tzid,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(new Date(utcMs));
+    const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - utcMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Offset (ms) of a time's zone at that time, as Zimbra's `tzo`. */
+export function offsetMs(time: ICAL.Time): number {
+  if (time.isDate || isUtc(time)) return 0;
+  const wall = Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
+  return wall - toUtcMs(time);
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** Zimbra DATETIME `d`: YYYYMMDD (all-day), YYYYMMDDThhmmss (zoned/floating) or …Z (UTC). */
+export function formatIcalDate(time: ICAL.Time): string {
+  const date = `${pad(time.year, 4)}${pad(time.month)}${pad(time.day)}`;
+  if (time.isDate) return date;
+  return `${date}T${pad(time.hour)}${pad(time.minute)}${pad(time.second)}${isUtc(time) ? 'Z' : ''}`;
+}
+
+export function formatUtcStamp(ms: number, dateOnly: boolean): string {
+  const d = new Date(ms);
+  const date = `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
+  return dateOnly ? date : `${date}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`;
+}
+
+/** End of an event: DTEND, else DTSTART + DURATION, else DTSTART (+1 day for all-day). */
+export function endOf(component: ICAL.Component, start: ICAL.Time | undefined): ICAL.Time | undefined {
+  const end = timeProp(component, component.name === 'vtodo' ? 'due' : 'dtend');
+  if (end) return end;
+  if (!start) return undefined;
+  const copy = start.clone();
+  try {
+    const duration: unknown = component.getFirstPropertyValue('duration');
+    if (duration instanceof ICAL.Duration) {
+      copy.addDuration(duration);
+      return copy;
+    }
+  } catch {
+    // invalid DURATION: treat as none
+  }
+  if (component.name === 'vtodo') return undefined;
+  if (start.isDate) copy.adjust(1, 0, 0, 0);
+  return copy;
+}

@@ -1,0 +1,39 @@
+import { Writable } from 'node:stream';
+
+import { buildApp } from '../../src/api/build-app.ts';
+import { createLogger } from '../../src/config/logger.ts';
+import type { Db } from '../../src/db/database.ts';
+
+/** The API on a test database, with every log line captured so tests can check what was logged. */
+export async function buildTestApp(db: Db) {
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logLines.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const app = await buildApp({
+    db,
+    logger: createLogger('trace', sink),
+    version: 'test',
+    measureQueue: undefined,
+    secureCookies: false,
+    webDir: undefined,
+  });
+  await app.ready();
+  return { app, logLines };
+}
+
+/** Cookies from a response's set-cookie headers, as a Cookie header and a map. */
+export function cookiesOf(setCookie: string | string[] | undefined): { header: string; values: Record<string, string> } {
+  const list = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie];
+  const values = Object.fromEntries(
+    list.map((c) => {
+      const [pair = ''] = c.split(';');
+      const eq = pair.indexOf('=');
+      return [pair.slice(0, eq), decodeURIComponent(pair.slice(eq + 1))];
+    }),
+  );
+  return { header: Object.entries(values).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; '), values };
+}
