@@ -4,7 +4,16 @@ import tseslint from 'typescript-eslint';
 import { layerRule } from './scripts/eslint-layer-rule.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'test-results/**', 'bench/results/**', 'src/web/dist/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'data/**',
+      'node_modules/**',
+      'test-results/**',
+      'bench/results/**',
+      'src/web/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

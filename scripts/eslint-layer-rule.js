@@ -14,7 +14,19 @@ export const ALLOWED = {
   engine: ['domain', 'convert'],
   api: ['domain', 'config', 'convert', 'zimbra', 'graph', 'db', 'secrets', 'engine'],
   worker: ['domain', 'config', 'convert', 'zimbra', 'graph', 'db', 'secrets', 'engine'],
-  cli: ['domain', 'config', 'convert', 'zimbra', 'graph', 'db', 'secrets', 'engine', 'api', 'worker', 'emulators'],
+  cli: [
+    'domain',
+    'config',
+    'convert',
+    'zimbra',
+    'graph',
+    'db',
+    'secrets',
+    'engine',
+    'api',
+    'worker',
+    'emulators',
+  ],
   web: [],
 };
 

@@ -35,7 +35,8 @@ export function registerAuthentication(app: FastifyInstance, db: Db): void {
     if (!request.url.startsWith('/api/') || request.routeOptions.config.public === true) return;
     const agent = await identify(request, db);
     if (agent === undefined) throw unauthenticated();
-    if (agent.role === 'inactive') throw forbidden('Your agent account is inactive; ask an Administrator of your workgroup.');
+    if (agent.role === 'inactive')
+      throw forbidden('Your agent account is inactive; ask an Administrator of your workgroup.');
     request.agent = agent;
   });
 }

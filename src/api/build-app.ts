@@ -35,8 +35,9 @@ export interface AppDeps {
 }
 
 export async function buildApp(deps: AppDeps) {
+  const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance,
     trustProxy: false,
     bodyLimit: 20 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
@@ -77,10 +78,10 @@ export async function buildApp(deps: AppDeps) {
 
   registerAuthentication(app, deps.db);
 
-  await app.register(healthRoutes, { db: deps.db, version: deps.version, measureQueue: deps.measureQueue });
-  await app.register(setupRoutes, { db: deps.db, secureCookies: deps.secureCookies });
-  await app.register(authRoutes, { db: deps.db, secureCookies: deps.secureCookies });
-  await app.register(tokenRoutes, { db: deps.db });
+  healthRoutes(app, { db: deps.db, version: deps.version, measureQueue: deps.measureQueue });
+  setupRoutes(app, { db: deps.db, secureCookies: deps.secureCookies });
+  authRoutes(app, { db: deps.db, secureCookies: deps.secureCookies });
+  tokenRoutes(app, { db: deps.db });
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
@@ -92,7 +93,9 @@ export async function buildApp(deps: AppDeps) {
       // The console is a single-page app: its routes are all served by index.html.
       return reply.sendFile('index.html');
     }
-    return reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`));
+    return reply
+      .status(404)
+      .send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`));
   });
 
   return app;

@@ -25,8 +25,13 @@ export class HttpError extends Error {
 }
 
 export const unauthenticated = () =>
-  new HttpError(401, 'UNAUTHENTICATED', 'Sign in first, or send a personal API token as "Authorization: Bearer …".');
-export const forbidden = (message = 'Your role does not allow this.') => new HttpError(403, 'FORBIDDEN', message);
+  new HttpError(
+    401,
+    'UNAUTHENTICATED',
+    'Sign in first, or send a personal API token as "Authorization: Bearer …".',
+  );
+export const forbidden = (message = 'Your role does not allow this.') =>
+  new HttpError(403, 'FORBIDDEN', message);
 export const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} was not found.`);
 
 /** The one table from Ferry error codes to HTTP statuses; unlisted user errors are 400. */
@@ -44,7 +49,10 @@ export function errorBody(code: string, message: string, details: Record<string,
 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof HttpError) {
-    void reply.status(error.statusCode).headers(error.headers).send(errorBody(error.code, error.message, error.details));
+    void reply
+      .status(error.statusCode)
+      .headers(error.headers)
+      .send(errorBody(error.code, error.message, error.details));
     return;
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -64,7 +72,8 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     return;
   }
   if (error instanceof FerryError) {
-    const status = STATUS_BY_CODE[error.code] ?? (error.kind === 'user' ? 400 : error.kind === 'transient' ? 503 : 500);
+    const status =
+      STATUS_BY_CODE[error.code] ?? (error.kind === 'user' ? 400 : error.kind === 'transient' ? 503 : 500);
     if (status >= 500) request.log.error({ err: error }, error.message);
     void reply.status(status).send(errorBody(error.code, error.message, error.details));
     return;
@@ -78,5 +87,9 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   request.log.error({ err: error }, 'unexpected error');
   void reply
     .status(500)
-    .send(errorBody('INTERNAL', 'Ferry hit an unexpected error; the server log has the details.', { requestId: request.id }));
+    .send(
+      errorBody('INTERNAL', 'Ferry hit an unexpected error; the server log has the details.', {
+        requestId: request.id,
+      }),
+    );
 }

@@ -16,12 +16,17 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   if (url === undefined) {
     const started = performance.now();
     const pgLog = logger.child({ component: 'postgres' });
-    const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, onLog: (line) => pgLog.debug(line) });
+    const embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      onLog: (line) => pgLog.debug(line),
+    });
     logger.info({ ms: Math.round(performance.now() - started) }, 'embedded PostgreSQL started');
     url = embedded.url;
-    stopEmbedded = embedded.stop;
+    stopEmbedded = () => embedded.stop();
   }
-  const database = openDatabase(url, { onError: (error) => logger.warn({ err: error }, 'database connection lost') });
+  const database = openDatabase(url, {
+    onError: (error) => logger.warn({ err: error }, 'database connection lost'),
+  });
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');

@@ -22,7 +22,11 @@ export const CONFIG_KEYS = {
     defaultText: './data',
   },
   host: { env: 'HOST', description: 'Address the HTTP server listens on', defaultText: '127.0.0.1' },
-  port: { env: 'PORT', description: 'TCP port of the HTTP server (0 picks a free port)', defaultText: '8080' },
+  port: {
+    env: 'PORT',
+    description: 'TCP port of the HTTP server (0 picks a free port)',
+    defaultText: '8080',
+  },
   databaseUrl: {
     env: 'DATABASE_URL',
     description: 'PostgreSQL connection URL; unset starts an embedded PostgreSQL in the data dir',
@@ -38,7 +42,8 @@ export const CONFIG_KEYS = {
   },
   smtpUrl: {
     env: 'SMTP_URL',
-    description: 'SMTP server for outgoing email (smtp:// or smtps://); unset writes .eml files to <data dir>/outbox',
+    description:
+      'SMTP server for outgoing email (smtp:// or smtps://); unset writes .eml files to <data dir>/outbox',
     defaultText: '(outbox)',
     secret: true,
   },
@@ -59,15 +64,16 @@ const portSchema = z.coerce
   .max(65535, 'must be a whole number between 0 and 65535');
 
 const urlSchema = (protocols: readonly string[]) =>
-  z
-    .string()
-    .refine((value) => {
+  z.string().refine(
+    (value) => {
       try {
         return protocols.includes(new URL(value).protocol);
       } catch {
         return false;
       }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
 
 const envSchema = z.object({
   FERRY_DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
@@ -139,13 +145,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
 }
 
 /** The effective configuration as printable rows, secrets hidden. */
-export function describeConfig(config: Config): { key: string; env: string; value: string; description: string }[] {
+export function describeConfig(
+  config: Config,
+): { key: string; env: string; value: string; description: string }[] {
   return (Object.keys(CONFIG_KEYS) as ConfigKey[]).map((key) => {
     const spec: KeySpec = CONFIG_KEYS[key];
     const raw = config[key];
     let value: string;
     if (raw === undefined) value = spec.defaultText;
-    else if (spec.secret) value = key === 'databaseUrl' || key === 'smtpUrl' ? hideUrlPassword(String(raw)) : '[redacted]';
+    else if (spec.secret)
+      value = key === 'databaseUrl' || key === 'smtpUrl' ? hideUrlPassword(String(raw)) : '[redacted]';
     else value = String(raw);
     return { key, env: spec.env, value, description: spec.description };
   });

@@ -12,7 +12,13 @@ export interface AuditEntry {
 /** Appends to the workgroup's audit log; the table refuses updates and deletes. Never put secrets in details. */
 export async function appendAudit(
   db: Db,
-  entry: { workgroupId: string; agentId: string | null; action: string; target?: string; details?: Record<string, unknown> },
+  entry: {
+    workgroupId: string;
+    agentId: string | null;
+    action: string;
+    target?: string;
+    details?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await db
     .insertInto('audit_log')

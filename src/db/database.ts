@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 
+import { coerceError } from '../domain/errors.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -13,7 +14,10 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function openDatabase(url: string, options: { maxConnections?: number; onError?: (e: Error) => void } = {}): DatabaseHandle {
+export function openDatabase(
+  url: string,
+  options: { maxConnections?: number; onError?: (e: Error) => void } = {},
+): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
   // An idle client losing its server (database restart, shutdown) must not crash the process.
   pool.on('error', (error) => options.onError?.(error));
@@ -37,7 +41,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
         provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
       });
       const { error, results } = await migrator.migrateToLatest();
-      if (error !== undefined) throw error;
+      if (error !== undefined) throw coerceError(error);
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.execute(connection);

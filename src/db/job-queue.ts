@@ -26,7 +26,11 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
   });
   boss.on('error', options.onError);
   await boss.start();
-  await ensureQueue(boss, HEALTH_PING_QUEUE, { expireInSeconds: 30, retryLimit: 0, deleteAfterSeconds: 3600 });
+  await ensureQueue(boss, HEALTH_PING_QUEUE, {
+    expireInSeconds: 30,
+    retryLimit: 0,
+    deleteAfterSeconds: 3600,
+  });
   return boss;
 }
 
@@ -59,7 +63,8 @@ export async function measureQueueRoundTrip(boss: JobQueue, timeoutMs: number): 
   if (id === null) throw new Error('the job queue refused the health ping');
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
     const [job] = await boss.findJobs(HEALTH_PING_QUEUE, { id });
-    if (job?.state === 'completed') return { status: 'ok', latencyMs: Math.round(performance.now() - started) };
+    if (job?.state === 'completed')
+      return { status: 'ok', latencyMs: Math.round(performance.now() - started) };
     if (performance.now() - started > timeoutMs) {
       await boss.cancel(HEALTH_PING_QUEUE, id).catch(() => undefined);
       return { status: 'no_worker', latencyMs: Math.round(performance.now() - started) };

@@ -2,7 +2,10 @@ import { sql } from 'kysely';
 
 import type { Db } from './database.ts';
 
-export async function recordLoginAttempt(db: Db, attempt: { email: string; ip: string; succeeded: boolean }): Promise<void> {
+export async function recordLoginAttempt(
+  db: Db,
+  attempt: { email: string; ip: string; succeeded: boolean },
+): Promise<void> {
   await db.insertInto('login_attempts').values(attempt).execute();
 }
 

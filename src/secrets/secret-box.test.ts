@@ -48,6 +48,7 @@ describe('Secret', () => {
     const secret = new Secret('hunter2');
     const texts = [
       String(secret),
+      // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- interpolating is the leak under test
       `${secret}`,
       JSON.stringify({ secret }),
       inspect(secret),

@@ -21,8 +21,10 @@ export function createSecretBox(ring: readonly MasterKey[]): SecretSealer {
   const current = ring[0];
   if (current === undefined) throw new Error('The key ring is empty: at least one master key is needed.');
   for (const { id, key } of ring) {
-    if (key.length !== KEY_BYTES) throw new Error(`Master key "${id}" must be ${KEY_BYTES} bytes, not ${key.length}.`);
-    if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new Error(`Master key id "${id}" may hold only letters, digits, - and _.`);
+    if (key.length !== KEY_BYTES)
+      throw new Error(`Master key "${id}" must be ${KEY_BYTES} bytes, not ${key.length}.`);
+    if (!/^[A-Za-z0-9_-]+$/.test(id))
+      throw new Error(`Master key id "${id}" may hold only letters, digits, - and _.`);
   }
   const byId = new Map(ring.map((k) => [k.id, k.key]));
 
@@ -36,11 +38,18 @@ export function createSecretBox(ring: readonly MasterKey[]): SecretSealer {
     },
     open(sealed) {
       const [format, keyId, iv, tag, body] = sealed.split('.');
-      if (format !== FORMAT || keyId === undefined || iv === undefined || tag === undefined || body === undefined) {
+      if (
+        format !== FORMAT ||
+        keyId === undefined ||
+        iv === undefined ||
+        tag === undefined ||
+        body === undefined
+      ) {
         throw unreadable('it is not in a format this version of Ferry writes');
       }
       const key = byId.get(keyId);
-      if (key === undefined) throw unreadable(`it was sealed with master key "${keyId}", which is not configured`);
+      if (key === undefined)
+        throw unreadable(`it was sealed with master key "${keyId}", which is not configured`);
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
         decipher.setAAD(Buffer.from(keyId));

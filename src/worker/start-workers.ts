@@ -10,7 +10,9 @@ export async function startWorkers(queue: JobQueue, logger: Logger): Promise<Wor
   const workerIds: string[] = [];
   workerIds.push(
     // Completing the ping is the whole answer: the sender measures the round trip.
-    await queue.work(HEALTH_PING_QUEUE, { pollingIntervalSeconds: 1, batchSize: 10 }, () => Promise.resolve()),
+    await queue.work(HEALTH_PING_QUEUE, { pollingIntervalSeconds: 1, batchSize: 10 }, () =>
+      Promise.resolve(),
+    ),
   );
   logger.info({ queues: [HEALTH_PING_QUEUE] }, 'workers started');
   return {

@@ -8,7 +8,12 @@ import { hashToken, newToken } from '../../src/secrets/tokens.ts';
 import { buildTestApp, cookiesOf } from '../support/build-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
-const ADMIN = { workgroupName: 'Acme MSP', name: 'Ada Admin', email: 'ada@msp.example', password: 'correct horse battery' };
+const ADMIN = {
+  workgroupName: 'Acme MSP',
+  name: 'Ada Admin',
+  email: 'ada@msp.example',
+  password: 'correct horse battery',
+};
 
 let database: TestDatabase;
 let app: Awaited<ReturnType<typeof buildTestApp>>['app'];
@@ -35,7 +40,11 @@ describe('first Administrator setup', () => {
     const token = newToken();
     await createSetupToken(database.db, hashToken(token), new Date(Date.now() + 60_000));
 
-    const wrong = await app.inject({ method: 'POST', url: '/api/setup', payload: { ...ADMIN, token: 'nope' } });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/setup',
+      payload: { ...ADMIN, token: 'nope' },
+    });
     expect(wrong.statusCode).toBe(403);
     expect(wrong.json().error.code).toBe('SETUP_LINK_INVALID');
 
@@ -65,8 +74,15 @@ describe('first Administrator setup', () => {
 
 describe('authentication', () => {
   it('answers 401 in the one error shape on every protected route without credentials', async () => {
-    const spec = (await app.inject('/api/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
-    const publicRoutes = new Set(['GET /api/health', 'GET /api/setup', 'POST /api/setup', 'POST /api/auth/login']);
+    const spec = (await app.inject('/api/openapi.json')).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    const publicRoutes = new Set([
+      'GET /api/health',
+      'GET /api/setup',
+      'POST /api/setup',
+      'POST /api/auth/login',
+    ]);
     const checked: string[] = [];
     for (const [path, methods] of Object.entries(spec.paths)) {
       for (const method of Object.keys(methods)) {
@@ -79,7 +95,9 @@ describe('authentication', () => {
         checked.push(route);
       }
     }
-    expect(checked).toEqual(expect.arrayContaining(['GET /api/auth/me', 'GET /api/tokens', 'POST /api/tokens']));
+    expect(checked).toEqual(
+      expect.arrayContaining(['GET /api/auth/me', 'GET /api/tokens', 'POST /api/tokens']),
+    );
   });
 
   it('serves health, the OpenAPI document and the docs page without authentication', async () => {
@@ -90,7 +108,10 @@ describe('authentication', () => {
 
   it('refuses a wrong password, then locks the account after repeated failures', async () => {
     const email = 'locked@msp.example';
-    const { id: workgroupId } = await database.db.selectFrom('workgroups').select('id').executeTakeFirstOrThrow();
+    const { id: workgroupId } = await database.db
+      .selectFrom('workgroups')
+      .select('id')
+      .executeTakeFirstOrThrow();
     await createAgent(database.db, {
       workgroupId,
       email,
@@ -144,11 +165,16 @@ describe('authentication', () => {
       headers: { cookie: cookies.header, 'x-csrf-token': cookies.values.ferry_csrf },
     });
     expect(out.statusCode).toBe(204);
-    expect((await app.inject({ url: '/api/auth/me', headers: { cookie: cookies.header } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/auth/me', headers: { cookie: cookies.header } })).statusCode).toBe(
+      401,
+    );
   });
 
   it('refuses inactive agents', async () => {
-    const { id: workgroupId } = await database.db.selectFrom('workgroups').select('id').executeTakeFirstOrThrow();
+    const { id: workgroupId } = await database.db
+      .selectFrom('workgroups')
+      .select('id')
+      .executeTakeFirstOrThrow();
     await createAgent(database.db, {
       workgroupId,
       email: 'gone@msp.example',
@@ -164,8 +190,13 @@ describe('personal API tokens', () => {
   it('authenticate as Bearer until revoked, and their value is shown only once', async () => {
     const { cookies } = await signIn(ADMIN.email, ADMIN.password);
     const headers = { cookie: cookies.header, 'x-csrf-token': cookies.values.ferry_csrf! };
-    const created = await app.inject({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'ci' } });
-    const { value, token } = created.json() as { value: string; token: { id: string; prefix: string } };
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers,
+      payload: { name: 'ci' },
+    });
+    const { value, token } = created.json<{ value: string; token: { id: string; prefix: string } }>();
     expect(value.startsWith(token.prefix)).toBe(true);
 
     const bearer = { authorization: `Bearer ${value}` };
@@ -188,7 +219,12 @@ describe('personal API tokens', () => {
     });
     const { cookies } = await signIn(ADMIN.email, ADMIN.password);
     const headers = { cookie: cookies.header, 'x-csrf-token': cookies.values.ferry_csrf! };
-    const created = await app.inject({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'mine' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers,
+      payload: { name: 'mine' },
+    });
     const { cookies: otherCookies } = await signIn(other.email, 'another good password');
     const attempt = await app.inject({
       method: 'DELETE',
@@ -203,11 +239,18 @@ describe('secrets in logs and responses', () => {
   it('never logs a password, a session cookie or a token value', async () => {
     const { cookies } = await signIn(ADMIN.email, ADMIN.password);
     const headers = { cookie: cookies.header, 'x-csrf-token': cookies.values.ferry_csrf! };
-    const { value } = (await app.inject({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'log' } })).json();
+    const { value } = (
+      await app.inject({ method: 'POST', url: '/api/tokens', headers, payload: { name: 'log' } })
+    ).json();
     await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${value}` } });
     const logs = logLines.join('\n');
     expect(logLines.length).toBeGreaterThan(10);
-    for (const secret of [ADMIN.password, cookies.values.ferry_session!, cookies.values.ferry_csrf!, value as string]) {
+    for (const secret of [
+      ADMIN.password,
+      cookies.values.ferry_session!,
+      cookies.values.ferry_csrf!,
+      value as string,
+    ]) {
       expect(logs).not.toContain(secret);
     }
   });
@@ -217,6 +260,8 @@ describe('secrets in logs and responses', () => {
     const { cookies } = await signIn(ADMIN.email, ADMIN.password);
     const response = await app.inject({ url: '/api/nothing-here', headers: { cookie: cookies.header } });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String), details: {} } });
+    expect(response.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: expect.any(String), details: {} },
+    });
   });
 });

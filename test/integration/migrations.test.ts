@@ -30,7 +30,9 @@ describe('migrations', () => {
         .insertInto('audit_log')
         .values({ workgroup_id: id, agent_id: null, action: 'x', details: '{}' })
         .execute();
-      await expect(sql`update audit_log set action = 'y'`.execute(database.db)).rejects.toThrow(/append-only/);
+      await expect(sql`update audit_log set action = 'y'`.execute(database.db)).rejects.toThrow(
+        /append-only/,
+      );
       await expect(sql`delete from audit_log`.execute(database.db)).rejects.toThrow(/append-only/);
     } finally {
       await database.close();

@@ -26,7 +26,10 @@ export async function buildTestApp(db: Db) {
 }
 
 /** Cookies from a response's set-cookie headers, as a Cookie header and a map. */
-export function cookiesOf(setCookie: string | string[] | undefined): { header: string; values: Record<string, string> } {
+export function cookiesOf(setCookie: string | string[] | undefined): {
+  header: string;
+  values: Record<string, string>;
+} {
   const list = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie];
   const values = Object.fromEntries(
     list.map((c) => {
@@ -35,5 +38,10 @@ export function cookiesOf(setCookie: string | string[] | undefined): { header: s
       return [pair.slice(0, eq), decodeURIComponent(pair.slice(eq + 1))];
     }),
   );
-  return { header: Object.entries(values).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; '), values };
+  return {
+    header: Object.entries(values)
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+      .join('; '),
+    values,
+  };
 }

@@ -1,5 +1,6 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+
+import type { App } from '../app-type.ts';
 
 import { findAgentCredentials, recordSignIn } from '../../db/agents.ts';
 import { appendAudit } from '../../db/audit-log.ts';
@@ -21,7 +22,7 @@ export interface AuthDeps {
 export const MAX_FAILED_SIGN_INS = 5;
 export const FAILED_SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
-export const authRoutes: FastifyPluginAsyncZod<AuthDeps> = async (app, { db, secureCookies }) => {
+export function authRoutes(app: App, { db, secureCookies }: AuthDeps): void {
   app.post(
     '/api/auth/login',
     {
@@ -47,7 +48,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthDeps> = async (app, { db, sec
       const valid = await verifyPassword(password, found?.passwordHash ?? DUMMY_PASSWORD_HASH);
       await recordLoginAttempt(db, { email, ip: request.ip, succeeded: valid && found !== undefined });
       if (!valid || found === undefined || found.agent.role === 'inactive') {
-        throw new HttpError(401, 'SIGN_IN_FAILED', 'The email or password is wrong, or the account is inactive.');
+        throw new HttpError(
+          401,
+          'SIGN_IN_FAILED',
+          'The email or password is wrong, or the account is inactive.',
+        );
       }
       const { csrfToken } = await startSession(db, reply, found.agent, secureCookies);
       await recordSignIn(db, found.agent.id);
@@ -64,7 +69,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthDeps> = async (app, { db, sec
   app.post(
     '/api/auth/logout',
     {
-      schema: { tags: ['auth'], summary: 'End this browser session', response: { 204: z.null(), ...errorResponses } },
+      schema: {
+        tags: ['auth'],
+        summary: 'End this browser session',
+        response: { 204: z.null(), ...errorResponses },
+      },
     },
     async (request, reply) => {
       const sessionId = request.cookies[SESSION_COOKIE];
@@ -77,8 +86,12 @@ export const authRoutes: FastifyPluginAsyncZod<AuthDeps> = async (app, { db, sec
   app.get(
     '/api/auth/me',
     {
-      schema: { tags: ['auth'], summary: 'The signed-in agent', response: { 200: z.object({ agent: agentSchema }), ...errorResponses } },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in agent',
+        response: { 200: z.object({ agent: agentSchema }), ...errorResponses },
+      },
     },
     (request) => ({ agent: requireAgent(request) }),
   );
-};
+}

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+
+import type { App } from '../app-type.ts';
 
 import type { Db } from '../../db/database.ts';
 import type { QueueRoundTrip } from '../../db/job-queue.ts';
@@ -20,14 +21,15 @@ const componentSchema = z.object({
   message: z.string().optional(),
 });
 
-export const healthRoutes: FastifyPluginAsyncZod<HealthDeps> = async (app, deps) => {
+export function healthRoutes(app: App, deps: HealthDeps): void {
   // A health poll every second must not put a job on the queue every second.
   let lastQueue: { at: number; value: z.infer<typeof componentSchema> } | undefined;
   let inflight: Promise<z.infer<typeof componentSchema>> | undefined;
 
   const queueHealth = async (): Promise<z.infer<typeof componentSchema>> => {
     if (deps.measureQueue === undefined) return { status: 'disabled' };
-    if (lastQueue !== undefined && Date.now() - lastQueue.at < QUEUE_MEASUREMENT_TTL_MS) return lastQueue.value;
+    if (lastQueue !== undefined && Date.now() - lastQueue.at < QUEUE_MEASUREMENT_TTL_MS)
+      return lastQueue.value;
     inflight ??= deps
       .measureQueue()
       .then((r): z.infer<typeof componentSchema> => ({ status: r.status, latencyMs: r.latencyMs }))
@@ -54,7 +56,12 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthDeps> = async (app, deps)
             db: componentSchema,
             queue: componentSchema,
           }),
-          503: z.object({ status: z.literal('error'), version: z.string(), db: componentSchema, queue: componentSchema }),
+          503: z.object({
+            status: z.literal('error'),
+            version: z.string(),
+            db: componentSchema,
+            queue: componentSchema,
+          }),
         },
       },
     },
@@ -68,11 +75,14 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthDeps> = async (app, deps)
         db = { status: 'error', message: (error as Error).message };
       }
       if (db.status !== 'ok') {
-        return reply.status(503).send({ status: 'error', version: deps.version, db, queue: { status: 'disabled' } });
+        return reply
+          .status(503)
+          .send({ status: 'error', version: deps.version, db, queue: { status: 'disabled' } });
       }
       const queue = await queueHealth();
-      const status: 'ok' | 'degraded' = queue.status === 'ok' || queue.status === 'disabled' ? 'ok' : 'degraded';
+      const status: 'ok' | 'degraded' =
+        queue.status === 'ok' || queue.status === 'disabled' ? 'ok' : 'degraded';
       return { status, version: deps.version, db, queue };
     },
   );
-};
+}

@@ -1,5 +1,6 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+
+import type { App } from '../app-type.ts';
 
 import { countAgents } from '../../db/agents.ts';
 import type { Db } from '../../db/database.ts';
@@ -23,7 +24,7 @@ export const newAdministratorSchema = z.object({
   password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
 });
 
-export const setupRoutes: FastifyPluginAsyncZod<SetupDeps> = async (app, { db, secureCookies }) => {
+export function setupRoutes(app: App, { db, secureCookies }: SetupDeps): void {
   app.get(
     '/api/setup',
     {
@@ -65,4 +66,4 @@ export const setupRoutes: FastifyPluginAsyncZod<SetupDeps> = async (app, { db, s
       return reply.status(201).send({ agent, csrfToken });
     },
   );
-};
+}

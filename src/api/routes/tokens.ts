@@ -1,5 +1,6 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+
+import type { App } from '../app-type.ts';
 
 import { createApiToken, listApiTokens, revokeApiToken } from '../../db/api-tokens.ts';
 import { appendAudit } from '../../db/audit-log.ts';
@@ -18,7 +19,7 @@ const tokenSchema = z.object({
   revokedAt: z.date().nullable(),
 });
 
-export const tokenRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+export function tokenRoutes(app: App, { db }: { db: Db }): void {
   app.get(
     '/api/tokens',
     {
@@ -50,7 +51,12 @@ export const tokenRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
         tokenHash: hashToken(value),
         prefix: value.slice(0, API_TOKEN_PREFIX.length + 6),
       });
-      await appendAudit(db, { workgroupId: agent.workgroupId, agentId: agent.id, action: 'token.created', target: token.name });
+      await appendAudit(db, {
+        workgroupId: agent.workgroupId,
+        agentId: agent.id,
+        action: 'token.created',
+        target: token.name,
+      });
       return reply.status(201).send({ token, value });
     },
   );
@@ -68,8 +74,13 @@ export const tokenRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     async (request, reply) => {
       const agent = requireAgent(request);
       if (!(await revokeApiToken(db, agent.id, request.params.id))) throw notFound('That API token');
-      await appendAudit(db, { workgroupId: agent.workgroupId, agentId: agent.id, action: 'token.revoked', target: request.params.id });
+      await appendAudit(db, {
+        workgroupId: agent.workgroupId,
+        agentId: agent.id,
+        action: 'token.revoked',
+        target: request.params.id,
+      });
       return reply.status(204).send(null);
     },
   );
-};
+}

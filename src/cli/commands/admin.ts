@@ -20,7 +20,9 @@ export function adminCommand(): Command {
   const admin = new Command('admin').description('Administer agents from the command line');
   admin
     .command('create')
-    .description('Create an Administrator with a new workgroup (the first one, or when the web setup link is lost)')
+    .description(
+      'Create an Administrator with a new workgroup (the first one, or when the web setup link is lost)',
+    )
     .requiredOption('--email <email>', 'sign-in email of the Administrator')
     .requiredOption('--name <name>', 'display name')
     .option('--workgroup <name>', 'name of the new workgroup', 'My Workgroup')
@@ -35,7 +37,8 @@ export function adminCommand(): Command {
         password,
       });
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) process.stderr.write(`ferry: ${issue.path.join('.')}: ${issue.message}\n`);
+        for (const issue of parsed.error.issues)
+          process.stderr.write(`ferry: ${issue.path.join('.')}: ${issue.message}\n`);
         process.exitCode = 2;
         return;
       }
@@ -48,7 +51,9 @@ export function adminCommand(): Command {
           return;
         }
         const agent = await createFirstAdministrator(runtime.database.db, parsed.data);
-        process.stdout.write(`Created Administrator ${agent.email} (${agent.id}) in workgroup "${parsed.data.workgroupName}".\n`);
+        process.stdout.write(
+          `Created Administrator ${agent.email} (${agent.id}) in workgroup "${parsed.data.workgroupName}".\n`,
+        );
       } finally {
         await runtime.close();
       }
@@ -60,7 +65,9 @@ async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin || !process.stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   // Hide typed characters: echo nothing after the prompt.

@@ -10,7 +10,9 @@ export function configCommand(): Command {
     .action((options: { json?: boolean }) => {
       const rows = describeConfig(loadConfigOrExit());
       if (options.json === true) {
-        process.stdout.write(`${JSON.stringify(Object.fromEntries(rows.map((r) => [r.env, r.value])), null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(Object.fromEntries(rows.map((r) => [r.env, r.value])), null, 2)}\n`,
+        );
         return;
       }
       const width = Math.max(...rows.map((r) => r.env.length));

@@ -11,9 +11,21 @@ import { openRuntime } from '../runtime.ts';
 import { onShutdownSignal } from '../shutdown.ts';
 
 const ROLES = {
-  start: { server: true, workers: true, description: 'Run the API server, the web console and the job workers in one process' },
-  server: { server: true, workers: false, description: 'Run the API server and web console only (workers run elsewhere)' },
-  worker: { server: false, workers: true, description: 'Run job workers only, for scale-out against a shared DATABASE_URL' },
+  start: {
+    server: true,
+    workers: true,
+    description: 'Run the API server, the web console and the job workers in one process',
+  },
+  server: {
+    server: true,
+    workers: false,
+    description: 'Run the API server and web console only (workers run elsewhere)',
+  },
+  worker: {
+    server: false,
+    workers: true,
+    description: 'Run job workers only, for scale-out against a shared DATABASE_URL',
+  },
 } as const;
 
 export function processCommand(role: keyof typeof ROLES): Command {

@@ -94,7 +94,7 @@ export function planMail(random: Random, ctx: AccountContext, count: number, hug
     const partner = thread?.partner ?? random.pick(people);
     const forward = thread !== undefined && !incoming && random.chance(0.15);
     let kind: MessageKind = random.weighted(NEW_KINDS);
-    let subject = spam ? random.pick(SPAM_SUBJECTS) : random.pick(SUBJECTS);
+    let subject: string = spam ? random.pick(SPAM_SUBJECTS) : random.pick(SUBJECTS);
     if (thread !== undefined) {
       subject = `${forward ? 'Fwd: ' : random.pick(['Re: ', 'Re: ', 'AW: ', 'RE: '])}${thread.subject}`;
       kind = forward ? 'forward' : random.pick(['plain', 'alternative', 'alternative'] as const);

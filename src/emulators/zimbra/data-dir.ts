@@ -25,14 +25,17 @@
  * tasks/ go to Inbox, Contacts, Calendar and Tasks. Missing files get defaults: password "test123",
  * admin "admin@<first account's domain>", version 8.8.15.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import { z } from 'zod';
 
 import { accountId } from './ids.ts';
+import { DataDirError, readJsonFile } from './json-file.ts';
 import { buildMailbox, emptyMailbox } from './mailbox-builder.ts';
 import type { Account, AccountStatus, Directory } from './model.ts';
+
+export { DataDirError };
 
 const DEFAULT_PASSWORD = 'test123';
 export const DEFAULT_VERSION = '8.8.15';
@@ -52,21 +55,6 @@ const accountSchema = z
     twoFactor: z.boolean().optional(),
   })
   .loose();
-
-export class DataDirError extends Error {}
-
-export function readJsonFile<T>(file: string, schema: z.ZodType<T>): T | undefined {
-  if (!existsSync(file)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new DataDirError(`${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  const result = schema.safeParse(parsed);
-  if (!result.success) throw new DataDirError(`${file} does not have the expected shape: ${result.error.message}`);
-  return result.data;
-}
 
 export function loadDirectory(dataDir: string, versionOverride: string | undefined): Directory {
   if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) {

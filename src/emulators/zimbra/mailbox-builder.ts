@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
-import { readJsonFile } from './data-dir.ts';
+import { readJsonFile } from './json-file.ts';
 import { addFolder, createSystemFolders, systemFolderIdForName } from './folders.ts';
 import { groupCalendarComponents, timeProp, toUtcMs } from './icalendar.ts';
 import { canonicalFlags, itemUuid } from './ids.ts';

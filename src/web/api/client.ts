@@ -33,6 +33,15 @@ export class ApiError extends Error {
 }
 
 const CSRF_COOKIE = 'ferry_csrf';
+const unauthenticatedListeners = new Set<() => void>();
+
+/** Calls `listener` whenever the API says the session is gone (expired, or signed out elsewhere). */
+export function onUnauthenticated(listener: () => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => {
+    unauthenticatedListeners.delete(listener);
+  };
+}
 const UNSAFE = new Set<Method>(['post', 'put', 'patch', 'delete']);
 
 function readCookie(name: string): string | undefined {
@@ -91,7 +100,10 @@ async function call(method: Method, path: string, request: Record<string, unknow
     body = undefined;
   }
   if (response.ok) return body;
-  if (isErrorBody(body)) throw new ApiError(response.status, { details: {}, ...body.error });
+  if (isErrorBody(body)) {
+    if (body.error.code === 'UNAUTHENTICATED') unauthenticatedListeners.forEach((listener) => listener());
+    throw new ApiError(response.status, body.error);
+  }
   throw new ApiError(response.status, {
     code: `HTTP_${response.status}`,
     message: `Ferry answered ${response.status} ${response.statusText}.`,

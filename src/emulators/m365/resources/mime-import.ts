@@ -48,7 +48,7 @@ function attachmentsOf(mail: ParsedMail): StoredAttachment[] {
   }));
 }
 
-async function fromMime(ctx: GraphContext, raw: Buffer): Promise<{ data: Record<string, unknown>; attachments: StoredAttachment[] }> {
+async function fromMime(raw: Buffer): Promise<{ data: Record<string, unknown>; attachments: StoredAttachment[] }> {
   const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
   const headers = parseHeaderBlock(headerBlock(raw));
   const from = recipients(mail.from)[0] ?? null;
@@ -72,7 +72,7 @@ async function fromMime(ctx: GraphContext, raw: Buffer): Promise<{ data: Record<
 
 /** v1.0 MIME create: always a draft in Drafts, whatever the MIME says [D]. */
 export async function createMimeDraft(ctx: GraphContext): Promise<GraphResponse> {
-  const { data, attachments } = await fromMime(ctx, decodeMime(ctx));
+  const { data, attachments } = await fromMime(decodeMime(ctx));
   delete data.receivedDateTime;
   return storeMessage(ctx, resolveMailFolder(ctx.mailbox, 'drafts'), { ...data, isDraft: true, isRead: true }, [], attachments);
 }
@@ -80,7 +80,7 @@ export async function createMimeDraft(ctx: GraphContext): Promise<GraphResponse>
 /** beta mailFolder: importMime — a non-draft "as if delivered" into the folder [D beta]. */
 async function importMime(ctx: GraphContext): Promise<GraphResponse> {
   const folder = resolveMailFolder(ctx.mailbox, param(ctx, 'folder'));
-  const { data, attachments } = await fromMime(ctx, decodeMime(ctx));
+  const { data, attachments } = await fromMime(decodeMime(ctx));
   return storeMessage(ctx, folder, { ...data, isDraft: false, isRead: false }, [], attachments);
 }
 

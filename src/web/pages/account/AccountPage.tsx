@@ -1,0 +1,29 @@
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useAgent } from '../../session/session-context.ts';
+import { ApiTokens } from './ApiTokens.tsx';
+import { formatDate } from './format-date.ts';
+
+const ROLE_LABELS = { administrator: 'Administrator', manager: 'Manager', agent: 'Agent', inactive: 'Inactive' };
+
+export function AccountPage() {
+  const agent = useAgent();
+  return (
+    <>
+      <PageHeader title="Account" description="Your agent profile and the personal API tokens of your account." />
+      <section className="panel" aria-labelledby="profile-title">
+        <h2 id="profile-title">Profile</h2>
+        <dl className="details">
+          <dt>Name</dt>
+          <dd>{agent.name}</dd>
+          <dt>Email</dt>
+          <dd>{agent.email}</dd>
+          <dt>Role</dt>
+          <dd>{ROLE_LABELS[agent.role]}</dd>
+          <dt>Last sign-in</dt>
+          <dd>{formatDate(agent.lastSignInAt, 'This is your first session')}</dd>
+        </dl>
+      </section>
+      <ApiTokens />
+    </>
+  );
+}
