@@ -80,7 +80,8 @@ export async function buildOpenApiDocument(): Promise<OpenApiDocument> {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const key = (name: string) => (IDENTIFIER.test(name) ? name : JSON.stringify(name));
-const comment = (text: string | undefined) => (text === undefined ? '' : `/** ${text.replaceAll('*/', '*\\/')} */\n`);
+const comment = (text: string | undefined) =>
+  text === undefined ? '' : `/** ${text.replaceAll('*/', '*\\/')} */\n`;
 const union = (types: string[]) => [...new Set(types)].join(' | ') || 'never';
 
 /** A TypeScript type for a JSON schema. */
@@ -101,7 +102,8 @@ function bareSchemaToType(schema: JsonSchema): string {
   if (schema.enum !== undefined) return union(schema.enum.map((value) => JSON.stringify(value)));
   if (schema.anyOf !== undefined) return union(schema.anyOf.map((s) => `(${schemaToType(s)})`));
   if (schema.oneOf !== undefined) return union(schema.oneOf.map((s) => `(${schemaToType(s)})`));
-  if (schema.allOf !== undefined) return schema.allOf.map((s) => `(${schemaToType(s)})`).join(' & ') || 'unknown';
+  if (schema.allOf !== undefined)
+    return schema.allOf.map((s) => `(${schemaToType(s)})`).join(' & ') || 'unknown';
   if (Array.isArray(schema.type)) return union(schema.type.map((type) => typeToType(type, schema)));
   if (schema.type !== undefined) return typeToType(schema.type, schema);
   if (schema.properties !== undefined || schema.additionalProperties !== undefined) return objectType(schema);
@@ -136,7 +138,8 @@ function objectType(schema: JsonSchema): string {
       `${comment(property.description)}${key(name)}${required.has(name) ? '' : '?'}: ${schemaToType(property)};`,
   );
   const extra = schema.additionalProperties;
-  const record = extra === undefined || extra === false ? undefined : `{ [key: string]: ${schemaToType(extra)} }`;
+  const record =
+    extra === undefined || extra === false ? undefined : `{ [key: string]: ${schemaToType(extra)} }`;
   if (members.length === 0) return record ?? 'Record<string, never>';
   const shape = `{\n${members.join('\n')}\n}`;
   return record === undefined ? shape : `${shape} & ${record}`;
@@ -144,7 +147,10 @@ function objectType(schema: JsonSchema): string {
 
 function parametersType(parameters: Parameter[]): string {
   return `{\n${parameters
-    .map((p) => `${comment(p.description)}${key(p.name)}${p.required === true ? '' : '?'}: ${schemaToType(p.schema)};`)
+    .map(
+      (p) =>
+        `${comment(p.description)}${key(p.name)}${p.required === true ? '' : '?'}: ${schemaToType(p.schema)};`,
+    )
     .join('\n')}\n}`;
 }
 
@@ -169,7 +175,8 @@ function operationType(operation: Operation): string {
     members.push(`body${optional ? '?' : ''}: ${jsonSchemaOf(operation.requestBody.content)};`);
   }
   const responses = Object.entries(operation.responses ?? {}).map(
-    ([status, response]) => `${/^\d+$/.test(status) ? status : key(status)}: ${jsonSchemaOf(response.content)};`,
+    ([status, response]) =>
+      `${/^\d+$/.test(status) ? status : key(status)}: ${jsonSchemaOf(response.content)};`,
   );
   members.push(`responses: {\n${responses.join('\n')}\n};`);
   return `{\n${members.join('\n')}\n}`;
@@ -180,7 +187,9 @@ export function generateSchemaModule(document: OpenApiDocument): string {
   const paths = Object.entries(document.paths).map(([route, item]) => {
     const operations = METHODS.flatMap((method) => {
       const operation = item[method];
-      return operation === undefined ? [] : [`${comment(operation.summary)}${method}: ${operationType(operation)};`];
+      return operation === undefined
+        ? []
+        : [`${comment(operation.summary)}${method}: ${operationType(operation)};`];
     });
     return `${JSON.stringify(route)}: {\n${operations.join('\n')}\n};`;
   });
@@ -192,7 +201,7 @@ export function generateSchemaModule(document: OpenApiDocument): string {
     '',
     `export interface Paths {\n${paths.join('\n')}\n}`,
     '',
-    `export interface components {\nschemas: {\n${schemas.join('\n')}\n};\n}`,
+    `export interface components {\nschemas: ${schemas.length === 0 ? 'Record<string, never>' : `{\n${schemas.join('\n')}\n}`};\n}`,
     '',
   ].join('\n');
 }
@@ -241,4 +250,5 @@ async function main(check: boolean): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = await main(process.argv.includes('--check'));
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  process.exitCode = await main(process.argv.includes('--check'));

@@ -2,15 +2,26 @@ import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/database.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
+import type { Mailer, SecretSealer } from '../domain/ports.ts';
+import { createMailer } from '../mailer/create-mailer.ts';
+import { loadKeyRing } from '../secrets/master-key.ts';
+import { createSecretBox } from '../secrets/secret-box.ts';
 
-/** The database every Ferry process needs: the configured one, or the embedded one in the data dir. */
+/**
+ * What every Ferry process needs: the database (the configured one, or the embedded one in the
+ * data dir), the credential sealer and the mailer.
+ */
 export interface Runtime {
   readonly url: string;
   readonly database: DatabaseHandle;
+  readonly sealer: SecretSealer;
+  readonly mailer: Mailer;
   close(): Promise<void>;
 }
 
 export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const sealer = createSecretBox(await loadKeyRing(config.masterKey, config.dataDir));
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom });
   let stopEmbedded: (() => Promise<void>) | undefined;
   let url = config.databaseUrl;
   if (url === undefined) {
@@ -38,6 +49,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   return {
     url,
     database,
+    sealer,
+    mailer,
     async close() {
       await database.close();
       if (stopEmbedded !== undefined) {

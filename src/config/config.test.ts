@@ -13,6 +13,7 @@ describe('configuration', () => {
       masterKey: undefined,
       smtpUrl: undefined,
       publicUrl: undefined,
+      mailFrom: 'Ferry <ferry@localhost>',
       logLevel: 'info',
     });
     expect(Object.isFrozen(config)).toBe(true);

@@ -52,6 +52,11 @@ export const CONFIG_KEYS = {
     description: 'URL agents use to reach Ferry, for links in emails and the setup link',
     defaultText: 'http://HOST:PORT',
   },
+  mailFrom: {
+    env: 'FERRY_MAIL_FROM',
+    description: 'Sender of the emails Ferry sends (notifications, statistics, licences)',
+    defaultText: 'Ferry <ferry@localhost>',
+  },
   logLevel: { env: 'LOG_LEVEL', description: `Log level (${LOG_LEVELS.join(', ')})`, defaultText: 'info' },
 } as const satisfies Record<string, KeySpec>;
 
@@ -89,6 +94,7 @@ const envSchema = z.object({
     .optional(),
   SMTP_URL: urlSchema(['smtp:', 'smtps:']).optional(),
   FERRY_PUBLIC_URL: urlSchema(['http:', 'https:']).optional(),
+  FERRY_MAIL_FROM: z.string().min(3, 'must be an email address').default('Ferry <ferry@localhost>'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -100,6 +106,7 @@ export interface Config {
   readonly masterKey: string | undefined;
   readonly smtpUrl: string | undefined;
   readonly publicUrl: string | undefined;
+  readonly mailFrom: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -140,6 +147,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     masterKey: e.FERRY_MASTER_KEY,
     smtpUrl: e.SMTP_URL,
     publicUrl: e.FERRY_PUBLIC_URL,
+    mailFrom: e.FERRY_MAIL_FROM,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -48,16 +48,10 @@ export interface Component {
 }
 
 function when(name: string, value: When): string {
-  switch (value.zone) {
-    case 'date':
-      return `${name};VALUE=DATE:${dateStamp(value.wallMs)}`;
-    case 'UTC':
-      return `${name}:${utcStamp(value.wallMs)}`;
-    case 'floating':
-      return `${name}:${localStamp(value.wallMs)}`;
-    default:
-      return `${name}${tzidParam(value.zone)}:${localStamp(value.wallMs)}`;
-  }
+  if (value.zone === 'date') return `${name};VALUE=DATE:${dateStamp(value.wallMs)}`;
+  if (value.zone === 'UTC') return `${name}:${utcStamp(value.wallMs)}`;
+  if (value.zone === 'floating') return `${name}:${localStamp(value.wallMs)}`;
+  return `${name}${tzidParam(value.zone)}:${localStamp(value.wallMs)}`;
 }
 
 function whenList(name: string, values: readonly When[]): string {
@@ -68,7 +62,6 @@ function whenList(name: string, values: readonly When[]): string {
 }
 
 function person(p: Person): string {
-  // eslint-disable-next-line no-control-regex
   const cn = /^[\x20-\x7e]*$/.test(p.name) && !/[:;,]/.test(p.name) ? p.name : `"${p.name}"`;
   return `CN=${cn}:mailto:${p.email}`;
 }

@@ -28,6 +28,8 @@ export interface MessagePlan {
   targetBytes: number;
   /** Raw size of the main attachment when it is fixed (the > 3 MB and > 35 MB cases). */
   attachmentBytes: number | undefined;
+  /** How many messages of the same kind came before (picks charsets and layouts in turn). */
+  variant: number;
   readonly flags: Set<string>;
   readonly tags: readonly string[];
   readonly receivedMs: number | undefined;
@@ -63,6 +65,15 @@ const NEW_KINDS: readonly (readonly [number, MessageKind])[] = [
   [4, 'html-only'],
 ];
 
+/**
+ * Kinds of the first new (non-reply) messages of every mailbox, so even a small mailbox has all
+ * four legacy charsets, both inline-image layouts and every other kind.
+ */
+const COVERAGE_KINDS: readonly MessageKind[] = [
+  'legacy-charset', 'inline-image', 'attachment', 'legacy-charset', 'forward', 'inline-image',
+  'legacy-charset', 'invite', 'html-only', 'legacy-charset', 'alternative', 'plain',
+];
+
 function messageId(random: Random, domain: string, dateMs: number, seq: number): string {
   return random.chance(0.5)
     ? `<${random.int(100000000, 999999999)}.${seq}.${dateMs}.JavaMail.zimbra@${domain}>`
@@ -84,6 +95,9 @@ export function planMail(random: Random, ctx: AccountContext, count: number, hug
   const threads: Thread[] = [];
   const plans: MessagePlan[] = [];
   const me = ctx.person;
+  const firstKinds = [...COVERAGE_KINDS];
+  const kindCounts = new Map<MessageKind, number>();
+  const coverage = new Set<MessagePlan>();
   for (const [i, dateMs] of times.entries()) {
     const seq = i + 1;
     const draft = i >= count - draftCount;
@@ -93,7 +107,9 @@ export function planMail(random: Random, ctx: AccountContext, count: number, hug
     const incoming = spam || (thread === undefined ? !draft && random.chance(0.82) : !thread.last.incoming);
     const partner = thread?.partner ?? random.pick(people);
     const forward = thread !== undefined && !incoming && random.chance(0.15);
-    let kind: MessageKind = random.weighted(NEW_KINDS);
+    const fresh = thread === undefined && !spam && !draft;
+    const covering = fresh && firstKinds.length > 0;
+    let kind: MessageKind = covering ? (firstKinds.shift() ?? 'plain') : random.weighted(NEW_KINDS);
     let subject: string = spam ? random.pick(SPAM_SUBJECTS) : random.pick(SUBJECTS);
     if (thread !== undefined) {
       subject = `${forward ? 'Fwd: ' : random.pick(['Re: ', 'Re: ', 'AW: ', 'RE: '])}${thread.subject}`;
@@ -130,8 +146,9 @@ export function planMail(random: Random, ctx: AccountContext, count: number, hug
       messageId: messageId(random, incoming ? partner.email.split('@')[1] ?? ctx.domain : ctx.domain, dateMs, seq),
       references,
       kind,
-      targetBytes: thread === undefined ? targetSize(random) : random.logUniform(2_000, 20_000),
+      targetBytes: thread === undefined && !covering ? targetSize(random) : random.logUniform(2_000, 20_000),
       attachmentBytes: undefined,
+      variant: 0,
       flags,
       tags,
       receivedMs: random.chance(0.92) ? dateMs + (incoming ? random.int(2_000, 120_000) : 0) : undefined,
@@ -140,11 +157,14 @@ export function planMail(random: Random, ctx: AccountContext, count: number, hug
       replyTo: thread?.last,
     };
     if (plan.targetBytes > 60_000 && !['attachment', 'forward'].includes(kind)) plan.kind = 'attachment';
+    plan.variant = kindCounts.get(plan.kind) ?? 0;
+    kindCounts.set(plan.kind, plan.variant + 1);
     if (thread !== undefined) thread.last = plan;
     else if (!spam && !draft && random.chance(0.5)) threads.push({ subject, partner, folder: filedFolder, last: plan });
     plans.push(plan);
+    if (covering) coverage.add(plan);
   }
-  markLarge(random, plans, huge);
+  markLarge(random, plans.filter((p) => !coverage.has(p)), count, huge);
   return plans;
 }
 
@@ -152,9 +172,9 @@ export function planMail(random: Random, ctx: AccountContext, count: number, hug
  * Gives some received messages attachments above 3 MB (one per 1,500 messages, at least one from 50
  * messages on) and, with `huge`, one an attachment above 35 MB.
  */
-function markLarge(random: Random, plans: readonly MessagePlan[], huge: boolean): void {
+function markLarge(random: Random, plans: readonly MessagePlan[], count: number, huge: boolean): void {
   const candidates = plans.filter((p) => p.incoming && !p.spam && p.folder !== 'Trash' && p.replyTo === undefined);
-  const large = plans.length < 50 ? 0 : Math.max(1, Math.floor(plans.length / 1500));
+  const large = count < 50 ? 0 : Math.max(1, Math.floor(count / 1500));
   const chosen = random.sample(candidates, large + (huge ? 1 : 0));
   for (const [i, plan] of chosen.entries()) {
     plan.kind = 'attachment';

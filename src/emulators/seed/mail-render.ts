@@ -74,7 +74,7 @@ class Renderer {
       binaryPart('image/png', [base64Lines(makePng(this.#random, 64, 48))], { disposition: 'inline', filename: `image${i + 1}.png`, contentId: cid }),
     );
     const text = this.text(this.bodyChars(0.3));
-    if (this.#random.chance(0.5)) {
+    if (this.#plan.variant % 2 === 0) {
       return multipart('related', this.boundary(), [this.alternative(text, cids), ...images], ' type="multipart/alternative";');
     }
     const html = textPart('html', letterHtml(text, cids), 'UTF-8', 'quoted-printable');
@@ -178,7 +178,7 @@ class Renderer {
       case 'invite':
         return { root: this.invite(), subject };
       case 'legacy-charset': {
-        const charset = this.#random.pick(LEGACY_CHARSETS);
+        const charset = LEGACY_CHARSETS[plan.variant % LEGACY_CHARSETS.length] ?? 'ISO-8859-1';
         const encoding = charset === 'Shift_JIS' ? 'base64' : charset === 'KOI8-R' ? '8bit' : 'quoted-printable';
         return { root: textPart('plain', LEGACY_TEXTS[charset], charset, encoding), subject: encodeWords(LEGACY_SUBJECTS[charset], charset) };
       }

@@ -70,7 +70,6 @@ export function quotedPrintable(data: Buffer): Buffer {
   return out.subarray(0, o);
 }
 
-// eslint-disable-next-line no-control-regex
 const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
 
 /** RFC 2047 B-encoded words (UTF-8), split on character boundaries; ASCII text is returned as is. */
@@ -150,7 +149,7 @@ function reverseTable(charset: string): Map<string, number> {
 export function encodeText(text: string, charset: string): Buffer {
   const name = charset.toLowerCase();
   if (name === 'utf-8') return Buffer.from(text, 'utf8');
-  if (name === 'iso-8859-1') return Buffer.from(text.replace(/[^\u0000-\u00ff]/gu, '?'), 'latin1');
+  if (name === 'iso-8859-1') return Buffer.from(Array.from(text, (ch) => ((ch.codePointAt(0) ?? 0x3f) <= 0xff ? ch : '?')).join(''), 'latin1');
   const table = reverseTable(name);
   const bytes: number[] = [];
   for (const ch of text) {

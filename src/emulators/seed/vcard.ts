@@ -69,7 +69,6 @@ function revStamp(ms: number): string {
 
 /** A 2.1 property: non-ASCII values as UTF-8 quoted-printable. */
 function v21(name: string, value: string): string[] {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e]*$/.test(value)) return [`${name}:${value}`];
   const qp = quotedPrintable(Buffer.from(value.replace(/\n/g, '\r\n'), 'utf8')).toString('latin1');
   const lines = qp.split('\r\n');

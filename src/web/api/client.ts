@@ -52,11 +52,20 @@ function readCookie(name: string): string | undefined {
   return undefined;
 }
 
-function buildUrl(path: string, params?: Record<string, unknown>, query?: Record<string, unknown>): string {
-  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params?.[name])));
+type Scalar = string | number | boolean;
+
+/** A call's request, untyped: what every RequestOf<P, M> is. */
+interface RawRequest {
+  params?: Record<string, Scalar>;
+  query?: Record<string, Scalar | Scalar[] | undefined>;
+  body?: unknown;
+}
+
+function buildUrl(path: string, { params = {}, query = {} }: RawRequest): string {
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) {
-    if (value !== undefined) search.set(name, String(value));
+  for (const [name, value] of Object.entries(query)) {
+    for (const item of [value ?? []].flat()) search.append(name, String(item));
   }
   const text = search.toString();
   return text === '' ? filled : `${filled}?${text}`;
@@ -68,7 +77,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
   return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
 }
 
-async function call(method: Method, path: string, request: Record<string, unknown> = {}): Promise<unknown> {
+async function call(method: Method, path: string, request: RawRequest = {}): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const csrf = readCookie(CSRF_COOKIE);
   if (UNSAFE.has(method) && csrf !== undefined) headers['x-csrf-token'] = csrf;
@@ -77,11 +86,7 @@ async function call(method: Method, path: string, request: Record<string, unknow
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(request.body);
   }
-  const url = buildUrl(
-    path,
-    request.params as Record<string, unknown> | undefined,
-    request.query as Record<string, unknown> | undefined,
-  );
+  const url = buildUrl(path, request);
   let response: Response;
   try {
     response = await fetch(url, init);
@@ -113,7 +118,7 @@ async function call(method: Method, path: string, request: Record<string, unknow
 
 function method<M extends Method>(name: M) {
   return <P extends PathWith<M>>(path: P, ...[request]: Arguments<RequestOf<P, M>>) =>
-    call(name, path, request as Record<string, unknown> | undefined) as Promise<ResponseOf<P, M>>;
+    call(name, path, request) as Promise<ResponseOf<P, M>>;
 }
 
 /** Ferry's API, typed from its OpenAPI document; the browser session cookie authenticates every call. */

@@ -547,5 +547,5 @@ export interface Paths {
 }
 
 export interface components {
-  schemas: {};
+  schemas: Record<string, never>;
 }

@@ -38,7 +38,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setAttempt((n) => n + 1);
   }, []);
 
-  const session = useMemo<Session>(() => ({ state, signedIn, signOut, reload }), [state, signedIn, signOut, reload]);
+  const session = useMemo<Session>(
+    () => ({ state, signedIn, signOut, reload }),
+    [state, signedIn, signOut, reload],
+  );
   return <SessionContext value={session}>{children}</SessionContext>;
 }
 

@@ -13,10 +13,10 @@ export type SessionState =
 export interface Session {
   readonly state: SessionState;
   /** Records the agent a sign-in or the first setup returned. */
-  signedIn(agent: Agent): void;
-  signOut(): Promise<void>;
+  readonly signedIn: (agent: Agent) => void;
+  readonly signOut: () => Promise<void>;
   /** Asks the server again who is signed in (after a failed first check). */
-  reload(): void;
+  readonly reload: () => void;
 }
 
 export const SessionContext = createContext<Session | undefined>(undefined);

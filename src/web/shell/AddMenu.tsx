@@ -87,7 +87,14 @@ export function AddMenu() {
         Add
         <Icon name="chevron-down" size={14} />
       </button>
-      <ul id={menuId} className="menu-list" role="menu" aria-label="Add" hidden={!open} onKeyDown={onMenuKeyDown}>
+      <ul
+        id={menuId}
+        className="menu-list"
+        role="menu"
+        aria-label="Add"
+        hidden={!open}
+        onKeyDown={onMenuKeyDown}
+      >
         {ITEMS.map((item, index) => (
           <li key={item.to} role="none">
             <button

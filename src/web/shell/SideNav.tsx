@@ -12,7 +12,12 @@ const SECTIONS: readonly { to: string; label: string; icon: IconName }[] = [
   { to: '/licenses', label: 'Licenses', icon: 'licenses' },
 ];
 
-const ROLE_LABELS = { administrator: 'Administrator', manager: 'Manager', agent: 'Agent', inactive: 'Inactive' };
+const ROLE_LABELS = {
+  administrator: 'Administrator',
+  manager: 'Manager',
+  agent: 'Agent',
+  inactive: 'Inactive',
+};
 
 /** The left navigation pane: the workgroup and its sections, then the agent's own account. */
 export function SideNav() {

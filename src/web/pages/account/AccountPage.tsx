@@ -3,13 +3,21 @@ import { useAgent } from '../../session/session-context.ts';
 import { ApiTokens } from './ApiTokens.tsx';
 import { formatDate } from './format-date.ts';
 
-const ROLE_LABELS = { administrator: 'Administrator', manager: 'Manager', agent: 'Agent', inactive: 'Inactive' };
+const ROLE_LABELS = {
+  administrator: 'Administrator',
+  manager: 'Manager',
+  agent: 'Agent',
+  inactive: 'Inactive',
+};
 
 export function AccountPage() {
   const agent = useAgent();
   return (
     <>
-      <PageHeader title="Account" description="Your agent profile and the personal API tokens of your account." />
+      <PageHeader
+        title="Account"
+        description="Your agent profile and the personal API tokens of your account."
+      />
       <section className="panel" aria-labelledby="profile-title">
         <h2 id="profile-title">Profile</h2>
         <dl className="details">

@@ -11,7 +11,8 @@ import { TokenTable } from './TokenTable.tsx';
 export type ApiToken = ResponseOf<'/api/tokens', 'get'>['tokens'][number];
 type Created = ResponseOf<'/api/tokens', 'post'>;
 
-type Listing = { status: 'loading' } | { status: 'loaded'; tokens: ApiToken[] } | { status: 'error'; error: ApiError };
+type Listing =
+  { status: 'loading' } | { status: 'loaded'; tokens: ApiToken[] } | { status: 'error'; error: ApiError };
 
 /** Personal API tokens: for the ferry CLI and scripts, sent as "Authorization: Bearer …". */
 export function ApiTokens() {
@@ -59,7 +60,11 @@ export function ApiTokens() {
       </p>
       <CreateTokenForm onCreate={create} />
       {created !== undefined && (
-        <NewTokenNotice name={created.token.name} value={created.value} onDismiss={() => setCreated(undefined)} />
+        <NewTokenNotice
+          name={created.token.name}
+          value={created.value}
+          onDismiss={() => setCreated(undefined)}
+        />
       )}
       {actionError !== undefined && (
         <Alert tone="error" title="The token could not be revoked">

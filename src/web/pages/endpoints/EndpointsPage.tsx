@@ -10,9 +10,9 @@ export function EndpointsPage() {
       />
       <EmptyState icon="endpoints" title="No endpoints yet">
         <p>
-          Zimbra source endpoints (server URL and administrator account) and Microsoft 365 destination endpoints
-          (tenant and application IDs) appear here. Their credentials are stored encrypted and are never shown
-          again.
+          Zimbra source endpoints (server URL and administrator account) and Microsoft 365 destination
+          endpoints (tenant and application IDs) appear here. Their credentials are stored encrypted and are
+          never shown again.
         </p>
       </EmptyState>
     </>

@@ -12,7 +12,8 @@ import { useSession } from '../../session/session-context.ts';
 /** Where to go after signing in: the page the agent wanted, when it is one of Ferry's own. */
 function wantedPath(state: unknown): string {
   if (typeof state === 'object' && state !== null && 'from' in state && typeof state.from === 'string') {
-    if (state.from.startsWith('/') && !state.from.startsWith('//') && !state.from.startsWith('/login')) return state.from;
+    if (state.from.startsWith('/') && !state.from.startsWith('//') && !state.from.startsWith('/login'))
+      return state.from;
   }
   return '/customers';
 }
@@ -62,8 +63,8 @@ export function LoginPage() {
       {setupNeeded && (
         <Alert tone="info" title="Ferry is not set up yet">
           <p>
-            Open the one-time setup link that <code>ferry start</code> printed to create the first Administrator, or
-            run <code>ferry admin create</code>.
+            Open the one-time setup link that <code>ferry start</code> printed to create the first
+            Administrator, or run <code>ferry admin create</code>.
           </p>
         </Alert>
       )}

@@ -10,8 +10,8 @@ export function ProjectsPage() {
       />
       <EmptyState icon="projects" title="No projects yet">
         <p>
-          Mailbox projects appear here with their customer, source and destination endpoints, and the progress of
-          their users' mail, folders, contacts, calendars and tasks.
+          Mailbox projects appear here with their customer, source and destination endpoints, and the progress
+          of their users' mail, folders, contacts, calendars and tasks.
         </p>
       </EmptyState>
     </>

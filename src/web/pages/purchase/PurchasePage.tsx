@@ -9,9 +9,9 @@ export function PurchasePage() {
       <section className="panel">
         <h2>Nothing to buy</h2>
         <p>
-          Ferry is open-source software that you run yourself: migrations need no payment, no credit card and no
-          purchase order. Where your migration guide says to purchase licenses, skip that step and continue with
-          creating a customer.
+          Ferry is open-source software that you run yourself: migrations need no payment, no credit card and
+          no purchase order. Where your migration guide says to purchase licenses, skip that step and continue
+          with creating a customer.
         </p>
         <p className="panel-links">
           <Link to="/customers">Go to All Customers</Link>

@@ -11,7 +11,8 @@ import { useSession } from '../../session/session-context.ts';
 
 const MIN_PASSWORD_LENGTH = 10;
 
-type Check = { status: 'loading' } | { status: 'needed' } | { status: 'done' } | { status: 'error'; error: ApiError };
+type Check =
+  { status: 'loading' } | { status: 'needed' } | { status: 'done' } | { status: 'error'; error: ApiError };
 
 export function SetupPage() {
   const [searchParams] = useSearchParams();
@@ -19,7 +20,13 @@ export function SetupPage() {
   const { signedIn } = useSession();
   const navigate = useNavigate();
   const [check, setCheck] = useState<Check>({ status: 'loading' });
-  const [form, setForm] = useState({ workgroupName: '', name: '', email: '', password: '', confirmation: '' });
+  const [form, setForm] = useState({
+    workgroupName: '',
+    name: '',
+    email: '',
+    password: '',
+    confirmation: '',
+  });
   const [submitting, setSubmitting] = useState(false);
   const [problem, setProblem] = useState<string>();
 
