@@ -18,6 +18,15 @@ export default defineConfig({
           pool: 'forks',
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          pool: 'forks',
+          testTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -102,8 +102,9 @@ function bareSchemaToType(schema: JsonSchema): string {
   if (schema.enum !== undefined) return union(schema.enum.map((value) => JSON.stringify(value)));
   if (schema.anyOf !== undefined) return union(schema.anyOf.map((s) => `(${schemaToType(s)})`));
   if (schema.oneOf !== undefined) return union(schema.oneOf.map((s) => `(${schemaToType(s)})`));
-  if (schema.allOf !== undefined)
+  if (schema.allOf !== undefined) {
     return schema.allOf.map((s) => `(${schemaToType(s)})`).join(' & ') || 'unknown';
+  }
   if (Array.isArray(schema.type)) return union(schema.type.map((type) => typeToType(type, schema)));
   if (schema.type !== undefined) return typeToType(schema.type, schema);
   if (schema.properties !== undefined || schema.additionalProperties !== undefined) return objectType(schema);
@@ -250,5 +251,6 @@ async function main(check: boolean): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url))
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.exitCode = await main(process.argv.includes('--check'));
+}

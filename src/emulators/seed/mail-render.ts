@@ -21,7 +21,7 @@ import type { MessagePlan } from './mail-plan.ts';
 import { binaryPart, messagePart, multipart, renderMessage, renderToBuffer, textPart, type MimeNode } from './mime-builder.ts';
 import { BASE64_LINE_BYTES, base64Lines, encodeWords, formatAddress } from './mime-encoding.ts';
 import { makePng } from './png.ts';
-import { Random } from './random.ts';
+import { Random, cycle } from './random.ts';
 
 /** About 0.9 MB of raw bytes per chunk, a whole number of base64 lines. */
 const CHUNK_BYTES = BASE64_LINE_BYTES * 16_384;
@@ -100,7 +100,7 @@ class Renderer {
         parts.push(binaryPart(type, [base64Lines(Buffer.from(csv, 'utf8'))], { disposition: 'attachment', filename: name }));
         continue;
       }
-      const kind = random.pick(ATTACHMENT_KINDS);
+      const kind = cycle(ATTACHMENT_KINDS, plan.variant + i);
       const size = fixed ?? Math.max(600, Math.round(((plan.targetBytes - 3_000) * 0.74) / count));
       const bytes = randomBase64(new Random(this.#ctx.seed, 'attachment', this.#ctx.index, plan.seq, i), size, kind.magic);
       parts.push(binaryPart(kind.contentType, bytes, { disposition: 'attachment', filename: random.pick(kind.names) }));
@@ -178,7 +178,7 @@ class Renderer {
       case 'invite':
         return { root: this.invite(), subject };
       case 'legacy-charset': {
-        const charset = LEGACY_CHARSETS[plan.variant % LEGACY_CHARSETS.length] ?? 'ISO-8859-1';
+        const charset = cycle(LEGACY_CHARSETS, plan.variant);
         const encoding = charset === 'Shift_JIS' ? 'base64' : charset === 'KOI8-R' ? '8bit' : 'quoted-printable';
         return { root: textPart('plain', LEGACY_TEXTS[charset], charset, encoding), subject: encodeWords(LEGACY_SUBJECTS[charset], charset) };
       }

@@ -3,6 +3,13 @@
  * one of these, so the same seed always gives byte-identical output.
  */
 
+/** The item at position `n`, cycling through the list (so the first items of a run cover all). */
+export function cycle<T>(items: readonly T[], n: number): T {
+  const item = items[n % items.length];
+  if (item === undefined) throw new RangeError('cycle() through an empty list');
+  return item;
+}
+
 /** A small, fast PRNG (sfc32) with the helpers the generators need. */
 export class Random {
   #a: number;

@@ -97,7 +97,7 @@ function attendeesJson(component: ICAL.Component): Json[] {
   });
 }
 
-function alarmsJson(component: ICAL.Component, options: CalendarEncodeOptions): Json[] {
+function alarmsJson(component: ICAL.Component): Json[] {
   return component.getAllSubcomponents('valarm').map((alarm) => {
     const json: Json = { action: (textProp(alarm, 'action') ?? 'DISPLAY').toUpperCase() };
     const trigger = alarm.getFirstProperty('trigger');
@@ -160,7 +160,7 @@ export function componentJson(item: CalendarItem, invite: Invite, options: Calen
   if (organizer) json['or'] = organizer;
   const attendees = attendeesJson(c);
   if (attendees.length > 0) json['at'] = attendees;
-  const alarms = alarmsJson(c, options);
+  const alarms = alarmsJson(c);
   if (alarms.length > 0) json['alarm'] = alarms;
   if (start) json['s'] = [dateTimeJson(start, options)];
   if (end) {

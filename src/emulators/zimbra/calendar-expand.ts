@@ -1,7 +1,7 @@
 /** Expansion of calendar items into instances for SearchRequest calExpandInstStart/End. */
 import ICAL from 'ical.js';
 
-import { endOf, formatUtcStamp, offsetMs, timeProp, toUtcMs } from './icalendar.ts';
+import { endOf, formatUtcStamp, offsetMs, timeProp, toUtcMs, withZoneOf } from './icalendar.ts';
 import type { CalendarItem, Invite } from './model.ts';
 
 export interface Instance {
@@ -95,8 +95,8 @@ function iterate(component: ICAL.Component, start: ICAL.Time, windowEnd: number)
     const expansion = new ICAL.RecurExpansion({ component, dtstart: start });
     for (let i = 0; i < MAX_OCCURRENCES; i++) {
       const next = expansion.next();
-      if (!next || toUtcMs(next) >= windowEnd) break;
-      times.push(next.clone());
+      if (!next || toUtcMs(withZoneOf(next, start)) >= windowEnd) break;
+      times.push(withZoneOf(next, start));
     }
   } catch {
     return times.length > 0 ? times : [start];

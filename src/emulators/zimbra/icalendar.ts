@@ -28,7 +28,7 @@ export function groupCalendarComponents(
       }
       calendar.getAllSubcomponents(componentName).forEach((component, n) => {
         const uid = String(component.getFirstPropertyValue('uid') ?? '') || `${file.name}-${index}-${n}@ferry`;
-        const group = groups.get(uid) ?? { components: [], timezones: new Map() };
+        const group = groups.get(uid) ?? { components: [] as ICAL.Component[], timezones: new Map<string, ICAL.Component>() };
         group.components.push(component);
         for (const tzid of referencedTzids(component)) {
           const zone = zones.get(tzid);
@@ -96,15 +96,30 @@ export function textProp(component: ICAL.Component, name: string): string | unde
   }
 }
 
+/** The TZID a time was written with (ical.js keeps it even when no VTIMEZONE defined it). */
+function writtenTzid(time: ICAL.Time): string | undefined {
+  const value = (time as unknown as { timezone?: unknown }).timezone;
+  return typeof value === 'string' ? value : undefined;
+}
+
 export function tzidOf(time: ICAL.Time): string | undefined {
   if (time.isDate) return undefined;
-  if (time.zone === ICAL.Timezone.utcTimezone || time.timezone === 'Z') return undefined;
-  const tzid = time.timezone ?? time.zone?.tzid;
+  if (time.zone === ICAL.Timezone.utcTimezone || writtenTzid(time) === 'Z') return undefined;
+  const tzid = writtenTzid(time) ?? time.zone?.tzid;
   return tzid && tzid !== 'floating' && tzid !== 'UTC' ? tzid : undefined;
 }
 
 export function isUtc(time: ICAL.Time): boolean {
-  return !time.isDate && (time.zone === ICAL.Timezone.utcTimezone || time.timezone === 'Z' || time.zone?.tzid === 'UTC');
+  return !time.isDate && (time.zone === ICAL.Timezone.utcTimezone || writtenTzid(time) === 'Z' || time.zone?.tzid === 'UTC');
+}
+
+/** A copy of `time` carrying the zone of `reference` (recurrence expansion drops undefined TZIDs). */
+export function withZoneOf(time: ICAL.Time, reference: ICAL.Time): ICAL.Time {
+  const copy = time.clone();
+  const tzid = writtenTzid(reference);
+  if (tzid !== undefined) (copy as unknown as { timezone?: string }).timezone = tzid;
+  copy.zone = reference.zone;
+  return copy;
 }
 
 /** UTC epoch ms of an iCalendar time: defined VTIMEZONE, else IANA via Intl, else floating as UTC. */

@@ -25,7 +25,7 @@ export function ruleJson(rule: ICAL.Recur): Json {
   else if (rule.count) json['count'] = [{ num: rule.count }];
   if (rule.interval && rule.interval !== 1) json['interval'] = [{ ival: rule.interval }];
   else json['interval'] = [{ ival: 1 }];
-  const parts = rule.parts;
+  const parts = rule.parts as Record<string, unknown>;
   const byday = parts['BYDAY'];
   if (byday) {
     json['byday'] = [

@@ -7,7 +7,7 @@ import { useSession } from './session-context.ts';
 
 /** Renders its children for a signed-in agent; sends everyone else to sign in, remembering where they were going. */
 export function RequireSession({ children }: { children: ReactNode }) {
-  const { state, reload } = useSession();
+  const { state, refresh } = useSession();
   const location = useLocation();
   switch (state.status) {
     case 'loading':
@@ -19,7 +19,7 @@ export function RequireSession({ children }: { children: ReactNode }) {
         <div className="full-page-center">
           <Alert tone="error" title="Ferry could not check your session">
             <p>{state.error.message}</p>
-            <button type="button" className="button" onClick={reload}>
+            <button type="button" className="button" onClick={() => void refresh()}>
               Try again
             </button>
           </Alert>

@@ -2,21 +2,21 @@ import { createContext, useContext } from 'react';
 
 import type { ApiError, ResponseOf } from '../api/client.ts';
 
-export type Agent = ResponseOf<'/api/auth/me', 'get'>['agent'];
+/** Who is signed in, as GET /api/auth/me says. */
+export type Me = ResponseOf<'/api/auth/me', 'get'>;
+export type Agent = Me['agent'];
 
 export type SessionState =
   | { status: 'loading' }
   | { status: 'signed-out' }
-  | { status: 'signed-in'; agent: Agent }
+  | { status: 'signed-in'; me: Me }
   | { status: 'error'; error: ApiError };
 
 export interface Session {
   readonly state: SessionState;
-  /** Records the agent a sign-in or the first setup returned. */
-  readonly signedIn: (agent: Agent) => void;
+  /** Asks the server who is signed in: after signing in, after the first setup, or to retry a failed check. */
+  readonly refresh: () => Promise<void>;
   readonly signOut: () => Promise<void>;
-  /** Asks the server again who is signed in (after a failed first check). */
-  readonly reload: () => void;
 }
 
 export const SessionContext = createContext<Session | undefined>(undefined);
@@ -28,8 +28,10 @@ export function useSession(): Session {
 }
 
 /** The signed-in agent; only inside <RequireSession>. */
-export function useAgent(): Agent {
+export function useMe(): Me {
   const { state } = useSession();
-  if (state.status !== 'signed-in') throw new Error('useAgent is used outside <RequireSession>');
-  return state.agent;
+  if (state.status !== 'signed-in') throw new Error('useMe is used outside <RequireSession>');
+  return state.me;
 }
+
+export const useAgent = (): Agent => useMe().agent;

@@ -56,7 +56,7 @@ async function fromMime(raw: Buffer): Promise<{ data: Record<string, unknown>; a
     subject: mail.subject ?? '',
     body: typeof mail.html === 'string' ? { contentType: 'html', content: mail.html } : { contentType: 'text', content: mail.text ?? '' },
     from,
-    sender: recipients(mail.sender)[0] ?? from,
+    sender: from,
     toRecipients: recipients(mail.to),
     ccRecipients: recipients(mail.cc),
     bccRecipients: recipients(mail.bcc),

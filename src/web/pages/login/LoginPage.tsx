@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Navigate, useLocation } from 'react-router';
 
 import { api, type ApiError } from '../../api/client.ts';
 import { Alert } from '../../components/Alert.tsx';
@@ -12,16 +12,16 @@ import { useSession } from '../../session/session-context.ts';
 /** Where to go after signing in: the page the agent wanted, when it is one of Ferry's own. */
 function wantedPath(state: unknown): string {
   if (typeof state === 'object' && state !== null && 'from' in state && typeof state.from === 'string') {
-    if (state.from.startsWith('/') && !state.from.startsWith('//') && !state.from.startsWith('/login'))
+    if (state.from.startsWith('/') && !state.from.startsWith('//') && !state.from.startsWith('/login')) {
       return state.from;
+    }
   }
   return '/customers';
 }
 
 export function LoginPage() {
-  const { state, signedIn } = useSession();
+  const { state, refresh } = useSession();
   const location = useLocation();
-  const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [submitting, setSubmitting] = useState(false);
@@ -47,9 +47,9 @@ export function LoginPage() {
     setSubmitting(true);
     setError(undefined);
     try {
-      const { agent } = await api.post('/api/auth/login', { body: { email, password } });
-      signedIn(agent);
-      await navigate(wantedPath(location.state), { replace: true });
+      await api.post('/api/auth/login', { body: { email, password } });
+      // Once the session is known, this page redirects to where the agent was going.
+      await refresh();
     } catch (caught) {
       setError(asApiError(caught));
       setPassword('');

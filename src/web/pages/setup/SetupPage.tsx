@@ -17,7 +17,7 @@ type Check =
 export function SetupPage() {
   const [searchParams] = useSearchParams();
   const token = searchParams.get('token') ?? '';
-  const { signedIn } = useSession();
+  const { refresh } = useSession();
   const navigate = useNavigate();
   const [check, setCheck] = useState<Check>({ status: 'loading' });
   const [form, setForm] = useState({
@@ -57,8 +57,8 @@ export function SetupPage() {
     setProblem(undefined);
     try {
       const { confirmation: _confirmation, ...administrator } = form;
-      const { agent } = await api.post('/api/setup', { body: { ...administrator, token } });
-      signedIn(agent);
+      await api.post('/api/setup', { body: { ...administrator, token } });
+      await refresh();
       await navigate('/customers', { replace: true });
     } catch (caught) {
       setProblem(asApiError(caught).message);

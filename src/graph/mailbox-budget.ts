@@ -1,0 +1,157 @@
+/**
+ * Microsoft's Outlook limits, per (app, mailbox), enforced on our side so that a migration runs at
+ * the ceiling without being throttled (microsoft-graph.md §11):
+ * - 4 concurrent requests,
+ * - 10,000 requests per 10 minutes,
+ * - 150 MB of request bodies (POST/PATCH/PUT) per 5 minutes.
+ * A 429 or 503 with Retry-After pauses the whole mailbox lane, because every throttled call still
+ * counts against the mailbox and immediate retries extend the penalty.
+ */
+export interface BudgetLimits {
+  readonly maxConcurrent: number;
+  readonly maxRequests: number;
+  readonly requestWindowMs: number;
+  readonly maxUploadBytes: number;
+  readonly uploadWindowMs: number;
+}
+
+export const MICROSOFT_LIMITS: BudgetLimits = {
+  maxConcurrent: 4,
+  maxRequests: 10_000,
+  requestWindowMs: 10 * 60 * 1000,
+  maxUploadBytes: 150 * 1024 * 1024,
+  uploadWindowMs: 5 * 60 * 1000,
+};
+
+/** The same limits with windows divided by `factor` (the emulator's `--limits scaled:F`). */
+export function scaleLimits(limits: BudgetLimits, factor: number): BudgetLimits {
+  if (!(factor > 0)) throw new RangeError(`the scale factor must be positive, got ${factor}`);
+  return {
+    ...limits,
+    requestWindowMs: limits.requestWindowMs / factor,
+    uploadWindowMs: limits.uploadWindowMs / factor,
+  };
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const SYSTEM_CLOCK: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface BudgetUsage {
+  /** Milliseconds spent waiting for the budget or a Retry-After pause. */
+  readonly waitedMs: number;
+  readonly requests: number;
+  readonly uploadBytes: number;
+}
+
+export interface MailboxBudget {
+  /** Waits until a request of `uploadBytes` body bytes may be sent; call the returned function when it is done. */
+  acquire(uploadBytes: number): Promise<() => void>;
+  /** Pauses every request of this mailbox for `ms` (server said Retry-After). */
+  pause(ms: number): void;
+  usage(): BudgetUsage;
+}
+
+/** A sliding window of timestamped amounts. */
+class SlidingWindow {
+  readonly #windowMs: number;
+  readonly #entries: { at: number; amount: number }[] = [];
+  #total = 0;
+
+  constructor(windowMs: number) {
+    this.#windowMs = windowMs;
+  }
+
+  #expire(now: number): void {
+    while (this.#entries.length > 0 && this.#entries[0]!.at <= now - this.#windowMs) {
+      this.#total -= this.#entries.shift()!.amount;
+    }
+  }
+
+  /** How long until `amount` more fits under `max` (0 when it fits now). */
+  waitFor(now: number, amount: number, max: number): number {
+    this.#expire(now);
+    if (this.#total + amount <= max) return 0;
+    // An amount larger than the whole budget would never fit: let it through alone in an empty window.
+    if (amount > max && this.#total === 0) return 0;
+    let excess = this.#total + amount - max;
+    for (const entry of this.#entries) {
+      excess -= entry.amount;
+      if (excess <= 0) return entry.at + this.#windowMs - now;
+    }
+    return this.#windowMs;
+  }
+
+  add(now: number, amount: number): void {
+    this.#entries.push({ at: now, amount });
+    this.#total += amount;
+  }
+}
+
+export function createMailboxBudget(limits: BudgetLimits, clock: Clock = SYSTEM_CLOCK): MailboxBudget {
+  const requests = new SlidingWindow(limits.requestWindowMs);
+  const uploads = new SlidingWindow(limits.uploadWindowMs);
+  let inFlight = 0;
+  let pausedUntil = 0;
+  let waitedMs = 0;
+  let requestCount = 0;
+  let uploadTotal = 0;
+  const waiters: (() => void)[] = [];
+  // Requests are admitted one at a time so that waiting requests keep their order.
+  let admission: Promise<void> = Promise.resolve();
+
+  const release = () => {
+    inFlight -= 1;
+    waiters.shift()?.();
+  };
+
+  const admit = async (uploadBytes: number, started: number): Promise<void> => {
+    for (;;) {
+      if (inFlight >= limits.maxConcurrent) {
+        await new Promise<void>((resolve) => waiters.push(resolve));
+        continue;
+      }
+      const now = clock.now();
+      const wait = Math.max(
+        pausedUntil - now,
+        requests.waitFor(now, 1, limits.maxRequests),
+        uploads.waitFor(now, uploadBytes, limits.maxUploadBytes),
+      );
+      if (wait <= 0) break;
+      await clock.sleep(wait);
+    }
+    const now = clock.now();
+    requests.add(now, 1);
+    if (uploadBytes > 0) uploads.add(now, uploadBytes);
+    inFlight += 1;
+    requestCount += 1;
+    uploadTotal += uploadBytes;
+    waitedMs += now - started;
+  };
+
+  return {
+    async acquire(uploadBytes) {
+      const started = clock.now();
+      const turn = admission.then(() => admit(uploadBytes, started));
+      admission = turn.catch(() => undefined);
+      await turn;
+      let released = false;
+      return () => {
+        if (!released) {
+          released = true;
+          release();
+        }
+      };
+    },
+    pause(ms) {
+      pausedUntil = Math.max(pausedUntil, clock.now() + ms);
+    },
+    usage: () => ({ waitedMs, requests: requestCount, uploadBytes: uploadTotal }),
+  };
+}
