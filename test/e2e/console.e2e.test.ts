@@ -36,7 +36,9 @@ async function step(name: string, run: () => Promise<void>): Promise<void> {
     await run();
   } catch (error) {
     const file = await screenshot(page, `failure-${name}`).catch(() => 'no screenshot');
-    throw new Error(`Step "${name}" failed (screenshot: ${file}): ${(error as Error).message}`, { cause: error });
+    throw new Error(`Step "${name}" failed (screenshot: ${file}): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -45,7 +47,9 @@ const sideNav = () => page.getByRole('navigation', { name: 'Workgroup' });
 const topNav = () => page.getByRole('navigation', { name: 'Top navigation' });
 
 async function asBearer(token: string): Promise<number> {
-  const response = await fetch(`${ferry!.baseUrl}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${ferry!.baseUrl}/api/auth/me`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return response.status;
 }
 
@@ -72,7 +76,9 @@ describe('web console', () => {
         await sideNav().getByRole('link', { name: word, exact: true }).waitFor();
       }
       await sideNav().getByRole('button', { name: 'Sign out' }).waitFor();
-      expect(await sideNav().getByRole('link', { name: 'Customers' }).getAttribute('aria-current')).toBe('page');
+      expect(await sideNav().getByRole('link', { name: 'Customers' }).getAttribute('aria-current')).toBe(
+        'page',
+      );
       expect(await page.getByText('No customers yet').isVisible()).toBe(true);
       await screenshot(page, 'shell');
     });
@@ -100,9 +106,9 @@ describe('web console', () => {
       for (const [link, title] of pages) {
         await sideNav().getByRole('link', { name: link, exact: true }).click();
         await heading(title).waitFor();
-        expect(await sideNav().getByRole('link', { name: link, exact: true }).getAttribute('aria-current')).toBe(
-          'page',
-        );
+        expect(
+          await sideNav().getByRole('link', { name: link, exact: true }).getAttribute('aria-current'),
+        ).toBe('page');
       }
       await page.getByRole('link', { name: 'Purchase' }).click();
       await heading('Purchase').waitFor();
@@ -118,7 +124,10 @@ describe('web console', () => {
       await page.getByRole('button', { name: 'Create token' }).click();
       tokenValue = await page.getByLabel('Token value').inputValue();
       expect(tokenValue).toMatch(/^fry_/);
-      await page.getByRole('row', { name: /CI pipeline/ }).getByText('Active').waitFor();
+      await page
+        .getByRole('row', { name: /CI pipeline/ })
+        .getByText('Active')
+        .waitFor();
       expect(await asBearer(tokenValue)).toBe(200);
       await screenshot(page, 'account');
     });
@@ -126,7 +135,10 @@ describe('web console', () => {
     await step('revoke-token', async () => {
       await page.getByRole('button', { name: 'Revoke CI pipeline' }).click();
       await page.getByRole('button', { name: 'Revoke “CI pipeline”' }).click();
-      await page.getByRole('row', { name: /CI pipeline/ }).getByText(/Revoked/).waitFor();
+      await page
+        .getByRole('row', { name: /CI pipeline/ })
+        .getByText(/Revoked/)
+        .waitFor();
       expect(await asBearer(tokenValue)).toBe(401);
     });
 

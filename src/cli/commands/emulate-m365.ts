@@ -7,19 +7,22 @@ import type { Limits } from '../../emulators/m365/throttle.ts';
 function parseLimits(value: string): Limits {
   if (value === 'microsoft' || value === 'off') return value;
   const factor = /^scaled:(\d+(?:\.\d+)?)$/.exec(value)?.[1];
-  if (factor === undefined || Number(factor) <= 0) throw new InvalidArgumentError('expected microsoft, off or scaled:F (F > 0)');
+  if (factor === undefined || Number(factor) <= 0)
+    throw new InvalidArgumentError('expected microsoft, off or scaled:F (F > 0)');
   return { scaled: Number(factor) };
 }
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port number (0 picks a free one)');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError('expected a port number (0 picks a free one)');
   return port;
 }
 
 function parseSeconds(value: string): number {
   const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 1) throw new InvalidArgumentError('expected a whole number of seconds (at least 1)');
+  if (!Number.isInteger(seconds) || seconds < 1)
+    throw new InvalidArgumentError('expected a whole number of seconds (at least 1)');
   return seconds;
 }
 
@@ -28,42 +31,65 @@ function describeDefaultTenant(config: ResolvedConfig): void {
   for (const tenant of config.tenants) {
     process.stderr.write(`tenant ${tenant.id} (${tenant.domains.join(', ')}), region ${tenant.region}\n`);
     for (const app of tenant.apps) {
-      process.stderr.write(`  app ${app.clientId} secret ${app.secret}\n  permissions ${app.permissions.join(' ')}\n`);
+      process.stderr.write(
+        `  app ${app.clientId} secret ${app.secret}\n  permissions ${app.permissions.join(' ')}\n`,
+      );
     }
     if (tenant.autoCreateUsers) {
-      process.stderr.write(`  users are created on first use of a UPN in ${tenant.domains.join(' or ')} (password ${tenant.autoCreatePassword ?? '(none)'})\n`);
+      process.stderr.write(
+        `  users are created on first use of a UPN in ${tenant.domains.join(' or ')} (password ${tenant.autoCreatePassword ?? '(none)'})\n`,
+      );
     }
   }
 }
 
 export function emulateM365Command(): Command {
   return new Command('m365')
-    .description('Run the emulated Microsoft 365 (identity platform + Microsoft Graph) for tests, benchmarks and demos')
+    .description(
+      'Run the emulated Microsoft 365 (identity platform + Microsoft Graph) for tests, benchmarks and demos',
+    )
     .option('--config <file>', 'tenants, apps and users (JSON)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 0)
-    .option('--limits <limits>', 'throttling: microsoft, off or scaled:F (windows divided by F)', parseLimits, 'microsoft' as Limits)
+    .option(
+      '--limits <limits>',
+      'throttling: microsoft, off or scaled:F (windows divided by F)',
+      parseLimits,
+      'microsoft' as Limits,
+    )
     .option('--faults <spec>', 'fault injection, e.g. seed=7,503=0.02,reset=@10/100')
     .option('--token-lifetime <seconds>', 'access token lifetime (expires_in)', parseSeconds)
-    .action(async (opts: { config?: string; host: string; port: number; limits: Limits; faults?: string; tokenLifetime?: number }) => {
-      const config = opts.config === undefined ? defaultConfig() : parseM365Config(await readFile(opts.config, 'utf8'));
-      if (opts.config === undefined) describeDefaultTenant(config);
-      const emulator = await startM365Emulator({
-        config,
-        host: opts.host,
-        port: opts.port,
-        limits: opts.limits,
-        ...(opts.faults === undefined ? {} : { faults: opts.faults }),
-        ...(opts.tokenLifetime === undefined ? {} : { tokenLifetimeSec: opts.tokenLifetime }),
-      });
-      process.stdout.write(`${JSON.stringify({ authorityUrl: emulator.authorityUrl, graphUrl: emulator.graphUrl })}\n`);
-      const stop = (): void => {
-        emulator.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
+    .action(
+      async (opts: {
+        config?: string;
+        host: string;
+        port: number;
+        limits: Limits;
+        faults?: string;
+        tokenLifetime?: number;
+      }) => {
+        const config =
+          opts.config === undefined ? defaultConfig() : parseM365Config(await readFile(opts.config, 'utf8'));
+        if (opts.config === undefined) describeDefaultTenant(config);
+        const emulator = await startM365Emulator({
+          config,
+          host: opts.host,
+          port: opts.port,
+          limits: opts.limits,
+          ...(opts.faults === undefined ? {} : { faults: opts.faults }),
+          ...(opts.tokenLifetime === undefined ? {} : { tokenLifetimeSec: opts.tokenLifetime }),
+        });
+        process.stdout.write(
+          `${JSON.stringify({ authorityUrl: emulator.authorityUrl, graphUrl: emulator.graphUrl })}\n`,
         );
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+        const stop = (): void => {
+          emulator.close().then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      },
+    );
 }

@@ -25,7 +25,10 @@ function integer(value: string | undefined, name: string): number | undefined {
 export function emulateZimbraCommand(): Command {
   return new Command('zimbra')
     .description('Run an emulated Zimbra server (JSON SOAP, REST) over a data directory')
-    .requiredOption('--data <dir>', 'data directory (accounts/<email>/mail|contacts|calendar|tasks, server.json)')
+    .requiredOption(
+      '--data <dir>',
+      'data directory (accounts/<email>/mail|contacts|calendar|tasks, server.json)',
+    )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'user port (0 = any free port)', '0')
     .option('--admin-port <port>', 'admin port (0 = any free port)', '0')
@@ -34,7 +37,9 @@ export function emulateZimbraCommand(): Command {
     .addOption(new Option('--admin-token-lifetime-ms <ms>', 'admin token lifetime').hideHelp())
     .addOption(new Option('--delegated-token-lifetime-ms <ms>', 'DelegateAuth token lifetime').hideHelp())
     .addOption(new Option('--user-token-lifetime-ms <ms>', 'user token lifetime').hideHelp())
-    .addOption(new Option('--dos-max-requests-per-sec <n>', 'DoSFilter limit per account (0 = off)').hideHelp())
+    .addOption(
+      new Option('--dos-max-requests-per-sec <n>', 'DoSFilter limit per account (0 = off)').hideHelp(),
+    )
     .action(async (opts: CliOptions) => {
       const options: ZimbraEmulatorOptions = {
         dataDir: opts.data,

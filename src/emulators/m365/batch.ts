@@ -25,9 +25,14 @@ function parseRequests(body: Buffer): InnerRequest[] {
     throw new GraphError(400, 'BadRequest', 'Invalid batch payload format.');
   }
   const requests = (parsed as { requests?: unknown } | null)?.requests;
-  if (!Array.isArray(requests) || requests.length === 0) throw new GraphError(400, 'BadRequest', 'Invalid batch payload format.');
+  if (!Array.isArray(requests) || requests.length === 0)
+    throw new GraphError(400, 'BadRequest', 'Invalid batch payload format.');
   if (requests.length > MAX_BATCH_REQUESTS) {
-    throw new GraphError(400, 'BadRequest', `Number of batch requests exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
+    throw new GraphError(
+      400,
+      'BadRequest',
+      `Number of batch requests exceeds the limit of ${MAX_BATCH_REQUESTS}.`,
+    );
   }
   const seen = new Set<string>();
   return requests.map((raw: unknown) => {
@@ -35,9 +40,15 @@ function parseRequests(body: Buffer): InnerRequest[] {
     if (typeof r.id !== 'string' || typeof r.method !== 'string' || typeof r.url !== 'string') {
       throw new GraphError(400, 'BadRequest', 'Each batch request needs an id, a method and a url.');
     }
-    if (seen.has(r.id.toLowerCase())) throw new GraphError(400, 'BadRequest', `Batch request id '${r.id}' is not unique.`);
+    if (seen.has(r.id.toLowerCase()))
+      throw new GraphError(400, 'BadRequest', `Batch request id '${r.id}' is not unique.`);
     seen.add(r.id.toLowerCase());
-    const headers = Object.fromEntries(Object.entries((r.headers ?? {}) as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    const headers = Object.fromEntries(
+      Object.entries((r.headers ?? {}) as Record<string, unknown>).map(([k, v]) => [
+        k.toLowerCase(),
+        String(v),
+      ]),
+    );
     const dependsOn = Array.isArray(r.dependsOn) ? r.dependsOn.map(String) : [];
     return { id: r.id, method: r.method.toUpperCase(), url: r.url, headers, body: r.body, dependsOn };
   });
@@ -55,7 +66,12 @@ export async function runBatch(
   const ids = new Set(requests.map((r) => r.id.toLowerCase()));
   for (const request of requests) {
     const missing = request.dependsOn.find((d) => !ids.has(d.toLowerCase()));
-    if (missing !== undefined) throw new GraphError(400, 'BadRequest', `Request '${request.id}' depends on '${missing}', which is not in the batch.`);
+    if (missing !== undefined)
+      throw new GraphError(
+        400,
+        'BadRequest',
+        `Request '${request.id}' depends on '${missing}', which is not in the batch.`,
+      );
   }
   const statuses = new Map<string, number>();
   const responses: Record<string, unknown>[] = [];
@@ -63,7 +79,11 @@ export async function runBatch(
     const requestId = newRequestId();
     const failed = request.dependsOn.some((d) => (statuses.get(d.toLowerCase()) ?? 424) >= 400);
     const response = failed
-      ? errorResponse(new GraphError(424, 'FailedDependency', 'Request failed due to a failed dependent request.'), requestId, requestId)
+      ? errorResponse(
+          new GraphError(424, 'FailedDependency', 'Request failed due to a failed dependent request.'),
+          requestId,
+          requestId,
+        )
       : await runInner(services, throttle, version, request, grant, requestId);
     statuses.set(request.id.toLowerCase(), response.status);
     const { 'Content-Type': contentType, ...rest } = response.headers;
@@ -71,7 +91,9 @@ export async function runBatch(
       id: request.id,
       status: response.status,
       headers: { ...rest, ...(contentType === undefined ? {} : { 'Content-Type': contentType }) },
-      ...(response.body === undefined ? {} : { body: Buffer.isBuffer(response.body) ? response.body.toString('base64') : response.body }),
+      ...(response.body === undefined
+        ? {}
+        : { body: Buffer.isBuffer(response.body) ? response.body.toString('base64') : response.body }),
     });
   }
   return ok({ responses });
@@ -86,12 +108,26 @@ async function runInner(
   requestId: string,
 ): Promise<GraphResponse> {
   const url = new URL(request.url.replace(/^\/?/, '/'), 'http://batch.invalid');
-  const call: GraphCall = { method: request.method, version, path: url.pathname, query: url.searchParams, headers: request.headers };
+  const call: GraphCall = {
+    method: request.method,
+    version,
+    path: url.pathname,
+    query: url.searchParams,
+    headers: request.headers,
+  };
   const clientRequestId = request.headers['client-request-id'] ?? requestId;
   let bytes = Buffer.alloc(0);
   if (request.body !== undefined && request.body !== null) {
     if (request.headers['content-type'] === undefined) {
-      return errorResponse(new GraphError(400, 'BadRequest', 'Content-Type header must be specified when a request body is present.'), requestId, clientRequestId);
+      return errorResponse(
+        new GraphError(
+          400,
+          'BadRequest',
+          'Content-Type header must be specified when a request body is present.',
+        ),
+        requestId,
+        clientRequestId,
+      );
     }
     bytes = Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
   }
@@ -99,7 +135,11 @@ async function runInner(
     const prepared = prepare(services, call, grant);
     if (prepared.kind === 'answer') return prepared.response;
     const uploaded = ['POST', 'PATCH', 'PUT'].includes(call.method) ? bytes.length : 0;
-    const admission = throttle.admit(grant.clientId, prepared.mailbox.user.userPrincipalName.toLowerCase(), uploaded);
+    const admission = throttle.admit(
+      grant.clientId,
+      prepared.mailbox.user.userPrincipalName.toLowerCase(),
+      uploaded,
+    );
     if (!admission.ok) return errorResponse(admission.error, requestId, clientRequestId);
     try {
       return await run(services, call, grant, prepared, bytes, requestId);

@@ -83,7 +83,13 @@ export function defaultConfig(): ResolvedConfig {
         id: DEFAULT_TENANT_ID,
         domains: ['contoso.onmicrosoft.com', 'contoso.com'],
         region: 'NA',
-        apps: [{ clientId: DEFAULT_CLIENT_ID, secret: randomBytes(24).toString('base64url'), permissions: [...KNOWN_PERMISSIONS] }],
+        apps: [
+          {
+            clientId: DEFAULT_CLIENT_ID,
+            secret: randomBytes(24).toString('base64url'),
+            permissions: [...KNOWN_PERMISSIONS],
+          },
+        ],
         users: [],
         autoCreateUsers: true,
         autoCreatePassword: randomBytes(12).toString('base64url'),

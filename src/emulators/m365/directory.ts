@@ -26,7 +26,9 @@ export class Directory {
   /** A tenant by GUID or by one of its domains (case-insensitive). */
   tenant(idOrDomain: string): TenantConfig | undefined {
     const key = idOrDomain.toLowerCase();
-    return this.#tenants.find((t) => t.id.toLowerCase() === key || t.domains.some((d) => d.toLowerCase() === key));
+    return this.#tenants.find(
+      (t) => t.id.toLowerCase() === key || t.domains.some((d) => d.toLowerCase() === key),
+    );
   }
 
   app(tenant: TenantConfig, clientId: string): AppConfig | undefined {

@@ -26,7 +26,12 @@ export function innerErrorDate(now = new Date()): string {
   return now.toISOString().slice(0, 19);
 }
 
-export function graphErrorBody(code: string, message: string, requestId: string, clientRequestId: string): unknown {
+export function graphErrorBody(
+  code: string,
+  message: string,
+  requestId: string,
+  clientRequestId: string,
+): unknown {
   return {
     error: {
       code,
@@ -51,7 +56,8 @@ export function newRequestId(): string {
 export const notFound = (): GraphError =>
   new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 
-export const badRequest = (message: string, code = 'ErrorInvalidRequest'): GraphError => new GraphError(400, code, message);
+export const badRequest = (message: string, code = 'ErrorInvalidRequest'): GraphError =>
+  new GraphError(400, code, message);
 
 /** Exchange's answer to a rejected calendar or recurrence value [O: issue threads]. */
 export const validationFailure = (): GraphError =>

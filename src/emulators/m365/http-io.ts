@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Reads a whole request body, giving up (and discarding the rest) once it exceeds `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<{ bytes: Buffer; tooLarge: boolean }> {
+export async function readBody(
+  req: IncomingMessage,
+  limit: number,
+): Promise<{ bytes: Buffer; tooLarge: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;

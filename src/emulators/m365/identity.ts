@@ -53,14 +53,23 @@ export function handleIdentity(
       const response = tenantNotFound(tenantKey);
       return { ...response, body: { ...(response.body as object), error: 'invalid_tenant' } };
     }
-    return { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: openIdConfiguration(tenant.id, tenant.region, baseUrl) };
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      body: openIdConfiguration(tenant.id, tenant.region, baseUrl),
+    };
   }
   if (method !== 'POST') return undefined;
   if (tenant === undefined) return tenantNotFound(tenantKey);
   const form = new URLSearchParams(body.toString('utf8'));
   const clientId = form.get('client_id');
   if (clientId === null || clientId === '') {
-    return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+    return aadError(
+      400,
+      'invalid_request',
+      900144,
+      "The request body must contain the following parameter: 'client_id'.",
+    );
   }
   const app = directory.app(tenant, clientId);
   if (app === undefined) {
@@ -77,9 +86,16 @@ export function handleIdentity(
     return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
   }
   if (scope === null || scope.trim() === '') {
-    return aadError(400, 'invalid_request', 90014, "The required field 'scope' is missing from the credential.");
+    return aadError(
+      400,
+      'invalid_request',
+      90014,
+      "The required field 'scope' is missing from the credential.",
+    );
   }
-  const scopes = scope.split(/\s+/).filter((s) => s !== '' && s !== 'offline_access' && s !== 'openid' && s !== 'profile');
+  const scopes = scope
+    .split(/\s+/)
+    .filter((s) => s !== '' && s !== 'offline_access' && s !== 'openid' && s !== 'profile');
   if (!scopes.every((s) => s === `${GRAPH_RESOURCE}/.default` || s === `${GRAPH_RESOURCE}//.default`)) {
     return aadError(
       400,
@@ -91,7 +107,12 @@ export function handleIdentity(
   const secret = form.get('client_secret');
   if (grantType === 'client_credentials' || secret !== null) {
     if (secret === null || secret === '') {
-      return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+      return aadError(
+        401,
+        'invalid_client',
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      );
     }
     if (secret !== app.secret) {
       return aadError(
@@ -112,15 +133,29 @@ export function handleIdentity(
   }
   const permissions = new Set(app.permissions);
   if (grantType === 'client_credentials') {
-    return tokenResponse(tokens.issue({ tenantId: tenant.id, clientId: app.clientId, permissions }), tokens.lifetimeSec, false);
+    return tokenResponse(
+      tokens.issue({ tenantId: tenant.id, clientId: app.clientId, permissions }),
+      tokens.lifetimeSec,
+      false,
+    );
   }
   const username = form.get('username') ?? '';
   const user = directory.user(tenant.id, username);
   if (user === undefined) {
-    return aadError(400, 'invalid_grant', 50034, `The user account {EUII Hidden} does not exist in the ${tenant.id} directory. To sign into this application, the account must be added to the directory.`);
+    return aadError(
+      400,
+      'invalid_grant',
+      50034,
+      `The user account {EUII Hidden} does not exist in the ${tenant.id} directory. To sign into this application, the account must be added to the directory.`,
+    );
   }
   if (user.password === undefined || form.get('password') !== user.password) {
-    return aadError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.');
+    return aadError(
+      400,
+      'invalid_grant',
+      50126,
+      'Error validating credentials due to invalid username or password.',
+    );
   }
   if (user.mfa) {
     return aadError(
@@ -166,7 +201,21 @@ function openIdConfiguration(tenantId: string, region: string, baseUrl: string):
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${baseUrl}/${tenantId}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'nonce',
+      'tid',
+      'ver',
+      'at_hash',
+      'c_hash',
+      'email',
+    ],
     kerberos_endpoint: `${baseUrl}/${tenantId}/kerberos`,
     tenant_region_scope: region,
     cloud_instance_name: 'microsoftonline.com',

@@ -8,12 +8,22 @@ import type { Invitation, Mailbox } from './mailbox.ts';
  * switch to suppress this: responseRequested:false only drops the RSVP request [D/O].
  */
 export function attendeeAddresses(data: Record<string, unknown>, owner: string): string[] {
-  const attendees = Array.isArray(data.attendees) ? (data.attendees as { emailAddress?: { address?: unknown } }[]) : [];
-  const addresses = attendees.map((a) => a.emailAddress?.address).filter((a): a is string => typeof a === 'string' && a !== '');
+  const attendees = Array.isArray(data.attendees)
+    ? (data.attendees as { emailAddress?: { address?: unknown } }[])
+    : [];
+  const addresses = attendees
+    .map((a) => a.emailAddress?.address)
+    .filter((a): a is string => typeof a === 'string' && a !== '');
   return [...new Set(addresses.map((a) => a.toLowerCase()))].filter((a) => a !== owner.toLowerCase());
 }
 
-function record(mailbox: Mailbox, event: StoredItem, kind: Invitation['kind'], recipients: string[], occurrence?: string): void {
+function record(
+  mailbox: Mailbox,
+  event: StoredItem,
+  kind: Invitation['kind'],
+  recipients: string[],
+  occurrence?: string,
+): void {
   if (recipients.length === 0) return;
   mailbox.invitations.push({
     kind,
@@ -32,20 +42,33 @@ export function inviteOnCreate(mailbox: Mailbox, event: StoredItem): void {
 const SCHEDULE_FIELDS = ['start', 'end', 'recurrence', 'location', 'locations', 'isAllDay'];
 
 /** After a PATCH of a series or single event: `before` is the data prior to the change. */
-export function inviteOnUpdate(mailbox: Mailbox, event: StoredItem, before: Record<string, unknown>, changed: readonly string[]): void {
+export function inviteOnUpdate(
+  mailbox: Mailbox,
+  event: StoredItem,
+  before: Record<string, unknown>,
+  changed: readonly string[],
+): void {
   const owner = mailbox.user.userPrincipalName;
   const previous = attendeeAddresses(before, owner);
   const current = attendeeAddresses(event.data, owner);
   const added = current.filter((a) => !previous.includes(a));
   const removed = previous.filter((a) => !current.includes(a));
-  const rescheduled = changed.some((name) => SCHEDULE_FIELDS.includes(name) && JSON.stringify(before[name]) !== JSON.stringify(event.data[name]));
+  const rescheduled = changed.some(
+    (name) =>
+      SCHEDULE_FIELDS.includes(name) && JSON.stringify(before[name]) !== JSON.stringify(event.data[name]),
+  );
   if (rescheduled) record(mailbox, event, 'update', current);
   else record(mailbox, event, 'request', added);
   record(mailbox, event, 'cancellation', removed);
 }
 
 /** After a PATCH of one occurrence of a meeting. */
-export function inviteOnOccurrenceUpdate(mailbox: Mailbox, master: StoredItem, date: string, changed: readonly string[]): void {
+export function inviteOnOccurrenceUpdate(
+  mailbox: Mailbox,
+  master: StoredItem,
+  date: string,
+  changed: readonly string[],
+): void {
   if (changed.some((name) => SCHEDULE_FIELDS.includes(name))) {
     record(mailbox, master, 'update', attendeeAddresses(master.data, mailbox.user.userPrincipalName), date);
   }

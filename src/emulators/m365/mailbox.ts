@@ -83,7 +83,12 @@ export function createMailbox(user: DirectoryUser): Mailbox {
     wellKnown,
     rootContactFolder: contactFolders.add('', { displayName: 'Contacts' }),
     defaultCalendar: calendars.add('', { name: 'Calendar', color: 'auto', isDefaultCalendar: true }),
-    defaultTodoList: todoLists.add('', { displayName: 'Tasks', isOwner: true, isShared: false, wellknownListName: 'defaultList' }),
+    defaultTodoList: todoLists.add('', {
+      displayName: 'Tasks',
+      isOwner: true,
+      isShared: false,
+      wellknownListName: 'defaultList',
+    }),
     settings: {
       archiveFolder: wellKnown.get('archive'),
       timeZone: 'UTC',

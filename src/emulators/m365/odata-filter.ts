@@ -12,7 +12,8 @@ type Node =
 
 const COMPARISONS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 
-const invalid = (detail: string): GraphError => new GraphError(400, 'BadRequest', `Invalid filter clause: ${detail}`);
+const invalid = (detail: string): GraphError =>
+  new GraphError(400, 'BadRequest', `Invalid filter clause: ${detail}`);
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
@@ -132,7 +133,13 @@ class Parser {
       this.#expect(':');
       const body = this.#or();
       this.#expect(')');
-      return { kind: 'lambda', collection: lambda[1].split('/'), quantifier: lambda[2] as 'any' | 'all', variable, body };
+      return {
+        kind: 'lambda',
+        collection: lambda[1].split('/'),
+        quantifier: lambda[2] as 'any' | 'all',
+        variable,
+        body,
+      };
     }
     if (this.#peek() === '(') {
       this.#pos += 1;
@@ -177,10 +184,15 @@ function evaluate(node: Node, item: Record<string, unknown>, scope: Map<string, 
       return node.quantifier === 'any' ? members.some(test) : members.every(test);
     }
     case 'call':
-      return call(node.name, node.args.map((arg) => evaluate(arg, item, scope)));
+      return call(
+        node.name,
+        node.args.map((arg) => evaluate(arg, item, scope)),
+      );
     case 'binary': {
-      if (node.op === 'and') return truthy(evaluate(node.left, item, scope)) && truthy(evaluate(node.right, item, scope));
-      if (node.op === 'or') return truthy(evaluate(node.left, item, scope)) || truthy(evaluate(node.right, item, scope));
+      if (node.op === 'and')
+        return truthy(evaluate(node.left, item, scope)) && truthy(evaluate(node.right, item, scope));
+      if (node.op === 'or')
+        return truthy(evaluate(node.left, item, scope)) || truthy(evaluate(node.right, item, scope));
       return compare(node.op, evaluate(node.left, item, scope), evaluate(node.right, item, scope));
     }
   }
@@ -190,7 +202,10 @@ function resolve(segments: string[], item: Record<string, unknown>, scope: Map<s
   const [first, ...rest] = segments;
   let current: unknown = first !== undefined && scope.has(first) ? scope.get(first) : item[first ?? ''];
   for (const segment of first !== undefined && scope.has(first) ? rest : segments.slice(1)) {
-    current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
+    current =
+      current !== null && typeof current === 'object'
+        ? (current as Record<string, unknown>)[segment]
+        : undefined;
   }
   return current;
 }

@@ -35,7 +35,9 @@ export function shape(ctx: GraphContext, item: StoredItem, present: Presenter): 
   const result: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(full)) {
     const keep =
-      name === 'id' || name.startsWith('@odata') || (chosen === undefined ? !SELECT_ONLY.includes(name) : chosen.has(name.toLowerCase()));
+      name === 'id' ||
+      name.startsWith('@odata') ||
+      (chosen === undefined ? !SELECT_ONLY.includes(name) : chosen.has(name.toLowerCase()));
     if (keep) result[name] = value;
   }
   for (const expand of splitList(ctx.query.get('$expand') ?? '')) {
@@ -56,10 +58,16 @@ export function shape(ctx: GraphContext, item: StoredItem, present: Presenter): 
         size: a.bytes.length,
         isInline: a.isInline,
         lastModifiedDateTime: a.lastModifiedDateTime,
-        ...(a.odataType === '#microsoft.graph.fileAttachment' ? { contentId: a.contentId, contentBytes: a.bytes.toString('base64') } : {}),
+        ...(a.odataType === '#microsoft.graph.fileAttachment'
+          ? { contentId: a.contentId, contentBytes: a.bytes.toString('base64') }
+          : {}),
       }));
     } else if (name !== undefined) {
-      throw new GraphError(400, 'BadRequest', `Could not find a property named '${match?.[1] ?? expand}' on type 'microsoft.graph.entity'.`);
+      throw new GraphError(
+        400,
+        'BadRequest',
+        `Could not find a property named '${match?.[1] ?? expand}' on type 'microsoft.graph.entity'.`,
+      );
     }
   }
   return result;
@@ -83,25 +91,43 @@ export function listResponse(
   const top = Math.min(Number(ctx.query.get('$top') ?? defaultTop) || defaultTop, 1000);
   const skip = Number(ctx.query.get('$skip') ?? 0) || 0;
   const page = matching.slice(skip, skip + top);
-  const body: Record<string, unknown> = { '@odata.context': contextPath, value: page.map((item) => shape(ctx, item, present)) };
+  const body: Record<string, unknown> = {
+    '@odata.context': contextPath,
+    value: page.map((item) => shape(ctx, item, present)),
+  };
   if (ctx.query.get('$count') === 'true') body['@odata.count'] = matching.length;
   if (skip + top < matching.length) {
     const next = new URLSearchParams(ctx.query);
     next.set('$skip', String(skip + top));
-    body['@odata.nextLink'] = `${ctx.services.baseUrl}/${ctx.version}/${ctx.segments.map(encodeURIComponent).join('/')}?${next.toString()}`;
+    body['@odata.nextLink'] =
+      `${ctx.services.baseUrl}/${ctx.version}/${ctx.segments.map(encodeURIComponent).join('/')}?${next.toString()}`;
   }
   return ok(body);
 }
 
 export function ok(body: unknown, status = 200, headers: Record<string, string> = {}): GraphResponse {
-  return { status, headers: { 'Content-Type': 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8', ...headers }, body };
+  return {
+    status,
+    headers: {
+      'Content-Type':
+        'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8',
+      ...headers,
+    },
+    body,
+  };
 }
 
 export function noContent(): GraphResponse {
   return { status: 204, headers: {} };
 }
 
-export function entityResponse(ctx: GraphContext, contextPath: string, item: StoredItem, present: Presenter, status = 200): GraphResponse {
+export function entityResponse(
+  ctx: GraphContext,
+  contextPath: string,
+  item: StoredItem,
+  present: Presenter,
+  status = 200,
+): GraphResponse {
   return ok({ '@odata.context': `${contextPath}/$entity`, ...shape(ctx, item, present) }, status);
 }
 

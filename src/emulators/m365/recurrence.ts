@@ -1,7 +1,14 @@
 import { validationFailure } from './errors.ts';
 import { checkTimeZone } from './time-zones.ts';
 
-const PATTERNS = ['daily', 'weekly', 'absoluteMonthly', 'relativeMonthly', 'absoluteYearly', 'relativeYearly'];
+const PATTERNS = [
+  'daily',
+  'weekly',
+  'absoluteMonthly',
+  'relativeMonthly',
+  'absoluteYearly',
+  'relativeYearly',
+];
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const INDEXES = ['first', 'second', 'third', 'fourth', 'last'];
 
@@ -46,23 +53,33 @@ function isUnset(name: string, value: unknown): boolean {
 
 /** Validates a patternedRecurrence as Graph does; `startDate` is the date of the event's start. */
 export function validateRecurrence(raw: unknown, startDate: string): { pattern: Pattern; range: Range } {
-  const { pattern, range } = (raw ?? {}) as { pattern?: Record<string, unknown>; range?: Record<string, unknown> };
+  const { pattern, range } = (raw ?? {}) as {
+    pattern?: Record<string, unknown>;
+    range?: Record<string, unknown>;
+  };
   if (pattern === undefined || range === undefined) throw validationFailure();
   const rule = FIELDS[String(pattern.type)];
   if (rule === undefined || !PATTERNS.includes(String(pattern.type))) throw validationFailure();
   const interval = pattern.interval ?? 1;
-  if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1 || interval > 999) throw validationFailure();
+  if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1 || interval > 999)
+    throw validationFailure();
   for (const name of ['daysOfWeek', 'dayOfMonth', 'month', 'index', 'firstDayOfWeek']) {
     const value = pattern[name];
     if (rule.required.includes(name) && isUnset(name, value) && name !== 'index') throw validationFailure();
     if (!rule.allowed.includes(name) && !isUnset(name, value)) throw validationFailure();
   }
   const days = (pattern.daysOfWeek ?? []) as unknown[];
-  if (!Array.isArray(days) || days.some((d) => typeof d !== 'string' || !DAYS.includes(d.toLowerCase()))) throw validationFailure();
+  if (!Array.isArray(days) || days.some((d) => typeof d !== 'string' || !DAYS.includes(d.toLowerCase())))
+    throw validationFailure();
   const dayOfMonth = Number(pattern.dayOfMonth ?? 0);
   const month = Number(pattern.month ?? 0);
-  if (rule.required.includes('dayOfMonth') && (!Number.isInteger(dayOfMonth) || dayOfMonth < 1 || dayOfMonth > 31)) throw validationFailure();
-  if (rule.required.includes('month') && (!Number.isInteger(month) || month < 1 || month > 12)) throw validationFailure();
+  if (
+    rule.required.includes('dayOfMonth') &&
+    (!Number.isInteger(dayOfMonth) || dayOfMonth < 1 || dayOfMonth > 31)
+  )
+    throw validationFailure();
+  if (rule.required.includes('month') && (!Number.isInteger(month) || month < 1 || month > 12))
+    throw validationFailure();
   const index = String(pattern.index ?? 'first');
   if (!INDEXES.includes(index)) throw validationFailure();
   const firstDayOfWeek = String(pattern.firstDayOfWeek ?? 'sunday').toLowerCase();
@@ -70,15 +87,34 @@ export function validateRecurrence(raw: unknown, startDate: string): { pattern: 
 
   const rangeType = String(range.type);
   if (!['endDate', 'noEnd', 'numbered'].includes(rangeType)) throw validationFailure();
-  if (typeof range.startDate !== 'string' || !DATE.test(range.startDate) || range.startDate !== startDate) throw validationFailure();
+  if (typeof range.startDate !== 'string' || !DATE.test(range.startDate) || range.startDate !== startDate)
+    throw validationFailure();
   const endDate = typeof range.endDate === 'string' ? range.endDate : '0001-01-01';
-  if (rangeType === 'endDate' && (!DATE.test(endDate) || endDate < range.startDate)) throw validationFailure();
+  if (rangeType === 'endDate' && (!DATE.test(endDate) || endDate < range.startDate))
+    throw validationFailure();
   const count = Number(range.numberOfOccurrences ?? 0);
   if (rangeType === 'numbered' && (!Number.isInteger(count) || count < 1)) throw validationFailure();
-  const zone = typeof range.recurrenceTimeZone === 'string' && range.recurrenceTimeZone !== '' ? checkTimeZone(range.recurrenceTimeZone) : '';
+  const zone =
+    typeof range.recurrenceTimeZone === 'string' && range.recurrenceTimeZone !== ''
+      ? checkTimeZone(range.recurrenceTimeZone)
+      : '';
   return {
-    pattern: { type: String(pattern.type), interval, daysOfWeek: days.map((d) => String(d).toLowerCase()), dayOfMonth, month, index, firstDayOfWeek },
-    range: { type: rangeType, startDate: range.startDate, endDate, numberOfOccurrences: count, recurrenceTimeZone: zone },
+    pattern: {
+      type: String(pattern.type),
+      interval,
+      daysOfWeek: days.map((d) => String(d).toLowerCase()),
+      dayOfMonth,
+      month,
+      index,
+      firstDayOfWeek,
+    },
+    range: {
+      type: rangeType,
+      startDate: range.startDate,
+      endDate,
+      numberOfOccurrences: count,
+      recurrenceTimeZone: zone,
+    },
   };
 }
 
@@ -98,7 +134,8 @@ function relativeDay(date: Date, days: string[], index: string): number {
 }
 
 function matches(pattern: Pattern, start: Date, date: Date): boolean {
-  const months = (date.getUTCFullYear() - start.getUTCFullYear()) * 12 + date.getUTCMonth() - start.getUTCMonth();
+  const months =
+    (date.getUTCFullYear() - start.getUTCFullYear()) * 12 + date.getUTCMonth() - start.getUTCMonth();
   const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
   const weekday = DAYS[date.getUTCDay()] ?? '';
   switch (pattern.type) {
@@ -106,15 +143,24 @@ function matches(pattern: Pattern, start: Date, date: Date): boolean {
       return Math.round((date.getTime() - start.getTime()) / dayMs) % pattern.interval === 0;
     case 'weekly': {
       const shift = (d: Date) => (d.getUTCDay() - DAYS.indexOf(pattern.firstDayOfWeek) + 7) % 7;
-      const weeks = Math.round((date.getTime() - shift(date) * dayMs - (start.getTime() - shift(start) * dayMs)) / (7 * dayMs));
+      const weeks = Math.round(
+        (date.getTime() - shift(date) * dayMs - (start.getTime() - shift(start) * dayMs)) / (7 * dayMs),
+      );
       return pattern.daysOfWeek.includes(weekday) && weeks % pattern.interval === 0;
     }
     case 'absoluteMonthly':
       return months % pattern.interval === 0 && date.getUTCDate() === Math.min(pattern.dayOfMonth, lastDay);
     case 'relativeMonthly':
-      return months % pattern.interval === 0 && date.getUTCDate() === relativeDay(date, pattern.daysOfWeek, pattern.index);
+      return (
+        months % pattern.interval === 0 &&
+        date.getUTCDate() === relativeDay(date, pattern.daysOfWeek, pattern.index)
+      );
     case 'absoluteYearly':
-      return months % (12 * pattern.interval) === 0 && date.getUTCMonth() + 1 === pattern.month && date.getUTCDate() === Math.min(pattern.dayOfMonth, lastDay);
+      return (
+        months % (12 * pattern.interval) === 0 &&
+        date.getUTCMonth() + 1 === pattern.month &&
+        date.getUTCDate() === Math.min(pattern.dayOfMonth, lastDay)
+      );
     default:
       return (
         date.getUTCMonth() + 1 === pattern.month &&

@@ -18,7 +18,12 @@ export interface Route {
 export type RouteMatch = { route: Route; params: Record<string, string> };
 
 /** Finds the route for `segments` (below /users/{id}); literal segments match case-insensitively. */
-export function matchRoute(routes: readonly Route[], method: string, segments: readonly string[], beta: boolean): RouteMatch {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  segments: readonly string[],
+  beta: boolean,
+): RouteMatch {
   let pathMatched = false;
   let deepest = 0;
   for (const route of routes) {
@@ -46,6 +51,7 @@ export function matchRoute(routes: readonly Route[], method: string, segments: r
 export function lookup(collection: ItemCollection, id: string): StoredItem {
   const item = collection.get(id);
   if (item !== undefined) return item;
-  if (!/^[A-Za-z0-9_=-]{20,}$/.test(id)) throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+  if (!/^[A-Za-z0-9_=-]{20,}$/.test(id))
+    throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
   throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 }

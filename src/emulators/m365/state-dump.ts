@@ -10,8 +10,17 @@ import { messagePresenter } from './resources/messages.ts';
 
 function dumpContext(services: Services, mailbox: Mailbox): GraphContext {
   return {
-    method: 'GET', version: 'v1.0', segments: [], query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0),
-    grant: { tenantId: mailbox.user.tenantId, clientId: 'state-dump', permissions: new Set() }, params: {}, mailbox, ids: regularIds, services,
+    method: 'GET',
+    version: 'v1.0',
+    segments: [],
+    query: new URLSearchParams(),
+    headers: {},
+    body: Buffer.alloc(0),
+    grant: { tenantId: mailbox.user.tenantId, clientId: 'state-dump', permissions: new Set() },
+    params: {},
+    mailbox,
+    ids: regularIds,
+    services,
   };
 }
 
@@ -19,13 +28,27 @@ function withExtras(item: StoredItem, present: Presenter): Record<string, unknow
   const { '@odata.etag': _etag, ...json } = present(item);
   return {
     ...json,
-    singleValueExtendedProperties: [...item.extendedProperties.values()].map((p) => ({ id: p.id, value: p.value })),
-    attachments: item.attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.bytes.length, isInline: a.isInline, contentId: a.contentId, sha256: sha256(a.bytes) })),
+    singleValueExtendedProperties: [...item.extendedProperties.values()].map((p) => ({
+      id: p.id,
+      value: p.value,
+    })),
+    attachments: item.attachments.map((a) => ({
+      name: a.name,
+      contentType: a.contentType,
+      size: a.bytes.length,
+      isInline: a.isInline,
+      contentId: a.contentId,
+      sha256: sha256(a.bytes),
+    })),
   };
 }
 
 /** Folders depth-first with their "/"-joined display-name paths. */
-function walk(folders: ItemCollection, parentId: string, prefix: string): { path: string; folder: StoredItem }[] {
+function walk(
+  folders: ItemCollection,
+  parentId: string,
+  prefix: string,
+): { path: string; folder: StoredItem }[] {
   return folders.list(parentId).flatMap((folder) => {
     const path = `${prefix}${String(folder.data.displayName)}`;
     return [{ path, folder }, ...walk(folders, folder.immutableId, `${path}/`)];
@@ -46,7 +69,10 @@ export function dumpMailbox(services: Services, mailbox: Mailbox): Record<string
       path,
       messages: mailbox.messages.list(folder.immutableId).map((m) => withExtras(m, message)),
     })),
-    contactFolders: [{ path: 'Contacts', folder: contactRoot }, ...walk(mailbox.contactFolders, contactRoot.immutableId, 'Contacts/')].map(({ path, folder }) => ({
+    contactFolders: [
+      { path: 'Contacts', folder: contactRoot },
+      ...walk(mailbox.contactFolders, contactRoot.immutableId, 'Contacts/'),
+    ].map(({ path, folder }) => ({
       path,
       contacts: mailbox.contacts.list(folder.immutableId).map((c) => withExtras(c, contactPresent)),
     })),
@@ -63,7 +89,9 @@ export function dumpMailbox(services: Services, mailbox: Mailbox): Record<string
       displayName: list.data.displayName,
       tasks: mailbox.tasks.list(list.immutableId).map((t) => withExtras(t, taskPresent)),
     })),
-    masterCategories: mailbox.categories.list().map((c) => ({ displayName: c.data.displayName, color: c.data.color })),
+    masterCategories: mailbox.categories
+      .list()
+      .map((c) => ({ displayName: c.data.displayName, color: c.data.color })),
     messageRules: mailbox.messageRules.list().map((r) => ({ ...r.data })),
     automaticRepliesSetting: mailbox.settings.automaticRepliesSetting,
     mailboxSettings: { ...mailbox.settings },

@@ -17,10 +17,23 @@ export const TEST_CONFIG: M365EmulatorConfig = {
         {
           clientId: APP,
           secret: 'app-secret',
-          permissions: ['Mail.ReadWrite', 'Mail-Advanced.ReadWrite.All', 'Contacts.ReadWrite', 'Calendars.ReadWrite', 'Tasks.ReadWrite.All', 'User.Read.All', 'MailboxSettings.ReadWrite'],
+          permissions: [
+            'Mail.ReadWrite',
+            'Mail-Advanced.ReadWrite.All',
+            'Contacts.ReadWrite',
+            'Calendars.ReadWrite',
+            'Tasks.ReadWrite.All',
+            'User.Read.All',
+            'MailboxSettings.ReadWrite',
+          ],
         },
         { clientId: LIMITED_APP, secret: 'limited-secret', permissions: ['Mail.Read'] },
-        { clientId: EXPIRED_APP, secret: 'old-secret', secretExpiresAt: '2020-01-01T00:00:00Z', permissions: ['Mail.ReadWrite'] },
+        {
+          clientId: EXPIRED_APP,
+          secret: 'old-secret',
+          secretExpiresAt: '2020-01-01T00:00:00Z',
+          permissions: ['Mail.ReadWrite'],
+        },
       ],
       users: [
         { userPrincipalName: 'alice@contoso.com', password: 'alice-pw', maxMessageSizeMB: 1 },
@@ -46,7 +59,11 @@ export interface Harness {
 }
 
 export async function postForm(url: string, form: Record<string, string>): Promise<Reply> {
-  const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form),
+  });
   return { status: response.status, headers: response.headers, json: await response.json() };
 }
 
@@ -54,20 +71,36 @@ export async function startHarness(options: Omit<M365EmulatorOptions, 'config'> 
   const emulator = await startM365Emulator({ config: TEST_CONFIG, ...options });
   const tokenFor = async (clientId: string, secret: string): Promise<string> => {
     const reply = await postForm(`${emulator.authorityUrl}/${TENANT}/oauth2/v2.0/token`, {
-      client_id: clientId, client_secret: secret, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default',
+      client_id: clientId,
+      client_secret: secret,
+      grant_type: 'client_credentials',
+      scope: 'https://graph.microsoft.com/.default',
     });
     return reply.json.access_token as string;
   };
   const token = await tokenFor(APP, 'app-secret');
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply> => {
     const isText = typeof body === 'string';
     const response = await fetch(`${emulator.graphUrl}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': isText ? 'text/plain' : 'application/json' }), ...headers },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'Content-Type': isText ? 'text/plain' : 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: isText ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, json: text === '' ? undefined : JSON.parse(text) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      json: text === '' ? undefined : JSON.parse(text),
+    };
   };
   const dump = async (upn: string) => (await fetch(`${emulator.graphUrl}/_emulator/mailboxes/${upn}`)).json();
   return { emulator, token, call, tokenFor, dump };

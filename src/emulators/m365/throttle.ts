@@ -93,7 +93,10 @@ export class Throttle {
     const count = lane.requests.length - lane.requestsHead;
     if (count > OUTLOOK_LIMITS.requests) {
       const oldestToExpire = lane.requests[lane.requestsHead + count - OUTLOOK_LIMITS.requests] ?? now;
-      return throttled('Application is over its MailboxRequests limit.', oldestToExpire + requestWindow - now);
+      return throttled(
+        'Application is over its MailboxRequests limit.',
+        oldestToExpire + requestWindow - now,
+      );
     }
     const uploadWindow = OUTLOOK_LIMITS.uploadWindowMs / this.#scale;
     let used = lane.uploads.reduce((sum, upload) => sum + upload.bytes, 0);
@@ -116,7 +119,10 @@ export class Throttle {
       this.#lanes.set(key, lane);
     }
     const requestCutoff = now - OUTLOOK_LIMITS.requestWindowMs / this.#scale;
-    while (lane.requestsHead < lane.requests.length && (lane.requests[lane.requestsHead] ?? now) <= requestCutoff) {
+    while (
+      lane.requestsHead < lane.requests.length &&
+      (lane.requests[lane.requestsHead] ?? now) <= requestCutoff
+    ) {
       lane.requestsHead += 1;
     }
     if (lane.requestsHead > 4096 && lane.requestsHead * 2 > lane.requests.length) {

@@ -2,7 +2,8 @@ import { WINDOWS_TO_IANA_MAP, findIana } from 'windows-iana';
 import { GraphError } from './errors.ts';
 
 /** The IANA names dateTimeTimeZone accepts besides Windows names [D: dateTimeTimeZone resource]. */
-const ACCEPTED_IANA = `Etc/GMT+12 Etc/GMT+11 Pacific/Honolulu America/Anchorage America/Santa_Isabel America/Los_Angeles
+const ACCEPTED_IANA =
+  `Etc/GMT+12 Etc/GMT+11 Pacific/Honolulu America/Anchorage America/Santa_Isabel America/Los_Angeles
 America/Phoenix America/Chihuahua America/Denver America/Guatemala America/Chicago America/Mexico_City America/Regina
 America/Bogota America/New_York America/Indiana/Indianapolis America/Caracas America/Asuncion America/Halifax America/Cuiaba
 America/La_Paz America/Santiago America/St_Johns America/Sao_Paulo America/Argentina/Buenos_Aires America/Cayenne
@@ -42,7 +43,11 @@ function ianaOf(name: string): string {
   const windows = WINDOWS_TO_IANA_MAP.find((entry) => entry.windowsName.toLowerCase() === name.toLowerCase());
   if (windows !== undefined) return findIana(windows.windowsName)[0] ?? 'UTC';
   const aliases: Record<string, string> = { 'europe/kiev': 'Europe/Kyiv', 'asia/rangoon': 'Asia/Yangon' };
-  return aliases[name.toLowerCase()] ?? ACCEPTED_IANA.find((iana) => iana.toLowerCase() === name.toLowerCase()) ?? 'UTC';
+  return (
+    aliases[name.toLowerCase()] ??
+    ACCEPTED_IANA.find((iana) => iana.toLowerCase() === name.toLowerCase()) ??
+    'UTC'
+  );
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -52,12 +57,28 @@ function offsetAt(zone: string, epochMs: number): number {
   let format = formatters.get(zone);
   if (format === undefined) {
     format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(zone, format);
   }
-  const parts = Object.fromEntries(format.formatToParts(new Date(epochMs)).map((p) => [p.type, Number(p.value)]));
-  const asUtc = Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  const parts = Object.fromEntries(
+    format.formatToParts(new Date(epochMs)).map((p) => [p.type, Number(p.value)]),
+  );
+  const asUtc = Date.UTC(
+    parts.year ?? 0,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
   return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
@@ -65,7 +86,8 @@ function offsetAt(zone: string, epochMs: number): number {
 export function toEpoch(dateTime: string, zone: string): number {
   const iana = ianaOf(zone);
   const wall = Date.parse(`${dateTime.slice(0, 19)}Z`);
-  if (Number.isNaN(wall)) throw new GraphError(400, 'ErrorPropertyValidationFailure', 'At least one property failed validation.');
+  if (Number.isNaN(wall))
+    throw new GraphError(400, 'ErrorPropertyValidationFailure', 'At least one property failed validation.');
   const first = wall - offsetAt(iana, wall);
   return wall - offsetAt(iana, first);
 }

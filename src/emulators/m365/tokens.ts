@@ -48,7 +48,9 @@ export class TokenStore {
       tid: grant.tenantId,
       uti: randomUUID(),
       ver: '1.0',
-      ...(grant.userId === undefined ? { roles, oid: randomUUID() } : { scp: roles.join(' '), oid: grant.userId }),
+      ...(grant.userId === undefined
+        ? { roles, oid: randomUUID() }
+        : { scp: roles.join(' '), oid: grant.userId }),
     };
     const unsigned = `${base64url({ typ: 'JWT', alg: 'RS256', kid: 'ferry-emulator' })}.${base64url(payload)}`;
     const token = `${unsigned}.${createHmac('sha256', this.#key).update(unsigned).digest('base64url')}`;
@@ -64,10 +66,16 @@ export class TokenStore {
     const record = match?.[1] === undefined ? undefined : this.#tokens.get(match[1]);
     if (record === undefined) {
       const malformed = match?.[1]?.split('.').length !== 3;
-      return { ok: false, message: malformed ? 'IDX14100: JWT is not well formed, there are no dots (.).' : 'Access token validation failure. Invalid audience.' };
+      return {
+        ok: false,
+        message: malformed
+          ? 'IDX14100: JWT is not well formed, there are no dots (.).'
+          : 'Access token validation failure. Invalid audience.',
+      };
     }
     if (record.revoked) return { ok: false, message: 'Lifetime validation failed, the token is expired.' };
-    if (Date.now() >= record.expiresAt) return { ok: false, message: 'Lifetime validation failed, the token is expired.' };
+    if (Date.now() >= record.expiresAt)
+      return { ok: false, message: 'Lifetime validation failed, the token is expired.' };
     return { ok: true, grant: record };
   }
 

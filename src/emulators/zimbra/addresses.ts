@@ -11,7 +11,8 @@ export function parseAddressList(value: string | undefined): ParsedAddress[] {
   const result: ParsedAddress[] = [];
   for (const chunk of splitTopLevel(value)) {
     const groupColon = chunk.indexOf(':');
-    const body = groupColon >= 0 && !chunk.includes('<') ? chunk.slice(groupColon + 1).replace(/;\s*$/, '') : chunk;
+    const body =
+      groupColon >= 0 && !chunk.includes('<') ? chunk.slice(groupColon + 1).replace(/;\s*$/, '') : chunk;
     if (groupColon >= 0 && body !== chunk) {
       result.push(...parseAddressList(body));
       continue;
@@ -59,13 +60,20 @@ function parseOne(text: string): ParsedAddress | undefined {
     return address ? { address, personal } : undefined;
   }
   const comment = /\(([^)]*)\)/.exec(text);
-  const address = text.replace(/\([^)]*\)/g, '').trim().replace(/^"|"$/g, '');
+  const address = text
+    .replace(/\([^)]*\)/g, '')
+    .trim()
+    .replace(/^"|"$/g, '');
   if (!address) return undefined;
   return { address, personal: comment ? cleanPersonal(comment[1] ?? '') : undefined };
 }
 
 function cleanPersonal(text: string): string | undefined {
-  const trimmed = text.trim().replace(/^"(.*)"$/s, '$1').replace(/\\(.)/g, '$1').trim();
+  const trimmed = text
+    .trim()
+    .replace(/^"(.*)"$/s, '$1')
+    .replace(/\\(.)/g, '$1')
+    .trim();
   if (!trimmed) return undefined;
   return decodeHeaderText(trimmed) || undefined;
 }

@@ -15,7 +15,9 @@ export interface TokenClaims {
   readonly tokenId: number;
 }
 
-export type TokenCheck = { readonly ok: true; readonly claims: TokenClaims } | { readonly ok: false; readonly reason: 'invalid' | 'expired' };
+export type TokenCheck =
+  | { readonly ok: true; readonly claims: TokenClaims }
+  | { readonly ok: false; readonly reason: 'invalid' | 'expired' };
 
 export interface TokenStore {
   issue(claims: Omit<TokenClaims, 'tokenId'>): string;
@@ -54,7 +56,11 @@ export function createTokenStore(): TokenStore {
   const sign = (data: string): string => createHmac('sha1', key).update(data).digest('hex');
   return {
     issue(claims) {
-      const fields: Record<string, string> = { id: claims.accountId, exp: String(claims.expires), type: 'zimbra' };
+      const fields: Record<string, string> = {
+        id: claims.accountId,
+        exp: String(claims.expires),
+        type: 'zimbra',
+      };
       if (claims.admin) fields['admin'] = '1';
       if (claims.adminId) fields['aid'] = claims.adminId;
       if (claims.usage === '2fa') fields['u'] = '2fa';
@@ -68,7 +74,8 @@ export function createTokenStore(): TokenStore {
       if (!match) return { ok: false, reason: 'invalid' };
       const [, mac = '', data = ''] = match;
       const expected = Buffer.from(sign(data), 'hex');
-      if (!timingSafeEqual(Buffer.from(mac.toLowerCase(), 'hex'), expected)) return { ok: false, reason: 'invalid' };
+      if (!timingSafeEqual(Buffer.from(mac.toLowerCase(), 'hex'), expected))
+        return { ok: false, reason: 'invalid' };
       const fields = decodeData(data);
       const accountId = fields?.get('id');
       const tokenId = Number(fields?.get('tid'));

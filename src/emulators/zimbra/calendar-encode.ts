@@ -75,7 +75,10 @@ function param(prop: ICAL.Property, name: string): string | undefined {
 export function organizerJson(component: ICAL.Component): Json | undefined {
   const prop = component.getFirstProperty('organizer');
   if (!prop) return undefined;
-  const json: Json = { a: address(String(prop.getFirstValue() ?? '')), url: String(prop.getFirstValue() ?? '') };
+  const json: Json = {
+    a: address(String(prop.getFirstValue() ?? '')),
+    url: String(prop.getFirstValue() ?? ''),
+  };
   const cn = param(prop, 'cn');
   if (cn) json['d'] = cn;
   const sentBy = param(prop, 'sent-by');
@@ -85,7 +88,10 @@ export function organizerJson(component: ICAL.Component): Json | undefined {
 
 function attendeesJson(component: ICAL.Component): Json[] {
   return component.getAllProperties('attendee').map((prop) => {
-    const json: Json = { a: address(String(prop.getFirstValue() ?? '')), url: String(prop.getFirstValue() ?? '') };
+    const json: Json = {
+      a: address(String(prop.getFirstValue() ?? '')),
+      url: String(prop.getFirstValue() ?? ''),
+    };
     const cn = param(prop, 'cn');
     if (cn) json['d'] = cn;
     json['role'] = ROLE[(param(prop, 'role') ?? 'REQ-PARTICIPANT').toUpperCase()] ?? 'REQ';
@@ -141,7 +147,10 @@ export function componentJson(item: CalendarItem, invite: Invite, options: Calen
     calItemId: String(item.id),
     ciFolder: String(item.folderId),
     d: item.date,
-    status: STATUS[(textProp(c, 'status') ?? (item.kind === 'task' ? 'NEEDS-ACTION' : 'CONFIRMED')).toUpperCase()] ?? 'CONF',
+    status:
+      STATUS[
+        (textProp(c, 'status') ?? (item.kind === 'task' ? 'NEEDS-ACTION' : 'CONFIRMED')).toUpperCase()
+      ] ?? 'CONF',
     class: CLASS[(textProp(c, 'class') ?? 'PUBLIC').toUpperCase()] ?? 'PUB',
     allDay,
     noBlob: true,
@@ -197,7 +206,9 @@ export function invitesJson(item: CalendarItem, options: CalendarEncodeOptions):
     seq: Number(textProp(invite.component, 'sequence') ?? 0) || 0,
     id: invite.id,
     compNum: 0,
-    ...(item.timezones.length > 0 && invite === item.invites[0] ? { tz: item.timezones.map(timezoneJson) } : {}),
+    ...(item.timezones.length > 0 && invite === item.invites[0]
+      ? { tz: item.timezones.map(timezoneJson) }
+      : {}),
     comp: [componentJson(item, invite, options)],
   }));
 }

@@ -40,7 +40,8 @@ export function expandInstances(item: CalendarItem, windowStart: number, windowE
   }
   const result: Instance[] = [];
   const used = new Set<number>();
-  const overlaps = (s: number, e: number): boolean => s < windowEnd && (e > windowStart || (e === s && s >= windowStart));
+  const overlaps = (s: number, e: number): boolean =>
+    s < windowEnd && (e > windowStart || (e === s && s >= windowStart));
   const pushException = (ridMs: number, invite: Invite, allDay: boolean): void => {
     used.add(ridMs);
     const own = span(invite);
@@ -59,7 +60,9 @@ export function expandInstances(item: CalendarItem, windowStart: number, windowE
   const base = series ? span(series) : undefined;
   if (series && base) {
     const duration = base.endMs - base.startMs;
-    const occurrences = isRecurring(series.component) ? iterate(series.component, base.start, windowEnd) : [base.start];
+    const occurrences = isRecurring(series.component)
+      ? iterate(series.component, base.start, windowEnd)
+      : [base.start];
     for (const time of occurrences) {
       const startMs = toUtcMs(time);
       const exception = exceptions.get(startMs);

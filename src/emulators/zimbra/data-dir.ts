@@ -81,7 +81,9 @@ export function loadDirectory(dataDir: string, versionOverride: string | undefin
       email,
       id: accountId(email),
       displayName: meta.displayName,
-      password: isAdmin ? (server.admin?.password ?? meta.password ?? DEFAULT_PASSWORD) : (meta.password ?? DEFAULT_PASSWORD),
+      password: isAdmin
+        ? (server.admin?.password ?? meta.password ?? DEFAULT_PASSWORD)
+        : (meta.password ?? DEFAULT_PASSWORD),
       status: (meta.status ?? 'active') satisfies AccountStatus,
       twoFactor: meta.twoFactor ?? false,
       isAdmin,

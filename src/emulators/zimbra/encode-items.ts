@@ -54,7 +54,9 @@ export function tagJson(account: Account, tag: Tag): Json {
 /** Tag attributes of an item: `tn` names (8.0+) and `t` ids. */
 export function tagAttrs(account: Account, tags: readonly string[], version: string): Json {
   if (tags.length === 0) return {};
-  const ids = tags.map((name) => account.mailbox.tags.find((t) => t.name === name)?.id).filter((id) => id !== undefined);
+  const ids = tags
+    .map((name) => account.mailbox.tags.find((t) => t.name === name)?.id)
+    .filter((id) => id !== undefined);
   const json: Json = {};
   if (atLeast(version, 8)) json['tn'] = tags.join(',');
   json['t'] = ids.join(',');
@@ -106,7 +108,14 @@ export function contactJson(account: Account, contact: ContactItem, version: str
 /** A calendar item search hit (appt/task) without instances. */
 export function calendarHitJson(account: Account, item: CalendarItem, version: string): Json {
   const first = item.invites[0];
-  const json: Json = { id: String(item.id), uid: item.uid, l: String(item.folderId), d: item.date, s: item.size, rev: item.id };
+  const json: Json = {
+    id: String(item.id),
+    uid: item.uid,
+    l: String(item.folderId),
+    d: item.date,
+    s: item.size,
+    rev: item.id,
+  };
   if (!first) return json;
   const comp = componentJson(item, first, { ownerEmail: account.email, withUtc: atLeast(version, 7) });
   const c = first.component;
@@ -127,7 +136,8 @@ export function calendarHitJson(account: Account, item: CalendarItem, version: s
     invId: `${item.id}-${first.id}`,
     compNum: 0,
   });
-  if (item.kind === 'appointment') Object.assign(json, { fb: comp['fb'], fba: comp['fba'], transp: comp['transp'], ptst: 'AC' });
+  if (item.kind === 'appointment')
+    Object.assign(json, { fb: comp['fb'], fba: comp['fba'], transp: comp['transp'], ptst: 'AC' });
   else json['percentComplete'] = comp['percentComplete'];
   if (comp['priority'] !== undefined) json['priority'] = comp['priority'];
   if (start && end) json['dur'] = toUtcMs(end) - toUtcMs(start);

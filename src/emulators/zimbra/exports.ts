@@ -5,9 +5,15 @@ import type { Account, CalendarItem, ContactItem, Folder } from './model.ts';
 
 const CRLF = '\r\n';
 
-export function icsExport(account: Account, name: string, folderId: number, items: readonly CalendarItem[]): string {
+export function icsExport(
+  account: Account,
+  name: string,
+  folderId: number,
+  items: readonly CalendarItem[],
+): string {
   const zones = new Map<string, ICAL.Component>();
-  for (const item of items) for (const tz of item.timezones) zones.set(String(tz.getFirstPropertyValue('tzid')), tz);
+  for (const item of items)
+    for (const tz of item.timezones) zones.set(String(tz.getFirstPropertyValue('tzid')), tz);
   const lines = [
     'BEGIN:VCALENDAR',
     `X-WR-CALNAME:${name}`,
@@ -16,8 +22,8 @@ export function icsExport(account: Account, name: string, folderId: number, item
     'VERSION:2.0',
     'METHOD:PUBLISH',
   ];
-  const body = [...zones.values(), ...items.flatMap((item) => item.invites.map((i) => i.component))].map((c) =>
-    c.toString().replace(/\r?\n/g, CRLF),
+  const body = [...zones.values(), ...items.flatMap((item) => item.invites.map((i) => i.component))].map(
+    (c) => c.toString().replace(/\r?\n/g, CRLF),
   );
   return [...lines, ...body, 'END:VCALENDAR'].join(CRLF) + CRLF;
 }
@@ -29,7 +35,9 @@ export function folderCalendarItems(account: Account, folder: Folder): CalendarI
 }
 
 export function folderContacts(account: Account, folder: Folder): ContactItem[] {
-  return [...account.mailbox.items.values()].filter((i): i is ContactItem => i.kind === 'contact' && i.folderId === folder.id);
+  return [...account.mailbox.items.values()].filter(
+    (i): i is ContactItem => i.kind === 'contact' && i.folderId === folder.id,
+  );
 }
 
 function escapeText(value: string): string {
@@ -82,24 +90,31 @@ export function vcardOf(contact: ContactItem): string {
   const lines = ['BEGIN:VCARD', 'VERSION:3.0'];
   const fn = one('fullName') || contact.fileAsStr || one('email');
   lines.push(`FN:${escapeText(fn)}`);
-  const n = ['lastName', 'firstName', 'middleName', 'namePrefix', 'nameSuffix'].map((k) => escapeText(one(k)));
+  const n = ['lastName', 'firstName', 'middleName', 'namePrefix', 'nameSuffix'].map((k) =>
+    escapeText(one(k)),
+  );
   lines.push(`N:${n.join(';')}`);
   if (one('nickname')) lines.push(`NICKNAME:${escapeText(one('nickname'))}`);
   for (const email of numbered(contact, 'email')) lines.push(`EMAIL;TYPE=internet:${escapeText(email)}`);
-  for (const [key, type] of PHONES) for (const tel of numbered(contact, key)) lines.push(`TEL;TYPE=${type}:${escapeText(tel)}`);
+  for (const [key, type] of PHONES)
+    for (const tel of numbered(contact, key)) lines.push(`TEL;TYPE=${type}:${escapeText(tel)}`);
   for (const kind of ['work', 'home', 'other']) {
-    const parts = ['Street', 'City', 'State', 'PostalCode', 'Country'].map((p) => escapeText(one(`${kind}${p}`)));
+    const parts = ['Street', 'City', 'State', 'PostalCode', 'Country'].map((p) =>
+      escapeText(one(`${kind}${p}`)),
+    );
     if (parts.some(Boolean)) lines.push(`ADR;TYPE=${kind}:;;${parts.join(';')}`);
     for (const url of numbered(contact, `${kind}URL`)) lines.push(`URL;TYPE=${kind}:${url}`);
   }
-  if (one('company') || one('department')) lines.push(`ORG:${escapeText(one('company'))};${escapeText(one('department'))}`);
+  if (one('company') || one('department'))
+    lines.push(`ORG:${escapeText(one('company'))};${escapeText(one('department'))}`);
   if (one('jobTitle')) lines.push(`TITLE:${escapeText(one('jobTitle'))}`);
   if (one('birthday')) lines.push(`BDAY;VALUE=date:${one('birthday')}`);
   if (one('anniversary')) lines.push(`X-ANNIVERSARY;VALUE=date:${one('anniversary')}`);
   if (one('notes')) lines.push(`NOTE:${escapeText(one('notes'))}`);
   if (one('type') === 'group') {
     lines.push('X-ADDRESSBOOKSERVER-KIND:group');
-    for (const m of contact.members) lines.push(`X-ADDRESSBOOKSERVER-MEMBER:${m.type === 'I' ? `mailto:${m.value}` : m.value}`);
+    for (const m of contact.members)
+      lines.push(`X-ADDRESSBOOKSERVER-MEMBER:${m.type === 'I' ? `mailto:${m.value}` : m.value}`);
   }
   lines.push(`UID:${one('vcardUID') || contact.uuid}`);
   lines.push('END:VCARD');

@@ -8,7 +8,13 @@ function containsView(folder: Folder, view: string): boolean {
   return folder.view === view || folder.children.some((c) => containsView(c, view));
 }
 
-export function encodeFolderTree(account: Account, folder: Folder, version: string, view: string | undefined, depth: number): Json | undefined {
+export function encodeFolderTree(
+  account: Account,
+  folder: Folder,
+  version: string,
+  view: string | undefined,
+  depth: number,
+): Json | undefined {
   if (view !== undefined && !containsView(folder, view) && folder.id !== 1) return undefined;
   const json = folderJson(account, folder, version);
   if (depth === 0) return json;

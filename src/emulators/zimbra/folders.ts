@@ -69,7 +69,14 @@ export function systemFolderIdForName(name: string): number | undefined {
   return SYSTEM_FOLDERS.find((f) => f.name.toLowerCase() === lower)?.id;
 }
 
-export function addFolder(folders: Map<number, Folder>, email: string, id: number, parent: Folder, name: string, view: string): Folder {
+export function addFolder(
+  folders: Map<number, Folder>,
+  email: string,
+  id: number,
+  parent: Folder,
+  name: string,
+  view: string,
+): Folder {
   const folder: Folder = {
     id,
     name,
@@ -96,7 +103,10 @@ export function folderByPath(mailbox: Mailbox, path: string): Folder | undefined
 }
 
 function normalisePath(path: string): string {
-  const trimmed = path.normalize('NFC').replace(/^\/+|\/+$/g, '').toLowerCase();
+  const trimmed = path
+    .normalize('NFC')
+    .replace(/^\/+|\/+$/g, '')
+    .toLowerCase();
   return `/${trimmed}`;
 }
 

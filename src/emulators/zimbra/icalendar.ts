@@ -27,8 +27,12 @@ export function groupCalendarComponents(
         registerTimezone(vtz);
       }
       calendar.getAllSubcomponents(componentName).forEach((component, n) => {
-        const uid = String(component.getFirstPropertyValue('uid') ?? '') || `${file.name}-${index}-${n}@ferry`;
-        const group = groups.get(uid) ?? { components: [] as ICAL.Component[], timezones: new Map<string, ICAL.Component>() };
+        const uid =
+          String(component.getFirstPropertyValue('uid') ?? '') || `${file.name}-${index}-${n}@ferry`;
+        const group = groups.get(uid) ?? {
+          components: [] as ICAL.Component[],
+          timezones: new Map<string, ICAL.Component>(),
+        };
         group.components.push(component);
         for (const tzid of referencedTzids(component)) {
           const zone = zones.get(tzid);
@@ -110,7 +114,10 @@ export function tzidOf(time: ICAL.Time): string | undefined {
 }
 
 export function isUtc(time: ICAL.Time): boolean {
-  return !time.isDate && (time.zone === ICAL.Timezone.utcTimezone || writtenTzid(time) === 'Z' || time.zone?.tzid === 'UTC');
+  return (
+    !time.isDate &&
+    (time.zone === ICAL.Timezone.utcTimezone || writtenTzid(time) === 'Z' || time.zone?.tzid === 'UTC')
+  );
 }
 
 /** A copy of `time` carrying the zone of `reference` (recurrence expansion drops undefined TZIDs). */
@@ -155,7 +162,9 @@ export function ianaOffsetMs(tzid: string, utcMs: number): number {
       second: '2-digit',
     }).formatToParts(new Date(utcMs));
     const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - utcMs;
+    return (
+      Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - utcMs
+    );
   } catch {
     return 0;
   }
@@ -180,7 +189,9 @@ export function formatIcalDate(time: ICAL.Time): string {
 export function formatUtcStamp(ms: number, dateOnly: boolean): string {
   const d = new Date(ms);
   const date = `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
-  return dateOnly ? date : `${date}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`;
+  return dateOnly
+    ? date
+    : `${date}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`;
 }
 
 /** End of an event: DTEND, else DTSTART + DURATION, else DTSTART (+1 day for all-day). */

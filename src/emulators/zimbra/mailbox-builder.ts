@@ -30,14 +30,26 @@ const CATEGORIES = [
 type Category = (typeof CATEGORIES)[number];
 
 const messageMetaSchema = z
-  .object({ flags: z.string().optional(), tags: z.array(z.string()).optional(), receivedMs: z.number().optional() })
+  .object({
+    flags: z.string().optional(),
+    tags: z.array(z.string()).optional(),
+    receivedMs: z.number().optional(),
+  })
   .loose();
 const tagsSchema = z.array(
-  z.object({ name: z.string(), color: z.number().int().min(0).max(9).optional(), rgb: z.string().optional() }).loose(),
+  z
+    .object({
+      name: z.string(),
+      color: z.number().int().min(0).max(9).optional(),
+      rgb: z.string().optional(),
+    })
+    .loose(),
 );
 const filtersSchema = z.union([
   z.array(z.unknown()),
-  z.object({ filterRules: z.array(z.object({ filterRule: z.array(z.unknown()).optional() }).loose()) }).loose(),
+  z
+    .object({ filterRules: z.array(z.object({ filterRule: z.array(z.unknown()).optional() }).loose()) })
+    .loose(),
 ]);
 const prefsSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean(), z.number()]));
 
@@ -57,7 +69,12 @@ const compareSegments = (a: readonly string[], b: readonly string[]): number => 
   return a.length - b.length;
 };
 
-function walk(root: string, segments: string[], dirs: string[][], files: { segments: string[]; name: string; full: string }[]): void {
+function walk(
+  root: string,
+  segments: string[],
+  dirs: string[][],
+  files: { segments: string[]; name: string; full: string }[],
+): void {
   let entries;
   try {
     entries = readdirSync(path.join(root, ...segments), { withFileTypes: true });
@@ -70,14 +87,26 @@ function walk(root: string, segments: string[], dirs: string[][], files: { segme
       dirs.push([...segments, entry.name.normalize('NFC')]);
       walk(root, [...segments, entry.name], dirs, files);
     } else if (entry.isFile()) {
-      files.push({ segments: segments.map((s) => s.normalize('NFC')), name: entry.name, full: path.join(root, ...segments, entry.name) });
+      files.push({
+        segments: segments.map((s) => s.normalize('NFC')),
+        name: entry.name,
+        full: path.join(root, ...segments, entry.name),
+      });
     }
   }
 }
 
 export function emptyMailbox(email: string, version: string): Mailbox {
   const folders = createSystemFolders(email, version);
-  return { folders, stats: computeStats(folders, new Map()), items: new Map(), tags: [], filterRules: [], prefs: {}, changeId: FIRST_USER_ID - 1 };
+  return {
+    folders,
+    stats: computeStats(folders, new Map()),
+    items: new Map(),
+    tags: [],
+    filterRules: [],
+    prefs: {},
+    changeId: FIRST_USER_ID - 1,
+  };
 }
 
 export function buildMailbox(accountDir: string, email: string, version: string): Mailbox {
@@ -98,7 +127,9 @@ export function buildMailbox(accountDir: string, email: string, version: string)
   const byKey = new Map<string, Folder>();
   const root = folders.get(1);
   if (!root) throw new Error('root folder missing');
-  for (const { segments, view } of [...folderViews.values()].sort((a, b) => compareSegments(a.segments, b.segments))) {
+  for (const { segments, view } of [...folderViews.values()].sort((a, b) =>
+    compareSegments(a.segments, b.segments),
+  )) {
     const parentSegments = segments.slice(0, -1);
     const name = segments.at(-1) ?? '';
     const systemId = parentSegments.length === 0 ? systemFolderIdForName(name) : undefined;
@@ -112,25 +143,39 @@ export function buildMailbox(accountDir: string, email: string, version: string)
     byKey.set(segments.join('/'), addFolder(folders, email, nextId++, parent, name, view));
   }
   const folderOf = (entry: FileEntry): number =>
-    entry.segments.length === 0 ? entry.category.defaultFolder : (byKey.get(entry.segments.join('/'))?.id ?? entry.category.defaultFolder);
+    entry.segments.length === 0
+      ? entry.category.defaultFolder
+      : (byKey.get(entry.segments.join('/'))?.id ?? entry.category.defaultFolder);
 
   const messageMeta = new Map<string, z.infer<typeof messageMetaSchema>>();
   for (const file of files) {
-    if (file.category.dir === 'mail') messageMeta.set(file.full, readJsonFile(`${file.full}.json`, messageMetaSchema) ?? {});
+    if (file.category.dir === 'mail')
+      messageMeta.set(file.full, readJsonFile(`${file.full}.json`, messageMetaSchema) ?? {});
   }
   const declared = readJsonFile(path.join(accountDir, 'tags.json'), tagsSchema) ?? [];
   const tagNames = [...declared.map((t) => t.name)];
-  for (const meta of messageMeta.values()) for (const t of meta.tags ?? []) if (!tagNames.includes(t)) tagNames.push(t);
+  for (const meta of messageMeta.values())
+    for (const t of meta.tags ?? []) if (!tagNames.includes(t)) tagNames.push(t);
   const modernTags = atLeast(version, 8);
   const tags: Tag[] = tagNames.map((name, i) => {
     const spec = declared.find((t) => t.name === name);
     const id = modernTags ? nextId++ : 64 + i;
-    return { id, name, ...(spec?.rgb !== undefined ? { rgb: spec.rgb } : spec?.color !== undefined ? { color: spec.color } : {}) };
+    return {
+      id,
+      name,
+      ...(spec?.rgb !== undefined
+        ? { rgb: spec.rgb }
+        : spec?.color !== undefined
+          ? { color: spec.color }
+          : {}),
+    };
   });
 
   const items = new Map<number, Item>();
   const sorted = [...files].sort(
-    (a, b) => CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) || compareSegments([...a.segments, a.name], [...b.segments, b.name]),
+    (a, b) =>
+      CATEGORIES.indexOf(a.category) - CATEGORIES.indexOf(b.category) ||
+      compareSegments([...a.segments, a.name], [...b.segments, b.name]),
   );
   const contacts: ContactItem[] = [];
   const calendarFolders = new Map<string, FileEntry[]>();
@@ -193,7 +238,9 @@ export function buildMailbox(accountDir: string, email: string, version: string)
         recurrenceId: timeProp(component, 'recurrence-id'),
       }));
       const stamp = group.components[0];
-      const stampTime = stamp ? (timeProp(stamp, 'last-modified') ?? timeProp(stamp, 'dtstamp') ?? timeProp(stamp, 'created')) : undefined;
+      const stampTime = stamp
+        ? (timeProp(stamp, 'last-modified') ?? timeProp(stamp, 'dtstamp') ?? timeProp(stamp, 'created'))
+        : undefined;
       const item: CalendarItem = {
         kind,
         id,
@@ -211,12 +258,25 @@ export function buildMailbox(accountDir: string, email: string, version: string)
     }
   }
   const filters = readJsonFile(path.join(accountDir, 'filters.json'), filtersSchema);
-  const filterRules = Array.isArray(filters) ? filters : (filters?.filterRules.flatMap((r) => r.filterRule ?? []) ?? []);
+  const filterRules = Array.isArray(filters)
+    ? filters
+    : (filters?.filterRules.flatMap((r) => r.filterRule ?? []) ?? []);
   const prefs: Record<string, string | string[]> = {};
-  for (const [key, value] of Object.entries(readJsonFile(path.join(accountDir, 'prefs.json'), prefsSchema) ?? {})) {
-    prefs[key] = typeof value === 'boolean' ? (value ? 'TRUE' : 'FALSE') : Array.isArray(value) ? value : String(value);
+  for (const [key, value] of Object.entries(
+    readJsonFile(path.join(accountDir, 'prefs.json'), prefsSchema) ?? {},
+  )) {
+    prefs[key] =
+      typeof value === 'boolean' ? (value ? 'TRUE' : 'FALSE') : Array.isArray(value) ? value : String(value);
   }
-  return { folders, stats: computeStats(folders, items), items, tags, filterRules, prefs, changeId: nextId - 1 };
+  return {
+    folders,
+    stats: computeStats(folders, items),
+    items,
+    tags,
+    filterRules,
+    prefs,
+    changeId: nextId - 1,
+  };
 }
 
 function computeStats(folders: Map<number, Folder>, items: Map<number, Item>): Map<number, FolderStats> {

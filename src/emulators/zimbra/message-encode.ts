@@ -19,7 +19,12 @@ export interface FullMessageOptions {
 /** GetMsg raw=1 inlines content only for ASCII messages with size + 2048 ≤ 40000 (ToXML.encodeMessageAsMIME). */
 const RAW_INLINE_LIMIT = 40000 - 2048;
 
-export function fullMessageJson(account: Account, msg: MessageItem, version: string, options: FullMessageOptions): Json {
+export function fullMessageJson(
+  account: Account,
+  msg: MessageItem,
+  version: string,
+  options: FullMessageOptions,
+): Json {
   const raw = readFileSync(msg.file);
   const root = parseMime(raw);
   const json: Json = { id: String(msg.id) };
@@ -40,7 +45,8 @@ export function fullMessageJson(account: Account, msg: MessageItem, version: str
   const wanted = options.headers
     .map((name) => ({ n: name, value: header(root, name) }))
     .filter((h): h is { n: string; value: string } => h.value !== undefined);
-  if (wanted.length > 0) json['header'] = wanted.map((h) => ({ n: h.n, _content: decodeHeaderText(h.value) }));
+  if (wanted.length > 0)
+    json['header'] = wanted.map((h) => ({ n: h.n, _content: decodeHeaderText(h.value) }));
   let top = root;
   if (options.part !== undefined) {
     const found = findPart(root, options.part);
@@ -56,7 +62,10 @@ export function fullMessageJson(account: Account, msg: MessageItem, version: str
 export function rawMessageJson(msg: MessageItem): Json {
   const raw = readFileSync(msg.file);
   const ascii = raw.every((b) => b < 0x80);
-  const content = ascii && msg.size <= RAW_INLINE_LIMIT ? { _content: raw.toString('latin1') } : { url: `/service/content/get?id=${msg.id}` };
+  const content =
+    ascii && msg.size <= RAW_INLINE_LIMIT
+      ? { _content: raw.toString('latin1') }
+      : { url: `/service/content/get?id=${msg.id}` };
   return { id: String(msg.id), s: msg.size, d: msg.date, l: String(msg.folderId), content };
 }
 
@@ -80,7 +89,10 @@ function partJson(raw: Buffer, part: MimePart, body: MimePart | undefined, max: 
     json['body'] = true;
     let content = partText(raw, part);
     if (max !== undefined && max > 0 && Buffer.byteLength(content) > max) {
-      content = Buffer.from(content).subarray(0, max).toString('utf8').replace(/\uFFFD$/, '');
+      content = Buffer.from(content)
+        .subarray(0, max)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '');
       json['truncated'] = true;
     }
     json['content'] = content;

@@ -67,7 +67,8 @@ function derivedFlags(root: MimePart): string {
     if (p.contentType === 'text/calendar' && p.params['method']) invite = true;
   });
   if (attachment) flags += 'a';
-  const priority = `${header(root, 'X-Priority') ?? ''} ${header(root, 'Importance') ?? ''} ${header(root, 'Priority') ?? ''}`.toLowerCase();
+  const priority =
+    `${header(root, 'X-Priority') ?? ''} ${header(root, 'Importance') ?? ''} ${header(root, 'Priority') ?? ''}`.toLowerCase();
   if (/^\s*[12]\b|high|urgent/.test(priority)) flags += '!';
   else if (/^\s*[45]\b|\blow\b|non-urgent/.test(priority)) flags += '?';
   if (invite) flags += 'v';
@@ -88,7 +89,9 @@ export function bodyPart(root: MimePart, preferHtml: boolean): MimePart | undefi
   const other = preferHtml ? 'text/plain' : 'text/html';
   const pick = (part: MimePart): MimePart | undefined => {
     if (part.children.length === 0) {
-      return (part.contentType === wanted || part.contentType === other) && !isAttachment(part) ? part : undefined;
+      return (part.contentType === wanted || part.contentType === other) && !isAttachment(part)
+        ? part
+        : undefined;
     }
     if (part.contentType === 'message/rfc822') return undefined;
     if (part.contentType === 'multipart/alternative') {
@@ -125,7 +128,11 @@ function htmlToText(html: string): string {
 }
 
 export function addressJson(entry: MessageAddress): Record<string, string> {
-  const json: Record<string, string> = { t: entry.type, a: entry.address.address, d: displayPart(entry.address) };
+  const json: Record<string, string> = {
+    t: entry.type,
+    a: entry.address.address,
+    d: displayPart(entry.address),
+  };
   if (entry.address.personal) json['p'] = entry.address.personal;
   return json;
 }

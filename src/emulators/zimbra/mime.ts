@@ -50,7 +50,11 @@ export function decodeHeaderText(value: string): string {
 }
 
 /** Parses the header block at the start of raw[start, end) and returns the fields and body offset. */
-export function parseHeaderBlock(raw: Buffer, start: number, end: number): { fields: HeaderField[]; bodyStart: number } {
+export function parseHeaderBlock(
+  raw: Buffer,
+  start: number,
+  end: number,
+): { fields: HeaderField[]; bodyStart: number } {
   let pos = start;
   const lines: string[] = [];
   while (pos < end) {
@@ -93,7 +97,9 @@ function parseEntity(raw: Buffer, start: number, end: number, depth: number, roo
     params: parsed.params,
     disposition: disposition?.value.toLowerCase() || undefined,
     filename: filenameRaw === undefined ? undefined : decodeHeaderText(filenameRaw),
-    transferEncoding: (fields.find((f) => f.name.toLowerCase() === 'content-transfer-encoding')?.value ?? '7bit')
+    transferEncoding: (
+      fields.find((f) => f.name.toLowerCase() === 'content-transfer-encoding')?.value ?? '7bit'
+    )
       .trim()
       .toLowerCase(),
     bodyStart,
@@ -109,7 +115,11 @@ function parseEntity(raw: Buffer, start: number, end: number, depth: number, roo
   if (parsed.type === 'message/rfc822' && depth < MAX_DEPTH && !root) {
     return { ...base, children: [parseEntity(raw, bodyStart, end, depth + 1, false)] };
   }
-  return { ...base, contentType: parsed.type.startsWith('multipart/') ? 'text/plain' : parsed.type, children: [] };
+  return {
+    ...base,
+    contentType: parsed.type.startsWith('multipart/') ? 'text/plain' : parsed.type,
+    children: [],
+  };
 }
 
 /** Assigns Zimbra part ids: children of a multipart are numbered relative to it. */
@@ -183,7 +193,8 @@ export function decodeBytes(bytes: Uint8Array): string {
 /** Content-Transfer-Encoding decoded body bytes of a leaf part. */
 export function partBytes(raw: Buffer, part: MimePart): Buffer {
   const body = raw.subarray(part.bodyStart, part.bodyEnd);
-  if (part.transferEncoding === 'base64') return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  if (part.transferEncoding === 'base64')
+    return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   if (part.transferEncoding === 'quoted-printable') return decodeQuotedPrintable(body);
   return Buffer.from(body);
 }

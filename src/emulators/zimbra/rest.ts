@@ -45,21 +45,29 @@ const ok = (contentType: string, body: Buffer, extra: Record<string, string> = {
 export function restToken(request: RestRequest, port: Port): string | undefined {
   const methods = (request.url.searchParams.get('auth') ?? 'co,jwt,nsc,qp').split(',');
   if (methods.includes('co')) {
-    const cookie = request.cookies['ZM_AUTH_TOKEN'] ?? (port === 'admin' ? request.cookies['ZM_ADMIN_AUTH_TOKEN'] : undefined);
+    const cookie =
+      request.cookies['ZM_AUTH_TOKEN'] ??
+      (port === 'admin' ? request.cookies['ZM_ADMIN_AUTH_TOKEN'] : undefined);
     if (cookie) return cookie;
   }
   if (methods.includes('qp')) return request.url.searchParams.get('authToken') ?? undefined;
   return undefined;
 }
 
-function authenticate(state: EmulatorState, request: RestRequest, port: Port, now: number): { account: Account; admin: boolean } | undefined {
+function authenticate(
+  state: EmulatorState,
+  request: RestRequest,
+  port: Port,
+  now: number,
+): { account: Account; admin: boolean } | undefined {
   const token = restToken(request, port);
   if (token !== undefined) {
     const check = state.tokens.check(token, now);
     if (!check.ok || check.claims.usage !== 'auth') return undefined;
     const account = accountById(state, check.claims.accountId);
     if (!account) return undefined;
-    if (check.claims.adminId === undefined && !check.claims.admin && account.status !== 'active') return undefined;
+    if (check.claims.adminId === undefined && !check.claims.admin && account.status !== 'active')
+      return undefined;
     return { account, admin: check.claims.admin };
   }
   const methods = (request.url.searchParams.get('auth') ?? 'co,jwt,nsc,qp,ba').split(',');
@@ -68,14 +76,24 @@ function authenticate(state: EmulatorState, request: RestRequest, port: Port, no
     const decoded = Buffer.from(basic[1] ?? '', 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const account = accountByName(state, decoded.slice(0, colon));
-    if (account && account.status === 'active' && !account.twoFactor && account.password === decoded.slice(colon + 1)) {
+    if (
+      account &&
+      account.status === 'active' &&
+      !account.twoFactor &&
+      account.password === decoded.slice(colon + 1)
+    ) {
       return { account, admin: false };
     }
   }
   return undefined;
 }
 
-export function handleRest(state: EmulatorState, port: Port, request: RestRequest, now: number): RestResponse {
+export function handleRest(
+  state: EmulatorState,
+  port: Port,
+  request: RestRequest,
+  now: number,
+): RestResponse {
   const path = decodeURIComponent(request.url.pathname);
   const auth = authenticate(state, request, port, now);
   if (path === '/service/content/get') {
@@ -115,7 +133,10 @@ function itemResponse(owner: Account, id: number, url: URL): RestResponse {
     case 'appointment':
     case 'task': {
       const parent = owner.mailbox.folders.get(item.folderId);
-      return ok('text/calendar; charset=utf-8', Buffer.from(icsExport(owner, parent?.name ?? '', item.folderId, [item]), 'utf8'));
+      return ok(
+        'text/calendar; charset=utf-8',
+        Buffer.from(icsExport(owner, parent?.name ?? '', item.folderId, [item]), 'utf8'),
+      );
     }
   }
 }
@@ -132,14 +153,21 @@ function messageResponse(owner: Account, msg: MessageItem, url: URL): RestRespon
   }
   if (url.searchParams.get('fmt') === 'sync') {
     const headers = syncHeaders(owner, msg);
-    const prefix = url.searchParams.get('nohdr') === '1' ? '' : Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const prefix =
+      url.searchParams.get('nohdr') === '1'
+        ? ''
+        : Object.entries(headers)
+            .map(([k, v]) => `${k}: ${v}\r\n`)
+            .join('');
     return ok('text/plain', Buffer.concat([Buffer.from(prefix, 'utf8'), raw]), headers);
   }
   return ok('text/plain', raw);
 }
 
 function syncHeaders(owner: Account, item: Item): Record<string, string> {
-  const tagIds = item.tags.map((n) => owner.mailbox.tags.find((t) => t.name === n)?.id).filter((i) => i !== undefined);
+  const tagIds = item.tags
+    .map((n) => owner.mailbox.tags.find((t) => t.name === n)?.id)
+    .filter((i) => i !== undefined);
   return {
     'X-Zimbra-ItemId': String(item.id),
     'X-Zimbra-FolderId': String(item.folderId),
@@ -155,7 +183,13 @@ function syncHeaders(owner: Account, item: Item): Record<string, string> {
 }
 
 function folderResponse(owner: Account, folder: Folder, fmt: string | null): RestResponse {
-  const format = fmt ?? (folder.view === 'contact' ? 'vcf' : folder.view === 'appointment' || folder.view === 'task' ? 'ics' : null);
+  const format =
+    fmt ??
+    (folder.view === 'contact'
+      ? 'vcf'
+      : folder.view === 'appointment' || folder.view === 'task'
+        ? 'ics'
+        : null);
   if (format === 'ics') {
     const body = icsExport(owner, folder.name, folder.id, folderCalendarItems(owner, folder));
     return ok('text/calendar; charset=utf-8', Buffer.from(body, 'utf8'), {

@@ -44,7 +44,7 @@ function tokenize(query: string): { text: string; column: number; quoted: boolea
     let quoted = false;
     while (i < query.length && !/[\s()]/.test(query[i] ?? '')) {
       if (query[i] === '"') {
-        quoted = true;
+        if (i === start) quoted = true;
         const close = query.indexOf('"', i + 1);
         const end = close < 0 ? query.length : close;
         text += query.slice(i + 1, end);
@@ -116,7 +116,12 @@ export function compileQuery(query: string, mailbox: Mailbox, now: number): Comp
   const termOf = (text: string, column: number, quoted: boolean): Node => {
     const colon = text.indexOf(':');
     if (!quoted && colon > 0 && /^[a-zA-Z-]+$/.test(text.slice(0, colon))) {
-      return { kind: 'term', field: text.slice(0, colon).toLowerCase(), value: text.slice(colon + 1), column };
+      return {
+        kind: 'term',
+        field: text.slice(0, colon).toLowerCase(),
+        value: text.slice(colon + 1),
+        column,
+      };
     }
     return { kind: 'term', field: undefined, value: text, column };
   };
@@ -138,7 +143,12 @@ export function compileQuery(query: string, mailbox: Mailbox, now: number): Comp
       }
       case 'term':
         return compileTerm(node, mailbox, now, (message) => {
-          throw faults.queryParseError(query, `${node.field ?? ''}${node.field ? ':' : ''}${node.value}`, node.column, message);
+          throw faults.queryParseError(
+            query,
+            `${node.field ?? ''}${node.field ? ':' : ''}${node.value}`,
+            node.column,
+            message,
+          );
         });
     }
   };
@@ -154,12 +164,19 @@ export function compileQuery(query: string, mailbox: Mailbox, now: number): Comp
     node.kind === 'term' ? node.field === 'inid' : node.kind === 'or' && node.parts.every(onlyOr);
   return {
     matches: compileNode(root),
-    hasFolderTerm: terms.some((t) => folderFields.has(t.field ?? '') || (t.field === 'is' && t.value.toLowerCase() === 'anywhere')),
+    hasFolderTerm: terms.some(
+      (t) => folderFields.has(t.field ?? '') || (t.field === 'is' && t.value.toLowerCase() === 'anywhere'),
+    ),
     onlyInids: terms.length > 0 && onlyOr(root) ? terms.map((t) => Number(t.value)) : undefined,
   };
 }
 
-function compileTerm(term: { field: string | undefined; value: string }, mailbox: Mailbox, now: number, fail: (message: string) => never): Predicate {
+function compileTerm(
+  term: { field: string | undefined; value: string },
+  mailbox: Mailbox,
+  now: number,
+  fail: (message: string) => never,
+): Predicate {
   const value = term.value;
   const lower = value.toLowerCase();
   switch (term.field) {
@@ -206,7 +223,9 @@ function compileTerm(term: { field: string | undefined; value: string }, mailbox
       return (item) =>
         item.kind === 'message' &&
         item.summary.addresses.some(
-          (a) => a.type === type && `${a.address.personal ?? ''} ${a.address.address}`.toLowerCase().includes(lower),
+          (a) =>
+            a.type === type &&
+            `${a.address.personal ?? ''} ${a.address.address}`.toLowerCase().includes(lower),
         );
     }
     case 'larger':
@@ -220,7 +239,8 @@ function compileTerm(term: { field: string | undefined; value: string }, mailbox
       const m = /^(>=|<=|>|<)?(\d+)$/.exec(value) ?? fail(`invalid modseq: ${value}`);
       const n = Number(m[2]);
       const op = m[1] ?? '>=';
-      return (item) => (op === '>' ? item.id > n : op === '<' ? item.id < n : op === '<=' ? item.id <= n : item.id >= n);
+      return (item) =>
+        op === '>' ? item.id > n : op === '<' ? item.id < n : op === '<=' ? item.id <= n : item.id >= n;
     }
     default:
       return fail(`unknown search field: ${term.field}`);
@@ -231,21 +251,34 @@ function searchableText(item: Item): string {
   switch (item.kind) {
     case 'message': {
       const s = item.summary;
-      return [s.subject ?? '', s.fragment, ...s.addresses.map((a) => `${a.address.personal ?? ''} ${a.address.address}`)].join(' ').toLowerCase();
+      return [
+        s.subject ?? '',
+        s.fragment,
+        ...s.addresses.map((a) => `${a.address.personal ?? ''} ${a.address.address}`),
+      ]
+        .join(' ')
+        .toLowerCase();
     }
     case 'contact':
       return Object.values(item.attrs).flat().join(' ').toLowerCase();
     case 'appointment':
     case 'task':
       return item.invites
-        .map((i) => ['summary', 'location', 'description'].map((p) => String(i.component.getFirstPropertyValue(p) ?? '')).join(' '))
+        .map((i) =>
+          ['summary', 'location', 'description']
+            .map((p) => String(i.component.getFirstPropertyValue(p) ?? ''))
+            .join(' '),
+        )
         .join(' ')
         .toLowerCase();
   }
 }
 
 function isPredicate(value: string, fail: (message: string) => never): Predicate {
-  const flag = (c: string, want: boolean): Predicate => (item) => item.flags.includes(c) === want;
+  const flag =
+    (c: string, want: boolean): Predicate =>
+    (item) =>
+      item.flags.includes(c) === want;
   const table: Record<string, Predicate> = {
     unread: flag('u', true),
     read: flag('u', false),
@@ -289,7 +322,13 @@ export function parseDateRange(value: string, now: number): { start: number; end
     if (unit.startsWith('mo') || unit === 'm') d.setUTCMonth(d.getUTCMonth() + n);
     else if (unit.startsWith('y')) d.setUTCFullYear(d.getUTCFullYear() + n);
     else {
-      const ms = unit.startsWith('mi') ? 60_000 : unit.startsWith('h') ? 3_600_000 : unit.startsWith('w') ? 7 * DAY : DAY;
+      const ms = unit.startsWith('mi')
+        ? 60_000
+        : unit.startsWith('h')
+          ? 3_600_000
+          : unit.startsWith('w')
+            ? 7 * DAY
+            : DAY;
       d.setTime(now + n * ms);
     }
     const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
@@ -297,8 +336,13 @@ export function parseDateRange(value: string, now: number): { start: number; end
   }
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{2,4})$/.exec(v);
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v);
-  const [y, m, d] = us ? [Number(us[3]), Number(us[1]), Number(us[2])] : iso ? [Number(iso[1]), Number(iso[2]), Number(iso[3])] : [];
-  if (y === undefined || m === undefined || d === undefined || m < 1 || m > 12 || d < 1 || d > 31) return undefined;
+  const [y, m, d] = us
+    ? [Number(us[3]), Number(us[1]), Number(us[2])]
+    : iso
+      ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+      : [];
+  if (y === undefined || m === undefined || d === undefined || m < 1 || m > 12 || d < 1 || d > 31)
+    return undefined;
   const start = Date.UTC(y < 100 ? 2000 + y : y, m - 1, d);
   return { start, end: start + DAY };
 }

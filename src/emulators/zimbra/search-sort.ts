@@ -17,7 +17,8 @@ export const SORT_ORDERS = [
 export type SortBy = (typeof SORT_ORDERS)[number];
 
 function subjectKey(item: Item): string {
-  if (item.kind === 'message') return (item.summary.subject ?? '').replace(/^((re|fwd?|aw|wg)\s*:\s*)+/i, '').toUpperCase();
+  if (item.kind === 'message')
+    return (item.summary.subject ?? '').replace(/^((re|fwd?|aw|wg)\s*:\s*)+/i, '').toUpperCase();
   if (item.kind === 'contact') return item.fileAsStr.toUpperCase();
   return String(item.invites[0]?.component.getFirstPropertyValue('summary') ?? '').toUpperCase();
 }
@@ -63,7 +64,8 @@ export function sortValue(item: Item, sortBy: SortBy): string | undefined {
 /** >0 when `item` sorts after the cursor position (sortVal, id); NaN id compares on value only. */
 export function compareToCursor(item: Item, sortBy: SortBy, sortVal: string | undefined, id: number): number {
   const own = key(item, sortBy);
-  const cursorKey: Key = 'numeric' in own ? { numeric: Number(sortVal ?? 0) } : { text: (sortVal ?? '').toUpperCase() };
+  const cursorKey: Key =
+    'numeric' in own ? { numeric: Number(sortVal ?? 0) } : { text: (sortVal ?? '').toUpperCase() };
   const sign = descending(sortBy) ? -1 : 1;
   const byValue = sign * compareKeys(own, cursorKey);
   if (byValue !== 0 || Number.isNaN(id)) return byValue;

@@ -65,28 +65,34 @@ export async function startZimbraEmulator(options: ZimbraEmulatorOptions): Promi
   };
   const handlers = createHandlerTable();
 
-  const serve = (port: Port) => async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const cookies = parseCookies(req.headers.cookie);
-    const isSoap = isSoapPath(url.pathname, port);
-    let envelopeJson: Json | undefined;
-    if (isSoap) envelopeJson = parseEnvelope(body);
-    const token = isSoap
-      ? envelopeJson && soapToken(envelopeJson, cookies['ZM_AUTH_TOKEN'] ?? (port === 'admin' ? cookies['ZM_ADMIN_AUTH_TOKEN'] : undefined))
-      : restToken({ url, cookies, authorization: req.headers.authorization }, port);
-    const fault = injector.decide(url.pathname);
-    if (fault?.kind === 'revoke' && token) state.tokens.revoke(token);
-    if (fault?.kind === 'slow') await delay(fault.param ?? 1000);
-    const now = Date.now();
-    const check = token ? state.tokens.check(token, now) : undefined;
-    const dosKey = check?.ok ? `acct:${check.claims.accountId}` : `ip:${req.socket.remoteAddress ?? ''}`;
-    let reply: Reply;
-    if (fault && ['500', '503', '504'].includes(fault.kind)) reply = injectedReply(fault, isSoap, state);
-    else if (dos.reject(dosKey, now)) reply = { status: 503, headers: {}, body: Buffer.alloc(0) };
-    else reply = route(state, handlers, port, req, url, cookies, envelopeJson);
-    send(res, reply, fault);
-  };
+  const serve =
+    (port: Port) =>
+    async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const cookies = parseCookies(req.headers.cookie);
+      const isSoap = isSoapPath(url.pathname, port);
+      let envelopeJson: Json | undefined;
+      if (isSoap) envelopeJson = parseEnvelope(body);
+      const token = isSoap
+        ? envelopeJson &&
+          soapToken(
+            envelopeJson,
+            cookies['ZM_AUTH_TOKEN'] ?? (port === 'admin' ? cookies['ZM_ADMIN_AUTH_TOKEN'] : undefined),
+          )
+        : restToken({ url, cookies, authorization: req.headers.authorization }, port);
+      const fault = injector.decide(url.pathname);
+      if (fault?.kind === 'revoke' && token) state.tokens.revoke(token);
+      if (fault?.kind === 'slow') await delay(fault.param ?? 1000);
+      const now = Date.now();
+      const check = token ? state.tokens.check(token, now) : undefined;
+      const dosKey = check?.ok ? `acct:${check.claims.accountId}` : `ip:${req.socket.remoteAddress ?? ''}`;
+      let reply: Reply;
+      if (fault && ['500', '503', '504'].includes(fault.kind)) reply = injectedReply(fault, isSoap, state);
+      else if (dos.reject(dosKey, now)) reply = { status: 503, headers: {}, body: Buffer.alloc(0) };
+      else reply = route(state, handlers, port, req, url, cookies, envelopeJson);
+      send(res, reply, fault);
+    };
 
   const userServer = createServer((req, res) => void serve('user')(req, res).catch(() => res.destroy()));
   const adminServer = createServer((req, res) => void serve('admin')(req, res).catch(() => res.destroy()));
@@ -115,13 +121,33 @@ function route(
   envelopeJson: Json | undefined,
 ): Reply {
   if (isSoapPath(url.pathname, port)) {
-    if (req.method !== 'POST') return { status: 405, headers: { 'Content-Type': 'text/plain' }, body: Buffer.from('HTTP method GET is not supported by this URL\n') };
-    if (!envelopeJson) return soapReply(500, envelope({}, 'Fault', faultJson(faults.parseError('request is not a JSON SOAP envelope'), state.nextTrace()), undefined));
-    const cookie = cookies['ZM_AUTH_TOKEN'] ?? (port === 'admin' ? cookies['ZM_ADMIN_AUTH_TOKEN'] : undefined);
+    if (req.method !== 'POST')
+      return {
+        status: 405,
+        headers: { 'Content-Type': 'text/plain' },
+        body: Buffer.from('HTTP method GET is not supported by this URL\n'),
+      };
+    if (!envelopeJson)
+      return soapReply(
+        500,
+        envelope(
+          {},
+          'Fault',
+          faultJson(faults.parseError('request is not a JSON SOAP envelope'), state.nextTrace()),
+          undefined,
+        ),
+      );
+    const cookie =
+      cookies['ZM_AUTH_TOKEN'] ?? (port === 'admin' ? cookies['ZM_ADMIN_AUTH_TOKEN'] : undefined);
     const result = dispatchSoap(state, handlers, port, envelopeJson, cookie);
     return soapReply(result.status, result.body);
   }
-  const rest = handleRest(state, port, { url, cookies, authorization: req.headers.authorization } satisfies RestRequest, Date.now());
+  const rest = handleRest(
+    state,
+    port,
+    { url, cookies, authorization: req.headers.authorization } satisfies RestRequest,
+    Date.now(),
+  );
   return rest;
 }
 
@@ -131,9 +157,18 @@ function soapReply(status: number, json: Json): Reply {
 
 function injectedReply(fault: Fault, isSoap: boolean, state: EmulatorState): Reply {
   if (fault.kind === '503') return { status: 503, headers: {}, body: Buffer.alloc(0) };
-  if (fault.kind === '504') return { status: 504, headers: { 'Content-Type': 'text/html' }, body: Buffer.from(GATEWAY_TIMEOUT) };
-  if (isSoap) return soapReply(500, envelope({}, 'Fault', faultJson(faults.failure('injected fault'), state.nextTrace()), undefined));
-  return { status: 500, headers: { 'Content-Type': 'text/html' }, body: Buffer.from('<html><body><h2>HTTP ERROR 500</h2></body></html>\n') };
+  if (fault.kind === '504')
+    return { status: 504, headers: { 'Content-Type': 'text/html' }, body: Buffer.from(GATEWAY_TIMEOUT) };
+  if (isSoap)
+    return soapReply(
+      500,
+      envelope({}, 'Fault', faultJson(faults.failure('injected fault'), state.nextTrace()), undefined),
+    );
+  return {
+    status: 500,
+    headers: { 'Content-Type': 'text/html' },
+    body: Buffer.from('<html><body><h2>HTTP ERROR 500</h2></body></html>\n'),
+  };
 }
 
 function send(res: ServerResponse, reply: Reply, fault: Fault | undefined): void {
@@ -147,7 +182,10 @@ function send(res: ServerResponse, reply: Reply, fault: Fault | undefined): void
 }
 
 function parseEnvelope(body: Buffer): Json | undefined {
-  const text = body.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const text = body
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (!text.startsWith('{')) return undefined;
   try {
     const parsed: unknown = JSON.parse(text);

@@ -68,19 +68,33 @@ interface Outcome {
   readonly fault: ZimbraFault | undefined;
 }
 
-function runOne(state: EmulatorState, handlers: HandlerTable, port: Port, request: SoapRequest, token: string | undefined): Outcome {
+function runOne(
+  state: EmulatorState,
+  handlers: HandlerTable,
+  port: Port,
+  request: SoapRequest,
+  token: string | undefined,
+): Outcome {
   const responseName = request.name.replace(/Request$/, 'Response');
   let context: Json = {};
-  const fail = (fault: ZimbraFault): Outcome => ({ name: responseName, ns: request.ns, content: {}, context, fault });
+  const fail = (fault: ZimbraFault): Outcome => ({
+    name: responseName,
+    ns: request.ns,
+    content: {},
+    context,
+    fault,
+  });
   const handler = handlers.get(handlerKey(request.ns ?? '', request.name));
-  if (!handler || (handler.ns === 'urn:zimbraAdmin' && port !== 'admin')) return fail(faults.unknownDocument(request.name));
+  if (!handler || (handler.ns === 'urn:zimbraAdmin' && port !== 'admin'))
+    return fail(faults.unknownDocument(request.name));
   const now = Date.now();
   try {
     let claims: TokenClaims | undefined;
     if (token !== undefined) {
       const check = state.tokens.check(token, now);
       if (check.ok) claims = check.claims;
-      else if (handler.auth !== 'none') throw check.reason === 'expired' ? faults.authExpired() : faults.authRequired();
+      else if (handler.auth !== 'none')
+        throw check.reason === 'expired' ? faults.authExpired() : faults.authRequired();
     }
     if (handler.auth !== 'none') {
       if (!claims || claims.usage !== 'auth') throw faults.authRequired();
@@ -97,11 +111,17 @@ function runOne(state: EmulatorState, handlers: HandlerTable, port: Port, reques
     const content = handler.handle(request.body, { state, port, claims, authAccount, target, now });
     return { name: responseName, ns: handler.ns, content, context, fault: undefined };
   } catch (err) {
-    return fail(err instanceof ZimbraFault ? err : faults.failure(err instanceof Error ? err.message : String(err)));
+    return fail(
+      err instanceof ZimbraFault ? err : faults.failure(err instanceof Error ? err.message : String(err)),
+    );
   }
 }
 
-function checkAuthAccount(state: EmulatorState, claims: TokenClaims | undefined, account: Account | undefined): void {
+function checkAuthAccount(
+  state: EmulatorState,
+  claims: TokenClaims | undefined,
+  account: Account | undefined,
+): void {
   if (!claims || !account) throw faults.authExpired();
   const delegated = claims.adminId !== undefined;
   if (delegated ? account.status === 'maintenance' : account.status !== 'active') throw faults.authExpired();
@@ -123,9 +143,11 @@ function resolveTarget(
   if (value === undefined || handler.auth === 'none' || handler.ns === 'urn:zimbraAdmin') return authAccount;
   const target = accountBySelector(state, selector ? attr(selector, 'by') : 'name', value);
   const admin = claims?.admin ?? false;
-  if (!target) throw admin ? faults.noSuchAccount(value) : faults.permDenied(`can not access account ${value}`);
+  if (!target)
+    throw admin ? faults.noSuchAccount(value) : faults.permDenied(`can not access account ${value}`);
   if (target.id === authAccount?.id) return target;
-  if (target.status === 'maintenance' || (!admin && target.status !== 'active')) throw faults.accountInactive(target.email);
+  if (target.status === 'maintenance' || (!admin && target.status !== 'active'))
+    throw faults.accountInactive(target.email);
   if (!admin) throw faults.permDenied(`can not access account ${target.email}`);
   return target;
 }
@@ -134,7 +156,13 @@ function faultResult(state: EmulatorState, context: Json, fault: ZimbraFault): S
   return { status: 500, body: envelope(context, 'Fault', faultJson(fault, state.nextTrace()), undefined) };
 }
 
-function batch(state: EmulatorState, handlers: HandlerTable, port: Port, request: SoapRequest, token: string | undefined): SoapResult {
+function batch(
+  state: EmulatorState,
+  handlers: HandlerTable,
+  port: Port,
+  request: SoapRequest,
+  token: string | undefined,
+): SoapResult {
   const stopOnError = attr(request.body, 'onerror') === 'stop';
   const response: Json = {};
   const push = (name: string, element: Json): void => {
@@ -147,7 +175,13 @@ function batch(state: EmulatorState, handlers: HandlerTable, port: Port, request
     if (name === '_jsns' || name === 'onerror') continue;
     for (const element of Array.isArray(value) ? value.filter(isObject) : isObject(value) ? [value] : []) {
       const ns = typeof element['_jsns'] === 'string' ? element['_jsns'] : undefined;
-      const outcome = runOne(state, handlers, port, { header: request.header, name, ns, body: element }, token);
+      const outcome = runOne(
+        state,
+        handlers,
+        port,
+        { header: request.header, name, ns, body: element },
+        token,
+      );
       lastContext = outcome.context;
       const requestId = attr(element, 'requestId');
       const idPart = requestId === undefined ? {} : { requestId };

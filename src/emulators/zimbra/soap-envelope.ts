@@ -70,5 +70,9 @@ export function requestOf(envelope: Json): SoapRequest | undefined {
 
 export function envelope(context: Json, bodyName: string, content: Json, ns: string | undefined): Json {
   const body = ns === undefined ? { ...content } : { ...content, _jsns: ns };
-  return { Header: { context: { ...context, _jsns: 'urn:zimbra' } }, Body: { [bodyName]: body }, _jsns: 'urn:zimbraSoap' };
+  return {
+    Header: { context: { ...context, _jsns: 'urn:zimbra' } },
+    Body: { [bodyName]: body },
+    _jsns: 'urn:zimbraSoap',
+  };
 }

@@ -29,6 +29,10 @@ export function accountById(state: EmulatorState, id: string): Account | undefin
 }
 
 /** Resolves an {"by":"name|id","_content":…} selector. */
-export function accountBySelector(state: EmulatorState, by: string | undefined, value: string): Account | undefined {
+export function accountBySelector(
+  state: EmulatorState,
+  by: string | undefined,
+  value: string,
+): Account | undefined {
   return by === 'id' ? accountById(state, value) : accountByName(state, value);
 }

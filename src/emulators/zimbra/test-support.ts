@@ -47,7 +47,9 @@ export function faultCode(call: SoapCall): string | undefined {
 }
 
 export async function login(url: string, name: string, password = 'test123'): Promise<string> {
-  const call = await soap(url, { AuthRequest: { _jsns: 'urn:zimbraAccount', account: { by: 'name', _content: name }, password } });
+  const call = await soap(url, {
+    AuthRequest: { _jsns: 'urn:zimbraAccount', account: { by: 'name', _content: name }, password },
+  });
   const token = (call.body['authToken'] as { _content: string }[] | undefined)?.[0]?._content;
   if (!token) throw new Error(`login failed for ${name}: ${JSON.stringify(call.json)}`);
   return token;

@@ -132,7 +132,8 @@ function toContact(props: VCardProperty[]): ParsedContact {
   const add = (key: string, value: string): void => {
     if (value === '') return;
     const existing = attrs[key];
-    attrs[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    attrs[key] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   };
   /** Numbered keys (email, email2, workPhone2 …) the way Zimbra stores repeated fields. */
   const addNumbered = (key: string, value: string): void => {
@@ -224,7 +225,9 @@ function toContact(props: VCardProperty[]): ParsedContact {
         memberRefs.push(value);
         break;
       case 'REV': {
-        const ms = Date.parse(value.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/, '$1-$2-$3T$4:$5:$6'));
+        const ms = Date.parse(
+          value.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/, '$1-$2-$3T$4:$5:$6'),
+        );
         if (Number.isFinite(ms)) revMs = ms;
         break;
       }

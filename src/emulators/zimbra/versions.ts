@@ -1,6 +1,9 @@
 /** Zimbra version arithmetic for the version-dependent behaviours of zimbra.md §12. */
 export function parseVersion(version: string): number[] {
-  return version.split(/[._-]/).map((p) => Number.parseInt(p, 10)).filter((n) => Number.isFinite(n));
+  return version
+    .split(/[._-]/)
+    .map((p) => Number.parseInt(p, 10))
+    .filter((n) => Number.isFinite(n));
 }
 
 /** True when `version` is at least major.minor.patch. */

@@ -7,7 +7,12 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export function buildWebConsole(): void {
   const result = spawnSync(
     process.execPath,
-    [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'src/web/vite.config.ts'],
+    [
+      path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'src/web/vite.config.ts',
+    ],
     { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
   );
   if (result.status !== 0) {

@@ -21,7 +21,11 @@ export function parseAttachment(raw: unknown): StoredAttachment {
   const type = String(body['@odata.type'] ?? '#microsoft.graph.fileAttachment').replace(/^#?/, '#');
   const name = typeof body.name === 'string' ? body.name : '';
   if (type === '#microsoft.graph.fileAttachment') {
-    if (typeof body.contentBytes !== 'string') throw badRequest('The contentBytes property is required for a file attachment.', 'ErrorInvalidProperty');
+    if (typeof body.contentBytes !== 'string')
+      throw badRequest(
+        'The contentBytes property is required for a file attachment.',
+        'ErrorInvalidProperty',
+      );
     return {
       id: newId('AAMkAGI2THVSAAABEgAQA'),
       odataType: type,
@@ -51,14 +55,22 @@ export function parseAttachment(raw: unknown): StoredAttachment {
 }
 
 /** Rejects a message over the mailbox's MaxSendSize/MaxReceiveSize [U exact code]. */
-export function checkMessageSize(mailbox: Mailbox, bodyBytes: number, attachments: readonly StoredAttachment[], extra = 0): void {
+export function checkMessageSize(
+  mailbox: Mailbox,
+  bodyBytes: number,
+  attachments: readonly StoredAttachment[],
+  extra = 0,
+): void {
   const total = bodyBytes + extra + attachments.reduce((sum, a) => sum + a.bytes.length, 0);
   if (total > mailbox.user.maxMessageSizeMB * 1024 * 1024) {
     throw new GraphError(413, 'ErrorMessageSizeExceeded', 'The message exceeds the maximum supported size.');
   }
 }
 
-export function presentAttachment(attachment: StoredAttachment, withContent: boolean): Record<string, unknown> {
+export function presentAttachment(
+  attachment: StoredAttachment,
+  withContent: boolean,
+): Record<string, unknown> {
   return {
     '@odata.type': attachment.odataType,
     id: attachment.id,
@@ -68,7 +80,11 @@ export function presentAttachment(attachment: StoredAttachment, withContent: boo
     size: attachment.bytes.length,
     isInline: attachment.isInline,
     ...(attachment.odataType === '#microsoft.graph.fileAttachment'
-      ? { contentId: attachment.contentId, contentLocation: null, ...(withContent ? { contentBytes: attachment.bytes.toString('base64') } : {}) }
+      ? {
+          contentId: attachment.contentId,
+          contentLocation: null,
+          ...(withContent ? { contentBytes: attachment.bytes.toString('base64') } : {}),
+        }
       : withContent && attachment.item !== undefined
         ? { item: attachment.item }
         : {}),
@@ -78,12 +94,15 @@ export function presentAttachment(attachment: StoredAttachment, withContent: boo
 type ParentKind = 'messages' | 'events';
 
 function parent(ctx: GraphContext, kind: ParentKind): StoredItem {
-  return kind === 'messages' ? lookup(ctx.mailbox.messages, param(ctx, 'message')) : lookup(ctx.mailbox.events, param(ctx, 'event'));
+  return kind === 'messages'
+    ? lookup(ctx.mailbox.messages, param(ctx, 'message'))
+    : lookup(ctx.mailbox.events, param(ctx, 'event'));
 }
 
 function attachmentOf(item: StoredItem, id: string): StoredAttachment {
   const attachment = item.attachments.find((a) => a.id === id);
-  if (attachment === undefined) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+  if (attachment === undefined)
+    throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
   return attachment;
 }
 
@@ -92,20 +111,34 @@ function add(ctx: GraphContext, kind: ParentKind): GraphResponse {
   const attachment = parseAttachment(jsonBody(ctx));
   if (kind === 'messages') checkMessageSize(ctx.mailbox, 0, item.attachments, attachment.bytes.length);
   item.attachments.push(attachment);
-  return ok({ '@odata.context': `${metadataBase(ctx)}/${kind}('${ctx.ids(item)}')/attachments/$entity`, ...presentAttachment(attachment, true) }, 201);
+  return ok(
+    {
+      '@odata.context': `${metadataBase(ctx)}/${kind}('${ctx.ids(item)}')/attachments/$entity`,
+      ...presentAttachment(attachment, true),
+    },
+    201,
+  );
 }
 
 function createUploadSession(ctx: GraphContext, kind: ParentKind): GraphResponse {
   const item = parent(ctx, kind);
-  const spec = (jsonBody(ctx).AttachmentItem ?? jsonBody(ctx).attachmentItem) as Record<string, unknown> | undefined;
+  const spec = (jsonBody(ctx).AttachmentItem ?? jsonBody(ctx).attachmentItem) as
+    Record<string, unknown> | undefined;
   if (spec === undefined || typeof spec.name !== 'string' || typeof spec.size !== 'number') {
     throw badRequest('The AttachmentItem parameter with name and size is required.', 'ErrorInvalidParameter');
   }
   if (spec.attachmentType !== undefined && spec.attachmentType !== 'file') {
-    throw badRequest('Only attachmentType file can be uploaded with an upload session.', 'ErrorInvalidParameter');
+    throw badRequest(
+      'Only attachmentType file can be uploaded with an upload session.',
+      'ErrorInvalidParameter',
+    );
   }
   if (spec.size <= 0 || spec.size > MAX_ATTACHMENT_BYTES) {
-    throw new GraphError(400, 'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize', `The attachment size must be between 1 byte and ${MAX_ATTACHMENT_BYTES} bytes.`);
+    throw new GraphError(
+      400,
+      'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize',
+      `The attachment size must be between 1 byte and ${MAX_ATTACHMENT_BYTES} bytes.`,
+    );
   }
   if (kind === 'messages') checkMessageSize(ctx.mailbox, 0, item.attachments, spec.size);
   const session = ctx.services.uploads.create(ctx, item, kind, {
@@ -133,15 +166,24 @@ function routesFor(kind: ParentKind, base: string, area: 'Mail' | 'Calendars'): 
       pattern: `${base}/attachments`,
       area,
       handler: (ctx) =>
-        ok({ '@odata.context': `${metadataBase(ctx)}/${kind}/attachments`, value: parent(ctx, kind).attachments.map((a) => presentAttachment(a, true)) }),
+        ok({
+          '@odata.context': `${metadataBase(ctx)}/${kind}/attachments`,
+          value: parent(ctx, kind).attachments.map((a) => presentAttachment(a, true)),
+        }),
     },
     { method: 'POST', pattern: `${base}/attachments`, area, handler: (ctx) => add(ctx, kind) },
-    { method: 'POST', pattern: `${base}/attachments/createUploadSession`, area, handler: (ctx) => createUploadSession(ctx, kind) },
+    {
+      method: 'POST',
+      pattern: `${base}/attachments/createUploadSession`,
+      area,
+      handler: (ctx) => createUploadSession(ctx, kind),
+    },
     {
       method: 'GET',
       pattern: `${base}/attachments/:attachment`,
       area,
-      handler: (ctx) => ok(presentAttachment(attachmentOf(parent(ctx, kind), param(ctx, 'attachment')), true)),
+      handler: (ctx) =>
+        ok(presentAttachment(attachmentOf(parent(ctx, kind), param(ctx, 'attachment')), true)),
     },
     {
       method: 'GET',

@@ -6,7 +6,19 @@ import { entityResponse, etag, listResponse, noContent, type Presenter } from '.
 import { lookup, type Route } from '../router.ts';
 import { checkProperties } from '../schema.ts';
 
-const COLORS = ['auto', 'lightBlue', 'lightGreen', 'lightOrange', 'lightGray', 'lightYellow', 'lightTeal', 'lightPink', 'lightBrown', 'lightRed', 'maxColor'];
+const COLORS = [
+  'auto',
+  'lightBlue',
+  'lightGreen',
+  'lightOrange',
+  'lightGray',
+  'lightYellow',
+  'lightTeal',
+  'lightPink',
+  'lightBrown',
+  'lightRed',
+  'maxColor',
+];
 
 export function resolveCalendar(ctx: GraphContext, id: string): StoredItem {
   return lookup(ctx.mailbox.calendars, id);
@@ -37,8 +49,10 @@ function create(ctx: GraphContext): GraphResponse {
   const body = jsonBody(ctx);
   checkProperties(body, 'calendar');
   const name = body.name;
-  if (typeof name !== 'string' || name.trim() === '') throw badRequest('The Name property is required.', 'ErrorInvalidFolderName');
-  if (body.color !== undefined && !COLORS.includes(String(body.color))) throw badRequest(`Invalid color '${String(body.color)}'.`, 'RequestBodyRead');
+  if (typeof name !== 'string' || name.trim() === '')
+    throw badRequest('The Name property is required.', 'ErrorInvalidFolderName');
+  if (body.color !== undefined && !COLORS.includes(String(body.color)))
+    throw badRequest(`Invalid color '${String(body.color)}'.`, 'RequestBodyRead');
   if (ctx.mailbox.calendars.list().some((c) => String(c.data.name).toLowerCase() === name.toLowerCase())) {
     throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
   }
@@ -48,14 +62,32 @@ function create(ctx: GraphContext): GraphResponse {
 }
 
 export const calendarRoutes: Route[] = [
-  { method: 'GET', pattern: 'calendars', area: 'Calendars', handler: (ctx) => listResponse(ctx, `${metadataBase(ctx)}/calendars`, ctx.mailbox.calendars.list(), presenter(ctx)) },
+  {
+    method: 'GET',
+    pattern: 'calendars',
+    area: 'Calendars',
+    handler: (ctx) =>
+      listResponse(ctx, `${metadataBase(ctx)}/calendars`, ctx.mailbox.calendars.list(), presenter(ctx)),
+  },
   { method: 'POST', pattern: 'calendars', area: 'Calendars', handler: create },
-  { method: 'GET', pattern: 'calendar', area: 'Calendars', handler: (ctx) => entityResponse(ctx, `${metadataBase(ctx)}/calendars`, ctx.mailbox.defaultCalendar, presenter(ctx)) },
+  {
+    method: 'GET',
+    pattern: 'calendar',
+    area: 'Calendars',
+    handler: (ctx) =>
+      entityResponse(ctx, `${metadataBase(ctx)}/calendars`, ctx.mailbox.defaultCalendar, presenter(ctx)),
+  },
   {
     method: 'GET',
     pattern: 'calendars/:calendar',
     area: 'Calendars',
-    handler: (ctx) => entityResponse(ctx, `${metadataBase(ctx)}/calendars`, resolveCalendar(ctx, param(ctx, 'calendar')), presenter(ctx)),
+    handler: (ctx) =>
+      entityResponse(
+        ctx,
+        `${metadataBase(ctx)}/calendars`,
+        resolveCalendar(ctx, param(ctx, 'calendar')),
+        presenter(ctx),
+      ),
   },
   {
     method: 'DELETE',
@@ -63,7 +95,12 @@ export const calendarRoutes: Route[] = [
     area: 'Calendars',
     handler: (ctx) => {
       const calendar = resolveCalendar(ctx, param(ctx, 'calendar'));
-      if (calendar === ctx.mailbox.defaultCalendar) throw new GraphError(403, 'ErrorDeleteDistinguishedFolder', 'Distinguished folders cannot be deleted.');
+      if (calendar === ctx.mailbox.defaultCalendar)
+        throw new GraphError(
+          403,
+          'ErrorDeleteDistinguishedFolder',
+          'Distinguished folders cannot be deleted.',
+        );
       for (const event of ctx.mailbox.events.list(calendar.immutableId)) ctx.mailbox.events.delete(event);
       ctx.mailbox.calendars.delete(calendar);
       return noContent();

@@ -15,11 +15,38 @@ const MULTI_VALUE_LIMITS: Readonly<Record<string, [string, number]>> = {
 };
 
 const CONTACT_DEFAULTS = {
-  birthday: null, fileAs: '', displayName: '', givenName: null, initials: null, middleName: null, nickName: null, surname: null,
-  title: null, yomiGivenName: null, yomiSurname: null, yomiCompanyName: null, generation: null, imAddresses: [], jobTitle: null,
-  companyName: null, department: null, officeLocation: null, profession: null, businessHomePage: null, assistantName: null,
-  manager: null, homePhones: [], mobilePhone: null, businessPhones: [], spouseName: null, personalNotes: '', children: [],
-  emailAddresses: [], homeAddress: {}, businessAddress: {}, otherAddress: {},
+  birthday: null,
+  fileAs: '',
+  displayName: '',
+  givenName: null,
+  initials: null,
+  middleName: null,
+  nickName: null,
+  surname: null,
+  title: null,
+  yomiGivenName: null,
+  yomiSurname: null,
+  yomiCompanyName: null,
+  generation: null,
+  imAddresses: [],
+  jobTitle: null,
+  companyName: null,
+  department: null,
+  officeLocation: null,
+  profession: null,
+  businessHomePage: null,
+  assistantName: null,
+  manager: null,
+  homePhones: [],
+  mobilePhone: null,
+  businessPhones: [],
+  spouseName: null,
+  personalNotes: '',
+  children: [],
+  emailAddresses: [],
+  homeAddress: {},
+  businessAddress: {},
+  otherAddress: {},
 };
 
 const stamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -28,20 +55,29 @@ function checkLimits(body: Record<string, unknown>): void {
   for (const [name, [label, max]] of Object.entries(MULTI_VALUE_LIMITS)) {
     const value = body[name];
     if (Array.isArray(value) && value.length > max) {
-      throw badRequest(`The multi value property ${label} has ${value.length} entries, that exceeds the max allowed value of ${max}`, 'ErrorInvalidArgument');
+      throw badRequest(
+        `The multi value property ${label} has ${value.length} entries, that exceeds the max allowed value of ${max}`,
+        'ErrorInvalidArgument',
+      );
     }
   }
 }
 
 /** A contact folder by id, or the default folder under the well-known name `contacts`. */
 export function resolveContactFolder(ctx: GraphContext, id: string): StoredItem {
-  return id.toLowerCase() === 'contacts' ? ctx.mailbox.rootContactFolder : lookup(ctx.mailbox.contactFolders, id);
+  return id.toLowerCase() === 'contacts'
+    ? ctx.mailbox.rootContactFolder
+    : lookup(ctx.mailbox.contactFolders, id);
 }
 
 function folderPresenter(ctx: GraphContext): Presenter {
   return (folder) => {
     const parent = ctx.mailbox.contactFolders.get(folder.containerId);
-    return { id: ctx.ids(folder), displayName: folder.data.displayName, parentFolderId: parent === undefined ? null : ctx.ids(parent) };
+    return {
+      id: ctx.ids(folder),
+      displayName: folder.data.displayName,
+      parentFolderId: parent === undefined ? null : ctx.ids(parent),
+    };
   };
 }
 
@@ -64,8 +100,13 @@ function createFolder(ctx: GraphContext, parent: StoredItem): GraphResponse {
   const body = jsonBody(ctx);
   checkProperties(body, 'contactFolder');
   const name = body.displayName;
-  if (typeof name !== 'string' || name.trim() === '') throw badRequest('The DisplayName property is required.', 'ErrorInvalidFolderName');
-  if (ctx.mailbox.contactFolders.list(parent.immutableId).some((f) => String(f.data.displayName).toLowerCase() === name.toLowerCase())) {
+  if (typeof name !== 'string' || name.trim() === '')
+    throw badRequest('The DisplayName property is required.', 'ErrorInvalidFolderName');
+  if (
+    ctx.mailbox.contactFolders
+      .list(parent.immutableId)
+      .some((f) => String(f.data.displayName).toLowerCase() === name.toLowerCase())
+  ) {
     throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
   }
   const folder = ctx.mailbox.contactFolders.add(parent.immutableId, { displayName: name });
@@ -80,7 +121,17 @@ function createContact(ctx: GraphContext, folder: StoredItem): GraphResponse {
   const properties = parseExtendedProperties(body.singleValueExtendedProperties);
   const data: Record<string, unknown> = { createdDateTime: stamp(), lastModifiedDateTime: stamp() };
   for (const [name, value] of Object.entries(body)) {
-    if (!name.includes('@odata') && !['id', 'singleValueExtendedProperties', 'multiValueExtendedProperties', 'extensions', 'parentFolderId'].includes(name)) data[name] = value;
+    if (
+      !name.includes('@odata') &&
+      ![
+        'id',
+        'singleValueExtendedProperties',
+        'multiValueExtendedProperties',
+        'extensions',
+        'parentFolderId',
+      ].includes(name)
+    )
+      data[name] = value;
   }
   const contact = ctx.mailbox.contacts.add(folder.immutableId, data);
   storeExtendedProperties(contact, properties);
@@ -93,7 +144,8 @@ function updateContact(ctx: GraphContext): GraphResponse {
   checkProperties(body, 'contact');
   checkLimits(body);
   for (const [name, value] of Object.entries(body)) {
-    if (name === 'singleValueExtendedProperties') storeExtendedProperties(contact, parseExtendedProperties(value));
+    if (name === 'singleValueExtendedProperties')
+      storeExtendedProperties(contact, parseExtendedProperties(value));
     else if (!name.includes('@odata') && name !== 'id') contact.data[name] = value;
   }
   contact.data.lastModifiedDateTime = stamp();
@@ -103,18 +155,39 @@ function updateContact(ctx: GraphContext): GraphResponse {
 
 const folderOf = (ctx: GraphContext) => resolveContactFolder(ctx, param(ctx, 'folder'));
 const contacts = (ctx: GraphContext, folder?: StoredItem) =>
-  listResponse(ctx, `${metadataBase(ctx)}/contacts`, ctx.mailbox.contacts.list(folder?.immutableId), contactPresenter(ctx));
+  listResponse(
+    ctx,
+    `${metadataBase(ctx)}/contacts`,
+    ctx.mailbox.contacts.list(folder?.immutableId),
+    contactPresenter(ctx),
+  );
 const folders = (ctx: GraphContext, parent: StoredItem) =>
-  listResponse(ctx, `${metadataBase(ctx)}/contactFolders`, ctx.mailbox.contactFolders.list(parent.immutableId), folderPresenter(ctx));
+  listResponse(
+    ctx,
+    `${metadataBase(ctx)}/contactFolders`,
+    ctx.mailbox.contactFolders.list(parent.immutableId),
+    folderPresenter(ctx),
+  );
 
 export const contactRoutes: Route[] = [
-  { method: 'GET', pattern: 'contactFolders', area: 'Contacts', handler: (ctx) => folders(ctx, ctx.mailbox.rootContactFolder) },
-  { method: 'POST', pattern: 'contactFolders', area: 'Contacts', handler: (ctx) => createFolder(ctx, ctx.mailbox.rootContactFolder) },
+  {
+    method: 'GET',
+    pattern: 'contactFolders',
+    area: 'Contacts',
+    handler: (ctx) => folders(ctx, ctx.mailbox.rootContactFolder),
+  },
+  {
+    method: 'POST',
+    pattern: 'contactFolders',
+    area: 'Contacts',
+    handler: (ctx) => createFolder(ctx, ctx.mailbox.rootContactFolder),
+  },
   {
     method: 'GET',
     pattern: 'contactFolders/:folder',
     area: 'Contacts',
-    handler: (ctx) => entityResponse(ctx, `${metadataBase(ctx)}/contactFolders`, folderOf(ctx), folderPresenter(ctx)),
+    handler: (ctx) =>
+      entityResponse(ctx, `${metadataBase(ctx)}/contactFolders`, folderOf(ctx), folderPresenter(ctx)),
   },
   {
     method: 'DELETE',
@@ -122,24 +195,61 @@ export const contactRoutes: Route[] = [
     area: 'Contacts',
     handler: (ctx) => {
       const folder = folderOf(ctx);
-      if (folder === ctx.mailbox.rootContactFolder) throw new GraphError(403, 'ErrorDeleteDistinguishedFolder', 'Distinguished folders cannot be deleted.');
-      for (const contact of ctx.mailbox.contacts.list(folder.immutableId)) ctx.mailbox.contacts.delete(contact);
+      if (folder === ctx.mailbox.rootContactFolder)
+        throw new GraphError(
+          403,
+          'ErrorDeleteDistinguishedFolder',
+          'Distinguished folders cannot be deleted.',
+        );
+      for (const contact of ctx.mailbox.contacts.list(folder.immutableId))
+        ctx.mailbox.contacts.delete(contact);
       ctx.mailbox.contactFolders.delete(folder);
       return noContent();
     },
   },
-  { method: 'GET', pattern: 'contactFolders/:folder/childFolders', area: 'Contacts', handler: (ctx) => folders(ctx, folderOf(ctx)) },
-  { method: 'POST', pattern: 'contactFolders/:folder/childFolders', area: 'Contacts', handler: (ctx) => createFolder(ctx, folderOf(ctx)) },
-  { method: 'GET', pattern: 'contactFolders/:folder/contacts', area: 'Contacts', handler: (ctx) => contacts(ctx, folderOf(ctx)) },
-  { method: 'POST', pattern: 'contactFolders/:folder/contacts', area: 'Contacts', handler: (ctx) => createContact(ctx, folderOf(ctx)) },
+  {
+    method: 'GET',
+    pattern: 'contactFolders/:folder/childFolders',
+    area: 'Contacts',
+    handler: (ctx) => folders(ctx, folderOf(ctx)),
+  },
+  {
+    method: 'POST',
+    pattern: 'contactFolders/:folder/childFolders',
+    area: 'Contacts',
+    handler: (ctx) => createFolder(ctx, folderOf(ctx)),
+  },
+  {
+    method: 'GET',
+    pattern: 'contactFolders/:folder/contacts',
+    area: 'Contacts',
+    handler: (ctx) => contacts(ctx, folderOf(ctx)),
+  },
+  {
+    method: 'POST',
+    pattern: 'contactFolders/:folder/contacts',
+    area: 'Contacts',
+    handler: (ctx) => createContact(ctx, folderOf(ctx)),
+  },
   { method: 'GET', pattern: 'contacts', area: 'Contacts', handler: (ctx) => contacts(ctx) },
-  { method: 'POST', pattern: 'contacts', area: 'Contacts', handler: (ctx) => createContact(ctx, ctx.mailbox.rootContactFolder) },
+  {
+    method: 'POST',
+    pattern: 'contacts',
+    area: 'Contacts',
+    handler: (ctx) => createContact(ctx, ctx.mailbox.rootContactFolder),
+  },
   ...['contacts/:contact', 'contactFolders/:folder/contacts/:contact'].flatMap((pattern): Route[] => [
     {
       method: 'GET',
       pattern,
       area: 'Contacts',
-      handler: (ctx) => entityResponse(ctx, `${metadataBase(ctx)}/contacts`, lookup(ctx.mailbox.contacts, param(ctx, 'contact')), contactPresenter(ctx)),
+      handler: (ctx) =>
+        entityResponse(
+          ctx,
+          `${metadataBase(ctx)}/contacts`,
+          lookup(ctx.mailbox.contacts, param(ctx, 'contact')),
+          contactPresenter(ctx),
+        ),
     },
     { method: 'PATCH', pattern, area: 'Contacts', handler: updateContact },
     {

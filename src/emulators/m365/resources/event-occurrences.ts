@@ -37,20 +37,34 @@ function originalTimes(master: StoredItem, date: string): { start: Time; end: Ti
   const duration = toEpoch(end.dateTime, end.timeZone) - toEpoch(start.dateTime, start.timeZone);
   const startLocal = { dateTime: `${date}${start.dateTime.slice(10)}`, timeZone: start.timeZone };
   const startMs = toEpoch(startLocal.dateTime, start.timeZone);
-  return { start: startLocal, end: { dateTime: fromEpoch(startMs + duration, end.timeZone), timeZone: end.timeZone }, startMs };
+  return {
+    start: startLocal,
+    end: { dateTime: fromEpoch(startMs + duration, end.timeZone), timeZone: end.timeZone },
+    startMs,
+  };
 }
 
 function decode(ctx: GraphContext, id: string): { master: StoredItem; date: string } {
   const [masterId, date] = Buffer.from(id.slice(PREFIX.length), 'base64url').toString('utf8').split('|');
-  if (masterId === undefined || date === undefined) throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+  if (masterId === undefined || date === undefined)
+    throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
   const master = lookup(ctx.mailbox.events, masterId);
   const cancelled = (master.data._cancelled ?? []) as string[];
-  if (master.data.recurrence === undefined || cancelled.includes(date) || !occurrenceDates(series(master), date).includes(date)) throw notFound();
+  if (
+    master.data.recurrence === undefined ||
+    cancelled.includes(date) ||
+    !occurrenceDates(series(master), date).includes(date)
+  )
+    throw notFound();
   return { master, date };
 }
 
 /** One occurrence (or exception) of a series as Graph shows it. */
-export function presentOccurrence(ctx: GraphContext, master: StoredItem, date: string): Record<string, unknown> {
+export function presentOccurrence(
+  ctx: GraphContext,
+  master: StoredItem,
+  date: string,
+): Record<string, unknown> {
   const exception = ((master.data._exceptions ?? {}) as Exceptions)[date];
   const original = originalTimes(master, date);
   const zone = outputZone(ctx);
@@ -71,12 +85,17 @@ export function presentOccurrence(ctx: GraphContext, master: StoredItem, date: s
 
 /** Exceptions of a series, as full occurrences (state dump: exceptionOccurrences). */
 export function exceptionOccurrences(ctx: GraphContext, master: StoredItem): Record<string, unknown>[] {
-  return Object.keys((master.data._exceptions ?? {}) as Exceptions).sort().map((date) => presentOccurrence(ctx, master, date));
+  return Object.keys((master.data._exceptions ?? {}) as Exceptions)
+    .sort()
+    .map((date) => presentOccurrence(ctx, master, date));
 }
 
 export function showOccurrence(ctx: GraphContext, id: string): GraphResponse {
   const { master, date } = decode(ctx, id);
-  return ok({ '@odata.context': `${metadataBase(ctx)}/events/$entity`, ...presentOccurrence(ctx, master, date) });
+  return ok({
+    '@odata.context': `${metadataBase(ctx)}/events/$entity`,
+    ...presentOccurrence(ctx, master, date),
+  });
 }
 
 export function updateOccurrence(ctx: GraphContext, id: string): GraphResponse {
@@ -92,7 +111,10 @@ export function updateOccurrence(ctx: GraphContext, id: string): GraphResponse {
   master.data._exceptions = exceptions;
   master.changeKey = newChangeKey();
   inviteOnOccurrenceUpdate(ctx.mailbox, master, date, Object.keys(changes));
-  return ok({ '@odata.context': `${metadataBase(ctx)}/events/$entity`, ...presentOccurrence(ctx, master, date) });
+  return ok({
+    '@odata.context': `${metadataBase(ctx)}/events/$entity`,
+    ...presentOccurrence(ctx, master, date),
+  });
 }
 
 export function removeOccurrence(ctx: GraphContext, id: string, notify: boolean): GraphResponse {
@@ -117,7 +139,11 @@ function instances(ctx: GraphContext): GraphResponse {
   const from = parseWindowEdge(ctx.query.get('startDateTime') ?? ctx.query.get('StartDateTime'));
   const to = parseWindowEdge(ctx.query.get('endDateTime') ?? ctx.query.get('EndDateTime'));
   if (from === undefined || to === undefined) {
-    throw new GraphError(400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
+    throw new GraphError(
+      400,
+      'ErrorInvalidParameter',
+      'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+    );
   }
   const value: Record<string, unknown>[] = [];
   if (master.data.recurrence !== undefined && master.data.recurrence !== null) {
@@ -129,7 +155,8 @@ function instances(ctx: GraphContext): GraphResponse {
       const times = { ...originalTimes(master, date), ...exception } as { start: Time; end: Time };
       const startMs = toEpoch(times.start.dateTime, times.start.timeZone);
       const endMs = toEpoch(times.end.dateTime, times.end.timeZone);
-      if (startMs < to && (endMs > from || (endMs === startMs && startMs >= from))) value.push(presentOccurrence(ctx, master, date));
+      if (startMs < to && (endMs > from || (endMs === startMs && startMs >= from)))
+        value.push(presentOccurrence(ctx, master, date));
     }
   }
   return ok({ '@odata.context': `${metadataBase(ctx)}/events('${ctx.ids(master)}')/instances`, value });
@@ -138,5 +165,10 @@ function instances(ctx: GraphContext): GraphResponse {
 export const occurrenceRoutes: Route[] = [
   { method: 'GET', pattern: 'events/:event/instances', area: 'Calendars', handler: instances },
   { method: 'GET', pattern: 'calendar/events/:event/instances', area: 'Calendars', handler: instances },
-  { method: 'GET', pattern: 'calendars/:calendar/events/:event/instances', area: 'Calendars', handler: instances },
+  {
+    method: 'GET',
+    pattern: 'calendars/:calendar/events/:event/instances',
+    area: 'Calendars',
+    handler: instances,
+  },
 ];

@@ -10,13 +10,40 @@ import { lookup, type Route } from '../router.ts';
 import { checkProperties } from '../schema.ts';
 import { checkTimeZone, fromEpoch, toEpoch } from '../time-zones.ts';
 import { resolveCalendar } from './calendars.ts';
-import { cancelledOccurrenceIds, isOccurrenceId, removeOccurrence, showOccurrence, updateOccurrence } from './event-occurrences.ts';
+import {
+  cancelledOccurrenceIds,
+  isOccurrenceId,
+  removeOccurrence,
+  showOccurrence,
+  updateOccurrence,
+} from './event-occurrences.ts';
 import { textPreview } from './messages.ts';
 
 /** Fields Graph computes or ignores on write: the owner is always the organizer [O]. */
-const IGNORED = ['id', 'organizer', 'isOrganizer', 'type', 'seriesMasterId', 'responseStatus', 'iCalUId', 'webLink', 'bodyPreview', 'hasAttachments',
-  'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'originalStart', 'originalStartTimeZone', 'originalEndTimeZone', 'isCancelled',
-  'singleValueExtendedProperties', 'multiValueExtendedProperties', 'extensions', 'attachments', 'cancelledOccurrences'];
+const IGNORED = [
+  'id',
+  'organizer',
+  'isOrganizer',
+  'type',
+  'seriesMasterId',
+  'responseStatus',
+  'iCalUId',
+  'webLink',
+  'bodyPreview',
+  'hasAttachments',
+  'createdDateTime',
+  'lastModifiedDateTime',
+  'changeKey',
+  'originalStart',
+  'originalStartTimeZone',
+  'originalEndTimeZone',
+  'isCancelled',
+  'singleValueExtendedProperties',
+  'multiValueExtendedProperties',
+  'extensions',
+  'attachments',
+  'cancelledOccurrences',
+];
 const MAX_ATTENDEES = 500;
 const stamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -41,9 +68,16 @@ export function validateEvent(data: Record<string, unknown>): void {
   if (endMs < startMs) throw validationFailure();
   if (data.isAllDay === true) {
     const midnight = (text: string) => /T00:00:00(\.0+)?$/.test(text);
-    if (!midnight(start.dateTime) || !midnight(end.dateTime) || endMs === startMs || start.timeZone !== end.timeZone) throw validationFailure();
+    if (
+      !midnight(start.dateTime) ||
+      !midnight(end.dateTime) ||
+      endMs === startMs ||
+      start.timeZone !== end.timeZone
+    )
+      throw validationFailure();
   }
-  if (data.recurrence !== undefined && data.recurrence !== null) validateRecurrence(data.recurrence, start.dateTime.slice(0, 10));
+  if (data.recurrence !== undefined && data.recurrence !== null)
+    validateRecurrence(data.recurrence, start.dateTime.slice(0, 10));
   if (Array.isArray(data.attendees) && data.attendees.length > MAX_ATTENDEES) throw validationFailure();
 }
 
@@ -101,7 +135,8 @@ export function eventPresenter(ctx: GraphContext): Presenter {
 
 export function writableFields(body: Record<string, unknown>): Record<string, unknown> {
   const data: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(body)) if (!name.includes('@odata') && !IGNORED.includes(name)) data[name] = value;
+  for (const [name, value] of Object.entries(body))
+    if (!name.includes('@odata') && !IGNORED.includes(name)) data[name] = value;
   if (Array.isArray(data.attendees)) {
     data.attendees = (data.attendees as Record<string, unknown>[]).map((a) => ({
       type: 'required',
@@ -116,10 +151,19 @@ function create(ctx: GraphContext, calendar: StoredItem): GraphResponse {
   const body = jsonBody(ctx);
   checkProperties(body, 'event');
   const transactionId = typeof body.transactionId === 'string' ? body.transactionId : undefined;
-  const existing = transactionId === undefined ? undefined : ctx.mailbox.events.get(ctx.mailbox.transactionIds.get(transactionId) ?? '');
-  if (existing !== undefined) return entityResponse(ctx, `${metadataBase(ctx)}/events`, existing, eventPresenter(ctx), 201);
+  const existing =
+    transactionId === undefined
+      ? undefined
+      : ctx.mailbox.events.get(ctx.mailbox.transactionIds.get(transactionId) ?? '');
+  if (existing !== undefined)
+    return entityResponse(ctx, `${metadataBase(ctx)}/events`, existing, eventPresenter(ctx), 201);
   const properties = parseExtendedProperties(body.singleValueExtendedProperties);
-  const data = { createdDateTime: stamp(), lastModifiedDateTime: stamp(), iCalUId: `040000008200E00074C5B7101A82E008${randomBytes(28).toString('hex').toUpperCase()}`, ...writableFields(body) };
+  const data = {
+    createdDateTime: stamp(),
+    lastModifiedDateTime: stamp(),
+    iCalUId: `040000008200E00074C5B7101A82E008${randomBytes(28).toString('hex').toUpperCase()}`,
+    ...writableFields(body),
+  };
   validateEvent(data);
   const event = ctx.mailbox.events.add(calendar.immutableId, data);
   storeExtendedProperties(event, properties);
@@ -135,7 +179,11 @@ function update(ctx: GraphContext): GraphResponse {
   const body = jsonBody(ctx);
   checkProperties(body, 'event');
   if (body.transactionId !== undefined && body.transactionId !== event.data.transactionId) {
-    throw new GraphError(400, 'ErrorInvalidPropertyUpdate', 'The transactionId of an event cannot be changed.');
+    throw new GraphError(
+      400,
+      'ErrorInvalidPropertyUpdate',
+      'The transactionId of an event cannot be changed.',
+    );
   }
   const changes = writableFields(body);
   const before = { ...event.data };
@@ -164,24 +212,61 @@ function remove(ctx: GraphContext, notify: boolean): GraphResponse {
 function get(ctx: GraphContext): GraphResponse {
   const id = param(ctx, 'event');
   if (isOccurrenceId(id)) return showOccurrence(ctx, id);
-  return entityResponse(ctx, `${metadataBase(ctx)}/events`, lookup(ctx.mailbox.events, id), eventPresenter(ctx));
+  return entityResponse(
+    ctx,
+    `${metadataBase(ctx)}/events`,
+    lookup(ctx.mailbox.events, id),
+    eventPresenter(ctx),
+  );
 }
 
 const list = (ctx: GraphContext, calendar?: StoredItem) =>
-  listResponse(ctx, `${metadataBase(ctx)}/events`, ctx.mailbox.events.list(calendar?.immutableId), eventPresenter(ctx));
+  listResponse(
+    ctx,
+    `${metadataBase(ctx)}/events`,
+    ctx.mailbox.events.list(calendar?.immutableId),
+    eventPresenter(ctx),
+  );
 const calendarOf = (ctx: GraphContext) => resolveCalendar(ctx, param(ctx, 'calendar'));
 
 export const eventRoutes: Route[] = [
   { method: 'GET', pattern: 'events', area: 'Calendars', handler: (ctx) => list(ctx) },
-  { method: 'POST', pattern: 'events', area: 'Calendars', handler: (ctx) => create(ctx, ctx.mailbox.defaultCalendar) },
-  { method: 'GET', pattern: 'calendar/events', area: 'Calendars', handler: (ctx) => list(ctx, ctx.mailbox.defaultCalendar) },
-  { method: 'POST', pattern: 'calendar/events', area: 'Calendars', handler: (ctx) => create(ctx, ctx.mailbox.defaultCalendar) },
-  { method: 'GET', pattern: 'calendars/:calendar/events', area: 'Calendars', handler: (ctx) => list(ctx, calendarOf(ctx)) },
-  { method: 'POST', pattern: 'calendars/:calendar/events', area: 'Calendars', handler: (ctx) => create(ctx, calendarOf(ctx)) },
-  ...['events/:event', 'calendar/events/:event', 'calendars/:calendar/events/:event'].flatMap((pattern): Route[] => [
-    { method: 'GET', pattern, area: 'Calendars', handler: get },
-    { method: 'PATCH', pattern, area: 'Calendars', handler: update },
-    { method: 'DELETE', pattern, area: 'Calendars', handler: (ctx) => remove(ctx, false) },
-  ]),
+  {
+    method: 'POST',
+    pattern: 'events',
+    area: 'Calendars',
+    handler: (ctx) => create(ctx, ctx.mailbox.defaultCalendar),
+  },
+  {
+    method: 'GET',
+    pattern: 'calendar/events',
+    area: 'Calendars',
+    handler: (ctx) => list(ctx, ctx.mailbox.defaultCalendar),
+  },
+  {
+    method: 'POST',
+    pattern: 'calendar/events',
+    area: 'Calendars',
+    handler: (ctx) => create(ctx, ctx.mailbox.defaultCalendar),
+  },
+  {
+    method: 'GET',
+    pattern: 'calendars/:calendar/events',
+    area: 'Calendars',
+    handler: (ctx) => list(ctx, calendarOf(ctx)),
+  },
+  {
+    method: 'POST',
+    pattern: 'calendars/:calendar/events',
+    area: 'Calendars',
+    handler: (ctx) => create(ctx, calendarOf(ctx)),
+  },
+  ...['events/:event', 'calendar/events/:event', 'calendars/:calendar/events/:event'].flatMap(
+    (pattern): Route[] => [
+      { method: 'GET', pattern, area: 'Calendars', handler: get },
+      { method: 'PATCH', pattern, area: 'Calendars', handler: update },
+      { method: 'DELETE', pattern, area: 'Calendars', handler: (ctx) => remove(ctx, false) },
+    ],
+  ),
   { method: 'POST', pattern: 'events/:event/cancel', area: 'Calendars', handler: (ctx) => remove(ctx, true) },
 ];

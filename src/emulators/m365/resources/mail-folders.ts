@@ -31,7 +31,9 @@ export function folderPresenter(ctx: GraphContext): Presenter {
 
 function listChildren(ctx: GraphContext, parent: StoredItem) {
   const hidden = ctx.query.get('includeHiddenFolders') === 'true';
-  const children = ctx.mailbox.mailFolders.list(parent.immutableId).filter((f) => hidden || f.data.isHidden !== true);
+  const children = ctx.mailbox.mailFolders
+    .list(parent.immutableId)
+    .filter((f) => hidden || f.data.isHidden !== true);
   return listResponse(ctx, `${metadataBase(ctx)}/mailFolders`, children, folderPresenter(ctx));
 }
 
@@ -39,12 +41,16 @@ function createChild(ctx: GraphContext, parent: StoredItem) {
   const body = jsonBody(ctx);
   checkProperties(body, 'mailFolder');
   const name = body.displayName;
-  if (typeof name !== 'string' || name.trim() === '') throw badRequest('The DisplayName property is required.', 'ErrorInvalidFolderName');
+  if (typeof name !== 'string' || name.trim() === '')
+    throw badRequest('The DisplayName property is required.', 'ErrorInvalidFolderName');
   const siblings = ctx.mailbox.mailFolders.list(parent.immutableId);
   if (siblings.some((f) => String(f.data.displayName).toLowerCase() === name.toLowerCase())) {
     throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
   }
-  const folder = ctx.mailbox.mailFolders.add(parent.immutableId, { displayName: name, isHidden: body.isHidden === true });
+  const folder = ctx.mailbox.mailFolders.add(parent.immutableId, {
+    displayName: name,
+    isHidden: body.isHidden === true,
+  });
   return entityResponse(ctx, `${metadataBase(ctx)}/mailFolders`, folder, folderPresenter(ctx), 201);
 }
 
@@ -52,13 +58,18 @@ function update(ctx: GraphContext) {
   const folder = resolveMailFolder(ctx.mailbox, param(ctx, 'folder'));
   const body = jsonBody(ctx);
   checkProperties(body, 'mailFolder');
-  if ('isHidden' in body) throw badRequest('The property isHidden can only be set when the folder is created.', 'ErrorInvalidPropertyUpdate');
+  if ('isHidden' in body)
+    throw badRequest(
+      'The property isHidden can only be set when the folder is created.',
+      'ErrorInvalidPropertyUpdate',
+    );
   if (typeof body.displayName === 'string') {
     const name = body.displayName;
     const clash = ctx.mailbox.mailFolders
       .list(folder.containerId)
       .some((f) => f !== folder && String(f.data.displayName).toLowerCase() === name.toLowerCase());
-    if (clash) throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+    if (clash)
+      throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
     folder.data.displayName = name;
   }
   return entityResponse(ctx, `${metadataBase(ctx)}/mailFolders`, folder, folderPresenter(ctx));
@@ -88,10 +99,21 @@ export const mailFolderRoutes: Route[] = [
     method: 'GET',
     pattern: 'mailFolders/:folder',
     area: 'Mail',
-    handler: (ctx) => entityResponse(ctx, `${metadataBase(ctx)}/mailFolders`, named(ctx), folderPresenter(ctx)),
+    handler: (ctx) =>
+      entityResponse(ctx, `${metadataBase(ctx)}/mailFolders`, named(ctx), folderPresenter(ctx)),
   },
   { method: 'PATCH', pattern: 'mailFolders/:folder', area: 'Mail', handler: update },
   { method: 'DELETE', pattern: 'mailFolders/:folder', area: 'Mail', handler: remove },
-  { method: 'GET', pattern: 'mailFolders/:folder/childFolders', area: 'Mail', handler: (ctx) => listChildren(ctx, named(ctx)) },
-  { method: 'POST', pattern: 'mailFolders/:folder/childFolders', area: 'Mail', handler: (ctx) => createChild(ctx, named(ctx)) },
+  {
+    method: 'GET',
+    pattern: 'mailFolders/:folder/childFolders',
+    area: 'Mail',
+    handler: (ctx) => listChildren(ctx, named(ctx)),
+  },
+  {
+    method: 'POST',
+    pattern: 'mailFolders/:folder/childFolders',
+    area: 'Mail',
+    handler: (ctx) => createChild(ctx, named(ctx)),
+  },
 ];

@@ -19,40 +19,69 @@ function updateSettings(ctx: GraphContext): GraphResponse {
   const replies = body.automaticRepliesSetting as Record<string, unknown> | undefined;
   if (replies !== undefined) {
     if (replies.status !== undefined && !STATUSES.includes(String(replies.status))) {
-      throw badRequest(`The value '${String(replies.status)}' is not valid for automaticRepliesSetting.status.`, 'RequestBodyRead');
+      throw badRequest(
+        `The value '${String(replies.status)}' is not valid for automaticRepliesSetting.status.`,
+        'RequestBodyRead',
+      );
     }
     if (replies.externalAudience !== undefined && !AUDIENCES.includes(String(replies.externalAudience))) {
-      throw badRequest(`The value '${String(replies.externalAudience)}' is not valid for automaticRepliesSetting.externalAudience.`, 'RequestBodyRead');
+      throw badRequest(
+        `The value '${String(replies.externalAudience)}' is not valid for automaticRepliesSetting.externalAudience.`,
+        'RequestBodyRead',
+      );
     }
     for (const name of ['scheduledStartDateTime', 'scheduledEndDateTime']) {
       const value = replies[name] as { timeZone?: unknown } | undefined;
       if (value !== undefined) checkTimeZone(value.timeZone);
     }
-    ctx.mailbox.settings.automaticRepliesSetting = { ...(ctx.mailbox.settings.automaticRepliesSetting as object), ...replies };
+    ctx.mailbox.settings.automaticRepliesSetting = {
+      ...(ctx.mailbox.settings.automaticRepliesSetting as object),
+      ...replies,
+    };
   }
   if (body.timeZone !== undefined) ctx.mailbox.settings.timeZone = checkTimeZone(body.timeZone);
-  for (const name of ['language', 'workingHours', 'dateFormat', 'timeFormat', 'delegateMeetingMessageDeliveryOptions']) {
+  for (const name of [
+    'language',
+    'workingHours',
+    'dateFormat',
+    'timeFormat',
+    'delegateMeetingMessageDeliveryOptions',
+  ]) {
     if (body[name] !== undefined) ctx.mailbox.settings[name] = body[name];
   }
   return ok(settingsBody(ctx));
 }
 
 function categoryPresenter(ctx: GraphContext): Presenter {
-  return (category) => ({ id: ctx.ids(category), displayName: category.data.displayName, color: category.data.color });
+  return (category) => ({
+    id: ctx.ids(category),
+    displayName: category.data.displayName,
+    color: category.data.color,
+  });
 }
 
 function createCategory(ctx: GraphContext): GraphResponse {
   const body = jsonBody(ctx);
   checkProperties(body, 'outlookCategory');
   const name = body.displayName;
-  if (typeof name !== 'string' || name.trim() === '') throw badRequest('The displayName property is required.', 'ErrorInvalidParameter');
+  if (typeof name !== 'string' || name.trim() === '')
+    throw badRequest('The displayName property is required.', 'ErrorInvalidParameter');
   const color = body.color ?? 'none';
-  if (!CATEGORY_COLORS.includes(String(color))) throw badRequest(`The value '${String(color)}' is not a valid category color.`, 'RequestBodyRead');
-  if (ctx.mailbox.categories.list().some((c) => String(c.data.displayName).toLowerCase() === name.toLowerCase())) {
+  if (!CATEGORY_COLORS.includes(String(color)))
+    throw badRequest(`The value '${String(color)}' is not a valid category color.`, 'RequestBodyRead');
+  if (
+    ctx.mailbox.categories.list().some((c) => String(c.data.displayName).toLowerCase() === name.toLowerCase())
+  ) {
     throw new GraphError(409, 'ErrorDuplicateItem', 'An object with the same name already exists.');
   }
   const category = ctx.mailbox.categories.add('', { displayName: name, color });
-  return entityResponse(ctx, `${metadataBase(ctx)}/outlook/masterCategories`, category, categoryPresenter(ctx), 201);
+  return entityResponse(
+    ctx,
+    `${metadataBase(ctx)}/outlook/masterCategories`,
+    category,
+    categoryPresenter(ctx),
+    201,
+  );
 }
 
 function updateCategory(ctx: GraphContext): GraphResponse {
@@ -63,40 +92,80 @@ function updateCategory(ctx: GraphContext): GraphResponse {
     throw badRequest('The displayName of a category cannot be changed.', 'ErrorInvalidPropertyUpdate');
   }
   if (body.color !== undefined) {
-    if (!CATEGORY_COLORS.includes(String(body.color))) throw badRequest(`The value '${String(body.color)}' is not a valid category color.`, 'RequestBodyRead');
+    if (!CATEGORY_COLORS.includes(String(body.color)))
+      throw badRequest(`The value '${String(body.color)}' is not a valid category color.`, 'RequestBodyRead');
     category.data.color = body.color;
   }
-  return entityResponse(ctx, `${metadataBase(ctx)}/outlook/masterCategories`, category, categoryPresenter(ctx));
+  return entityResponse(
+    ctx,
+    `${metadataBase(ctx)}/outlook/masterCategories`,
+    category,
+    categoryPresenter(ctx),
+  );
 }
 
 export const mailboxSettingsRoutes: Route[] = [
-  { method: 'GET', pattern: 'mailboxSettings', area: 'MailboxSettings', handler: (ctx) => ok(settingsBody(ctx)) },
+  {
+    method: 'GET',
+    pattern: 'mailboxSettings',
+    area: 'MailboxSettings',
+    handler: (ctx) => ok(settingsBody(ctx)),
+  },
   { method: 'PATCH', pattern: 'mailboxSettings', area: 'MailboxSettings', handler: updateSettings },
   {
     method: 'GET',
     pattern: 'mailboxSettings/:setting',
     area: 'MailboxSettings',
     handler: (ctx) => {
-      const name = Object.keys(ctx.mailbox.settings).find((key) => key.toLowerCase() === param(ctx, 'setting').toLowerCase());
-      if (name === undefined) throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${param(ctx, 'setting')}'.`);
+      const name = Object.keys(ctx.mailbox.settings).find(
+        (key) => key.toLowerCase() === param(ctx, 'setting').toLowerCase(),
+      );
+      if (name === undefined)
+        throw new GraphError(
+          400,
+          'BadRequest',
+          `Resource not found for the segment '${param(ctx, 'setting')}'.`,
+        );
       const value = ctx.mailbox.settings[name];
-      return ok(typeof value === 'object' && value !== null ? { '@odata.context': `${metadataBase(ctx)}/mailboxSettings/${name}`, ...value } : { value });
+      return ok(
+        typeof value === 'object' && value !== null
+          ? { '@odata.context': `${metadataBase(ctx)}/mailboxSettings/${name}`, ...value }
+          : { value },
+      );
     },
   },
   {
     method: 'GET',
     pattern: 'outlook/masterCategories',
     area: 'MailboxSettings',
-    handler: (ctx) => listResponse(ctx, `${metadataBase(ctx)}/outlook/masterCategories`, ctx.mailbox.categories.list(), categoryPresenter(ctx), 1000),
+    handler: (ctx) =>
+      listResponse(
+        ctx,
+        `${metadataBase(ctx)}/outlook/masterCategories`,
+        ctx.mailbox.categories.list(),
+        categoryPresenter(ctx),
+        1000,
+      ),
   },
   { method: 'POST', pattern: 'outlook/masterCategories', area: 'MailboxSettings', handler: createCategory },
   {
     method: 'GET',
     pattern: 'outlook/masterCategories/:category',
     area: 'MailboxSettings',
-    handler: (ctx) => entityResponse(ctx, `${metadataBase(ctx)}/outlook/masterCategories`, lookup(ctx.mailbox.categories, param(ctx, 'category')), categoryPresenter(ctx)),
+    handler: (ctx) =>
+      entityResponse(
+        ctx,
+        `${metadataBase(ctx)}/outlook/masterCategories`,
+        lookup(ctx.mailbox.categories, param(ctx, 'category')),
+        categoryPresenter(ctx),
+      ),
   },
-  { method: 'PATCH', pattern: 'outlook/masterCategories/:category', area: 'MailboxSettings', handler: updateCategory },
+  {
+    method: 'PATCH',
+    pattern: 'outlook/masterCategories/:category',
+    area: 'MailboxSettings',
+    handler: updateCategory,
+  },
   {
     method: 'DELETE',
     pattern: 'outlook/masterCategories/:category',

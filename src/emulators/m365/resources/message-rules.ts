@@ -9,20 +9,36 @@ import { resolveMailFolder } from './mail-folders.ts';
 /** Inbox rules live only under the inbox [D]. */
 function checkInbox(ctx: GraphContext): void {
   const folder = resolveMailFolder(ctx.mailbox, param(ctx, 'folder'));
-  if (folder.immutableId !== ctx.mailbox.wellKnown.get('inbox')) throw new GraphError(400, 'ErrorInvalidRequest', 'Message rules are supported only on the Inbox folder.');
+  if (folder.immutableId !== ctx.mailbox.wellKnown.get('inbox'))
+    throw new GraphError(400, 'ErrorInvalidRequest', 'Message rules are supported only on the Inbox folder.');
 }
 
 function presenter(ctx: GraphContext): Presenter {
-  return (rule) => ({ id: ctx.ids(rule), isReadOnly: false, hasError: false, isEnabled: true, conditions: {}, exceptions: {}, actions: {}, ...rule.data });
+  return (rule) => ({
+    id: ctx.ids(rule),
+    isReadOnly: false,
+    hasError: false,
+    isEnabled: true,
+    conditions: {},
+    exceptions: {},
+    actions: {},
+    ...rule.data,
+  });
 }
 
 /** Checks the folder ids a rule's actions name. */
 function checkActions(ctx: GraphContext, actions: unknown): void {
-  const { moveToFolder, copyToFolder } = (actions ?? {}) as { moveToFolder?: unknown; copyToFolder?: unknown };
+  const { moveToFolder, copyToFolder } = (actions ?? {}) as {
+    moveToFolder?: unknown;
+    copyToFolder?: unknown;
+  };
   for (const folder of [moveToFolder, copyToFolder]) {
     if (folder === undefined || folder === null) continue;
     if (typeof folder !== 'string' || ctx.mailbox.mailFolders.get(folder) === undefined) {
-      throw badRequest('The folder specified in the rule action does not exist.', 'ErrorInvalidRuleParameter');
+      throw badRequest(
+        'The folder specified in the rule action does not exist.',
+        'ErrorInvalidRuleParameter',
+      );
     }
   }
 }
@@ -31,14 +47,23 @@ function create(ctx: GraphContext): GraphResponse {
   checkInbox(ctx);
   const body = jsonBody(ctx);
   checkProperties(body, 'messageRule');
-  if (typeof body.displayName !== 'string' || body.displayName === '') throw badRequest('The displayName property is required.', 'ErrorInvalidRuleParameter');
+  if (typeof body.displayName !== 'string' || body.displayName === '')
+    throw badRequest('The displayName property is required.', 'ErrorInvalidRuleParameter');
   checkActions(ctx, body.actions);
   const rules = ctx.mailbox.messageRules.list();
-  if (rules.some((r) => r.data.displayName === body.displayName)) throw new GraphError(409, 'ErrorRuleNameExists', 'A rule with the specified name already exists.');
+  if (rules.some((r) => r.data.displayName === body.displayName))
+    throw new GraphError(409, 'ErrorRuleNameExists', 'A rule with the specified name already exists.');
   const data: Record<string, unknown> = { sequence: rules.length + 1 };
-  for (const name of ['displayName', 'sequence', 'isEnabled', 'conditions', 'actions', 'exceptions']) if (body[name] !== undefined) data[name] = body[name];
+  for (const name of ['displayName', 'sequence', 'isEnabled', 'conditions', 'actions', 'exceptions'])
+    if (body[name] !== undefined) data[name] = body[name];
   const rule = ctx.mailbox.messageRules.add('', data);
-  return entityResponse(ctx, `${metadataBase(ctx)}/mailFolders('inbox')/messageRules`, rule, presenter(ctx), 201);
+  return entityResponse(
+    ctx,
+    `${metadataBase(ctx)}/mailFolders('inbox')/messageRules`,
+    rule,
+    presenter(ctx),
+    201,
+  );
 }
 
 function update(ctx: GraphContext): GraphResponse {
@@ -47,7 +72,8 @@ function update(ctx: GraphContext): GraphResponse {
   const body = jsonBody(ctx);
   checkProperties(body, 'messageRule');
   checkActions(ctx, body.actions);
-  for (const name of ['displayName', 'sequence', 'isEnabled', 'conditions', 'actions', 'exceptions']) if (body[name] !== undefined) rule.data[name] = body[name];
+  for (const name of ['displayName', 'sequence', 'isEnabled', 'conditions', 'actions', 'exceptions'])
+    if (body[name] !== undefined) rule.data[name] = body[name];
   rule.changeKey = newChangeKey();
   return entityResponse(ctx, `${metadataBase(ctx)}/mailFolders('inbox')/messageRules`, rule, presenter(ctx));
 }
@@ -59,8 +85,16 @@ export const messageRuleRoutes: Route[] = [
     area: 'MailboxSettings',
     handler: (ctx) => {
       checkInbox(ctx);
-      const rules = ctx.mailbox.messageRules.list().sort((a, b) => Number(a.data.sequence) - Number(b.data.sequence));
-      return listResponse(ctx, `${metadataBase(ctx)}/mailFolders('inbox')/messageRules`, rules, presenter(ctx), 1000);
+      const rules = ctx.mailbox.messageRules
+        .list()
+        .sort((a, b) => Number(a.data.sequence) - Number(b.data.sequence));
+      return listResponse(
+        ctx,
+        `${metadataBase(ctx)}/mailFolders('inbox')/messageRules`,
+        rules,
+        presenter(ctx),
+        1000,
+      );
     },
   },
   { method: 'POST', pattern: 'mailFolders/:folder/messageRules', area: 'MailboxSettings', handler: create },
@@ -70,10 +104,20 @@ export const messageRuleRoutes: Route[] = [
     area: 'MailboxSettings',
     handler: (ctx) => {
       checkInbox(ctx);
-      return entityResponse(ctx, `${metadataBase(ctx)}/mailFolders('inbox')/messageRules`, lookup(ctx.mailbox.messageRules, param(ctx, 'rule')), presenter(ctx));
+      return entityResponse(
+        ctx,
+        `${metadataBase(ctx)}/mailFolders('inbox')/messageRules`,
+        lookup(ctx.mailbox.messageRules, param(ctx, 'rule')),
+        presenter(ctx),
+      );
     },
   },
-  { method: 'PATCH', pattern: 'mailFolders/:folder/messageRules/:rule', area: 'MailboxSettings', handler: update },
+  {
+    method: 'PATCH',
+    pattern: 'mailFolders/:folder/messageRules/:rule',
+    area: 'MailboxSettings',
+    handler: update,
+  },
   {
     method: 'DELETE',
     pattern: 'mailFolders/:folder/messageRules/:rule',

@@ -10,18 +10,45 @@ import { resolveMailFolder } from './mail-folders.ts';
 import { createMimeDraft } from './mime-import.ts';
 
 /** MAPI properties Exchange honours only when the item is created [O: §5.2]; a later PATCH leaves them. */
-export const CREATION_ONLY_PROPERTIES = ['Integer 0x0E07', 'SystemTime 0x0E06', 'SystemTime 0x0039', 'String 0x007D'];
+export const CREATION_ONLY_PROPERTIES = [
+  'Integer 0x0E07',
+  'SystemTime 0x0E06',
+  'SystemTime 0x0039',
+  'String 0x007D',
+];
 const MSGFLAG_READ = 0x1;
 const MSGFLAG_UNSENT = 0x8;
 
 /** Properties a PATCH may change only while the message is a draft [D: message update]. */
-const DRAFT_ONLY = ['subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'from', 'sender', 'internetMessageId'];
-const ALWAYS_UPDATABLE = ['isRead', 'categories', 'flag', 'importance', 'inferenceClassification', 'isDeliveryReceiptRequested', 'isReadReceiptRequested'];
+const DRAFT_ONLY = [
+  'subject',
+  'body',
+  'toRecipients',
+  'ccRecipients',
+  'bccRecipients',
+  'replyTo',
+  'from',
+  'sender',
+  'internetMessageId',
+];
+const ALWAYS_UPDATABLE = [
+  'isRead',
+  'categories',
+  'flag',
+  'importance',
+  'inferenceClassification',
+  'isDeliveryReceiptRequested',
+  'isReadReceiptRequested',
+];
 
 export function textPreview(body: unknown): string {
   const content = (body as { content?: unknown } | undefined)?.content;
   const text = typeof content === 'string' ? content.replace(/<style[\s\S]*?<\/style>|<[^>]+>/gi, ' ') : '';
-  return text.replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 255);
+  return text
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 255);
 }
 
 const isoSeconds = (value: string): string => new Date(value).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -32,7 +59,11 @@ export function parseHeaderBlock(block: string): { name: string; value: string }
   for (const line of block.replace(/\r\n/g, '\n').split('\n')) {
     const last = headers[headers.length - 1];
     if (/^[ \t]/.test(line) && last !== undefined) last.value += ` ${line.trim()}`;
-    else if (line.includes(':')) headers.push({ name: line.slice(0, line.indexOf(':')).trim(), value: line.slice(line.indexOf(':') + 1).trim() });
+    else if (line.includes(':'))
+      headers.push({
+        name: line.slice(0, line.indexOf(':')).trim(),
+        value: line.slice(line.indexOf(':') + 1).trim(),
+      });
   }
   return headers;
 }
@@ -40,15 +71,24 @@ export function parseHeaderBlock(block: string): { name: string; value: string }
 /** Graph's rules for internetMessageHeaders on create: x- names only, at most five [D/O]. */
 function checkHeaders(raw: unknown): { name: string; value: string }[] {
   if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) throw new GraphError(400, 'RequestBodyRead', "Cannot read the value of 'internetMessageHeaders'.");
+  if (!Array.isArray(raw))
+    throw new GraphError(400, 'RequestBodyRead', "Cannot read the value of 'internetMessageHeaders'.");
   const headers = raw as { name?: unknown; value?: unknown }[];
   for (const header of headers) {
     if (typeof header.name !== 'string' || !/^x-/i.test(header.name)) {
-      throw new GraphError(400, 'InvalidInternetMessageHeader', `The internet message header name '${String(header.name)}' should start with 'x-' or 'X-'.`);
+      throw new GraphError(
+        400,
+        'InvalidInternetMessageHeader',
+        `The internet message header name '${String(header.name)}' should start with 'x-' or 'X-'.`,
+      );
     }
   }
   if (headers.length > 5) {
-    throw new GraphError(400, 'InvalidInternetMessageHeaderCollection', 'Maximum number of headers in one message should be less than or equal to 5.');
+    throw new GraphError(
+      400,
+      'InvalidInternetMessageHeaderCollection',
+      'Maximum number of headers in one message should be less than or equal to 5.',
+    );
   }
   return headers.map((h) => ({ name: String(h.name), value: String(h.value ?? '') }));
 }
@@ -124,18 +164,30 @@ function createFromJson(ctx: GraphContext, folder: StoredItem): GraphResponse {
   const delivered = propertyValue(properties, 'SystemTime 0x0E06');
   const submitted = propertyValue(properties, 'SystemTime 0x0039');
   const transport = propertyValue(properties, 'String 0x007D');
-  const attachments = Array.isArray(body.attachments) ? body.attachments.map((raw) => parseAttachment(raw)) : [];
+  const attachments = Array.isArray(body.attachments)
+    ? body.attachments.map((raw) => parseAttachment(raw))
+    : [];
   const data: Record<string, unknown> = {};
-  for (const name of [...DRAFT_ONLY, ...ALWAYS_UPDATABLE]) if (body[name] !== undefined) data[name] = body[name];
+  for (const name of [...DRAFT_ONLY, ...ALWAYS_UPDATABLE])
+    if (body[name] !== undefined) data[name] = body[name];
   data.isDraft = isDraft;
-  data.isRead = typeof body.isRead === 'boolean' ? body.isRead : flags === undefined ? true : (Number(flags) & MSGFLAG_READ) !== 0;
+  data.isRead =
+    typeof body.isRead === 'boolean'
+      ? body.isRead
+      : flags === undefined
+        ? true
+        : (Number(flags) & MSGFLAG_READ) !== 0;
   if (delivered !== undefined) data.receivedDateTime = isoSeconds(delivered);
   if (submitted !== undefined) data.sentDateTime = isoSeconds(submitted);
   data.internetMessageHeaders = transport === undefined ? headers : parseHeaderBlock(transport);
   return storeMessage(ctx, folder, data, properties, attachments);
 }
 
-function create(ctx: GraphContext, folder: StoredItem, mimeAllowed: boolean): GraphResponse | Promise<GraphResponse> {
+function create(
+  ctx: GraphContext,
+  folder: StoredItem,
+  mimeAllowed: boolean,
+): GraphResponse | Promise<GraphResponse> {
   if ((ctx.headers['content-type'] ?? '').toLowerCase().startsWith('text/plain')) {
     if (!mimeAllowed) throw new GraphError(400, 'UnableToDeserializePostBody', 'were unable to deserialize ');
     return createMimeDraft(ctx);
@@ -151,7 +203,11 @@ function update(ctx: GraphContext): GraphResponse {
   for (const name of DRAFT_ONLY) {
     if (body[name] === undefined) continue;
     if (item.data.isDraft !== true) {
-      throw new GraphError(400, 'ErrorInvalidPropertyUpdateSentMessage', `The property '${name}' can only be updated while the message is a draft.`);
+      throw new GraphError(
+        400,
+        'ErrorInvalidPropertyUpdateSentMessage',
+        `The property '${name}' can only be updated while the message is a draft.`,
+      );
     }
     item.data[name] = body[name];
   }
@@ -171,10 +227,20 @@ function move(ctx: GraphContext): GraphResponse {
 }
 
 const list = (ctx: GraphContext, folderId?: string) =>
-  listResponse(ctx, `${metadataBase(ctx)}/messages`, ctx.mailbox.messages.list(folderId), messagePresenter(ctx));
+  listResponse(
+    ctx,
+    `${metadataBase(ctx)}/messages`,
+    ctx.mailbox.messages.list(folderId),
+    messagePresenter(ctx),
+  );
 const folderOf = (ctx: GraphContext) => resolveMailFolder(ctx.mailbox, param(ctx, 'folder'));
 const get = (ctx: GraphContext) =>
-  entityResponse(ctx, `${metadataBase(ctx)}/messages`, lookup(ctx.mailbox.messages, param(ctx, 'message')), messagePresenter(ctx));
+  entityResponse(
+    ctx,
+    `${metadataBase(ctx)}/messages`,
+    lookup(ctx.mailbox.messages, param(ctx, 'message')),
+    messagePresenter(ctx),
+  );
 const remove = (ctx: GraphContext) => {
   ctx.mailbox.messages.delete(lookup(ctx.mailbox.messages, param(ctx, 'message')));
   return noContent();
@@ -182,9 +248,24 @@ const remove = (ctx: GraphContext) => {
 
 export const messageRoutes: Route[] = [
   { method: 'GET', pattern: 'messages', area: 'Mail', handler: (ctx) => list(ctx) },
-  { method: 'POST', pattern: 'messages', area: 'Mail', handler: (ctx) => create(ctx, resolveMailFolder(ctx.mailbox, 'drafts'), true) },
-  { method: 'GET', pattern: 'mailFolders/:folder/messages', area: 'Mail', handler: (ctx) => list(ctx, folderOf(ctx).immutableId) },
-  { method: 'POST', pattern: 'mailFolders/:folder/messages', area: 'Mail', handler: (ctx) => create(ctx, folderOf(ctx), false) },
+  {
+    method: 'POST',
+    pattern: 'messages',
+    area: 'Mail',
+    handler: (ctx) => create(ctx, resolveMailFolder(ctx.mailbox, 'drafts'), true),
+  },
+  {
+    method: 'GET',
+    pattern: 'mailFolders/:folder/messages',
+    area: 'Mail',
+    handler: (ctx) => list(ctx, folderOf(ctx).immutableId),
+  },
+  {
+    method: 'POST',
+    pattern: 'mailFolders/:folder/messages',
+    area: 'Mail',
+    handler: (ctx) => create(ctx, folderOf(ctx), false),
+  },
   ...['messages/:message', 'mailFolders/:folder/messages/:message'].flatMap((pattern): Route[] => [
     { method: 'GET', pattern, area: 'Mail', handler: get },
     { method: 'PATCH', pattern, area: 'Mail', handler: update },

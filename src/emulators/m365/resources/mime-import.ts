@@ -10,7 +10,11 @@ import { parseHeaderBlock, storeMessage } from './messages.ts';
 function decodeMime(ctx: GraphContext): Buffer {
   const text = ctx.body.toString('latin1').replace(/\s+/g, '');
   if (text === '' || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
-    throw new GraphError(400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
+    throw new GraphError(
+      400,
+      'ErrorMimeContentInvalidBase64String',
+      'Invalid base64 string for MIME content.',
+    );
   }
   return Buffer.from(text, 'base64');
 }
@@ -18,7 +22,9 @@ function decodeMime(ctx: GraphContext): Buffer {
 function recipients(value: AddressObject | AddressObject[] | undefined): unknown[] {
   const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
   return objects.flatMap((object) =>
-    object.value.filter((a) => a.address !== undefined).map((a) => ({ emailAddress: { name: a.name || a.address, address: a.address } })),
+    object.value
+      .filter((a) => a.address !== undefined)
+      .map((a) => ({ emailAddress: { name: a.name || a.address, address: a.address } })),
   );
 }
 
@@ -31,7 +37,8 @@ function headerBlock(raw: Buffer): string {
 /** The date of the first (most recent) Received: header, where delivery would have stamped it. */
 function receivedDate(headers: { name: string; value: string }[]): string | undefined {
   const received = headers.find((h) => h.name.toLowerCase() === 'received')?.value;
-  const date = received === undefined ? undefined : Date.parse(received.slice(received.lastIndexOf(';') + 1).trim());
+  const date =
+    received === undefined ? undefined : Date.parse(received.slice(received.lastIndexOf(';') + 1).trim());
   return date === undefined || Number.isNaN(date) ? undefined : new Date(date).toISOString();
 }
 
@@ -48,13 +55,18 @@ function attachmentsOf(mail: ParsedMail): StoredAttachment[] {
   }));
 }
 
-async function fromMime(raw: Buffer): Promise<{ data: Record<string, unknown>; attachments: StoredAttachment[] }> {
+async function fromMime(
+  raw: Buffer,
+): Promise<{ data: Record<string, unknown>; attachments: StoredAttachment[] }> {
   const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
   const headers = parseHeaderBlock(headerBlock(raw));
   const from = recipients(mail.from)[0] ?? null;
   const data: Record<string, unknown> = {
     subject: mail.subject ?? '',
-    body: typeof mail.html === 'string' ? { contentType: 'html', content: mail.html } : { contentType: 'text', content: mail.text ?? '' },
+    body:
+      typeof mail.html === 'string'
+        ? { contentType: 'html', content: mail.html }
+        : { contentType: 'text', content: mail.text ?? '' },
     from,
     sender: from,
     toRecipients: recipients(mail.to),
@@ -74,7 +86,13 @@ async function fromMime(raw: Buffer): Promise<{ data: Record<string, unknown>; a
 export async function createMimeDraft(ctx: GraphContext): Promise<GraphResponse> {
   const { data, attachments } = await fromMime(decodeMime(ctx));
   delete data.receivedDateTime;
-  return storeMessage(ctx, resolveMailFolder(ctx.mailbox, 'drafts'), { ...data, isDraft: true, isRead: true }, [], attachments);
+  return storeMessage(
+    ctx,
+    resolveMailFolder(ctx.mailbox, 'drafts'),
+    { ...data, isDraft: true, isRead: true },
+    [],
+    attachments,
+  );
 }
 
 /** beta mailFolder: importMime — a non-draft "as if delivered" into the folder [D beta]. */
@@ -85,5 +103,11 @@ async function importMime(ctx: GraphContext): Promise<GraphResponse> {
 }
 
 export const mimeRoutes: Route[] = [
-  { method: 'POST', pattern: 'mailFolders/:folder/importMime', area: 'MailAdvanced', betaOnly: true, handler: importMime },
+  {
+    method: 'POST',
+    pattern: 'mailFolders/:folder/importMime',
+    area: 'MailAdvanced',
+    betaOnly: true,
+    handler: importMime,
+  },
 ];

@@ -38,7 +38,12 @@ export class UploadSessions {
     this.#baseUrl = baseUrl;
   }
 
-  create(ctx: GraphContext, parent: StoredItem, kind: Session['kind'], spec: AttachmentSpec): { uploadUrl: string; expirationDateTime: string } {
+  create(
+    ctx: GraphContext,
+    parent: StoredItem,
+    kind: Session['kind'],
+    spec: AttachmentSpec,
+  ): { uploadUrl: string; expirationDateTime: string } {
     const session: Session = {
       id: newId('AAMkAGI2AttSess'),
       token: randomBytes(32).toString('base64url'),
@@ -64,7 +69,8 @@ export class UploadSessions {
   find(path: string, authtoken: string | null): Session | undefined {
     const id = /AttachmentSessions\('([^']+)'\)$/.exec(decodeURIComponent(path))?.[1];
     const session = id === undefined ? undefined : this.#sessions.get(id);
-    if (session === undefined || session.token !== authtoken || Date.now() > session.expiresAt) return undefined;
+    if (session === undefined || session.token !== authtoken || Date.now() > session.expiresAt)
+      return undefined;
     return session;
   }
 
@@ -74,19 +80,38 @@ export class UploadSessions {
       this.#sessions.delete(session.id);
       return { status: 204, headers: {} };
     }
-    if (method !== 'PUT') throw new GraphError(405, 'ErrorInvalidRequest', 'The OData request is not supported.');
+    if (method !== 'PUT')
+      throw new GraphError(405, 'ErrorInvalidRequest', 'The OData request is not supported.');
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange ?? '');
-    if (range === null) throw new GraphError(400, 'ErrorInvalidContentRange', 'The Content-Range header is missing or malformed.');
+    if (range === null)
+      throw new GraphError(
+        400,
+        'ErrorInvalidContentRange',
+        'The Content-Range header is missing or malformed.',
+      );
     const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
     if (total !== session.spec.size) {
-      throw new GraphError(400, 'ErrorInvalidContentRange', `The total size ${total} does not match the size ${session.spec.size} of the upload session.`);
+      throw new GraphError(
+        400,
+        'ErrorInvalidContentRange',
+        `The total size ${total} does not match the size ${session.spec.size} of the upload session.`,
+      );
     }
     if (end - start + 1 !== body.length || end < start || end >= total) {
-      throw new GraphError(400, 'ErrorInvalidContentRange', 'The Content-Range header does not match the number of bytes sent.');
+      throw new GraphError(
+        400,
+        'ErrorInvalidContentRange',
+        'The Content-Range header does not match the number of bytes sent.',
+      );
     }
-    if (body.length > MAX_CHUNK_BYTES) throw new GraphError(413, 'RequestEntityTooLarge', 'The byte range is larger than 4 MB.');
+    if (body.length > MAX_CHUNK_BYTES)
+      throw new GraphError(413, 'RequestEntityTooLarge', 'The byte range is larger than 4 MB.');
     if (start !== session.received) {
-      throw new GraphError(416, 'ErrorInvalidContentRange', `The bytes must be uploaded in order: the next expected range starts at ${session.received}.`);
+      throw new GraphError(
+        416,
+        'ErrorInvalidContentRange',
+        `The bytes must be uploaded in order: the next expected range starts at ${session.received}.`,
+      );
     }
     session.chunks.push(body);
     session.received += body.length;
@@ -117,7 +142,9 @@ export class UploadSessions {
     const owner = `${session.mailbox.user.id}@${session.mailbox.user.tenantId}`;
     return {
       status: 201,
-      headers: { Location: `${this.#baseUrl}/api/v2.0/Users('${owner}')/${collection}('${session.parent.id}')/Attachments('${attachmentId}')` },
+      headers: {
+        Location: `${this.#baseUrl}/api/v2.0/Users('${owner}')/${collection}('${session.parent.id}')/Attachments('${attachmentId}')`,
+      },
     };
   }
 }

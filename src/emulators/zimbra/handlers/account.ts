@@ -18,7 +18,9 @@ function getInfo(request: Json, ctx: HandlerContext): Json {
   const account = ctx.target;
   if (!account) throw faults.authRequired();
   const { state, claims, now } = ctx;
-  const sections = attr(request, 'sections')?.split(',').map((s) => s.trim());
+  const sections = attr(request, 'sections')
+    ?.split(',')
+    .map((s) => s.trim());
   const wants = (section: string): boolean => !sections || sections.includes(section);
   const attrs = accountAttrs(state, account);
   const response: Json = {
@@ -33,7 +35,11 @@ function getInfo(request: Json, ctx: HandlerContext): Json {
   response['cos'] = { id: attrs['zimbraCOSId']?.[0] ?? '', name: 'default' };
   if (wants('prefs')) response['prefs'] = { _attrs: allPrefs(account) };
   if (wants('attrs')) {
-    const info: Record<string, string> = { zimbraId: account.id, zimbraMailQuota: '0', zimbraFeatureMailEnabled: 'TRUE' };
+    const info: Record<string, string> = {
+      zimbraId: account.id,
+      zimbraMailQuota: '0',
+      zimbraFeatureMailEnabled: 'TRUE',
+    };
     if (account.displayName) info['displayName'] = account.displayName;
     response['attrs'] = { _attrs: info };
   }
@@ -58,7 +64,10 @@ function getAccountInfo(request: Json, ctx: HandlerContext): Json {
   if (value === undefined) throw faults.invalidRequest('missing required attribute: account');
   const account = accountBySelector(ctx.state, attr(child(request, 'account'), 'by'), value);
   if (!account) throw faults.noSuchAccount(value);
-  const info: Record<string, string> = { zimbraId: account.id, zimbraMailHost: new URL(ctx.state.urls.user).hostname };
+  const info: Record<string, string> = {
+    zimbraId: account.id,
+    zimbraMailHost: new URL(ctx.state.urls.user).hostname,
+  };
   if (account.displayName) info['displayName'] = account.displayName;
   return {
     name: [{ _content: account.email }],
@@ -70,5 +79,9 @@ function getAccountInfo(request: Json, ctx: HandlerContext): Json {
 
 export const accountHandlers: Record<string, SoapHandler> = {
   'urn:zimbraAccount|GetInfoRequest': { ns: 'urn:zimbraAccount', auth: 'user', handle: getInfo },
-  'urn:zimbraAccount|GetAccountInfoRequest': { ns: 'urn:zimbraAccount', auth: 'user', handle: getAccountInfo },
+  'urn:zimbraAccount|GetAccountInfoRequest': {
+    ns: 'urn:zimbraAccount',
+    auth: 'user',
+    handle: getAccountInfo,
+  },
 };

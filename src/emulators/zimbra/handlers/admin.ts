@@ -71,19 +71,29 @@ function searchDirectory(request: Json, ctx: HandlerContext): Json {
     ? [...state.directory.accounts.values()].filter((account) => {
         if (domain && account.email.split('@')[1] !== domain) return false;
         const attrs = accountAttrs(state, account);
-        return matches((name) => Object.entries(attrs).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? []);
+        return matches(
+          (name) => Object.entries(attrs).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? [],
+        );
       })
     : [];
   const maxResults = intAttr(request, 'maxResults') ?? DEFAULT_MAX_RESULTS;
-  if (maxResults > 0 && found.length > maxResults) throw faults.tooManySearchResults(`${found.length} > ${maxResults}`);
+  if (maxResults > 0 && found.length > maxResults)
+    throw faults.tooManySearchResults(`${found.length} > ${maxResults}`);
   const ascending = attr(request, 'sortAscending') === undefined || boolAttr(request, 'sortAscending');
-  const sortKey = (a: Account): string => (attr(request, 'sortBy') === 'displayName' ? (a.displayName ?? '') : a.email);
-  found.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0) * (ascending ? 1 : -1));
+  const sortKey = (a: Account): string =>
+    attr(request, 'sortBy') === 'displayName' ? (a.displayName ?? '') : a.email;
+  found.sort(
+    (a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0) * (ascending ? 1 : -1),
+  );
   const offset = Math.max(0, intAttr(request, 'offset') ?? 0);
   const limit = intAttr(request, 'limit') ?? 0;
   const page = limit > 0 ? found.slice(offset, offset + limit) : found.slice(offset);
   const response: Json = { more: offset + page.length < found.length, searchTotal: found.length };
-  if (page.length > 0) response['account'] = page.map((a) => ({ ...accountEntry(state, a, attr(request, 'attrs')), isExternal: false }));
+  if (page.length > 0)
+    response['account'] = page.map((a) => ({
+      ...accountEntry(state, a, attr(request, 'attrs')),
+      isExternal: false,
+    }));
   return response;
 }
 
@@ -105,7 +115,9 @@ export const adminHandlers: Record<string, SoapHandler> = {
   'urn:zimbraAdmin|GetAccountRequest': {
     ns: 'urn:zimbraAdmin',
     auth: 'admin',
-    handle: (request, ctx) => ({ account: [accountEntry(ctx.state, target(request, ctx), attr(request, 'attrs'))] }),
+    handle: (request, ctx) => ({
+      account: [accountEntry(ctx.state, target(request, ctx), attr(request, 'attrs'))],
+    }),
   },
   'urn:zimbraAdmin|GetAccountInfoRequest': { ns: 'urn:zimbraAdmin', auth: 'admin', handle: getAccountInfo },
   'urn:zimbraAdmin|SearchDirectoryRequest': { ns: 'urn:zimbraAdmin', auth: 'admin', handle: searchDirectory },

@@ -50,7 +50,13 @@ function userAuth(request: Json, ctx: HandlerContext): Json {
     };
   }
   const lifetime = state.lifetimes.userMs;
-  const token = state.tokens.issue({ accountId: account.id, expires: now + lifetime, admin: false, adminId: undefined, usage: 'auth' });
+  const token = state.tokens.issue({
+    accountId: account.id,
+    expires: now + lifetime,
+    admin: false,
+    adminId: undefined,
+    usage: 'auth',
+  });
   const response: Json = { ...tokenJson(token, lifetime), skin: [{ _content: 'harmony' }] };
   const wanted = child(request, 'prefs');
   if (wanted) response['prefs'] = { _attrs: prefsOf(account, wanted) };
@@ -68,7 +74,13 @@ function adminAuth(request: Json, ctx: HandlerContext): Json {
   if (account.status !== 'active') throw faults.authFailed(name);
   if (!account.isAdmin) throw faults.permDenied('not an admin account');
   const lifetime = state.lifetimes.adminMs;
-  const token = state.tokens.issue({ accountId: account.id, expires: now + lifetime, admin: true, adminId: undefined, usage: 'auth' });
+  const token = state.tokens.issue({
+    accountId: account.id,
+    expires: now + lifetime,
+    admin: true,
+    adminId: undefined,
+    usage: 'auth',
+  });
   return tokenJson(token, lifetime);
 }
 
@@ -80,8 +92,16 @@ function delegateAuth(request: Json, ctx: HandlerContext): Json {
   if (!account) throw faults.noSuchAccount(value);
   const durationSec = intAttr(request, 'duration');
   const lifetime =
-    durationSec !== undefined && durationSec > 0 ? Math.min(durationSec * 1000, state.lifetimes.userMs) : state.lifetimes.delegatedMs;
-  const token = state.tokens.issue({ accountId: account.id, expires: now + lifetime, admin: false, adminId: authAccount?.id, usage: 'auth' });
+    durationSec !== undefined && durationSec > 0
+      ? Math.min(durationSec * 1000, state.lifetimes.userMs)
+      : state.lifetimes.delegatedMs;
+  const token = state.tokens.issue({
+    accountId: account.id,
+    expires: now + lifetime,
+    admin: false,
+    adminId: authAccount?.id,
+    usage: 'auth',
+  });
   return tokenJson(token, lifetime);
 }
 

@@ -28,7 +28,13 @@ function getFolder(request: Json, ctx: HandlerContext): Json {
   }
   if (!folder) throw faults.noSuchFolderId(1);
   const depth = intAttr(request, 'depth');
-  const tree = encodeFolderTree(account, folder, ctx.state.directory.version, attr(request, 'view'), depth ?? -1);
+  const tree = encodeFolderTree(
+    account,
+    folder,
+    ctx.state.directory.version,
+    attr(request, 'view'),
+    depth ?? -1,
+  );
   return tree ? { folder: [tree] } : {};
 }
 

@@ -10,7 +10,15 @@ import { searchHandlers } from './search.ts';
 
 export function createHandlerTable(): HandlerTable {
   const table = new Map<string, SoapHandler>();
-  for (const group of [authHandlers, adminHandlers, accountHandlers, prefsHandlers, folderHandlers, searchHandlers, itemHandlers]) {
+  for (const group of [
+    authHandlers,
+    adminHandlers,
+    accountHandlers,
+    prefsHandlers,
+    folderHandlers,
+    searchHandlers,
+    itemHandlers,
+  ]) {
     for (const [key, handler] of Object.entries(group)) {
       const name = key.split('|')[1] ?? key;
       table.set(handlerKey(handler.ns, name), handler);

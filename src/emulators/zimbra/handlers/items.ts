@@ -21,7 +21,11 @@ function getMsg(request: Json, ctx: HandlerContext): Json {
   const item = account.mailbox.items.get(Number(id));
   if (!item || item.kind !== 'message') throw faults.noSuchMsg(id);
   if (boolAttr(m, 'raw')) return { m: [rawMessageJson(item)] };
-  const headers = m ? children(m, 'header').map((h) => attr(h, 'n')).filter((n): n is string => n !== undefined) : [];
+  const headers = m
+    ? children(m, 'header')
+        .map((h) => attr(h, 'n'))
+        .filter((n): n is string => n !== undefined)
+    : [];
   const options = { html: boolAttr(m, 'html'), max: intAttr(m, 'max'), part: attr(m, 'part'), headers };
   return { m: [fullMessageJson(account, item, version, options)] };
 }
@@ -30,16 +34,20 @@ function getContacts(request: Json, ctx: HandlerContext): Json {
   const { account, version } = mailbox(ctx);
   const folder = attr(request, 'l');
   const ids = children(request, 'cn').flatMap((cn) => (attr(cn, 'id') ?? '').split(',').filter(Boolean));
-  const contacts = ids.length > 0
-    ? ids.map((id) => {
-        const item = account.mailbox.items.get(Number(id));
-        if (!item || item.kind !== 'contact') throw faults.noSuchContact(id);
-        return item;
-      })
-    : [...account.mailbox.items.values()].filter(
-        (item) => item.kind === 'contact' && (folder === undefined ? item.folderId !== 3 : item.folderId === Number(folder)),
-      );
-  if (folder !== undefined && !account.mailbox.folders.has(Number(folder))) throw faults.noSuchFolderId(folder);
+  const contacts =
+    ids.length > 0
+      ? ids.map((id) => {
+          const item = account.mailbox.items.get(Number(id));
+          if (!item || item.kind !== 'contact') throw faults.noSuchContact(id);
+          return item;
+        })
+      : [...account.mailbox.items.values()].filter(
+          (item) =>
+            item.kind === 'contact' &&
+            (folder === undefined ? item.folderId !== 3 : item.folderId === Number(folder)),
+        );
+  if (folder !== undefined && !account.mailbox.folders.has(Number(folder)))
+    throw faults.noSuchFolderId(folder);
   const encoded = contacts.flatMap((c) => (c.kind === 'contact' ? [contactJson(account, c, version)] : []));
   return encoded.length > 0 ? { cn: encoded } : {};
 }
@@ -55,7 +63,8 @@ function getCalendarItem(kind: 'appointment' | 'task') {
       if (found && found.kind === kind) item = found;
       if (!item) throw kind === 'task' ? faults.noSuchTask(id) : faults.noSuchAppt(id);
     } else if (uid !== undefined) {
-      for (const found of account.mailbox.items.values()) if (found.kind === kind && found.uid === uid) item = found;
+      for (const found of account.mailbox.items.values())
+        if (found.kind === kind && found.uid === uid) item = found;
       if (!item) throw faults.noSuchCalItemUid(kind, uid);
     } else {
       throw faults.invalidRequest('must specify id or uid');
@@ -77,6 +86,10 @@ function getCalendarItem(kind: 'appointment' | 'task') {
 export const itemHandlers: Record<string, SoapHandler> = {
   'urn:zimbraMail|GetMsgRequest': { ns: 'urn:zimbraMail', auth: 'user', handle: getMsg },
   'urn:zimbraMail|GetContactsRequest': { ns: 'urn:zimbraMail', auth: 'user', handle: getContacts },
-  'urn:zimbraMail|GetAppointmentRequest': { ns: 'urn:zimbraMail', auth: 'user', handle: getCalendarItem('appointment') },
+  'urn:zimbraMail|GetAppointmentRequest': {
+    ns: 'urn:zimbraMail',
+    auth: 'user',
+    handle: getCalendarItem('appointment'),
+  },
   'urn:zimbraMail|GetTaskRequest': { ns: 'urn:zimbraMail', auth: 'user', handle: getCalendarItem('task') },
 };

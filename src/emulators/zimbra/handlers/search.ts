@@ -40,7 +40,9 @@ function search(request: Json, ctx: HandlerContext): Json {
   const kinds = new Set(typeNames.map((t) => TYPE_KINDS[t]).filter((k) => k !== undefined));
   const conversations = kinds.has('conversation');
   const requestedSort = attr(request, 'sortBy');
-  const sortBy: SortBy = SORT_ORDERS.includes(requestedSort as SortBy) ? (requestedSort as SortBy) : 'dateDesc';
+  const sortBy: SortBy = SORT_ORDERS.includes(requestedSort as SortBy)
+    ? (requestedSort as SortBy)
+    : 'dateDesc';
   const defaultLimit = atLeast(version, 8) ? 10 : 30;
   const requestedLimit = intAttr(request, 'limit') ?? 0;
   const limit = requestedLimit <= 0 ? defaultLimit : Math.min(requestedLimit, MAX_LIMIT);
@@ -70,7 +72,10 @@ function search(request: Json, ctx: HandlerContext): Json {
       if (item.kind !== 'appointment' && item.kind !== 'task') return true;
       if (item.kind === 'task' && !hasDates(item)) return true;
       const list = expandInstances(item, expandStart, expandEnd);
-      instances.set(item.id, list.map((i) => instanceJson(item, i)));
+      instances.set(
+        item.id,
+        list.map((i) => instanceJson(item, i)),
+      );
       return list.length > 0;
     });
   }
@@ -101,12 +106,24 @@ function search(request: Json, ctx: HandlerContext): Json {
     const hit = encodeHit(account, item, version, recip, conversations);
     const sf = sortValue(item, sortBy);
     if (item.kind === 'message' && !conversations && shouldFetch(fetch, index, item.id)) {
-      Object.assign(hit, fullMessageJson(account, item, version, { html, max: undefined, part: undefined, headers: [] }));
+      Object.assign(
+        hit,
+        fullMessageJson(account, item, version, { html, max: undefined, part: undefined, headers: [] }),
+      );
     }
     const inst = instances.get(item.id);
     if (inst) hit['inst'] = inst;
     if (sf !== undefined) hit['sf'] = sf;
-    const key = item.kind === 'message' ? (conversations ? 'c' : 'm') : item.kind === 'contact' ? 'cn' : item.kind === 'task' ? 'task' : 'appt';
+    const key =
+      item.kind === 'message'
+        ? conversations
+          ? 'c'
+          : 'm'
+        : item.kind === 'contact'
+          ? 'cn'
+          : item.kind === 'task'
+            ? 'task'
+            : 'appt';
     const list = (response[key] as Json[] | undefined) ?? [];
     list.push(hit);
     response[key] = list;
@@ -121,7 +138,13 @@ function shouldFetch(fetch: string | undefined, index: number, id: number): bool
   return fetch.split(',').includes(String(id));
 }
 
-function encodeHit(account: Account, item: Item, version: string, recip: Recipients, conversations: boolean): Json {
+function encodeHit(
+  account: Account,
+  item: Item,
+  version: string,
+  recip: Recipients,
+  conversations: boolean,
+): Json {
   switch (item.kind) {
     case 'message': {
       if (!conversations) return messageHitJson(account, item, version, recip);
@@ -133,7 +156,9 @@ function encodeHit(account: Account, item: Item, version: string, recip: Recipie
       if (senders.length > 0) conv['e'] = senders;
       if (item.summary.subject !== undefined) conv['su'] = item.summary.subject;
       if (item.summary.fragment) conv['fr'] = item.summary.fragment;
-      conv['m'] = [{ id: String(item.id), l: String(item.folderId), ...(item.flags ? { f: item.flags } : {}) }];
+      conv['m'] = [
+        { id: String(item.id), l: String(item.folderId), ...(item.flags ? { f: item.flags } : {}) },
+      ];
       return conv;
     }
     case 'contact':

@@ -1,0 +1,29 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { OUTLOOK_LIMITS, Throttle } from './throttle.ts';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('upload budget', () => {
+  it('allows 150 MB per (scaled) 5 minutes per app and mailbox', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(0);
+    const throttle = new Throttle({ scaled: 10 });
+    const chunk = 4 * 1024 * 1024;
+    let admitted = 0;
+    for (let i = 0; i < 40; i += 1) {
+      const result = throttle.admit('app', 'alice', chunk);
+      if (!result.ok) break;
+      result.release();
+      admitted += chunk;
+    }
+    expect(admitted).toBe(Math.floor(OUTLOOK_LIMITS.uploadBytes / chunk) * chunk);
+    const refused = throttle.admit('app', 'alice', chunk);
+    expect(refused.ok).toBe(false);
+    expect(refused.ok ? '' : refused.error.headers['Retry-After']).toBe('30');
+    expect(throttle.admit('other-app', 'alice', chunk).ok).toBe(true);
+    vi.setSystemTime(30_001);
+    expect(throttle.admit('app', 'alice', chunk).ok).toBe(true);
+  });
+});
