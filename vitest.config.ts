@@ -25,6 +25,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.e2e.test.ts'],
           pool: 'forks',
           testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
     ],

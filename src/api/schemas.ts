@@ -22,6 +22,8 @@ export const agentSchema = z.object({
   lastSignInAt: z.date().nullable(),
 });
 
+export const workgroupSchema = z.object({ id: z.uuid(), name: z.string() });
+
 export const errorResponses = {
   400: errorSchema,
   401: errorSchema,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { type Clock, createMailboxBudget, MICROSOFT_LIMITS, scaleLimits } from './mailbox-budget.ts';
+import type { Clock } from '../domain/clock.ts';
+import { createMailboxBudget, MICROSOFT_LIMITS, scaleLimits } from './mailbox-budget.ts';
 
 /** Virtual time: sleeping advances the clock at once, so window arithmetic is tested exactly. */
 function fakeClock(): Clock & { t: number } {

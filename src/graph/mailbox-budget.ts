@@ -1,3 +1,5 @@
+import { type Clock, SYSTEM_CLOCK } from '../domain/clock.ts';
+
 /**
  * Microsoft's Outlook limits, per (app, mailbox), enforced on our side so that a migration runs at
  * the ceiling without being throttled (microsoft-graph.md §11):
@@ -32,16 +34,6 @@ export function scaleLimits(limits: BudgetLimits, factor: number): BudgetLimits 
     uploadWindowMs: limits.uploadWindowMs / factor,
   };
 }
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const SYSTEM_CLOCK: Clock = {
-  now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export interface BudgetUsage {
   /** Milliseconds spent waiting for the budget or a Retry-After pause. */

@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
+import { type Clock, SYSTEM_CLOCK } from '../domain/clock.ts';
 import { GraphRequestError, GraphUnavailableError, type GraphFailure } from './graph-error.ts';
-import {
-  type BudgetLimits,
-  type Clock,
-  createMailboxBudget,
-  type MailboxBudget,
-  SYSTEM_CLOCK,
-} from './mailbox-budget.ts';
+import { type BudgetLimits, createMailboxBudget, type MailboxBudget } from './mailbox-budget.ts';
 
 export interface GraphTransportOptions {
   /** Base URL without version, e.g. https://graph.microsoft.com (global), https://graph.microsoft.us, or an emulator. */

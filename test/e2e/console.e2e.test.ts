@@ -76,6 +76,7 @@ describe('web console', () => {
         await sideNav().getByRole('link', { name: word, exact: true }).waitFor();
       }
       await sideNav().getByRole('button', { name: 'Sign out' }).waitFor();
+      await sideNav().getByText(ADMIN.workgroup).waitFor();
       expect(await sideNav().getByRole('link', { name: 'Customers' }).getAttribute('aria-current')).toBe(
         'page',
       );
@@ -129,6 +130,7 @@ describe('web console', () => {
         .getByText('Active')
         .waitFor();
       expect(await asBearer(tokenValue)).toBe(200);
+      await page.getByRole('table').scrollIntoViewIfNeeded();
       await screenshot(page, 'account');
     });
 

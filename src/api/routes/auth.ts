@@ -7,11 +7,12 @@ import { appendAudit } from '../../db/audit-log.ts';
 import type { Db } from '../../db/database.ts';
 import { countRecentFailures, recordLoginAttempt } from '../../db/login-attempts.ts';
 import { deleteSession } from '../../db/sessions.ts';
+import { getWorkgroup } from '../../db/workgroups.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../../secrets/password-hash.ts';
 import { hashToken } from '../../secrets/tokens.ts';
 import { CSRF_COOKIE, requireAgent, SESSION_COOKIE, startSession } from '../auth.ts';
 import { HttpError } from '../errors.ts';
-import { agentSchema, errorResponses } from '../schemas.ts';
+import { agentSchema, errorResponses, workgroupSchema } from '../schemas.ts';
 
 export interface AuthDeps {
   readonly db: Db;
@@ -88,10 +89,14 @@ export function authRoutes(app: App, { db, secureCookies }: AuthDeps): void {
     {
       schema: {
         tags: ['auth'],
-        summary: 'The signed-in agent',
-        response: { 200: z.object({ agent: agentSchema }), ...errorResponses },
+        summary: 'The signed-in agent and their workgroup',
+        response: { 200: z.object({ agent: agentSchema, workgroup: workgroupSchema }), ...errorResponses },
       },
     },
-    (request) => ({ agent: requireAgent(request) }),
+    async (request) => {
+      const agent = requireAgent(request);
+      const { id, name } = await getWorkgroup(db, agent.workgroupId);
+      return { agent, workgroup: { id, name } };
+    },
   );
 }

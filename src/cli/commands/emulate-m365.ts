@@ -7,22 +7,25 @@ import type { Limits } from '../../emulators/m365/throttle.ts';
 function parseLimits(value: string): Limits {
   if (value === 'microsoft' || value === 'off') return value;
   const factor = /^scaled:(\d+(?:\.\d+)?)$/.exec(value)?.[1];
-  if (factor === undefined || Number(factor) <= 0)
+  if (factor === undefined || Number(factor) <= 0) {
     throw new InvalidArgumentError('expected microsoft, off or scaled:F (F > 0)');
+  }
   return { scaled: Number(factor) };
 }
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new InvalidArgumentError('expected a port number (0 picks a free one)');
+  }
   return port;
 }
 
 function parseSeconds(value: string): number {
   const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 1)
+  if (!Number.isInteger(seconds) || seconds < 1) {
     throw new InvalidArgumentError('expected a whole number of seconds (at least 1)');
+  }
   return seconds;
 }
 

@@ -1,5 +1,6 @@
+/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- assertions reach into parsed JSON */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startHarness, type Harness } from './test-client.ts';
+import { startHarness, type Harness, type Json } from './test-client.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -11,7 +12,7 @@ afterEach(async () => {
 const U = '/users/alice@contoso.com';
 const inbox = (id: string, user = U) => ({ id, method: 'GET', url: `${user}/mailFolders/inbox` });
 const stats = async (harness: Harness) =>
-  (await (await fetch(`${harness.emulator.graphUrl}/_emulator/stats`)).json()).mailboxes;
+  ((await (await fetch(`${harness.emulator.graphUrl}/_emulator/stats`)).json()) as Json).mailboxes;
 
 describe('$batch', () => {
   it('takes at most 20 requests, answers 424 for failed dependencies and 200 outside', async () => {

@@ -25,8 +25,9 @@ function parseRequests(body: Buffer): InnerRequest[] {
     throw new GraphError(400, 'BadRequest', 'Invalid batch payload format.');
   }
   const requests = (parsed as { requests?: unknown } | null)?.requests;
-  if (!Array.isArray(requests) || requests.length === 0)
+  if (!Array.isArray(requests) || requests.length === 0) {
     throw new GraphError(400, 'BadRequest', 'Invalid batch payload format.');
+  }
   if (requests.length > MAX_BATCH_REQUESTS) {
     throw new GraphError(
       400,
@@ -40,8 +41,9 @@ function parseRequests(body: Buffer): InnerRequest[] {
     if (typeof r.id !== 'string' || typeof r.method !== 'string' || typeof r.url !== 'string') {
       throw new GraphError(400, 'BadRequest', 'Each batch request needs an id, a method and a url.');
     }
-    if (seen.has(r.id.toLowerCase()))
+    if (seen.has(r.id.toLowerCase())) {
       throw new GraphError(400, 'BadRequest', `Batch request id '${r.id}' is not unique.`);
+    }
     seen.add(r.id.toLowerCase());
     const headers = Object.fromEntries(
       Object.entries((r.headers ?? {}) as Record<string, unknown>).map(([k, v]) => [
@@ -66,12 +68,13 @@ export async function runBatch(
   const ids = new Set(requests.map((r) => r.id.toLowerCase()));
   for (const request of requests) {
     const missing = request.dependsOn.find((d) => !ids.has(d.toLowerCase()));
-    if (missing !== undefined)
+    if (missing !== undefined) {
       throw new GraphError(
         400,
         'BadRequest',
         `Request '${request.id}' depends on '${missing}', which is not in the batch.`,
       );
+    }
   }
   const statuses = new Map<string, number>();
   const responses: Record<string, unknown>[] = [];

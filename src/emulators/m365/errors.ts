@@ -66,3 +66,8 @@ export const validationFailure = (): GraphError =>
 /** Graph's answer for a segment it does not know, e.g. importMime on /v1.0. */
 export const unknownSegment = (segment: string): GraphError =>
   new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
+
+/** A request value as text for messages and enum checks (objects as JSON, never "[object Object]"). */
+export function show(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined');
+}

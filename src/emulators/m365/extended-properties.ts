@@ -25,11 +25,18 @@ const NAMED = /^(\w+)\s+\{([0-9a-f-]{36})\}\s+(Name|Id)\s+(.+)$/i;
  */
 export function canonicalPropertyId(id: string): string | undefined {
   const tag = TAG.exec(id.trim());
-  if (tag?.[1] !== undefined && tag[2] !== undefined)
+  if (tag?.[1] !== undefined && tag[2] !== undefined) {
     return `${tag[1].toLowerCase()} 0x${parseInt(tag[2], 16).toString(16)}`;
+  }
   const named = NAMED.exec(id.trim());
-  if (named?.[1] === undefined || named[2] === undefined || named[3] === undefined || named[4] === undefined)
+  if (
+    named?.[1] === undefined ||
+    named[2] === undefined ||
+    named[3] === undefined ||
+    named[4] === undefined
+  ) {
     return undefined;
+  }
   const kind = named[3].toLowerCase();
   const name = kind === 'id' ? `0x${parseInt(named[4].replace(/^0x/i, ''), 16).toString(16)}` : named[4];
   return `${named[1].toLowerCase()} {${named[2].toLowerCase()}} ${kind} ${name}`;
@@ -40,11 +47,18 @@ function displayId(id: string): string {
   const trimmed = id.trim();
   const tag = TAG.exec(trimmed);
   const type = (raw: string): string => TYPES.find((t) => t.toLowerCase() === raw.toLowerCase()) ?? raw;
-  if (tag?.[1] !== undefined && tag[2] !== undefined)
+  if (tag?.[1] !== undefined && tag[2] !== undefined) {
     return `${type(tag[1])} 0x${parseInt(tag[2], 16).toString(16)}`;
+  }
   const named = NAMED.exec(trimmed);
-  if (named?.[1] === undefined || named[2] === undefined || named[3] === undefined || named[4] === undefined)
+  if (
+    named?.[1] === undefined ||
+    named[2] === undefined ||
+    named[3] === undefined ||
+    named[4] === undefined
+  ) {
     return trimmed;
+  }
   const kind = named[3].toLowerCase() === 'id' ? 'Id' : 'Name';
   return `${type(named[1])} {${named[2].toLowerCase()}} ${kind} ${named[4]}`;
 }
@@ -71,12 +85,13 @@ function validValue(type: string, value: string): boolean {
 /** Validates `singleValueExtendedProperties` of a request body. */
 export function parseExtendedProperties(raw: unknown): ExtendedProperty[] {
   if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw))
+  if (!Array.isArray(raw)) {
     throw new GraphError(
       400,
       'RequestBodyRead',
       "Cannot read the value of 'singleValueExtendedProperties': an array was expected.",
     );
+  }
   return raw.map((entry: unknown) => {
     const { id, value } = (entry ?? {}) as { id?: unknown; value?: unknown };
     const type = typeof id === 'string' ? /^(\w+)\s/.exec(id.trim())?.[1] : undefined;

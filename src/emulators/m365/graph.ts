@@ -110,18 +110,20 @@ export function prepare(services: Services, call: GraphCall, grant: TokenGrant):
     .map((s) => decodeURIComponent(s));
   let [root, userKey, ...rest] = segments;
   if (root?.toLowerCase() === 'me') {
-    if (grant.userId === undefined)
+    if (grant.userId === undefined) {
       throw new GraphError(
         400,
         'BadRequest',
         '/me request is only valid with delegated authentication flow.',
       );
+    }
     rest = userKey === undefined ? [] : [userKey, ...rest];
     userKey = grant.userId;
     root = 'users';
   }
-  if (root?.toLowerCase() !== 'users' || userKey === undefined)
+  if (root?.toLowerCase() !== 'users' || userKey === undefined) {
     throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${root ?? ''}'.`);
+  }
   const user = services.directory.user(grant.tenantId, userKey);
   if (user === undefined) {
     throw new GraphError(
@@ -131,8 +133,9 @@ export function prepare(services: Services, call: GraphCall, grant: TokenGrant):
     );
   }
   if (rest.length === 0) {
-    if (call.method !== 'GET')
+    if (call.method !== 'GET') {
       throw new GraphError(405, 'Request_BadRequest', 'The OData request is not supported.');
+    }
     if (
       !grant.permissions.has('User.Read.All') &&
       !grant.permissions.has('User.ReadWrite.All') &&
@@ -148,15 +151,17 @@ export function prepare(services: Services, call: GraphCall, grant: TokenGrant):
   }
   const { route, params } = matchRoute(ROUTES, call.method, rest, call.version === 'beta');
   const needed = PERMISSIONS[route.area];
-  if (!(call.method === 'GET' ? needed.read : needed.write).some((p) => grant.permissions.has(p)))
+  if (!(call.method === 'GET' ? needed.read : needed.write).some((p) => grant.permissions.has(p))) {
     throw accessDenied();
+  }
   if (grant.userId !== undefined && grant.userId !== user.id) throw accessDenied();
-  if (!user.hasMailbox)
+  if (!user.hasMailbox) {
     throw new GraphError(
       404,
       'MailboxNotEnabledForRESTAPI',
       'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
     );
+  }
   return { kind: 'mailbox', mailbox: services.directory.mailbox(user), route, params, segments };
 }
 

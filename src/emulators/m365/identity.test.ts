@@ -8,6 +8,7 @@ import {
   TEST_CONFIG,
   postForm,
   startHarness,
+  type Json,
   type Harness,
 } from './test-client.ts';
 
@@ -117,7 +118,7 @@ describe('openid configuration', () => {
     const response = await fetch(
       `${h.emulator.authorityUrl}/contoso.com/v2.0/.well-known/openid-configuration`,
     );
-    const body = await response.json();
+    const body = (await response.json()) as Json;
     expect(body.tenant_region_scope).toBe('EU');
     expect(body.token_endpoint).toBe(`${h.emulator.authorityUrl}/${TENANT}/oauth2/v2.0/token`);
     expect(body.issuer).toBe(`https://login.microsoftonline.com/${TENANT}/v2.0`);
@@ -125,7 +126,7 @@ describe('openid configuration', () => {
       `${h.emulator.authorityUrl}/nope.example/v2.0/.well-known/openid-configuration`,
     );
     expect(unknown.status).toBe(400);
-    expect((await unknown.json()).error_codes).toEqual([90002]);
+    expect(((await unknown.json()) as Json).error_codes).toEqual([90002]);
   });
 });
 
@@ -137,7 +138,7 @@ describe('Graph authentication and authorization', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.get('client-request-id')).toBe('abc');
-    const body = await response.json();
+    const body = (await response.json()) as Json;
     expect(body.error.code).toBe('InvalidAuthenticationToken');
     expect(body.error.innerError).toMatchObject({
       'client-request-id': 'abc',
@@ -156,7 +157,7 @@ describe('Graph authentication and authorization', () => {
       await new Promise((resolve) => setTimeout(resolve, 1100));
       const expired = await fetch(url, { headers: auth });
       expect(expired.status).toBe(401);
-      expect((await expired.json()).error.message).toContain('expired');
+      expect(((await expired.json()) as Json).error.message).toContain('expired');
     } finally {
       await short.close();
     }
@@ -175,9 +176,9 @@ describe('Graph authentication and authorization', () => {
       body: '{"subject":"x"}',
     });
     expect(write.status).toBe(403);
-    expect((await write.json()).error.code).toBe('ErrorAccessDenied');
+    expect(((await write.json()) as Json).error.code).toBe('ErrorAccessDenied');
     const user = await fetch(`${h.emulator.graphUrl}/v1.0/users/alice@contoso.com`, { headers: auth });
-    expect((await user.json()).error.code).toBe('Authorization_RequestDenied');
+    expect(((await user.json()) as Json).error.code).toBe('Authorization_RequestDenied');
   });
 });
 

@@ -1,6 +1,7 @@
+/* eslint-disable @typescript-eslint/no-unsafe-call -- assertions reach into parsed JSON */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-client.ts';
+import { startHarness, type Harness, type Json } from './test-client.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -190,7 +191,7 @@ describe('attachments and limits', () => {
     expect((await put(400_000, 599_999)).status).toBe(416);
     const first = await put(0, 399_999);
     expect(first.status).toBe(200);
-    expect((await first.json()).nextExpectedRanges).toEqual(['400000']);
+    expect(((await first.json()) as Json).nextExpectedRanges).toEqual(['400000']);
     const last = await put(400_000, 599_999);
     expect(last.status).toBe(201);
     expect(last.headers.get('location')).toMatch(/\/Attachments\('[^']+'\)$/);

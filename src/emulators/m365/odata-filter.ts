@@ -189,10 +189,12 @@ function evaluate(node: Node, item: Record<string, unknown>, scope: Map<string, 
         node.args.map((arg) => evaluate(arg, item, scope)),
       );
     case 'binary': {
-      if (node.op === 'and')
+      if (node.op === 'and') {
         return truthy(evaluate(node.left, item, scope)) && truthy(evaluate(node.right, item, scope));
-      if (node.op === 'or')
+      }
+      if (node.op === 'or') {
         return truthy(evaluate(node.left, item, scope)) || truthy(evaluate(node.right, item, scope));
+      }
       return compare(node.op, evaluate(node.left, item, scope), evaluate(node.right, item, scope));
     }
   }
@@ -246,7 +248,7 @@ function compare(op: string, left: unknown, right: unknown): boolean {
       return !(a === b || (a === undefined && b === null));
     default: {
       if (typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string')) return false;
-      const x = a as number | string;
+      const x = a;
       const y = b as number | string;
       return op === 'gt' ? x > y : op === 'ge' ? x >= y : op === 'lt' ? x < y : x <= y;
     }

@@ -1,4 +1,4 @@
-import { validationFailure } from './errors.ts';
+import { show, validationFailure } from './errors.ts';
 import { checkTimeZone } from './time-zones.ts';
 
 const PATTERNS = [
@@ -61,37 +61,43 @@ export function validateRecurrence(raw: unknown, startDate: string): { pattern: 
   const rule = FIELDS[String(pattern.type)];
   if (rule === undefined || !PATTERNS.includes(String(pattern.type))) throw validationFailure();
   const interval = pattern.interval ?? 1;
-  if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1 || interval > 999)
+  if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1 || interval > 999) {
     throw validationFailure();
+  }
   for (const name of ['daysOfWeek', 'dayOfMonth', 'month', 'index', 'firstDayOfWeek']) {
     const value = pattern[name];
     if (rule.required.includes(name) && isUnset(name, value) && name !== 'index') throw validationFailure();
     if (!rule.allowed.includes(name) && !isUnset(name, value)) throw validationFailure();
   }
   const days = (pattern.daysOfWeek ?? []) as unknown[];
-  if (!Array.isArray(days) || days.some((d) => typeof d !== 'string' || !DAYS.includes(d.toLowerCase())))
+  if (!Array.isArray(days) || days.some((d) => typeof d !== 'string' || !DAYS.includes(d.toLowerCase()))) {
     throw validationFailure();
+  }
   const dayOfMonth = Number(pattern.dayOfMonth ?? 0);
   const month = Number(pattern.month ?? 0);
   if (
     rule.required.includes('dayOfMonth') &&
     (!Number.isInteger(dayOfMonth) || dayOfMonth < 1 || dayOfMonth > 31)
-  )
+  ) {
     throw validationFailure();
-  if (rule.required.includes('month') && (!Number.isInteger(month) || month < 1 || month > 12))
+  }
+  if (rule.required.includes('month') && (!Number.isInteger(month) || month < 1 || month > 12)) {
     throw validationFailure();
-  const index = String(pattern.index ?? 'first');
+  }
+  const index = show(pattern.index ?? 'first');
   if (!INDEXES.includes(index)) throw validationFailure();
-  const firstDayOfWeek = String(pattern.firstDayOfWeek ?? 'sunday').toLowerCase();
+  const firstDayOfWeek = show(pattern.firstDayOfWeek ?? 'sunday').toLowerCase();
   if (!DAYS.includes(firstDayOfWeek)) throw validationFailure();
 
   const rangeType = String(range.type);
   if (!['endDate', 'noEnd', 'numbered'].includes(rangeType)) throw validationFailure();
-  if (typeof range.startDate !== 'string' || !DATE.test(range.startDate) || range.startDate !== startDate)
+  if (typeof range.startDate !== 'string' || !DATE.test(range.startDate) || range.startDate !== startDate) {
     throw validationFailure();
+  }
   const endDate = typeof range.endDate === 'string' ? range.endDate : '0001-01-01';
-  if (rangeType === 'endDate' && (!DATE.test(endDate) || endDate < range.startDate))
+  if (rangeType === 'endDate' && (!DATE.test(endDate) || endDate < range.startDate)) {
     throw validationFailure();
+  }
   const count = Number(range.numberOfOccurrences ?? 0);
   if (rangeType === 'numbered' && (!Number.isInteger(count) || count < 1)) throw validationFailure();
   const zone =

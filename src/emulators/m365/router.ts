@@ -51,7 +51,8 @@ export function matchRoute(
 export function lookup(collection: ItemCollection, id: string): StoredItem {
   const item = collection.get(id);
   if (item !== undefined) return item;
-  if (!/^[A-Za-z0-9_=-]{20,}$/.test(id))
+  if (!/^[A-Za-z0-9_=-]{20,}$/.test(id)) {
     throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+  }
   throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 }

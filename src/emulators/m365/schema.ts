@@ -200,8 +200,9 @@ export function checkProperties(
       name.includes('@odata.') ||
       allowed.includes(name) ||
       extra.includes(name)
-    )
+    ) {
       continue;
+    }
     throw new GraphError(
       400,
       'RequestBodyRead',

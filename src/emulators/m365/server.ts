@@ -56,12 +56,13 @@ function faultResponse(
       clientRequestId,
     );
   }
-  if (kind === '504')
+  if (kind === '504') {
     return errorResponse(
       new GraphError(504, 'UnknownError', 'The gateway did not receive a timely response.'),
       requestId,
       clientRequestId,
     );
+  }
   return errorResponse(
     new GraphError(500, 'generalException', 'General exception while processing.'),
     requestId,
@@ -100,10 +101,11 @@ export async function startM365Emulator(options: M365EmulatorOptions = {}): Prom
   ) {
     const version = url.pathname.startsWith('/beta/') ? 'beta' : 'v1.0';
     const check = tokens.check(headers.authorization);
-    if (!check.ok)
+    if (!check.ok) {
       throw new GraphError(401, 'InvalidAuthenticationToken', check.message, {
         'WWW-Authenticate': WWW_AUTHENTICATE,
       });
+    }
     const call: GraphCall = {
       method: req.method ?? 'GET',
       version,
@@ -111,8 +113,9 @@ export async function startM365Emulator(options: M365EmulatorOptions = {}): Prom
       query: url.searchParams,
       headers,
     };
-    if (call.path === '/$batch' && call.method === 'POST')
+    if (call.path === '/$batch' && call.method === 'POST') {
       return runBatch(services, throttle, version, body, check.grant);
+    }
     const prepared = prepare(services, call, check.grant);
     if (prepared.kind === 'answer') return prepared.response;
     const uploaded = ['POST', 'PATCH', 'PUT'].includes(call.method) ? body.length : 0;
@@ -134,8 +137,9 @@ export async function startM365Emulator(options: M365EmulatorOptions = {}): Prom
     hold: (release: () => void) => void,
   ) {
     const session = services.uploads.find(url.pathname, url.searchParams.get('authtoken'));
-    if (session === undefined)
+    if (session === undefined) {
       throw new GraphError(404, 'ErrorItemNotFound', 'The upload session was not found or has expired.');
+    }
     const method = req.method ?? 'PUT';
     const admission = throttle.admit(
       session.clientId,
@@ -148,16 +152,18 @@ export async function startM365Emulator(options: M365EmulatorOptions = {}): Prom
   }
 
   function emulatorState(url: URL): GraphResponse {
-    if (url.pathname === '/_emulator/stats')
+    if (url.pathname === '/_emulator/stats') {
       return {
         status: 200,
         headers: { 'Content-Type': 'application/json' },
         body: { mailboxes: throttle.stats() },
       };
+    }
     const upn = /^\/_emulator\/mailboxes\/([^/]+)$/.exec(url.pathname)?.[1];
     const user = upn === undefined ? undefined : directory.userByUpn(decodeURIComponent(upn));
-    if (user === undefined)
+    if (user === undefined) {
       throw new GraphError(404, 'ErrorItemNotFound', 'No such mailbox in the emulator.');
+    }
     return {
       status: 200,
       headers: { 'Content-Type': 'application/json' },
@@ -186,15 +192,17 @@ export async function startM365Emulator(options: M365EmulatorOptions = {}): Prom
       } else {
         if (fault?.kind === 'revoke') tokens.revoke(headers.authorization);
         const isGraph = /^\/(v1\.0|beta)\//.test(url.pathname);
-        if (tooLarge)
+        if (tooLarge) {
           throw new GraphError(413, 'RequestEntityTooLarge', 'The maximum request length supported is 4MB.');
+        }
         if (url.pathname.startsWith('/_emulator/')) response = emulatorState(url);
         else if (isGraph) response = await graph(req, url, headers, bytes, hold, requestId);
         else if (url.pathname.startsWith('/api/v2.0/')) response = upload(req, url, headers, bytes, hold);
-        else
+        else {
           response =
             handleIdentity(req.method ?? 'GET', url.pathname, bytes, directory, tokens, baseUrl) ??
             errorResponse(new GraphError(404, 'NotFound', 'Unknown endpoint.'), requestId, clientRequestId);
+        }
       }
     } catch (error) {
       response = toErrorResponse(error, requestId, clientRequestId);

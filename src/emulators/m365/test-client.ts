@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return -- the test helper hands parsed JSON to assertions */
 import type { M365EmulatorConfig } from './config.ts';
 import { startM365Emulator, type M365EmulatorOptions, type RunningM365Emulator } from './server.ts';
 
@@ -44,10 +45,14 @@ export const TEST_CONFIG: M365EmulatorConfig = {
   ],
 };
 
+/** Parsed JSON in tests: assertions reach into it freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 export interface Reply {
   status: number;
   headers: Headers;
-  json: any;
+  json: Json;
 }
 
 export interface Harness {
@@ -55,7 +60,7 @@ export interface Harness {
   token: string;
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
   tokenFor(clientId: string, secret: string): Promise<string>;
-  dump(upn: string): Promise<any>;
+  dump(upn: string): Promise<Json>;
 }
 
 export async function postForm(url: string, form: Record<string, string>): Promise<Reply> {
@@ -64,7 +69,7 @@ export async function postForm(url: string, form: Record<string, string>): Promi
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(form),
   });
-  return { status: response.status, headers: response.headers, json: await response.json() };
+  return { status: response.status, headers: response.headers, json: (await response.json()) as Json };
 }
 
 export async function startHarness(options: Omit<M365EmulatorOptions, 'config'> = {}): Promise<Harness> {
@@ -76,7 +81,7 @@ export async function startHarness(options: Omit<M365EmulatorOptions, 'config'> 
       grant_type: 'client_credentials',
       scope: 'https://graph.microsoft.com/.default',
     });
-    return reply.json.access_token as string;
+    return (reply.json as { access_token: string }).access_token;
   };
   const token = await tokenFor(APP, 'app-secret');
   const call = async (
@@ -102,6 +107,7 @@ export async function startHarness(options: Omit<M365EmulatorOptions, 'config'> 
       json: text === '' ? undefined : JSON.parse(text),
     };
   };
-  const dump = async (upn: string) => (await fetch(`${emulator.graphUrl}/_emulator/mailboxes/${upn}`)).json();
+  const dump = async (upn: string) =>
+    (await fetch(`${emulator.graphUrl}/_emulator/mailboxes/${upn}`)).json() as Promise<Json>;
   return { emulator, token, call, tokenFor, dump };
 }

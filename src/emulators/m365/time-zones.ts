@@ -86,8 +86,9 @@ function offsetAt(zone: string, epochMs: number): number {
 export function toEpoch(dateTime: string, zone: string): number {
   const iana = ianaOf(zone);
   const wall = Date.parse(`${dateTime.slice(0, 19)}Z`);
-  if (Number.isNaN(wall))
+  if (Number.isNaN(wall)) {
     throw new GraphError(400, 'ErrorPropertyValidationFailure', 'At least one property failed validation.');
+  }
   const first = wall - offsetAt(iana, wall);
   return wall - offsetAt(iana, first);
 }

@@ -74,8 +74,9 @@ export class TokenStore {
       };
     }
     if (record.revoked) return { ok: false, message: 'Lifetime validation failed, the token is expired.' };
-    if (Date.now() >= record.expiresAt)
+    if (Date.now() >= record.expiresAt) {
       return { ok: false, message: 'Lifetime validation failed, the token is expired.' };
+    }
     return { ok: true, grant: record };
   }
 

@@ -10,17 +10,17 @@ export function parseAddressList(value: string | undefined): ParsedAddress[] {
   if (!value) return [];
   const result: ParsedAddress[] = [];
   for (const chunk of splitTopLevel(value)) {
-    const groupColon = chunk.indexOf(':');
-    const body =
-      groupColon >= 0 && !chunk.includes('<') ? chunk.slice(groupColon + 1).replace(/;\s*$/, '') : chunk;
-    if (groupColon >= 0 && body !== chunk) {
-      result.push(...parseAddressList(body));
-      continue;
-    }
-    const parsed = parseOne(chunk.replace(/;\s*$/, ''));
+    const parsed = parseOne(stripGroupName(chunk).replace(/;\s*$/, ''));
     if (parsed) result.push(parsed);
   }
   return result;
+}
+
+/** Drops the display name of RFC 5322 group syntax ("Team: a@x, b@y;") from the first member. */
+function stripGroupName(chunk: string): string {
+  if (chunk.includes('<') || chunk.includes('"')) return chunk;
+  const colon = chunk.lastIndexOf(':');
+  return colon >= 0 ? chunk.slice(colon + 1) : chunk;
 }
 
 function splitTopLevel(value: string): string[] {

@@ -74,8 +74,9 @@ export function createTokenStore(): TokenStore {
       if (!match) return { ok: false, reason: 'invalid' };
       const [, mac = '', data = ''] = match;
       const expected = Buffer.from(sign(data), 'hex');
-      if (!timingSafeEqual(Buffer.from(mac.toLowerCase(), 'hex'), expected))
+      if (!timingSafeEqual(Buffer.from(mac.toLowerCase(), 'hex'), expected)) {
         return { ok: false, reason: 'invalid' };
+      }
       const fields = decodeData(data);
       const accountId = fields?.get('id');
       const tokenId = Number(fields?.get('tid'));

@@ -136,9 +136,9 @@ export function calendarHitJson(account: Account, item: CalendarItem, version: s
     invId: `${item.id}-${first.id}`,
     compNum: 0,
   });
-  if (item.kind === 'appointment')
+  if (item.kind === 'appointment') {
     Object.assign(json, { fb: comp['fb'], fba: comp['fba'], transp: comp['transp'], ptst: 'AC' });
-  else json['percentComplete'] = comp['percentComplete'];
+  } else json['percentComplete'] = comp['percentComplete'];
   if (comp['priority'] !== undefined) json['priority'] = comp['priority'];
   if (start && end) json['dur'] = toUtcMs(end) - toUtcMs(start);
   if (item.kind === 'task' && end) json['dueDate'] = toUtcMs(end);

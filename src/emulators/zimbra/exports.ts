@@ -12,8 +12,9 @@ export function icsExport(
   items: readonly CalendarItem[],
 ): string {
   const zones = new Map<string, ICAL.Component>();
-  for (const item of items)
+  for (const item of items) {
     for (const tz of item.timezones) zones.set(String(tz.getFirstPropertyValue('tzid')), tz);
+  }
   const lines = [
     'BEGIN:VCALENDAR',
     `X-WR-CALNAME:${name}`,
@@ -96,8 +97,9 @@ export function vcardOf(contact: ContactItem): string {
   lines.push(`N:${n.join(';')}`);
   if (one('nickname')) lines.push(`NICKNAME:${escapeText(one('nickname'))}`);
   for (const email of numbered(contact, 'email')) lines.push(`EMAIL;TYPE=internet:${escapeText(email)}`);
-  for (const [key, type] of PHONES)
+  for (const [key, type] of PHONES) {
     for (const tel of numbered(contact, key)) lines.push(`TEL;TYPE=${type}:${escapeText(tel)}`);
+  }
   for (const kind of ['work', 'home', 'other']) {
     const parts = ['Street', 'City', 'State', 'PostalCode', 'Country'].map((p) =>
       escapeText(one(`${kind}${p}`)),
@@ -105,16 +107,18 @@ export function vcardOf(contact: ContactItem): string {
     if (parts.some(Boolean)) lines.push(`ADR;TYPE=${kind}:;;${parts.join(';')}`);
     for (const url of numbered(contact, `${kind}URL`)) lines.push(`URL;TYPE=${kind}:${url}`);
   }
-  if (one('company') || one('department'))
+  if (one('company') || one('department')) {
     lines.push(`ORG:${escapeText(one('company'))};${escapeText(one('department'))}`);
+  }
   if (one('jobTitle')) lines.push(`TITLE:${escapeText(one('jobTitle'))}`);
   if (one('birthday')) lines.push(`BDAY;VALUE=date:${one('birthday')}`);
   if (one('anniversary')) lines.push(`X-ANNIVERSARY;VALUE=date:${one('anniversary')}`);
   if (one('notes')) lines.push(`NOTE:${escapeText(one('notes'))}`);
   if (one('type') === 'group') {
     lines.push('X-ADDRESSBOOKSERVER-KIND:group');
-    for (const m of contact.members)
+    for (const m of contact.members) {
       lines.push(`X-ADDRESSBOOKSERVER-MEMBER:${m.type === 'I' ? `mailto:${m.value}` : m.value}`);
+    }
   }
   lines.push(`UID:${one('vcardUID') || contact.uuid}`);
   lines.push('END:VCARD');

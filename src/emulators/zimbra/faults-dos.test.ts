@@ -118,7 +118,7 @@ describe('zimbra emulator: version differences', () => {
   beforeAll(async () => {
     const emu = await startZimbraEmulator({ dataDir: data.dir, version: '6.0.7' });
     url = emu.url;
-    close = emu.close;
+    close = () => emu.close();
     token = await login(url, 'ann@example.com');
   });
   afterAll(() => close());

@@ -94,7 +94,8 @@ export function textProp(component: ICAL.Component, name: string): string | unde
   try {
     const value: unknown = component.getFirstPropertyValue(name);
     if (value === null || value === undefined) return undefined;
-    return typeof value === 'string' ? value : String(value as number);
+    if (typeof value === 'string') return value;
+    return typeof value === 'number' ? String(value) : (value as { toString(): string }).toString();
   } catch {
     return undefined;
   }

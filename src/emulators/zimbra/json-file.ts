@@ -14,7 +14,8 @@ export function readJsonFile<T>(file: string, schema: z.ZodType<T>): T | undefin
     throw new DataDirError(`${file} is not valid JSON: ${(err as Error).message}`);
   }
   const result = schema.safeParse(parsed);
-  if (!result.success)
+  if (!result.success) {
     throw new DataDirError(`${file} does not have the expected shape: ${result.error.message}`);
+  }
   return result.data;
 }

@@ -149,13 +149,15 @@ export function buildMailbox(accountDir: string, email: string, version: string)
 
   const messageMeta = new Map<string, z.infer<typeof messageMetaSchema>>();
   for (const file of files) {
-    if (file.category.dir === 'mail')
+    if (file.category.dir === 'mail') {
       messageMeta.set(file.full, readJsonFile(`${file.full}.json`, messageMetaSchema) ?? {});
+    }
   }
   const declared = readJsonFile(path.join(accountDir, 'tags.json'), tagsSchema) ?? [];
   const tagNames = [...declared.map((t) => t.name)];
-  for (const meta of messageMeta.values())
+  for (const meta of messageMeta.values()) {
     for (const t of meta.tags ?? []) if (!tagNames.includes(t)) tagNames.push(t);
+  }
   const modernTags = atLeast(version, 8);
   const tags: Tag[] = tagNames.map((name, i) => {
     const spec = declared.find((t) => t.name === name);

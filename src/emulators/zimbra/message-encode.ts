@@ -45,8 +45,9 @@ export function fullMessageJson(
   const wanted = options.headers
     .map((name) => ({ n: name, value: header(root, name) }))
     .filter((h): h is { n: string; value: string } => h.value !== undefined);
-  if (wanted.length > 0)
+  if (wanted.length > 0) {
     json['header'] = wanted.map((h) => ({ n: h.n, _content: decodeHeaderText(h.value) }));
+  }
   let top = root;
   if (options.part !== undefined) {
     const found = findPart(root, options.part);

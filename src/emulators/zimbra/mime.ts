@@ -193,8 +193,9 @@ export function decodeBytes(bytes: Uint8Array): string {
 /** Content-Transfer-Encoding decoded body bytes of a leaf part. */
 export function partBytes(raw: Buffer, part: MimePart): Buffer {
   const body = raw.subarray(part.bodyStart, part.bodyEnd);
-  if (part.transferEncoding === 'base64')
+  if (part.transferEncoding === 'base64') {
     return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  }
   if (part.transferEncoding === 'quoted-printable') return decodeQuotedPrintable(body);
   return Buffer.from(body);
 }

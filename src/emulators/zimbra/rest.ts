@@ -66,8 +66,9 @@ function authenticate(
     if (!check.ok || check.claims.usage !== 'auth') return undefined;
     const account = accountById(state, check.claims.accountId);
     if (!account) return undefined;
-    if (check.claims.adminId === undefined && !check.claims.admin && account.status !== 'active')
+    if (check.claims.adminId === undefined && !check.claims.admin && account.status !== 'active') {
       return undefined;
+    }
     return { account, admin: check.claims.admin };
   }
   const methods = (request.url.searchParams.get('auth') ?? 'co,jwt,nsc,qp,ba').split(',');

@@ -17,8 +17,9 @@ export const SORT_ORDERS = [
 export type SortBy = (typeof SORT_ORDERS)[number];
 
 function subjectKey(item: Item): string {
-  if (item.kind === 'message')
+  if (item.kind === 'message') {
     return (item.summary.subject ?? '').replace(/^((re|fwd?|aw|wg)\s*:\s*)+/i, '').toUpperCase();
+  }
   if (item.kind === 'contact') return item.fileAsStr.toUpperCase();
   return String(item.invites[0]?.component.getFirstPropertyValue('summary') ?? '').toUpperCase();
 }

@@ -121,13 +121,14 @@ function route(
   envelopeJson: Json | undefined,
 ): Reply {
   if (isSoapPath(url.pathname, port)) {
-    if (req.method !== 'POST')
+    if (req.method !== 'POST') {
       return {
         status: 405,
         headers: { 'Content-Type': 'text/plain' },
         body: Buffer.from('HTTP method GET is not supported by this URL\n'),
       };
-    if (!envelopeJson)
+    }
+    if (!envelopeJson) {
       return soapReply(
         500,
         envelope(
@@ -137,6 +138,7 @@ function route(
           undefined,
         ),
       );
+    }
     const cookie =
       cookies['ZM_AUTH_TOKEN'] ?? (port === 'admin' ? cookies['ZM_ADMIN_AUTH_TOKEN'] : undefined);
     const result = dispatchSoap(state, handlers, port, envelopeJson, cookie);
@@ -157,13 +159,15 @@ function soapReply(status: number, json: Json): Reply {
 
 function injectedReply(fault: Fault, isSoap: boolean, state: EmulatorState): Reply {
   if (fault.kind === '503') return { status: 503, headers: {}, body: Buffer.alloc(0) };
-  if (fault.kind === '504')
+  if (fault.kind === '504') {
     return { status: 504, headers: { 'Content-Type': 'text/html' }, body: Buffer.from(GATEWAY_TIMEOUT) };
-  if (isSoap)
+  }
+  if (isSoap) {
     return soapReply(
       500,
       envelope({}, 'Fault', faultJson(faults.failure('injected fault'), state.nextTrace()), undefined),
     );
+  }
   return {
     status: 500,
     headers: { 'Content-Type': 'text/html' },

@@ -85,16 +85,18 @@ function runOne(
     fault,
   });
   const handler = handlers.get(handlerKey(request.ns ?? '', request.name));
-  if (!handler || (handler.ns === 'urn:zimbraAdmin' && port !== 'admin'))
+  if (!handler || (handler.ns === 'urn:zimbraAdmin' && port !== 'admin')) {
     return fail(faults.unknownDocument(request.name));
+  }
   const now = Date.now();
   try {
     let claims: TokenClaims | undefined;
     if (token !== undefined) {
       const check = state.tokens.check(token, now);
       if (check.ok) claims = check.claims;
-      else if (handler.auth !== 'none')
+      else if (handler.auth !== 'none') {
         throw check.reason === 'expired' ? faults.authExpired() : faults.authRequired();
+      }
     }
     if (handler.auth !== 'none') {
       if (!claims || claims.usage !== 'auth') throw faults.authRequired();
@@ -143,11 +145,13 @@ function resolveTarget(
   if (value === undefined || handler.auth === 'none' || handler.ns === 'urn:zimbraAdmin') return authAccount;
   const target = accountBySelector(state, selector ? attr(selector, 'by') : 'name', value);
   const admin = claims?.admin ?? false;
-  if (!target)
+  if (!target) {
     throw admin ? faults.noSuchAccount(value) : faults.permDenied(`can not access account ${value}`);
+  }
   if (target.id === authAccount?.id) return target;
-  if (target.status === 'maintenance' || (!admin && target.status !== 'active'))
+  if (target.status === 'maintenance' || (!admin && target.status !== 'active')) {
     throw faults.accountInactive(target.email);
+  }
   if (!admin) throw faults.permDenied(`can not access account ${target.email}`);
   return target;
 }

@@ -86,8 +86,9 @@ export const faults = {
 /** The Body.Fault JSON element of SoapJSProtocol (SOAP 1.2 names). */
 export function faultJson(fault: ZimbraFault, trace: string): Record<string, unknown> {
   const error: Record<string, unknown> = { Code: fault.code, Trace: trace };
-  if (fault.args.length > 0)
+  if (fault.args.length > 0) {
     error['a'] = fault.args.map((a) => ({ n: a.name, t: a.type, _content: a.value }));
+  }
   error['_jsns'] = 'urn:zimbra';
   return {
     Code: { Value: fault.receiver ? 'soap:Receiver' : 'soap:Sender' },

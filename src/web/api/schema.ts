@@ -264,7 +264,7 @@ export interface Paths {
     };
   };
   '/api/auth/me': {
-    /** The signed-in agent */
+    /** The signed-in agent and their workgroup */
     get: {
       responses: {
         200: {
@@ -276,6 +276,10 @@ export interface Paths {
             role: 'administrator' | 'manager' | 'agent' | 'inactive';
             createdAt: string;
             lastSignInAt: string | null;
+          };
+          workgroup: {
+            id: string;
+            name: string;
           };
         };
         400: {

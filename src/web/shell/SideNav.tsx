@@ -3,7 +3,7 @@ import { NavLink } from 'react-router';
 
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { asApiError } from '../session/SessionProvider.tsx';
-import { useAgent, useSession } from '../session/session-context.ts';
+import { useMe, useSession } from '../session/session-context.ts';
 
 const SECTIONS: readonly { to: string; label: string; icon: IconName }[] = [
   { to: '/customers', label: 'Customers', icon: 'customers' },
@@ -21,7 +21,7 @@ const ROLE_LABELS = {
 
 /** The left navigation pane: the workgroup and its sections, then the agent's own account. */
 export function SideNav() {
-  const agent = useAgent();
+  const { agent, workgroup } = useMe();
   const { signOut } = useSession();
   const [signOutError, setSignOutError] = useState<string>();
 
@@ -32,6 +32,10 @@ export function SideNav() {
 
   return (
     <nav className="sidenav" aria-label="Workgroup">
+      <div className="workgroup">
+        <span className="workgroup-label">Workgroup</span>
+        <span className="workgroup-name">{workgroup.name}</span>
+      </div>
       <ul className="sidenav-list">
         {SECTIONS.map((section) => (
           <li key={section.to}>

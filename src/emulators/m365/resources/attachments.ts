@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { jsonBody, metadataBase, param, type GraphContext } from '../context.ts';
-import { GraphError, badRequest, type GraphResponse } from '../errors.ts';
+import { GraphError, badRequest, type GraphResponse, show } from '../errors.ts';
 import { newId, type StoredAttachment, type StoredItem } from '../item-store.ts';
 import type { Mailbox } from '../mailbox.ts';
 import { noContent, ok } from '../odata-query.ts';
@@ -18,14 +18,15 @@ const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** A fileAttachment or itemAttachment from a request body. */
 export function parseAttachment(raw: unknown): StoredAttachment {
   const body = (raw ?? {}) as Record<string, unknown>;
-  const type = String(body['@odata.type'] ?? '#microsoft.graph.fileAttachment').replace(/^#?/, '#');
+  const type = show(body['@odata.type'] ?? '#microsoft.graph.fileAttachment').replace(/^#?/, '#');
   const name = typeof body.name === 'string' ? body.name : '';
   if (type === '#microsoft.graph.fileAttachment') {
-    if (typeof body.contentBytes !== 'string')
+    if (typeof body.contentBytes !== 'string') {
       throw badRequest(
         'The contentBytes property is required for a file attachment.',
         'ErrorInvalidProperty',
       );
+    }
     return {
       id: newId('AAMkAGI2THVSAAABEgAQA'),
       odataType: type,
@@ -101,8 +102,9 @@ function parent(ctx: GraphContext, kind: ParentKind): StoredItem {
 
 function attachmentOf(item: StoredItem, id: string): StoredAttachment {
   const attachment = item.attachments.find((a) => a.id === id);
-  if (attachment === undefined)
+  if (attachment === undefined) {
     throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+  }
   return attachment;
 }
 

@@ -1,5 +1,5 @@
 import { jsonBody, metadataBase, param, type GraphContext } from '../context.ts';
-import { GraphError, badRequest, type GraphResponse } from '../errors.ts';
+import { GraphError, badRequest, type GraphResponse, show } from '../errors.ts';
 import { parseExtendedProperties, storeExtendedProperties } from '../extended-properties.ts';
 import type { StoredItem } from '../item-store.ts';
 import { entityResponse, etag, listResponse, noContent, type Presenter } from '../odata-query.ts';
@@ -49,10 +49,12 @@ function create(ctx: GraphContext): GraphResponse {
   const body = jsonBody(ctx);
   checkProperties(body, 'calendar');
   const name = body.name;
-  if (typeof name !== 'string' || name.trim() === '')
+  if (typeof name !== 'string' || name.trim() === '') {
     throw badRequest('The Name property is required.', 'ErrorInvalidFolderName');
-  if (body.color !== undefined && !COLORS.includes(String(body.color)))
-    throw badRequest(`Invalid color '${String(body.color)}'.`, 'RequestBodyRead');
+  }
+  if (body.color !== undefined && !COLORS.includes(show(body.color))) {
+    throw badRequest(`Invalid color '${show(body.color)}'.`, 'RequestBodyRead');
+  }
   if (ctx.mailbox.calendars.list().some((c) => String(c.data.name).toLowerCase() === name.toLowerCase())) {
     throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
   }
@@ -95,12 +97,13 @@ export const calendarRoutes: Route[] = [
     area: 'Calendars',
     handler: (ctx) => {
       const calendar = resolveCalendar(ctx, param(ctx, 'calendar'));
-      if (calendar === ctx.mailbox.defaultCalendar)
+      if (calendar === ctx.mailbox.defaultCalendar) {
         throw new GraphError(
           403,
           'ErrorDeleteDistinguishedFolder',
           'Distinguished folders cannot be deleted.',
         );
+      }
       for (const event of ctx.mailbox.events.list(calendar.immutableId)) ctx.mailbox.events.delete(event);
       ctx.mailbox.calendars.delete(calendar);
       return noContent();

@@ -100,8 +100,9 @@ function createFolder(ctx: GraphContext, parent: StoredItem): GraphResponse {
   const body = jsonBody(ctx);
   checkProperties(body, 'contactFolder');
   const name = body.displayName;
-  if (typeof name !== 'string' || name.trim() === '')
+  if (typeof name !== 'string' || name.trim() === '') {
     throw badRequest('The DisplayName property is required.', 'ErrorInvalidFolderName');
+  }
   if (
     ctx.mailbox.contactFolders
       .list(parent.immutableId)
@@ -130,8 +131,9 @@ function createContact(ctx: GraphContext, folder: StoredItem): GraphResponse {
         'extensions',
         'parentFolderId',
       ].includes(name)
-    )
+    ) {
       data[name] = value;
+    }
   }
   const contact = ctx.mailbox.contacts.add(folder.immutableId, data);
   storeExtendedProperties(contact, properties);
@@ -144,9 +146,9 @@ function updateContact(ctx: GraphContext): GraphResponse {
   checkProperties(body, 'contact');
   checkLimits(body);
   for (const [name, value] of Object.entries(body)) {
-    if (name === 'singleValueExtendedProperties')
+    if (name === 'singleValueExtendedProperties') {
       storeExtendedProperties(contact, parseExtendedProperties(value));
-    else if (!name.includes('@odata') && name !== 'id') contact.data[name] = value;
+    } else if (!name.includes('@odata') && name !== 'id') contact.data[name] = value;
   }
   contact.data.lastModifiedDateTime = stamp();
   contact.changeKey = newChangeKey();
@@ -195,14 +197,16 @@ export const contactRoutes: Route[] = [
     area: 'Contacts',
     handler: (ctx) => {
       const folder = folderOf(ctx);
-      if (folder === ctx.mailbox.rootContactFolder)
+      if (folder === ctx.mailbox.rootContactFolder) {
         throw new GraphError(
           403,
           'ErrorDeleteDistinguishedFolder',
           'Distinguished folders cannot be deleted.',
         );
-      for (const contact of ctx.mailbox.contacts.list(folder.immutableId))
+      }
+      for (const contact of ctx.mailbox.contacts.list(folder.immutableId)) {
         ctx.mailbox.contacts.delete(contact);
+      }
       ctx.mailbox.contactFolders.delete(folder);
       return noContent();
     },

@@ -46,16 +46,18 @@ function originalTimes(master: StoredItem, date: string): { start: Time; end: Ti
 
 function decode(ctx: GraphContext, id: string): { master: StoredItem; date: string } {
   const [masterId, date] = Buffer.from(id.slice(PREFIX.length), 'base64url').toString('utf8').split('|');
-  if (masterId === undefined || date === undefined)
+  if (masterId === undefined || date === undefined) {
     throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+  }
   const master = lookup(ctx.mailbox.events, masterId);
   const cancelled = (master.data._cancelled ?? []) as string[];
   if (
     master.data.recurrence === undefined ||
     cancelled.includes(date) ||
     !occurrenceDates(series(master), date).includes(date)
-  )
+  ) {
     throw notFound();
+  }
   return { master, date };
 }
 
@@ -155,8 +157,9 @@ function instances(ctx: GraphContext): GraphResponse {
       const times = { ...originalTimes(master, date), ...exception } as { start: Time; end: Time };
       const startMs = toEpoch(times.start.dateTime, times.start.timeZone);
       const endMs = toEpoch(times.end.dateTime, times.end.timeZone);
-      if (startMs < to && (endMs > from || (endMs === startMs && startMs >= from)))
+      if (startMs < to && (endMs > from || (endMs === startMs && startMs >= from))) {
         value.push(presentOccurrence(ctx, master, date));
+      }
     }
   }
   return ok({ '@odata.context': `${metadataBase(ctx)}/events('${ctx.ids(master)}')/instances`, value });

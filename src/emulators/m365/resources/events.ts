@@ -73,11 +73,13 @@ export function validateEvent(data: Record<string, unknown>): void {
       !midnight(end.dateTime) ||
       endMs === startMs ||
       start.timeZone !== end.timeZone
-    )
+    ) {
       throw validationFailure();
+    }
   }
-  if (data.recurrence !== undefined && data.recurrence !== null)
+  if (data.recurrence !== undefined && data.recurrence !== null) {
     validateRecurrence(data.recurrence, start.dateTime.slice(0, 10));
+  }
   if (Array.isArray(data.attendees) && data.attendees.length > MAX_ATTENDEES) throw validationFailure();
 }
 
@@ -135,8 +137,9 @@ export function eventPresenter(ctx: GraphContext): Presenter {
 
 export function writableFields(body: Record<string, unknown>): Record<string, unknown> {
   const data: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(body))
+  for (const [name, value] of Object.entries(body)) {
     if (!name.includes('@odata') && !IGNORED.includes(name)) data[name] = value;
+  }
   if (Array.isArray(data.attendees)) {
     data.attendees = (data.attendees as Record<string, unknown>[]).map((a) => ({
       type: 'required',
@@ -155,8 +158,9 @@ function create(ctx: GraphContext, calendar: StoredItem): GraphResponse {
     transactionId === undefined
       ? undefined
       : ctx.mailbox.events.get(ctx.mailbox.transactionIds.get(transactionId) ?? '');
-  if (existing !== undefined)
+  if (existing !== undefined) {
     return entityResponse(ctx, `${metadataBase(ctx)}/events`, existing, eventPresenter(ctx), 201);
+  }
   const properties = parseExtendedProperties(body.singleValueExtendedProperties);
   const data = {
     createdDateTime: stamp(),

@@ -41,8 +41,9 @@ function createChild(ctx: GraphContext, parent: StoredItem) {
   const body = jsonBody(ctx);
   checkProperties(body, 'mailFolder');
   const name = body.displayName;
-  if (typeof name !== 'string' || name.trim() === '')
+  if (typeof name !== 'string' || name.trim() === '') {
     throw badRequest('The DisplayName property is required.', 'ErrorInvalidFolderName');
+  }
   const siblings = ctx.mailbox.mailFolders.list(parent.immutableId);
   if (siblings.some((f) => String(f.data.displayName).toLowerCase() === name.toLowerCase())) {
     throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
@@ -58,18 +59,20 @@ function update(ctx: GraphContext) {
   const folder = resolveMailFolder(ctx.mailbox, param(ctx, 'folder'));
   const body = jsonBody(ctx);
   checkProperties(body, 'mailFolder');
-  if ('isHidden' in body)
+  if ('isHidden' in body) {
     throw badRequest(
       'The property isHidden can only be set when the folder is created.',
       'ErrorInvalidPropertyUpdate',
     );
+  }
   if (typeof body.displayName === 'string') {
     const name = body.displayName;
     const clash = ctx.mailbox.mailFolders
       .list(folder.containerId)
       .some((f) => f !== folder && String(f.data.displayName).toLowerCase() === name.toLowerCase());
-    if (clash)
+    if (clash) {
       throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+    }
     folder.data.displayName = name;
   }
   return entityResponse(ctx, `${metadataBase(ctx)}/mailFolders`, folder, folderPresenter(ctx));

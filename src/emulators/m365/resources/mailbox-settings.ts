@@ -1,5 +1,5 @@
 import { jsonBody, metadataBase, param, type GraphContext } from '../context.ts';
-import { GraphError, badRequest, type GraphResponse } from '../errors.ts';
+import { GraphError, badRequest, type GraphResponse, show } from '../errors.ts';
 import { entityResponse, listResponse, noContent, ok, type Presenter } from '../odata-query.ts';
 import { lookup, type Route } from '../router.ts';
 import { checkProperties } from '../schema.ts';
@@ -18,15 +18,15 @@ function updateSettings(ctx: GraphContext): GraphResponse {
   checkProperties(body, 'mailboxSettings');
   const replies = body.automaticRepliesSetting as Record<string, unknown> | undefined;
   if (replies !== undefined) {
-    if (replies.status !== undefined && !STATUSES.includes(String(replies.status))) {
+    if (replies.status !== undefined && !STATUSES.includes(show(replies.status))) {
       throw badRequest(
-        `The value '${String(replies.status)}' is not valid for automaticRepliesSetting.status.`,
+        `The value '${show(replies.status)}' is not valid for automaticRepliesSetting.status.`,
         'RequestBodyRead',
       );
     }
-    if (replies.externalAudience !== undefined && !AUDIENCES.includes(String(replies.externalAudience))) {
+    if (replies.externalAudience !== undefined && !AUDIENCES.includes(show(replies.externalAudience))) {
       throw badRequest(
-        `The value '${String(replies.externalAudience)}' is not valid for automaticRepliesSetting.externalAudience.`,
+        `The value '${show(replies.externalAudience)}' is not valid for automaticRepliesSetting.externalAudience.`,
         'RequestBodyRead',
       );
     }
@@ -64,11 +64,13 @@ function createCategory(ctx: GraphContext): GraphResponse {
   const body = jsonBody(ctx);
   checkProperties(body, 'outlookCategory');
   const name = body.displayName;
-  if (typeof name !== 'string' || name.trim() === '')
+  if (typeof name !== 'string' || name.trim() === '') {
     throw badRequest('The displayName property is required.', 'ErrorInvalidParameter');
+  }
   const color = body.color ?? 'none';
-  if (!CATEGORY_COLORS.includes(String(color)))
-    throw badRequest(`The value '${String(color)}' is not a valid category color.`, 'RequestBodyRead');
+  if (!CATEGORY_COLORS.includes(show(color))) {
+    throw badRequest(`The value '${show(color)}' is not a valid category color.`, 'RequestBodyRead');
+  }
   if (
     ctx.mailbox.categories.list().some((c) => String(c.data.displayName).toLowerCase() === name.toLowerCase())
   ) {
@@ -92,8 +94,9 @@ function updateCategory(ctx: GraphContext): GraphResponse {
     throw badRequest('The displayName of a category cannot be changed.', 'ErrorInvalidPropertyUpdate');
   }
   if (body.color !== undefined) {
-    if (!CATEGORY_COLORS.includes(String(body.color)))
-      throw badRequest(`The value '${String(body.color)}' is not a valid category color.`, 'RequestBodyRead');
+    if (!CATEGORY_COLORS.includes(show(body.color))) {
+      throw badRequest(`The value '${show(body.color)}' is not a valid category color.`, 'RequestBodyRead');
+    }
     category.data.color = body.color;
   }
   return entityResponse(
@@ -120,12 +123,13 @@ export const mailboxSettingsRoutes: Route[] = [
       const name = Object.keys(ctx.mailbox.settings).find(
         (key) => key.toLowerCase() === param(ctx, 'setting').toLowerCase(),
       );
-      if (name === undefined)
+      if (name === undefined) {
         throw new GraphError(
           400,
           'BadRequest',
           `Resource not found for the segment '${param(ctx, 'setting')}'.`,
         );
+      }
       const value = ctx.mailbox.settings[name];
       return ok(
         typeof value === 'object' && value !== null

@@ -9,8 +9,9 @@ import { resolveMailFolder } from './mail-folders.ts';
 /** Inbox rules live only under the inbox [D]. */
 function checkInbox(ctx: GraphContext): void {
   const folder = resolveMailFolder(ctx.mailbox, param(ctx, 'folder'));
-  if (folder.immutableId !== ctx.mailbox.wellKnown.get('inbox'))
+  if (folder.immutableId !== ctx.mailbox.wellKnown.get('inbox')) {
     throw new GraphError(400, 'ErrorInvalidRequest', 'Message rules are supported only on the Inbox folder.');
+  }
 }
 
 function presenter(ctx: GraphContext): Presenter {
@@ -47,15 +48,18 @@ function create(ctx: GraphContext): GraphResponse {
   checkInbox(ctx);
   const body = jsonBody(ctx);
   checkProperties(body, 'messageRule');
-  if (typeof body.displayName !== 'string' || body.displayName === '')
+  if (typeof body.displayName !== 'string' || body.displayName === '') {
     throw badRequest('The displayName property is required.', 'ErrorInvalidRuleParameter');
+  }
   checkActions(ctx, body.actions);
   const rules = ctx.mailbox.messageRules.list();
-  if (rules.some((r) => r.data.displayName === body.displayName))
+  if (rules.some((r) => r.data.displayName === body.displayName)) {
     throw new GraphError(409, 'ErrorRuleNameExists', 'A rule with the specified name already exists.');
+  }
   const data: Record<string, unknown> = { sequence: rules.length + 1 };
-  for (const name of ['displayName', 'sequence', 'isEnabled', 'conditions', 'actions', 'exceptions'])
+  for (const name of ['displayName', 'sequence', 'isEnabled', 'conditions', 'actions', 'exceptions']) {
     if (body[name] !== undefined) data[name] = body[name];
+  }
   const rule = ctx.mailbox.messageRules.add('', data);
   return entityResponse(
     ctx,
@@ -72,8 +76,9 @@ function update(ctx: GraphContext): GraphResponse {
   const body = jsonBody(ctx);
   checkProperties(body, 'messageRule');
   checkActions(ctx, body.actions);
-  for (const name of ['displayName', 'sequence', 'isEnabled', 'conditions', 'actions', 'exceptions'])
+  for (const name of ['displayName', 'sequence', 'isEnabled', 'conditions', 'actions', 'exceptions']) {
     if (body[name] !== undefined) rule.data[name] = body[name];
+  }
   rule.changeKey = newChangeKey();
   return entityResponse(ctx, `${metadataBase(ctx)}/mailFolders('inbox')/messageRules`, rule, presenter(ctx));
 }

@@ -1,5 +1,5 @@
 import { jsonBody, metadataBase, param, type GraphContext } from '../context.ts';
-import { GraphError, badRequest, type GraphResponse } from '../errors.ts';
+import { GraphError, badRequest, type GraphResponse, show } from '../errors.ts';
 import { parseExtendedProperties, propertyValue, storeExtendedProperties } from '../extended-properties.ts';
 import { newChangeKey, newId, type ExtendedProperty, type StoredItem } from '../item-store.ts';
 import { entityResponse, etag, listResponse, noContent, type Presenter } from '../odata-query.ts';
@@ -59,11 +59,12 @@ export function parseHeaderBlock(block: string): { name: string; value: string }
   for (const line of block.replace(/\r\n/g, '\n').split('\n')) {
     const last = headers[headers.length - 1];
     if (/^[ \t]/.test(line) && last !== undefined) last.value += ` ${line.trim()}`;
-    else if (line.includes(':'))
+    else if (line.includes(':')) {
       headers.push({
         name: line.slice(0, line.indexOf(':')).trim(),
         value: line.slice(line.indexOf(':') + 1).trim(),
       });
+    }
   }
   return headers;
 }
@@ -71,8 +72,9 @@ export function parseHeaderBlock(block: string): { name: string; value: string }
 /** Graph's rules for internetMessageHeaders on create: x- names only, at most five [D/O]. */
 function checkHeaders(raw: unknown): { name: string; value: string }[] {
   if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw))
+  if (!Array.isArray(raw)) {
     throw new GraphError(400, 'RequestBodyRead', "Cannot read the value of 'internetMessageHeaders'.");
+  }
   const headers = raw as { name?: unknown; value?: unknown }[];
   for (const header of headers) {
     if (typeof header.name !== 'string' || !/^x-/i.test(header.name)) {
@@ -90,7 +92,7 @@ function checkHeaders(raw: unknown): { name: string; value: string }[] {
       'Maximum number of headers in one message should be less than or equal to 5.',
     );
   }
-  return headers.map((h) => ({ name: String(h.name), value: String(h.value ?? '') }));
+  return headers.map((h) => ({ name: String(h.name), value: show(h.value ?? '') }));
 }
 
 export function messagePresenter(ctx: GraphContext): Presenter {
@@ -168,8 +170,9 @@ function createFromJson(ctx: GraphContext, folder: StoredItem): GraphResponse {
     ? body.attachments.map((raw) => parseAttachment(raw))
     : [];
   const data: Record<string, unknown> = {};
-  for (const name of [...DRAFT_ONLY, ...ALWAYS_UPDATABLE])
+  for (const name of [...DRAFT_ONLY, ...ALWAYS_UPDATABLE]) {
     if (body[name] !== undefined) data[name] = body[name];
+  }
   data.isDraft = isDraft;
   data.isRead =
     typeof body.isRead === 'boolean'

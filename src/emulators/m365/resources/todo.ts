@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jsonBody, param, type GraphContext } from '../context.ts';
-import { badRequest, type GraphResponse } from '../errors.ts';
+import { badRequest, type GraphResponse, show } from '../errors.ts';
 import { parseExtendedProperties, storeExtendedProperties } from '../extended-properties.ts';
 import { newChangeKey, type StoredItem } from '../item-store.ts';
 import { entityResponse, etag, listResponse, noContent, ok, type Presenter } from '../odata-query.ts';
@@ -58,28 +58,33 @@ function applyTask(
   body: Record<string, unknown>,
 ): Record<string, unknown> {
   checkProperties(body, 'todoTask', ctx.version === 'beta' ? ['singleValueExtendedProperties'] : []);
-  if (body.status !== undefined && !STATUSES.includes(String(body.status)))
-    throw badRequest(`Invalid status '${String(body.status)}'.`, 'invalidRequest');
-  if (body.importance !== undefined && !IMPORTANCES.includes(String(body.importance)))
-    throw badRequest(`Invalid importance '${String(body.importance)}'.`, 'invalidRequest');
+  if (body.status !== undefined && !STATUSES.includes(show(body.status))) {
+    throw badRequest(`Invalid status '${show(body.status)}'.`, 'invalidRequest');
+  }
+  if (body.importance !== undefined && !IMPORTANCES.includes(show(body.importance))) {
+    throw badRequest(`Invalid importance '${show(body.importance)}'.`, 'invalidRequest');
+  }
   const next: Record<string, unknown> = { ...task };
   for (const [name, value] of Object.entries(body)) {
     if (
       !name.includes('@odata') &&
       !['id', 'singleValueExtendedProperties', 'linkedResources', 'checklistItems'].includes(name)
-    )
+    ) {
       next[name] = value;
+    }
   }
   for (const name of ['dueDateTime', 'startDateTime', 'reminderDateTime', 'completedDateTime']) {
     const value = next[name] as { dateTime?: unknown; timeZone?: unknown } | null | undefined;
     if (value === undefined || value === null) continue;
-    if (typeof value.dateTime !== 'string' || Number.isNaN(Date.parse(`${value.dateTime.slice(0, 19)}Z`)))
+    if (typeof value.dateTime !== 'string' || Number.isNaN(Date.parse(`${value.dateTime.slice(0, 19)}Z`))) {
       throw badRequest(`Invalid ${name}.`, 'invalidRequest');
+    }
     checkTimeZone(value.timeZone);
   }
   const due = next.dueDateTime as { dateTime: string; timeZone: string } | undefined | null;
-  if (due)
+  if (due) {
     next.dueDateTime = { dateTime: `${due.dateTime.slice(0, 10)}T00:00:00.0000000`, timeZone: due.timeZone };
+  }
   if (next.recurrence !== undefined && next.recurrence !== null) {
     if (!due) throw badRequest('A recurring task needs a dueDateTime.', 'invalidRequest');
     validateRecurrence(next.recurrence, due.dateTime.slice(0, 10));
@@ -111,8 +116,9 @@ const listOf = (ctx: GraphContext) => lookup(ctx.mailbox.todoLists, param(ctx, '
 const taskOf = (ctx: GraphContext) => {
   const list = listOf(ctx);
   const task = lookup(ctx.mailbox.tasks, param(ctx, 'task'));
-  if (task.containerId !== list.immutableId)
+  if (task.containerId !== list.immutableId) {
     throw badRequest('The task is not in this list.', 'ErrorItemNotFound');
+  }
   return task;
 };
 
@@ -142,8 +148,9 @@ export const todoRoutes: Route[] = [
     handler: (ctx) => {
       const body = jsonBody(ctx);
       checkProperties(body, 'todoTaskList');
-      if (typeof body.displayName !== 'string' || body.displayName === '')
+      if (typeof body.displayName !== 'string' || body.displayName === '') {
         throw badRequest('displayName is required.', 'invalidRequest');
+      }
       const list = ctx.mailbox.todoLists.add('', {
         displayName: body.displayName,
         wellknownListName: 'none',
@@ -163,8 +170,9 @@ export const todoRoutes: Route[] = [
     area: 'Tasks',
     handler: (ctx) => {
       const list = listOf(ctx);
-      if (list === ctx.mailbox.defaultTodoList)
+      if (list === ctx.mailbox.defaultTodoList) {
         throw badRequest('The default list cannot be deleted.', 'invalidRequest');
+      }
       for (const task of ctx.mailbox.tasks.list(list.immutableId)) ctx.mailbox.tasks.delete(task);
       ctx.mailbox.todoLists.delete(list);
       return noContent();

@@ -69,8 +69,9 @@ export class UploadSessions {
   find(path: string, authtoken: string | null): Session | undefined {
     const id = /AttachmentSessions\('([^']+)'\)$/.exec(decodeURIComponent(path))?.[1];
     const session = id === undefined ? undefined : this.#sessions.get(id);
-    if (session === undefined || session.token !== authtoken || Date.now() > session.expiresAt)
+    if (session === undefined || session.token !== authtoken || Date.now() > session.expiresAt) {
       return undefined;
+    }
     return session;
   }
 
@@ -80,15 +81,17 @@ export class UploadSessions {
       this.#sessions.delete(session.id);
       return { status: 204, headers: {} };
     }
-    if (method !== 'PUT')
+    if (method !== 'PUT') {
       throw new GraphError(405, 'ErrorInvalidRequest', 'The OData request is not supported.');
+    }
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange ?? '');
-    if (range === null)
+    if (range === null) {
       throw new GraphError(
         400,
         'ErrorInvalidContentRange',
         'The Content-Range header is missing or malformed.',
       );
+    }
     const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
     if (total !== session.spec.size) {
       throw new GraphError(
@@ -104,8 +107,9 @@ export class UploadSessions {
         'The Content-Range header does not match the number of bytes sent.',
       );
     }
-    if (body.length > MAX_CHUNK_BYTES)
+    if (body.length > MAX_CHUNK_BYTES) {
       throw new GraphError(413, 'RequestEntityTooLarge', 'The byte range is larger than 4 MB.');
+    }
     if (start !== session.received) {
       throw new GraphError(
         416,

@@ -77,8 +77,9 @@ function searchDirectory(request: Json, ctx: HandlerContext): Json {
       })
     : [];
   const maxResults = intAttr(request, 'maxResults') ?? DEFAULT_MAX_RESULTS;
-  if (maxResults > 0 && found.length > maxResults)
+  if (maxResults > 0 && found.length > maxResults) {
     throw faults.tooManySearchResults(`${found.length} > ${maxResults}`);
+  }
   const ascending = attr(request, 'sortAscending') === undefined || boolAttr(request, 'sortAscending');
   const sortKey = (a: Account): string =>
     attr(request, 'sortBy') === 'displayName' ? (a.displayName ?? '') : a.email;
@@ -89,11 +90,12 @@ function searchDirectory(request: Json, ctx: HandlerContext): Json {
   const limit = intAttr(request, 'limit') ?? 0;
   const page = limit > 0 ? found.slice(offset, offset + limit) : found.slice(offset);
   const response: Json = { more: offset + page.length < found.length, searchTotal: found.length };
-  if (page.length > 0)
+  if (page.length > 0) {
     response['account'] = page.map((a) => ({
       ...accountEntry(state, a, attr(request, 'attrs')),
       isExternal: false,
     }));
+  }
   return response;
 }
 

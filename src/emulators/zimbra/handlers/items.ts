@@ -46,8 +46,9 @@ function getContacts(request: Json, ctx: HandlerContext): Json {
             item.kind === 'contact' &&
             (folder === undefined ? item.folderId !== 3 : item.folderId === Number(folder)),
         );
-  if (folder !== undefined && !account.mailbox.folders.has(Number(folder)))
+  if (folder !== undefined && !account.mailbox.folders.has(Number(folder))) {
     throw faults.noSuchFolderId(folder);
+  }
   const encoded = contacts.flatMap((c) => (c.kind === 'contact' ? [contactJson(account, c, version)] : []));
   return encoded.length > 0 ? { cn: encoded } : {};
 }
@@ -63,8 +64,9 @@ function getCalendarItem(kind: 'appointment' | 'task') {
       if (found && found.kind === kind) item = found;
       if (!item) throw kind === 'task' ? faults.noSuchTask(id) : faults.noSuchAppt(id);
     } else if (uid !== undefined) {
-      for (const found of account.mailbox.items.values())
+      for (const found of account.mailbox.items.values()) {
         if (found.kind === kind && found.uid === uid) item = found;
+      }
       if (!item) throw faults.noSuchCalItemUid(kind, uid);
     } else {
       throw faults.invalidRequest('must specify id or uid');

@@ -1,0 +1,132 @@
+/**
+ * A quick line scan of a message's MIME skeleton, run before the real parser. It bounds what the
+ * parser is given (nesting depth, header sizes) and notices defects the parser silently repairs
+ * (a multipart never closed, a truncated message), so the converter can keep the original.
+ */
+import libmime from 'libmime';
+import { MAX_HEADER_BYTES, MAX_NESTING_DEPTH } from './limits.ts';
+
+export interface MimeStructure {
+  /** Deepest nesting of multiparts and attached messages seen (0 for a single-part message). */
+  readonly depth: number;
+  /** True when the scan stopped because the depth passed MAX_NESTING_DEPTH. */
+  readonly tooDeep: boolean;
+  /** True when one part's header block passed MAX_HEADER_BYTES. */
+  readonly headerTooLarge: boolean;
+  /** Multipart boundaries still open at the end of the message (missing closing delimiter). */
+  readonly unclosedBoundaries: number;
+  /** Multiparts declared without a boundary parameter. */
+  readonly missingBoundaries: number;
+}
+
+interface Container {
+  /** undefined for an attached message, which ends with the part that holds it */
+  readonly boundary: string | undefined;
+}
+
+interface PartType {
+  readonly multipartBoundary: string | undefined;
+  readonly multipartWithoutBoundary: boolean;
+  readonly message: boolean;
+}
+
+function partType(headerLines: readonly string[]): PartType {
+  const unfolded = headerLines.join('\n').replace(/\n[ \t]+/g, ' ');
+  const contentType = /^content-type[ \t]*:(.*)$/im.exec(unfolded)?.[1] ?? '';
+  let type: string;
+  let boundary = '';
+  try {
+    // libmime also reads RFC 2231 parameters (boundary*=…, boundary*0=…)
+    const parsed = libmime.parseHeaderValue(contentType);
+    type = parsed.value.toLowerCase();
+    boundary = parsed.params.boundary ?? '';
+  } catch {
+    type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  }
+  if (type.startsWith('multipart/')) {
+    return {
+      multipartBoundary: boundary === '' ? undefined : boundary,
+      multipartWithoutBoundary: boundary === '',
+      message: false,
+    };
+  }
+  // only an unencoded attached message has headers of its own to scan (as in the parser)
+  const encoding = /^content-transfer-encoding[ \t]*:[ \t]*(\S*)/im.exec(unfolded)?.[1]?.toLowerCase() ?? '';
+  const message = type === 'message/rfc822' && ['', '7bit', '8bit', 'binary'].includes(encoding);
+  return { multipartBoundary: undefined, multipartWithoutBoundary: false, message };
+}
+
+/**
+ * Applies a `--boundary` or `--boundary--` line to the open containers: a part delimiter closes
+ * everything nested inside its multipart, a close delimiter also closes the multipart itself.
+ */
+function closeTo(stack: Container[], delimiter: string): 'part' | 'close' | 'none' {
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const boundary = stack[i]?.boundary;
+    if (boundary === undefined) continue;
+    // lenient like most readers: anything after "--boundary--" is padding
+    if (delimiter.startsWith(`--${boundary}--`)) {
+      stack.length = i;
+      return 'close';
+    }
+    if (delimiter === `--${boundary}`) {
+      stack.length = i + 1;
+      return 'part';
+    }
+  }
+  return 'none';
+}
+
+/** Scans the raw message; never throws, linear in its size times the (bounded) nesting depth. */
+export function scanMimeStructure(raw: Uint8Array): MimeStructure {
+  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+  const stack: Container[] = [];
+  let depth = 0;
+  let missingBoundaries = 0;
+  let headerTooLarge = false;
+  let inHeaders = true;
+  let headerLines: string[] = [];
+  let headerBytes = 0;
+  let position = 0;
+  while (position <= text.length) {
+    let end = text.indexOf('\n', position);
+    if (end < 0) end = text.length;
+    const line = text.slice(position, end).replace(/\r$/, '');
+    position = end + 1;
+
+    if (line.startsWith('--') && stack.length > 0) {
+      const delimiter = closeTo(stack, line.trimEnd());
+      if (delimiter !== 'none') {
+        headerLines = [];
+        headerBytes = 0;
+        inHeaders = delimiter === 'part';
+        continue;
+      }
+    }
+
+    if (!inHeaders) continue;
+    headerBytes += line.length + 1;
+    if (headerBytes > MAX_HEADER_BYTES) headerTooLarge = true;
+    if (line !== '' && !headerTooLarge) {
+      headerLines.push(line);
+      continue;
+    }
+    // end of a header block: what does this part contain?
+    const type = partType(headerLines);
+    headerLines = [];
+    headerBytes = 0;
+    inHeaders = false;
+    if (type.multipartWithoutBoundary) missingBoundaries++;
+    if (type.multipartBoundary !== undefined || type.message) {
+      stack.push({ boundary: type.multipartBoundary });
+      depth = Math.max(depth, stack.length);
+      if (stack.length > MAX_NESTING_DEPTH) {
+        return { depth, tooDeep: true, headerTooLarge, unclosedBoundaries: 0, missingBoundaries };
+      }
+      // an attached message starts with its own header block
+      if (type.message) inHeaders = true;
+    }
+  }
+  const unclosedBoundaries = stack.filter((container) => container.boundary !== undefined).length;
+  return { depth, tooDeep: false, headerTooLarge, unclosedBoundaries, missingBoundaries };
+}

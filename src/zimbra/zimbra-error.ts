@@ -1,0 +1,58 @@
+import { TransientError, UserError, type ErrorContext } from '../domain/errors.ts';
+
+/** Fault codes that pass with time (zimbra.md §1.5): retried with backoff. */
+const TRANSIENT_CODES = new Set([
+  'service.TEMPORARILY_UNAVAILABLE',
+  'service.PROXY_ERROR',
+  'service.FAILURE',
+  'mail.TRY_AGAIN',
+  'mail.MAINTENANCE',
+  'account.MAINTENANCE_MODE',
+]);
+
+/** What an admin should do about a fault, in plain words. */
+const ADVICE: Record<string, string> = {
+  'account.AUTH_FAILED':
+    'Zimbra refused the username or password. Check the credentials (and that the account is an admin for admin mode); the account may also be locked.',
+  'account.NO_SUCH_ACCOUNT': 'Zimbra has no account with this name. Check the source username for typos.',
+  'service.PERM_DENIED':
+    'Zimbra denied access. In admin mode the account must be a Global Administrator (zimbraIsAdminAccount TRUE).',
+  'account.ACCOUNT_INACTIVE': 'The Zimbra account is locked or closed; use admin mode, which can still read it.',
+  'account.TWO_FACTOR_AUTH_FAILED': 'The account uses two-factor authentication; use admin mode (delegated access).',
+  'account.TWO_FACTOR_SETUP_REQUIRED': 'The account must set up two-factor authentication; use admin mode instead.',
+  'mail.MAINTENANCE': 'The Zimbra mailbox is in maintenance (being moved, restored or reindexed); Ferry retries later.',
+};
+
+export interface ZimbraFault {
+  readonly code: string;
+  readonly reason: string;
+  readonly request: string;
+}
+
+function message(fault: ZimbraFault): string {
+  const advice = ADVICE[fault.code];
+  return `Zimbra answered ${fault.request} with ${fault.code}: ${fault.reason}${advice === undefined ? '' : `. ${advice}`}`;
+}
+
+export class ZimbraFaultError extends UserError {
+  readonly fault: ZimbraFault;
+
+  constructor(fault: ZimbraFault, context: ErrorContext = {}) {
+    super(fault.code, message(fault), { context, details: { ...fault } });
+    this.fault = fault;
+  }
+}
+
+export class ZimbraUnavailableError extends TransientError {
+  constructor(what: string, options: { cause?: unknown; context?: ErrorContext; fault?: ZimbraFault } = {}) {
+    super('ZIMBRA_UNAVAILABLE', options.fault === undefined ? what : `${what} ${message(options.fault)}`, {
+      cause: options.cause,
+      context: options.context ?? {},
+      details: { ...options.fault },
+    });
+  }
+}
+
+export function isTransientFault(code: string): boolean {
+  return TRANSIENT_CODES.has(code);
+}
