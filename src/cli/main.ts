@@ -2,6 +2,7 @@ import { Command } from 'commander';
 
 import { adminCommand } from './commands/admin.ts';
 import { configCommand } from './commands/config.ts';
+import { emulateCommand } from './commands/emulate.ts';
 import { processCommand } from './commands/start.ts';
 import { VERSION } from './package-info.ts';
 
@@ -13,7 +14,8 @@ const program = new Command('ferry')
   .addCommand(processCommand('server'))
   .addCommand(processCommand('worker'))
   .addCommand(adminCommand())
-  .addCommand(configCommand());
+  .addCommand(configCommand())
+  .addCommand(emulateCommand());
 
 try {
   await program.parseAsync(process.argv);

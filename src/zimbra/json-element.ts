@@ -8,7 +8,9 @@ export type JsonElement = Record<string, unknown>;
 export function children(element: JsonElement | undefined, name: string): JsonElement[] {
   const value = element?.[name];
   if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value]).filter((v): v is JsonElement => typeof v === 'object' && v !== null);
+  return (Array.isArray(value) ? value : [value]).filter(
+    (v): v is JsonElement => typeof v === 'object' && v !== null,
+  );
 }
 
 export function child(element: JsonElement | undefined, name: string): JsonElement | undefined {

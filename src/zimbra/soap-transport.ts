@@ -2,7 +2,12 @@ import { type Clock, SYSTEM_CLOCK } from '../domain/clock.ts';
 import { UserError } from '../domain/errors.ts';
 import { child, type JsonElement, text } from './json-element.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
-import { isTransientFault, type ZimbraFault, ZimbraFaultError, ZimbraUnavailableError } from './zimbra-error.ts';
+import {
+  isTransientFault,
+  type ZimbraFault,
+  ZimbraFaultError,
+  ZimbraUnavailableError,
+} from './zimbra-error.ts';
 
 export interface SoapTransportOptions {
   /** Mail/user URL, e.g. https://mail.example.com (port 443). */
@@ -47,13 +52,19 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
   // the handshake failure is turned into an error that says so.
   const doFetch = options.fetch ?? fetch;
   const maxAttempts = options.maxAttempts ?? 6;
-  const limiter: RateLimiter = createRateLimiter(options.maxRequestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, clock);
+  const limiter: RateLimiter = createRateLimiter(
+    options.maxRequestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND,
+    clock,
+  );
   const userAgent = options.userAgent ?? 'Ferry';
 
   const base = (port: 'user' | 'admin') => {
     if (port === 'user') return options.url.replace(/\/$/, '');
     if (options.adminUrl === undefined) {
-      throw new UserError('ZIMBRA_ADMIN_URL_MISSING', 'Admin mode needs the Zimbra admin URL (usually port 7071).');
+      throw new UserError(
+        'ZIMBRA_ADMIN_URL_MISSING',
+        'Admin mode needs the Zimbra admin URL (usually port 7071).',
+      );
     }
     return options.adminUrl.replace(/\/$/, '');
   };
@@ -75,7 +86,8 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
             { cause },
           );
         }
-        if (attempt >= maxAttempts) throw new ZimbraUnavailableError(`Zimbra could not be reached for ${what}.`, { cause });
+        if (attempt >= maxAttempts)
+          throw new ZimbraUnavailableError(`Zimbra could not be reached for ${what}.`, { cause });
         await clock.sleep(backoff(attempt));
         continue;
       }
@@ -84,7 +96,9 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
       // DoSFilter rejections are a bare 503 (zimbra.md §13): slow down, then retry.
       await response.body?.cancel();
       if (attempt >= maxAttempts) {
-        throw new ZimbraUnavailableError(`Zimbra kept answering ${response.status} to ${what} (DoSFilter or overload).`);
+        throw new ZimbraUnavailableError(
+          `Zimbra kept answering ${response.status} to ${what} (DoSFilter or overload).`,
+        );
       }
       await clock.sleep(backoff(attempt));
     }
@@ -136,7 +150,8 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
             await clock.sleep(backoff(attempt));
             continue;
           }
-          if (isTransientFault(fault.code)) throw new ZimbraUnavailableError('Zimbra stayed unavailable.', { fault });
+          if (isTransientFault(fault.code))
+            throw new ZimbraUnavailableError('Zimbra stayed unavailable.', { fault });
           throw new ZimbraFaultError(fault, { user: call.rateKey });
         }
         const responseName = call.request.replace(/Request$/, 'Response');
@@ -148,7 +163,12 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
       }
     },
     get(port, path, authToken, rateKey) {
-      return send(`${base(port)}${path}`, { headers: { cookie: cookie(port, authToken) } }, rateKey, path.split('?')[0] ?? path);
+      return send(
+        `${base(port)}${path}`,
+        { headers: { cookie: cookie(port, authToken) } },
+        rateKey,
+        path.split('?')[0] ?? path,
+      );
     },
   };
 }

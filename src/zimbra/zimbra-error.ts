@@ -17,10 +17,14 @@ const ADVICE: Record<string, string> = {
   'account.NO_SUCH_ACCOUNT': 'Zimbra has no account with this name. Check the source username for typos.',
   'service.PERM_DENIED':
     'Zimbra denied access. In admin mode the account must be a Global Administrator (zimbraIsAdminAccount TRUE).',
-  'account.ACCOUNT_INACTIVE': 'The Zimbra account is locked or closed; use admin mode, which can still read it.',
-  'account.TWO_FACTOR_AUTH_FAILED': 'The account uses two-factor authentication; use admin mode (delegated access).',
-  'account.TWO_FACTOR_SETUP_REQUIRED': 'The account must set up two-factor authentication; use admin mode instead.',
-  'mail.MAINTENANCE': 'The Zimbra mailbox is in maintenance (being moved, restored or reindexed); Ferry retries later.',
+  'account.ACCOUNT_INACTIVE':
+    'The Zimbra account is locked or closed; use admin mode, which can still read it.',
+  'account.TWO_FACTOR_AUTH_FAILED':
+    'The account uses two-factor authentication; use admin mode (delegated access).',
+  'account.TWO_FACTOR_SETUP_REQUIRED':
+    'The account must set up two-factor authentication; use admin mode instead.',
+  'mail.MAINTENANCE':
+    'The Zimbra mailbox is in maintenance (being moved, restored or reindexed); Ferry retries later.',
 };
 
 export interface ZimbraFault {

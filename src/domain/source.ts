@@ -1,0 +1,48 @@
+/** What Ferry reads from the source mailbox, independent of how Zimbra encodes it. */
+export const FOLDER_VIEWS = ['message', 'contact', 'appointment', 'task', 'other'] as const;
+export type FolderView = (typeof FOLDER_VIEWS)[number];
+
+/** Zimbra's system folders by id (zimbra.md §4.2); names are localised in the UI, ids are not. */
+export const SYSTEM_FOLDER_IDS = {
+  inbox: '2',
+  trash: '3',
+  junk: '4',
+  sent: '5',
+  drafts: '6',
+  contacts: '7',
+  calendar: '10',
+  emailedContacts: '13',
+  tasks: '15',
+} as const;
+export type SystemFolderRole = keyof typeof SYSTEM_FOLDER_IDS;
+
+export interface SourceFolder {
+  readonly id: string;
+  readonly parentId: string | undefined;
+  readonly name: string;
+  /** Names from the top joined with "/", without a leading slash: "Inbox/Projects". */
+  readonly path: string;
+  readonly view: FolderView;
+  readonly role: SystemFolderRole | undefined;
+  /** Items Zimbra counts in this folder alone (from its database, not its search index). */
+  readonly itemCount: number;
+  readonly sizeBytes: number;
+  /** Zimbra colour index (0–9) or "#rrggbb". */
+  readonly color: string | undefined;
+}
+
+export interface SourceMessageRef {
+  readonly id: string;
+  readonly folderId: string;
+  readonly sizeBytes: number;
+  readonly receivedMs: number;
+  readonly flags: string;
+  readonly tags: readonly string[];
+  readonly subject: string | undefined;
+}
+
+export interface SourcePage<T> {
+  readonly items: readonly T[];
+  /** Opaque position after the last item; undefined when the folder is exhausted. */
+  readonly next: string | undefined;
+}

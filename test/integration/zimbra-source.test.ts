@@ -1,0 +1,129 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { Secret } from '../../src/domain/secret.ts';
+import { startZimbraEmulator, type ZimbraEmulator } from '../../src/emulators/zimbra/server.ts';
+import { createSessionFactory, type SourceCredentials } from '../../src/zimbra/session.ts';
+import { createSoapTransport } from '../../src/zimbra/soap-transport.ts';
+import { ZimbraFaultError } from '../../src/zimbra/zimbra-error.ts';
+import { createZimbraSource } from '../../src/zimbra/zimbra-source.ts';
+
+const ALICE = 'alice@zimbra.test';
+const TWO_FACTOR = 'bob@zimbra.test';
+// Bare LF, CRLF, 8-bit bytes and no final newline: the bytes must come back exactly.
+const awkward = Buffer.concat([
+  Buffer.from('From: Carol <carol@zimbra.test>\r\nTo: alice@zimbra.test\nSubject: =?UTF-8?Q?Caf=C3=A9?=\r\n'),
+  Buffer.from(
+    'Date: Tue, 01 Oct 2024 10:00:00 +0000\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nCaf',
+  ),
+  Buffer.from([0xe9]),
+  Buffer.from('\r\nlast line without newline'),
+]);
+
+let dataDir: string;
+let emulator: ZimbraEmulator;
+
+function write(relative: string, content: string | Buffer) {
+  const file = path.join(dataDir, relative);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
+}
+
+function message(n: number): string {
+  return `From: sender${n}@zimbra.test\r\nTo: ${ALICE}\r\nSubject: Message ${n}\r\nDate: Mon, 0${(n % 9) + 1} Sep 2024 08:00:00 +0000\r\nMessage-ID: <m${n}@zimbra.test>\r\n\r\nBody ${n}\r\n`;
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'ferry-zsrc-'));
+  write('server.json', JSON.stringify({ admin: { name: 'admin@zimbra.test', password: 'admin-pass' } }));
+  write(`accounts/${ALICE}/account.json`, JSON.stringify({ password: 'alice-pass', displayName: 'Alice' }));
+  write(`accounts/${ALICE}/tags.json`, JSON.stringify([{ name: 'Work', color: 3 }]));
+  for (let n = 1; n <= 12; n++)
+    write(`accounts/${ALICE}/mail/Inbox/m${String(n).padStart(2, '0')}.eml`, message(n));
+  write(`accounts/${ALICE}/mail/Inbox/m01.eml.json`, JSON.stringify({ flags: 'f', tags: ['Work'] }));
+  write(`accounts/${ALICE}/mail/Projets/Équipe/awkward.eml`, awkward);
+  write(`accounts/${TWO_FACTOR}/account.json`, JSON.stringify({ password: 'bob-pass', twoFactor: true }));
+  write(`accounts/${TWO_FACTOR}/mail/Inbox/one.eml`, message(1));
+  emulator = await startZimbraEmulator({ dataDir });
+});
+
+afterAll(async () => {
+  await emulator.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function source(credentials: SourceCredentials) {
+  const transport = createSoapTransport({ url: emulator.url, adminUrl: emulator.adminUrl });
+  return createZimbraSource(transport, createSessionFactory(transport, credentials));
+}
+
+const adminMode: SourceCredentials = {
+  mode: 'admin',
+  adminName: 'admin@zimbra.test',
+  adminPassword: new Secret('admin-pass'),
+};
+
+describe('Zimbra source client against the emulated Zimbra', () => {
+  it('lists the folder tree with system roles, nested non-ASCII paths and counts', async () => {
+    const folders = await source(adminMode).listFolders(ALICE);
+    const inbox = folders.find((f) => f.role === 'inbox');
+    expect(inbox).toMatchObject({ id: '2', path: 'Inbox', view: 'message', itemCount: 12 });
+    const team = folders.find((f) => f.path === 'Projets/Équipe');
+    expect(team).toMatchObject({ name: 'Équipe', itemCount: 1, sizeBytes: awkward.length });
+    expect(folders.find((f) => f.id === team?.parentId)?.path).toBe('Projets');
+    expect(folders.some((f) => f.path === '')).toBe(false);
+  });
+
+  it('crawls a folder completely, oldest first, with tags and flags', async () => {
+    const zimbra = source(adminMode);
+    const page = await zimbra.listMessages(ALICE, '2', undefined);
+    expect(page.items).toHaveLength(12);
+    expect(page.next).toBeUndefined();
+    const received = page.items.map((m) => m.receivedMs);
+    expect(received).toEqual([...received].sort((a, b) => a - b));
+    const flagged = page.items.find((m) => m.subject === 'Message 1');
+    expect(flagged).toMatchObject({ tags: ['Work'] });
+    expect(flagged?.flags).toContain('f');
+  });
+
+  it('pages with the cursor without losing or repeating a message', async () => {
+    const zimbra = source(adminMode);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await zimbra.listMessages(ALICE, '2', cursor, 5);
+      seen.push(...page.items.map((m) => m.id));
+      cursor = page.next;
+      pages += 1;
+    } while (cursor !== undefined);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(12);
+  });
+
+  it('returns raw messages byte for byte', async () => {
+    const zimbra = source(adminMode);
+    const folders = await zimbra.listFolders(ALICE);
+    const team = folders.find((f) => f.path === 'Projets/Équipe')!;
+    const [ref] = (await zimbra.listMessages(ALICE, team.id, undefined)).items;
+    const raw = await zimbra.fetchRawMessage(ALICE, ref!);
+    expect(Buffer.from(raw).equals(awkward)).toBe(true);
+  });
+
+  it('reads a two-factor account through admin delegation but not with its password', async () => {
+    expect((await source(adminMode).listMessages(TWO_FACTOR, '2', undefined)).items).toHaveLength(1);
+    const userMode = source({ mode: 'user', passwords: new Map([[TWO_FACTOR, new Secret('bob-pass')]]) });
+    await expect(userMode.listFolders(TWO_FACTOR)).rejects.toBeInstanceOf(ZimbraFaultError);
+  });
+
+  it('explains a wrong password without echoing it', async () => {
+    const userMode = source({ mode: 'user', passwords: new Map([[ALICE, new Secret('not-her-password')]]) });
+    const error = await userMode.listFolders(ALICE).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZimbraFaultError);
+    expect((error as ZimbraFaultError).code).toBe('account.AUTH_FAILED');
+    expect((error as ZimbraFaultError).message).not.toContain('not-her-password');
+  });
+});
