@@ -23,11 +23,12 @@ export function text(element: JsonElement | undefined, name: string): string | u
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const first = Array.isArray(value) ? (value[0] as unknown) : value;
+  const first: unknown = Array.isArray(value) ? value[0] : value;
   if (typeof first === 'string') return first;
   if (typeof first === 'object' && first !== null && '_content' in first) {
-    const content = (first as { _content: unknown })._content;
-    return content === undefined || content === null ? undefined : String(content);
+    const content = first._content;
+    if (typeof content === 'string') return content;
+    if (typeof content === 'number' || typeof content === 'boolean') return String(content);
   }
   return undefined;
 }

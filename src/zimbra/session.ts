@@ -95,8 +95,9 @@ export function createSessionFactory(
           try {
             response = await call(false);
           } catch (error) {
-            if (!(error instanceof ZimbraFaultError) || !error.fault.code.startsWith('service.AUTH_'))
+            if (!(error instanceof ZimbraFaultError) || !error.fault.code.startsWith('service.AUTH_')) {
               throw error;
+            }
             response = await call(true);
           }
           return fromAuthResponse(response, clock.now());

@@ -86,8 +86,9 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
             { cause },
           );
         }
-        if (attempt >= maxAttempts)
+        if (attempt >= maxAttempts) {
           throw new ZimbraUnavailableError(`Zimbra could not be reached for ${what}.`, { cause });
+        }
         await clock.sleep(backoff(attempt));
         continue;
       }
@@ -150,8 +151,9 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
             await clock.sleep(backoff(attempt));
             continue;
           }
-          if (isTransientFault(fault.code))
+          if (isTransientFault(fault.code)) {
             throw new ZimbraUnavailableError('Zimbra stayed unavailable.', { fault });
+          }
           throw new ZimbraFaultError(fault, { user: call.rateKey });
         }
         const responseName = call.request.replace(/Request$/, 'Response');

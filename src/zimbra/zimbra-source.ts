@@ -113,8 +113,9 @@ export function createZimbraSource(
           lastProblem = `HTTP ${response.status}`;
         } else {
           const bytes = new Uint8Array(await response.arrayBuffer());
-          if (bytes.length > 0 && (message.sizeBytes === 0 || bytes.length === message.sizeBytes))
+          if (bytes.length > 0 && (message.sizeBytes === 0 || bytes.length === message.sizeBytes)) {
             return bytes;
+          }
           lastProblem =
             bytes.length === 0
               ? 'an empty message'

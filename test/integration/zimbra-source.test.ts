@@ -41,8 +41,9 @@ beforeAll(async () => {
   write('server.json', JSON.stringify({ admin: { name: 'admin@zimbra.test', password: 'admin-pass' } }));
   write(`accounts/${ALICE}/account.json`, JSON.stringify({ password: 'alice-pass', displayName: 'Alice' }));
   write(`accounts/${ALICE}/tags.json`, JSON.stringify([{ name: 'Work', color: 3 }]));
-  for (let n = 1; n <= 12; n++)
+  for (let n = 1; n <= 12; n++) {
     write(`accounts/${ALICE}/mail/Inbox/m${String(n).padStart(2, '0')}.eml`, message(n));
+  }
   write(`accounts/${ALICE}/mail/Inbox/m01.eml.json`, JSON.stringify({ flags: 'f', tags: ['Work'] }));
   write(`accounts/${ALICE}/mail/Projets/Équipe/awkward.eml`, awkward);
   write(`accounts/${TWO_FACTOR}/account.json`, JSON.stringify({ password: 'bob-pass', twoFactor: true }));
