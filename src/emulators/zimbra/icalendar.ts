@@ -27,6 +27,7 @@ export function groupCalendarComponents(
         registerTimezone(vtz);
       }
       calendar.getAllSubcomponents(componentName).forEach((component, n) => {
+        dropBrokenProperties(component);
         const uid =
           String(component.getFirstPropertyValue('uid') ?? '') || `${file.name}-${index}-${n}@ferry`;
         const group = groups.get(uid) ?? {
@@ -57,6 +58,18 @@ function parseCalendars(text: string): ICAL.Component[] {
   } catch {
     return [];
   }
+}
+
+/** Removes properties whose values ical.js cannot decode (as an import would skip them), recursively. */
+function dropBrokenProperties(component: ICAL.Component): void {
+  for (const prop of component.getAllProperties()) {
+    try {
+      prop.getValues();
+    } catch {
+      component.removeProperty(prop);
+    }
+  }
+  for (const sub of component.getAllSubcomponents()) dropBrokenProperties(sub);
 }
 
 function registerTimezone(vtz: ICAL.Component): void {
@@ -195,6 +208,9 @@ export function formatUtcStamp(ms: number, dateOnly: boolean): string {
     : `${date}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`;
 }
 
+/** Longer DURATIONs are treated as absent (ical.js would normalise them day by day). */
+const MAX_DURATION_SECONDS = 100 * 366 * 86_400;
+
 /** End of an event: DTEND, else DTSTART + DURATION, else DTSTART (+1 day for all-day). */
 export function endOf(component: ICAL.Component, start: ICAL.Time | undefined): ICAL.Time | undefined {
   const end = timeProp(component, component.name === 'vtodo' ? 'due' : 'dtend');
@@ -203,7 +219,7 @@ export function endOf(component: ICAL.Component, start: ICAL.Time | undefined): 
   const copy = start.clone();
   try {
     const duration: unknown = component.getFirstPropertyValue('duration');
-    if (duration instanceof ICAL.Duration) {
+    if (duration instanceof ICAL.Duration && Math.abs(duration.toSeconds()) <= MAX_DURATION_SECONDS) {
       copy.addDuration(duration);
       return copy;
     }
