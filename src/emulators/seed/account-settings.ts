@@ -66,7 +66,12 @@ export function filterRules(random: Random, colleagueEmail: string): FilterRule[
     rules.push({
       name: 'Kunden',
       active: false,
-      filterTests: [{ condition: 'anyof', headerTest: [{ header: 'to', stringComparison: 'matches', value: '*kunden*' }] }],
+      filterTests: [
+        {
+          condition: 'anyof',
+          headerTest: [{ header: 'to', stringComparison: 'matches', value: '*kunden*' }],
+        },
+      ],
       filterActions: [fileInto('Kunden & Partner'), STOP],
     });
   }
@@ -74,7 +79,12 @@ export function filterRules(random: Random, colleagueEmail: string): FilterRule[
     rules.push({
       name: 'From my colleague',
       active: true,
-      filterTests: [{ condition: 'anyof', addressTest: [{ header: 'from', part: 'all', stringComparison: 'is', value: colleagueEmail }] }],
+      filterTests: [
+        {
+          condition: 'anyof',
+          addressTest: [{ header: 'from', part: 'all', stringComparison: 'is', value: colleagueEmail }],
+        },
+      ],
       filterActions: [{ actionTag: [{ tagName: 'Urgent' }] }, { actionFlag: [{ flagName: 'read' }] }],
     });
   }
@@ -92,7 +102,8 @@ export function prefs(outOfOffice: boolean): Record<string, string> {
   return {
     ...base,
     zimbraPrefOutOfOfficeReplyEnabled: 'TRUE',
-    zimbraPrefOutOfOfficeReply: 'Je suis absent jusqu’au 15 décembre. / I am out of the office until 15 December.',
+    zimbraPrefOutOfOfficeReply:
+      'Je suis absent jusqu’au 15 décembre. / I am out of the office until 15 December.',
     zimbraPrefOutOfOfficeExternalReplyEnabled: 'TRUE',
     zimbraPrefOutOfOfficeExternalReply: 'Thank you for your message. I am away until 15 December.',
     zimbraPrefOutOfOfficeFromDate: '20261201000000Z',

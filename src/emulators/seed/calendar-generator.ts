@@ -22,8 +22,24 @@ export interface CalendarSummary {
 
 const HOUR = 3_600_000;
 const PARTSTATS = ['ACCEPTED', 'DECLINED', 'TENTATIVE', 'NEEDS-ACTION'] as const;
-const TITLES = ['Design review', 'Kundentermin', 'Point hebdo', '1:1', 'Budget planning', 'Sprint demo', 'Déjeuner d’équipe', 'Lieferantengespräch'] as const;
-const PLACES = ['Room 4.12', 'Salle Voltaire', 'Teams', 'Besprechungsraum Süd', 'Café de Flore, Paris', 'https://meet.example.com/abc'] as const;
+const TITLES = [
+  'Design review',
+  'Kundentermin',
+  'Point hebdo',
+  '1:1',
+  'Budget planning',
+  'Sprint demo',
+  'Déjeuner d’équipe',
+  'Lieferantengespräch',
+] as const;
+const PLACES = [
+  'Room 4.12',
+  'Salle Voltaire',
+  'Teams',
+  'Besprechungsraum Süd',
+  'Café de Flore, Paris',
+  'https://meet.example.com/abc',
+] as const;
 
 /** Wall-clock time `days` after the base date at `hour` (fractions for minutes). */
 function at(days: number, hour: number): number {
@@ -32,8 +48,7 @@ function at(days: number, hour: number): number {
 
 /** `days` after the base date moved forward to weekday `dow` (0 = Sunday). */
 function onWeekday(days: number, dow: number, hour: number): number {
-  const ms = at(days, hour);
-  return ms + (((dow - new Date(ms).getUTCDay() + 7) % 7) * DAY_MS);
+  return firstDay(days, hour, (d) => d.getUTCDay() === dow);
 }
 
 /** The first day from `days` after the base date on which `test` holds, at `hour`. */
@@ -88,7 +103,10 @@ class Scenarios {
       start,
       end: { wallMs: start.wallMs + minutes * 60_000, zone: start.zone },
       organizer: organizer ?? me,
-      attendees: organizer === undefined ? attendees : [{ person: me, partstat: 'ACCEPTED', role: 'REQ-PARTICIPANT' }, ...attendees],
+      attendees:
+        organizer === undefined
+          ? attendees
+          : [{ person: me, partstat: 'ACCEPTED', role: 'REQ-PARTICIPANT' }, ...attendees],
       status: 'CONFIRMED',
       transp: 'OPAQUE',
       busyStatus: 'BUSY',
@@ -123,45 +141,204 @@ class Scenarios {
   main(): [string, Component[]][] {
     const r = this.#random;
     const external = r.pick(this.#ctx.externals);
-    const weekly = this.meeting(zoned(onWeekday(-120, 1, 9.5), 'Europe/Paris'), 60, { rrule: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=40', summary: 'Weekly sync – Équipe' });
-    const mon = (week: number, day: number): number => onWeekday(-120, 1, 9.5) + week * 7 * DAY_MS + day * DAY_MS;
+    const weekly = this.meeting(zoned(onWeekday(-120, 1, 9.5), 'Europe/Paris'), 60, {
+      rrule: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=40',
+      summary: 'Weekly sync – Équipe',
+    });
+    const mon = (week: number, day: number): number =>
+      onWeekday(-120, 1, 9.5) + week * 7 * DAY_MS + day * DAY_MS;
     const weeklySeries = [
       { ...weekly, exdates: [zoned(mon(3, 0), 'Europe/Paris'), zoned(mon(5, 2), 'Europe/Paris')] },
-      this.exception(weekly, mon(1, 2), { start: zoned(mon(1, 2) + 2 * HOUR, 'Europe/Paris'), end: zoned(mon(1, 2) + 3 * HOUR, 'Europe/Paris'), location: 'Salle Eiffel' }),
-      this.exception(weekly, mon(2, 0), { summary: 'Weekly sync – budget special', description: 'Budget only this week.', attendees: this.attendees(5) }),
+      this.exception(weekly, mon(1, 2), {
+        start: zoned(mon(1, 2) + 2 * HOUR, 'Europe/Paris'),
+        end: zoned(mon(1, 2) + 3 * HOUR, 'Europe/Paris'),
+        location: 'Salle Eiffel',
+      }),
+      this.exception(weekly, mon(2, 0), {
+        summary: 'Weekly sync – budget special',
+        description: 'Budget only this week.',
+        attendees: this.attendees(5),
+      }),
       this.exception(weekly, mon(6, 0), { status: 'CANCELLED', summary: 'Cancelled: Weekly sync – Équipe' }),
     ];
     const dailyStart = onWeekday(-30, 2, 8);
-    const daily = this.meeting(zoned(dailyStart, 'America/New_York'), 15, { rrule: `FREQ=DAILY;UNTIL=${utcStamp(dailyStart + 45 * DAY_MS)}`, summary: 'NY stand-up', exdates: [zoned(dailyStart + 4 * DAY_MS, 'America/New_York')] }, external);
-    const monthlyDay = this.meeting(zoned(firstDay(-200, 14, (d) => d.getUTCDate() === 15), 'Asia/Kolkata'), 45, { rrule: 'FREQ=MONTHLY;BYMONTHDAY=15;COUNT=12', summary: 'Bangalore office review' });
-    const secondTue = this.meeting(zoned(firstDay(-90, 15, (d) => d.getUTCDay() === 2 && d.getUTCDate() > 7 && d.getUTCDate() <= 14), AMSTERDAM_TZID), 90, { rrule: `FREQ=MONTHLY;BYDAY=2TU;UNTIL=${utcStamp(at(200, 0))}`, summary: 'Stuurgroep / Lenkungskreis' });
-    const firstWorkday = firstDay(-60, 17, (d) => d.getUTCDay() % 6 !== 0 && (d.getUTCDate() === 1 || (d.getUTCDay() === 1 && d.getUTCDate() <= 3)));
-    const birthday = this.allDay(-300, 1, `Birthday ${r.pick(this.#ctx.externals).name}`, { rrule: 'FREQ=YEARLY', categories: ['Personal'] });
+    const daily = this.meeting(
+      zoned(dailyStart, 'America/New_York'),
+      15,
+      {
+        rrule: `FREQ=DAILY;UNTIL=${utcStamp(dailyStart + 45 * DAY_MS)}`,
+        summary: 'NY stand-up',
+        exdates: [zoned(dailyStart + 4 * DAY_MS, 'America/New_York')],
+      },
+      external,
+    );
+    const monthlyDay = this.meeting(
+      zoned(
+        firstDay(-200, 14, (d) => d.getUTCDate() === 15),
+        'Asia/Kolkata',
+      ),
+      45,
+      { rrule: 'FREQ=MONTHLY;BYMONTHDAY=15;COUNT=12', summary: 'Bangalore office review' },
+    );
+    const secondTue = this.meeting(
+      zoned(
+        firstDay(-90, 15, (d) => d.getUTCDay() === 2 && d.getUTCDate() > 7 && d.getUTCDate() <= 14),
+        AMSTERDAM_TZID,
+      ),
+      90,
+      {
+        rrule: `FREQ=MONTHLY;BYDAY=2TU;UNTIL=${utcStamp(at(200, 0))}`,
+        summary: 'Stuurgroep / Lenkungskreis',
+      },
+    );
+    const firstWorkday = firstDay(
+      -60,
+      17,
+      (d) =>
+        d.getUTCDay() % 6 !== 0 && (d.getUTCDate() === 1 || (d.getUTCDay() === 1 && d.getUTCDate() <= 3)),
+    );
+    const birthday = this.allDay(-300, 1, `Birthday ${r.pick(this.#ctx.externals).name}`, {
+      rrule: 'FREQ=YEARLY',
+      categories: ['Personal'],
+    });
     return [
       ['weekly-sync.ics', weeklySeries],
-      ['ny-standup.ics', [daily, this.exception(daily, dailyStart + 2 * DAY_MS, { description: 'Moved to the big room, bring laptops.', location: 'Board room' })]],
+      [
+        'ny-standup.ics',
+        [
+          daily,
+          this.exception(daily, dailyStart + 2 * DAY_MS, {
+            description: 'Moved to the big room, bring laptops.',
+            location: 'Board room',
+          }),
+        ],
+      ],
       ['monthly-review.ics', [monthlyDay]],
       ['steering-2tu.ics', [secondTue]],
       ['birthday.ics', [birthday]],
-      ['month-first-last-workday.ics', [this.meeting(zoned(firstWorkday, 'Europe/Paris'), 30, { rrule: 'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1,-1;COUNT=10', summary: 'Payroll check (first and last workday)' })]],
-      ['hourly-backup-check.ics', [this.meeting(zoned(at(3, 8), 'UTC'), 10, { rrule: 'FREQ=HOURLY;INTERVAL=4;COUNT=6', summary: 'Backup check every 4 hours' })]],
-      ['rdate-training.ics', [this.meeting(zoned(onWeekday(10, 4, 13), 'Europe/Paris'), 120, { rrule: 'FREQ=WEEKLY;COUNT=4', rdates: [zoned(at(50, 13), 'Europe/Paris'), zoned(at(64, 13), 'Europe/Paris')], summary: 'Schulung (plus two extra dates)' })]],
-      ['fifth-friday.ics', [this.meeting(zoned(firstDay(-100, 16, (d) => d.getUTCDay() === 5 && d.getUTCDate() >= 29), 'America/New_York'), 60, { rrule: 'FREQ=MONTHLY;BYDAY=5FR;COUNT=6', summary: 'Fifth-Friday social' })]],
-      ['private-doctor.ics', [this.meeting(zoned(at(12, 10), 'Europe/Paris'), 45, { summary: 'Arzttermin', klass: 'PRIVATE', priority: 1, attendees: [], categories: ['Personal'] })]],
-      ['external-invite.ics', [this.meeting(zoned(at(5, 11), 'America/New_York'), 60, { summary: `Call with ${external.company}` }, external)]],
+      [
+        'month-first-last-workday.ics',
+        [
+          this.meeting(zoned(firstWorkday, 'Europe/Paris'), 30, {
+            rrule: 'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1,-1;COUNT=10',
+            summary: 'Payroll check (first and last workday)',
+          }),
+        ],
+      ],
+      [
+        'hourly-backup-check.ics',
+        [
+          this.meeting(zoned(at(3, 8), 'UTC'), 10, {
+            rrule: 'FREQ=HOURLY;INTERVAL=4;COUNT=6',
+            summary: 'Backup check every 4 hours',
+          }),
+        ],
+      ],
+      [
+        'rdate-training.ics',
+        [
+          this.meeting(zoned(onWeekday(10, 4, 13), 'Europe/Paris'), 120, {
+            rrule: 'FREQ=WEEKLY;COUNT=4',
+            rdates: [zoned(at(50, 13), 'Europe/Paris'), zoned(at(64, 13), 'Europe/Paris')],
+            summary: 'Schulung (plus two extra dates)',
+          }),
+        ],
+      ],
+      [
+        'fifth-friday.ics',
+        [
+          this.meeting(
+            zoned(
+              firstDay(-100, 16, (d) => d.getUTCDay() === 5 && d.getUTCDate() >= 29),
+              'America/New_York',
+            ),
+            60,
+            { rrule: 'FREQ=MONTHLY;BYDAY=5FR;COUNT=6', summary: 'Fifth-Friday social' },
+          ),
+        ],
+      ],
+      [
+        'private-doctor.ics',
+        [
+          this.meeting(zoned(at(12, 10), 'Europe/Paris'), 45, {
+            summary: 'Arzttermin',
+            klass: 'PRIVATE',
+            priority: 1,
+            attendees: [],
+            categories: ['Personal'],
+          }),
+        ],
+      ],
+      [
+        'external-invite.ics',
+        [
+          this.meeting(
+            zoned(at(5, 11), 'America/New_York'),
+            60,
+            { summary: `Call with ${external.company}` },
+            external,
+          ),
+        ],
+      ],
       ['holiday-one-day.ics', [this.allDay(11, 1, 'Armistice – public holiday')]],
-      ['vacation.ics', [this.allDay(40, 5, 'Vacation – Bretagne', { busyStatus: 'OOF', transp: 'OPAQUE', description: 'Out of office, reachable in emergencies.' })]],
-      ['floating-lunch.ics', [this.meeting(zoned(at(2, 12.5), 'floating'), 60, { summary: 'Lunch (floating time)', attendees: [] })]],
-      ['cancelled-event.ics', [this.meeting(zoned(at(8, 15), 'Europe/Paris'), 30, { summary: 'Cancelled: vendor demo', status: 'CANCELLED', sequence: 2 })]],
-      ['tentative.ics', [this.meeting(zoned(at(-5, 9), 'Asia/Kolkata'), 30, { status: 'TENTATIVE', busyStatus: 'TENTATIVE' })]],
+      [
+        'vacation.ics',
+        [
+          this.allDay(40, 5, 'Vacation – Bretagne', {
+            busyStatus: 'OOF',
+            transp: 'OPAQUE',
+            description: 'Out of office, reachable in emergencies.',
+          }),
+        ],
+      ],
+      [
+        'floating-lunch.ics',
+        [
+          this.meeting(zoned(at(2, 12.5), 'floating'), 60, {
+            summary: 'Lunch (floating time)',
+            attendees: [],
+          }),
+        ],
+      ],
+      [
+        'cancelled-event.ics',
+        [
+          this.meeting(zoned(at(8, 15), 'Europe/Paris'), 30, {
+            summary: 'Cancelled: vendor demo',
+            status: 'CANCELLED',
+            sequence: 2,
+          }),
+        ],
+      ],
+      [
+        'tentative.ics',
+        [
+          this.meeting(zoned(at(-5, 9), 'Asia/Kolkata'), 30, {
+            status: 'TENTATIVE',
+            busyStatus: 'TENTATIVE',
+          }),
+        ],
+      ],
     ];
   }
 
   team(): [string, Component[]][] {
     const start = onWeekday(-60, 1, 9);
-    const standup = this.meeting(zoned(start, 'Europe/Paris'), 15, { rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=100', summary: 'Team stand-up' });
+    const standup = this.meeting(zoned(start, 'Europe/Paris'), 15, {
+      rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=100',
+      summary: 'Team stand-up',
+    });
     return [
-      ['standup.ics', [standup, this.exception(standup, start + 9 * DAY_MS, { start: zoned(start + 9 * DAY_MS + HOUR, 'Europe/Paris'), end: zoned(start + 9 * DAY_MS + HOUR + 15 * 60_000, 'Europe/Paris') })]],
+      [
+        'standup.ics',
+        [
+          standup,
+          this.exception(standup, start + 9 * DAY_MS, {
+            start: zoned(start + 9 * DAY_MS + HOUR, 'Europe/Paris'),
+            end: zoned(start + 9 * DAY_MS + HOUR + 15 * 60_000, 'Europe/Paris'),
+          }),
+        ],
+      ],
       ['offsite.ics', [this.allDay(25, 3, 'Team offsite – Lyon', { busyStatus: 'OOF', transp: 'OPAQUE' })]],
       ['retro.ics', [this.meeting(zoned(at(14, 16), AMSTERDAM_TZID), 60, { summary: 'Retrospective' })]],
     ];
@@ -172,7 +349,8 @@ class Scenarios {
     const r = this.#random;
     return Array.from({ length: count }, () => {
       const days = r.int(-330, 180);
-      if (r.chance(0.15)) return this.allDay(days, r.int(1, 2), r.pick(['Conference', 'Messe', 'Séminaire', 'Training day']));
+      if (r.chance(0.15))
+        return this.allDay(days, r.int(1, 2), r.pick(['Conference', 'Messe', 'Séminaire', 'Training day']));
       const zone: Tzid = r.pick(TZIDS);
       return this.meeting(zoned(at(days, r.int(8, 17) + r.pick([0, 0.5])), zone), r.pick([30, 45, 60, 90]));
     });

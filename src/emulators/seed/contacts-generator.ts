@@ -18,7 +18,14 @@ export interface ContactsSummary {
   groups: number;
 }
 
-const STREETS = ['12 Rue de la Paix', 'Hauptstraße 5', '221B Baker Street', 'Calle Mayor 8', '1-2-3 Shibuya', 'ул. Тверская, 7'] as const;
+const STREETS = [
+  '12 Rue de la Paix',
+  'Hauptstraße 5',
+  '221B Baker Street',
+  'Calle Mayor 8',
+  '1-2-3 Shibuya',
+  'ул. Тверская, 7',
+] as const;
 const CITIES = [
   ['Paris', 'Île-de-France', '75002', 'France'],
   ['München', 'Bayern', '80331', 'Deutschland'],
@@ -44,9 +51,17 @@ function makeContact(random: Random, person: Person, rich: boolean, n: number): 
   const emails: Contact['emails'][number][] = [{ type: 'work', value: person.email }];
   const extraEmails = rich ? random.int(1, 4) : random.int(0, 1);
   const extraDomains = ['gmail.example', 'outlook.example', 'home.example', 'alumni.example'];
-  for (let i = 0; i < extraEmails; i++) emails.push({ type: i === 0 ? 'home' : 'other', value: `${local}${i > 1 ? i : ''}@${extraDomains[i] ?? 'example.org'}` });
-  const phoneTypes: PhoneType[] = rich ? ['work', 'work', 'work', 'cell', 'home', 'fax', 'pager', 'car', 'main'] : ['work', 'cell'];
-  const phones = phoneTypes.slice(0, rich ? random.int(5, phoneTypes.length) : random.int(1, 2)).map((type) => ({ type, value: phone(random) }));
+  for (let i = 0; i < extraEmails; i++)
+    emails.push({
+      type: i === 0 ? 'home' : 'other',
+      value: `${local}${i > 1 ? i : ''}@${extraDomains[i] ?? 'example.org'}`,
+    });
+  const phoneTypes: PhoneType[] = rich
+    ? ['work', 'work', 'work', 'cell', 'home', 'fax', 'pager', 'car', 'main']
+    : ['work', 'cell'];
+  const phones = phoneTypes
+    .slice(0, rich ? random.int(5, phoneTypes.length) : random.int(1, 2))
+    .map((type) => ({ type, value: phone(random) }));
   const addressTypes = rich ? (['work', 'home', 'other'] as const) : (['work'] as const);
   const addresses = addressTypes.slice(0, random.int(1, addressTypes.length)).map((type) => {
     const [city, region, postal, country] = random.pick(CITIES);
@@ -70,7 +85,9 @@ function makeContact(random: Random, person: Person, rich: boolean, n: number): 
     birthday: rich ? (random.chance(0.2) ? `--${md}` : `${year}-${md}`) : undefined,
     anniversary: rich && random.chance(0.3) ? `${year + 25}-${md}` : undefined,
     url: rich ? `https://www.${person.email.split('@')[1] ?? 'example.com'}/team/${local}` : undefined,
-    im: rich ? [`xmpp:${local}@chat.example`, ...(random.chance(0.5) ? [`aim:${local.replace('.', '')}`] : [])] : [],
+    im: rich
+      ? [`xmpp:${local}@chat.example`, ...(random.chance(0.5) ? [`aim:${local.replace('.', '')}`] : [])]
+      : [],
     note: rich ? random.pick(NOTES) : '',
     categories: rich ? random.sample(CATEGORIES, random.int(0, 2)) : [],
     photo: rich && n % 3 === 0 ? makePng(random, 24, 24) : undefined,
@@ -96,16 +113,36 @@ export async function generateContacts(accountDir: string, ctx: AccountContext):
   }
   const emailsOf = (list: readonly Contact[]): string[] => list.map((c) => c.emails[0]?.value ?? '');
   const groups = [
-    writeGroup({ uid: random.hex(32), name: 'Projektteam Alpha', members: emailsOf(random.sample(contacts, 5)) }, '3.0'),
-    writeGroup({ uid: `${random.hex(8)}-${random.hex(4)}-4${random.hex(3)}-b${random.hex(3)}-${random.hex(12)}`, name: 'Équipe « Direction »', members: emailsOf(random.sample(contacts, 4)) }, '4.0'),
+    writeGroup(
+      { uid: random.hex(32), name: 'Projektteam Alpha', members: emailsOf(random.sample(contacts, 5)) },
+      '3.0',
+    ),
+    writeGroup(
+      {
+        uid: `${random.hex(8)}-${random.hex(4)}-4${random.hex(3)}-b${random.hex(3)}-${random.hex(12)}`,
+        name: 'Équipe « Direction »',
+        members: emailsOf(random.sample(contacts, 4)),
+      },
+      '4.0',
+    ),
   ];
   main.push(['group-1.vcf', groups[0] ?? ''], ['group-2.vcf', groups[1] ?? '']);
   await writeFolder(path.join(root, 'Contacts'), main);
 
-  const emailed = ctx.externals.slice(24, 39).map((person, n) => [`emailed-${String(n + 1).padStart(3, '0')}.vcf`, writeCard(makeContact(random, person, false, n), '3.0')] as const);
+  const emailed = ctx.externals
+    .slice(24, 39)
+    .map(
+      (person, n) =>
+        [
+          `emailed-${String(n + 1).padStart(3, '0')}.vcf`,
+          writeCard(makeContact(random, person, false, n), '3.0'),
+        ] as const,
+    );
   await writeFolder(path.join(root, 'Emailed Contacts'), emailed);
 
-  const vip = ctx.externals.slice(0, 5).map((person, n) => writeCard(makeContact(random, person, n % 2 === 0, n), n === 4 ? '4.0' : '3.0'));
+  const vip = ctx.externals
+    .slice(0, 5)
+    .map((person, n) => writeCard(makeContact(random, person, n % 2 === 0, n), n === 4 ? '4.0' : '3.0'));
   await writeFolder(path.join(root, 'Clients VIP'), [['clients-vip.vcf', vip.join('')]]);
 
   return {

@@ -72,11 +72,17 @@ interface AccountSpec {
 
 /** Messages of each special (two-factor, locked) account at most. */
 const SPECIAL_MESSAGES = 25;
-/** Accounts generated at the same time. */
-const PARALLEL_ACCOUNTS = 2;
 
 function special(local: string, first: string, last: string, domain: string): Person {
-  return { first, last, name: `${first} ${last}`, email: `${local}@${domain}`, company: 'Ferry Demo Corp', department: 'IT', title: 'Test account' };
+  return {
+    first,
+    last,
+    name: `${first} ${last}`,
+    email: `${local}@${domain}`,
+    company: 'Ferry Demo Corp',
+    department: 'IT',
+    title: 'Test account',
+  };
 }
 
 async function writeJson(file: string, value: unknown): Promise<void> {
@@ -89,12 +95,16 @@ async function assertEmpty(dir: string): Promise<void> {
     throw error;
   });
   if (entries.length > 0) {
-    throw new UserError('SEED_DIR_NOT_EMPTY', `${dir} is not empty; choose a new or empty directory for the seed data.`);
+    throw new UserError(
+      'SEED_DIR_NOT_EMPTY',
+      `${dir} is not empty; choose a new or empty directory for the seed data.`,
+    );
   }
 }
 
 function checkCount(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw new UserError('SEED_BAD_OPTION', `${name} must be an integer of at least ${min} (got ${value}).`);
+  if (!Number.isInteger(value) || value < min)
+    throw new UserError('SEED_BAD_OPTION', `${name} must be an integer of at least ${min} (got ${value}).`);
 }
 
 /** Generates the data directory described above and returns what it wrote. */
@@ -106,11 +116,26 @@ export async function generateSeed(options: SeedOptions): Promise<SeedSummary> {
   checkCount('seed', seed, 0);
   await assertEmpty(options.outDir);
   const random = new Random(seed, 'corpus', domain);
-  const specs: AccountSpec[] = accountPeople(random, options.accounts, domain).map((person) => ({ person, status: 'active', twoFactor: false, messages: options.messages }));
+  const specs: AccountSpec[] = accountPeople(random, options.accounts, domain).map((person) => ({
+    person,
+    status: 'active',
+    twoFactor: false,
+    messages: options.messages,
+  }));
   if (options.specialAccounts ?? true) {
     const messages = Math.min(options.messages, SPECIAL_MESSAGES);
-    specs.push({ person: special('twofactor.user', 'Tessa', 'Twofactor', domain), status: 'active', twoFactor: true, messages });
-    specs.push({ person: special('locked.user', 'Lars', 'Locked', domain), status: 'locked', twoFactor: false, messages });
+    specs.push({
+      person: special('twofactor.user', 'Tessa', 'Twofactor', domain),
+      status: 'active',
+      twoFactor: true,
+      messages,
+    });
+    specs.push({
+      person: special('locked.user', 'Lars', 'Locked', domain),
+      status: 'locked',
+      twoFactor: false,
+      messages,
+    });
   }
   const externals = externalPeople(random, 60);
   const passwords = specs.map(() => `Ferry-${random.hex(10)}`);
@@ -129,13 +154,21 @@ export async function generateSeed(options: SeedOptions): Promise<SeedSummary> {
       domain,
       person,
       colleagues: specs.map((s) => s.person).filter((p) => p !== person),
-      externals: [...externals.slice(index % externals.length), ...externals.slice(0, index % externals.length)],
+      externals: [
+        ...externals.slice(index % externals.length),
+        ...externals.slice(0, index % externals.length),
+      ],
       tags: TAGS.map((t) => t.name),
     };
     const dir = path.join(options.outDir, 'accounts', person.email);
     await mkdir(dir, { recursive: true });
     const password = passwords[index] ?? '';
-    await writeJson(path.join(dir, 'account.json'), { password, displayName: person.name, status: spec.status, twoFactor: spec.twoFactor });
+    await writeJson(path.join(dir, 'account.json'), {
+      password,
+      displayName: person.name,
+      status: spec.status,
+      twoFactor: spec.twoFactor,
+    });
     const filters = filterRules(new Random(seed, 'filters', index), ctx.colleagues[0]?.email ?? admin.name);
     await writeJson(path.join(dir, 'tags.json'), TAGS);
     await writeJson(path.join(dir, 'filters.json'), filters);
@@ -156,10 +189,7 @@ export async function generateSeed(options: SeedOptions): Promise<SeedSummary> {
   };
 
   const accounts: AccountSummary[] = [];
-  for (let start = 0; start < specs.length; start += PARALLEL_ACCOUNTS) {
-    const batch = specs.slice(start, start + PARALLEL_ACCOUNTS).map((_, i) => generateAccount(start + i));
-    accounts.push(...(await Promise.all(batch)));
-  }
+  for (const index of specs.keys()) accounts.push(await generateAccount(index));
   const totals = { messages: 0, bytes: 0, contacts: 0, events: 0, tasks: 0 };
   for (const a of accounts) {
     totals.messages += a.mail.messages;

@@ -72,7 +72,8 @@ function componentLines(kind: 'VEVENT' | 'VTODO', c: Component): string[] {
   lines.push(`SUMMARY:${escapeText(c.summary)}`);
   if (c.location !== undefined) lines.push(`LOCATION:${escapeText(c.location)}`);
   if (c.description !== undefined) lines.push(`DESCRIPTION:${escapeText(c.description)}`);
-  if (c.htmlDescription !== undefined) lines.push(`X-ALT-DESC;FMTTYPE=text/html:${escapeText(c.htmlDescription)}`);
+  if (c.htmlDescription !== undefined)
+    lines.push(`X-ALT-DESC;FMTTYPE=text/html:${escapeText(c.htmlDescription)}`);
   if (c.start !== undefined) lines.push(when('DTSTART', c.start));
   if (c.end !== undefined) lines.push(when('DTEND', c.end));
   if (c.due !== undefined) lines.push(when('DUE', c.due));
@@ -88,13 +89,24 @@ function componentLines(kind: 'VEVENT' | 'VTODO', c: Component): string[] {
   if (c.percentComplete !== undefined) lines.push(`PERCENT-COMPLETE:${c.percentComplete}`);
   if (c.completedMs !== undefined) lines.push(`COMPLETED:${utcStamp(c.completedMs)}`);
   if (c.transp !== undefined) lines.push(`TRANSP:${c.transp}`);
-  if (c.busyStatus !== undefined) lines.push(`X-MICROSOFT-CDO-BUSYSTATUS:${c.busyStatus}`, `X-MICROSOFT-CDO-INTENDEDSTATUS:${c.busyStatus}`);
+  if (c.busyStatus !== undefined)
+    lines.push(
+      `X-MICROSOFT-CDO-BUSYSTATUS:${c.busyStatus}`,
+      `X-MICROSOFT-CDO-INTENDEDSTATUS:${c.busyStatus}`,
+    );
   if (c.klass !== undefined) lines.push(`CLASS:${c.klass}`);
   if (c.priority !== undefined) lines.push(`PRIORITY:${c.priority}`);
-  if (c.categories !== undefined && c.categories.length > 0) lines.push(`CATEGORIES:${c.categories.map(escapeText).join(',')}`);
+  if (c.categories !== undefined && c.categories.length > 0)
+    lines.push(`CATEGORIES:${c.categories.map(escapeText).join(',')}`);
   lines.push(`SEQUENCE:${c.sequence ?? 0}`);
   if (c.alarmMinutes !== undefined) {
-    lines.push('BEGIN:VALARM', 'ACTION:DISPLAY', `TRIGGER;RELATED=START:-PT${c.alarmMinutes}M`, 'DESCRIPTION:Reminder', 'END:VALARM');
+    lines.push(
+      'BEGIN:VALARM',
+      'ACTION:DISPLAY',
+      `TRIGGER;RELATED=START:-PT${c.alarmMinutes}M`,
+      'DESCRIPTION:Reminder',
+      'END:VALARM',
+    );
   }
   lines.push(`END:${kind}`);
   return lines;
@@ -104,7 +116,8 @@ function zonesOf(components: readonly Component[]): Tzid[] {
   const zones = new Set<Tzid>();
   for (const c of components) {
     for (const w of [c.start, c.end, c.due, c.recurrenceId, ...(c.exdates ?? []), ...(c.rdates ?? [])]) {
-      if (w !== undefined && w.zone !== 'UTC' && w.zone !== 'floating' && w.zone !== 'date') zones.add(w.zone);
+      if (w !== undefined && w.zone !== 'UTC' && w.zone !== 'floating' && w.zone !== 'date')
+        zones.add(w.zone);
     }
   }
   return [...zones].sort();
@@ -112,7 +125,13 @@ function zonesOf(components: readonly Component[]): Tzid[] {
 
 /** A whole VCALENDAR (CRLF, folded) holding `components` of one kind and their time zones. */
 export function calendarFile(kind: 'VEVENT' | 'VTODO', components: readonly Component[]): string {
-  const lines = ['BEGIN:VCALENDAR', 'X-WR-CALNAME:Ferry seed', 'PRODID:Zimbra-Calendar-Provider', 'VERSION:2.0', 'METHOD:PUBLISH'];
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'X-WR-CALNAME:Ferry seed',
+    'PRODID:Zimbra-Calendar-Provider',
+    'VERSION:2.0',
+    'METHOD:PUBLISH',
+  ];
   for (const zone of zonesOf(components)) lines.push(...vtimezone(zone));
   for (const c of components) lines.push(...componentLines(kind, c));
   lines.push('END:VCALENDAR');

@@ -65,7 +65,13 @@ const SENTENCES = [
   'Спасибо за быстрый ответ, обсудим детали завтра.',
 ] as const;
 
-const GREETINGS = ['Hi {name},', 'Hello {name},', 'Bonjour {name},', 'Hallo {name},', 'Dear {name},'] as const;
+const GREETINGS = [
+  'Hi {name},',
+  'Hello {name},',
+  'Bonjour {name},',
+  'Hallo {name},',
+  'Dear {name},',
+] as const;
 const CLOSINGS = ['Best regards,', 'Cheers,', 'Cordialement,', 'Viele Grüße,', 'Thanks,'] as const;
 
 /** Body texts for legacy charsets: each uses characters only that charset (and Unicode) share. */
@@ -98,7 +104,11 @@ export interface AttachmentKind {
 }
 
 export const ATTACHMENT_KINDS: readonly AttachmentKind[] = [
-  { contentType: 'application/pdf', names: ['Angebot_2025.pdf', '見積書.pdf', 'Отчёт.pdf', 'Invoice INV-0412.pdf'], magic: '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n' },
+  {
+    contentType: 'application/pdf',
+    names: ['Angebot_2025.pdf', '見積書.pdf', 'Отчёт.pdf', 'Invoice INV-0412.pdf'],
+    magic: '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n',
+  },
   {
     contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     names: ['Rapport annuel – version finale.docx', 'Contract draft v3.docx', 'Protokoll_Sitzung_Ärzte.docx'],
@@ -109,14 +119,23 @@ export const ATTACHMENT_KINDS: readonly AttachmentKind[] = [
     names: ['Q3 numbers.xlsx', 'Données clients.xlsx'],
     magic: 'PK\x03\x04\x14\x00\x06\x00',
   },
-  { contentType: 'application/zip', names: ['photos-offsite.zip', 'logs_2025-03.zip'], magic: 'PK\x03\x04\x0a\x00\x00\x00' },
-  { contentType: 'image/jpeg', names: ['IMG_2044.jpg', 'Büro-Einweihung.jpg'], magic: '\xff\xd8\xff\xe0\x00\x10JFIF\x00' },
+  {
+    contentType: 'application/zip',
+    names: ['photos-offsite.zip', 'logs_2025-03.zip'],
+    magic: 'PK\x03\x04\x0a\x00\x00\x00',
+  },
+  {
+    contentType: 'image/jpeg',
+    names: ['IMG_2044.jpg', 'Büro-Einweihung.jpg'],
+    magic: '\xff\xd8\xff\xe0\x00\x10JFIF\x00',
+  },
 ];
 
 /** A text line of CSV-ish data for text attachments. */
 export function csvText(random: Random, rows: number): string {
   const lines = ['id;name;amount;currency'];
-  for (let i = 1; i <= rows; i++) lines.push(`${i};Position ${i} – Größe ${random.int(1, 99)};${random.int(10, 99999) / 100};EUR`);
+  for (let i = 1; i <= rows; i++)
+    lines.push(`${i};Position ${i} – Größe ${random.int(1, 99)};${random.int(10, 99999) / 100};EUR`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -151,7 +170,9 @@ export function letterHtml(text: string, imageCids: readonly string[]): string {
     .split('\n\n')
     .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>\n')}</p>`)
     .join('\n');
-  const images = imageCids.map((cid) => `<p><img src="cid:${cid}" alt="image" width="64" height="48"></p>`).join('\n');
+  const images = imageCids
+    .map((cid) => `<p><img src="cid:${cid}" alt="image" width="64" height="48"></p>`)
+    .join('\n');
   return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><style>body{font-family:Arial,sans-serif;font-size:14px}</style></head>\n<body>\n${body}\n${images}\n</body></html>\n`;
 }
 

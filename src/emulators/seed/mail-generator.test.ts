@@ -17,7 +17,13 @@ describe('generated mail', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'ferry-seed-mail-'));
-    const summary = await generateSeed({ outDir: root, accounts: 1, messages: 120, specialAccounts: false, seed: 3 });
+    const summary = await generateSeed({
+      outDir: root,
+      accounts: 1,
+      messages: 120,
+      specialAccounts: false,
+      seed: 3,
+    });
     const mailDir = path.join(root, 'accounts', summary.accounts[0]!.email, 'mail');
     const files = (await readdir(mailDir, { recursive: true })).filter((f) => f.endsWith('.eml')).sort();
     for (const file of files) {
@@ -55,13 +61,19 @@ describe('generated mail', () => {
       expect(refs.at(-1)).toBe(mail.inReplyTo);
       expect(mail.subject).toMatch(/^(Re|RE|AW|Fwd): /);
     }
-    expect(replies.some((p) => (Array.isArray(p.mail.references) ? p.mail.references.length : 0) >= 2)).toBe(true);
+    expect(replies.some((p) => (Array.isArray(p.mail.references) ? p.mail.references.length : 0) >= 2)).toBe(
+      true,
+    );
   });
 
   it('resolves inline cid images in both related layouts', () => {
-    const inline = parsed.filter((p) => p.mail.attachments.some((a) => a.contentDisposition === 'inline' && a.cid !== undefined));
+    const inline = parsed.filter((p) =>
+      p.mail.attachments.some((a) => a.contentDisposition === 'inline' && a.cid !== undefined),
+    );
     expect(inline.length).toBeGreaterThanOrEqual(2);
-    const layouts = new Set(inline.map((p) => /Content-Type: multipart\/(\w+)/.exec(p.raw.toString('latin1'))?.[1]));
+    const layouts = new Set(
+      inline.map((p) => /Content-Type: multipart\/(\w+)/.exec(p.raw.toString('latin1'))?.[1]),
+    );
     expect([...layouts].sort()).toEqual(['alternative', 'related']);
     for (const { mail } of inline) {
       for (const image of mail.attachments.filter((a) => a.cid !== undefined)) {
@@ -73,9 +85,15 @@ describe('generated mail', () => {
   });
 
   it('has file attachments (one above 3 MB), RFC 2231 names and an attached message', () => {
-    const attachments = parsed.flatMap((p) => p.mail.attachments.filter((a) => a.contentDisposition === 'attachment'));
+    const attachments = parsed.flatMap((p) =>
+      p.mail.attachments.filter((a) => a.contentDisposition === 'attachment'),
+    );
     expect(attachments.some((a) => a.size > 3_000_000)).toBe(true);
-    expect(attachments.some((a) => a.contentType === 'application/pdf' && a.content.subarray(0, 5).toString() === '%PDF-')).toBe(true);
+    expect(
+      attachments.some(
+        (a) => a.contentType === 'application/pdf' && a.content.subarray(0, 5).toString() === '%PDF-',
+      ),
+    ).toBe(true);
     expect(attachments.some((a) => /[^\x20-\x7e]/.test(a.filename ?? ''))).toBe(true);
     expect(parsed.some((p) => /filename\*0\*=UTF-8''/.test(p.raw.toString('latin1')))).toBe(true);
     expect(attachments.some((a) => a.contentType === 'message/rfc822')).toBe(true);
@@ -105,6 +123,10 @@ describe('generated mail', () => {
     expect(parsed.some((p) => /\r\nImportance: High\r\n/.test(p.raw.toString('latin1')))).toBe(true);
     const received = parsed.filter((p) => p.raw.toString('latin1').includes('\r\nReceived: from'));
     expect(received.length).toBeGreaterThan(parsed.length / 2);
-    expect(parsed.some((p) => /Content-Type: text\/calendar; charset=UTF-8; method=REQUEST/.test(p.raw.toString('latin1')))).toBe(true);
+    expect(
+      parsed.some((p) =>
+        /Content-Type: text\/calendar; charset=UTF-8; method=REQUEST/.test(p.raw.toString('latin1')),
+      ),
+    ).toBe(true);
   });
 });

@@ -23,7 +23,9 @@ export function rfc5322Date(ms: number, zoneMinutes: number): string {
   const sign = zoneMinutes < 0 ? '-' : '+';
   const abs = Math.abs(zoneMinutes);
   const zone = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
-  const time = [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  const time = [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
   return `${DAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${time} ${zone}`;
 }
 
@@ -42,7 +44,12 @@ function received(random: Random, ctx: AccountContext, plan: MessagePlan): strin
 }
 
 /** All top-level headers except MIME-Version and the root Content-Type; `subject` is already encoded. */
-export function messageHeaders(random: Random, ctx: AccountContext, plan: MessagePlan, subject: string): string[] {
+export function messageHeaders(
+  random: Random,
+  ctx: AccountContext,
+  plan: MessagePlan,
+  subject: string,
+): string[] {
   const headers: string[] = [];
   if (plan.incoming) headers.push(`Return-Path: <${plan.from.email}>`, ...received(random, ctx, plan));
   headers.push(

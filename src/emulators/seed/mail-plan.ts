@@ -8,7 +8,16 @@ import { USER_MAIL_FOLDERS } from './mail-folders.ts';
 import type { Person } from './people.ts';
 import type { Random } from './random.ts';
 
-export const MESSAGE_KINDS = ['plain', 'alternative', 'inline-image', 'attachment', 'forward', 'legacy-charset', 'invite', 'html-only'] as const;
+export const MESSAGE_KINDS = [
+  'plain',
+  'alternative',
+  'inline-image',
+  'attachment',
+  'forward',
+  'legacy-charset',
+  'invite',
+  'html-only',
+] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export interface MessagePlan {
@@ -70,8 +79,18 @@ const NEW_KINDS: readonly (readonly [number, MessageKind])[] = [
  * four legacy charsets, both inline-image layouts and every other kind.
  */
 const COVERAGE_KINDS: readonly MessageKind[] = [
-  'legacy-charset', 'inline-image', 'attachment', 'legacy-charset', 'forward', 'inline-image',
-  'legacy-charset', 'invite', 'html-only', 'legacy-charset', 'alternative', 'plain',
+  'legacy-charset',
+  'inline-image',
+  'attachment',
+  'legacy-charset',
+  'forward',
+  'inline-image',
+  'legacy-charset',
+  'invite',
+  'html-only',
+  'legacy-charset',
+  'alternative',
+  'plain',
 ];
 
 function messageId(random: Random, domain: string, dateMs: number, seq: number): string {
@@ -89,7 +108,9 @@ function targetSize(random: Random): number {
  * received message gets an attachment above 35 MB.
  */
 export function planMail(random: Random, ctx: AccountContext, count: number, huge: boolean): MessagePlan[] {
-  const times = Array.from({ length: count }, () => BASE_MS - Math.floor(random.next() * TWO_YEARS_MS)).sort((a, b) => a - b);
+  const times = Array.from({ length: count }, () => BASE_MS - Math.floor(random.next() * TWO_YEARS_MS)).sort(
+    (a, b) => a - b,
+  );
   const draftCount = count < 10 ? Math.min(1, count) : Math.max(1, Math.round(count * 0.005));
   const people = [...ctx.externals, ...ctx.colleagues];
   const threads: Thread[] = [];
@@ -119,9 +140,12 @@ export function planMail(random: Random, ctx: AccountContext, count: number, hug
     const filedFolder = thread?.folder ?? (random.chance(0.3) ? random.weighted(USER_MAIL_FOLDERS) : 'Inbox');
     let folder = spam ? 'Junk' : draft ? 'Drafts' : incoming ? filedFolder : 'Sent';
     if (!spam && !draft && random.chance(0.04)) folder = 'Trash';
-    const extra = random.chance(0.3) ? random.sample(people, random.int(1, 4)).filter((p) => p !== partner) : [];
+    const extra = random.chance(0.3)
+      ? random.sample(people, random.int(1, 4)).filter((p) => p !== partner)
+      : [];
     const flags = new Set<string>();
-    if (incoming && (BASE_MS - dateMs < 30 * DAY_MS ? random.chance(0.5) : random.chance(0.04) || spam)) flags.add('u');
+    if (incoming && (BASE_MS - dateMs < 30 * DAY_MS ? random.chance(0.5) : random.chance(0.04) || spam))
+      flags.add('u');
     if (random.chance(0.05)) flags.add('f');
     if (!incoming && !draft) flags.add('s');
     if (draft) flags.add('d');
@@ -132,7 +156,8 @@ export function planMail(random: Random, ctx: AccountContext, count: number, hug
     ] as const);
     if (priority !== '') flags.add(priority);
     const tags = random.chance(0.15) ? random.sample(ctx.tags, random.int(1, 2)) : [];
-    const references = thread === undefined ? [] : [...thread.last.references, thread.last.messageId].slice(-10);
+    const references =
+      thread === undefined ? [] : [...thread.last.references, thread.last.messageId].slice(-10);
     const zoneMinutes = incoming ? random.pick(ZONES) : 60;
     const plan: MessagePlan = {
       seq,
@@ -143,7 +168,12 @@ export function planMail(random: Random, ctx: AccountContext, count: number, hug
       to: incoming ? [me, ...(random.chance(0.2) ? extra.slice(0, 2) : [])] : [partner],
       cc: random.chance(0.25) ? extra : [],
       subject,
-      messageId: messageId(random, incoming ? partner.email.split('@')[1] ?? ctx.domain : ctx.domain, dateMs, seq),
+      messageId: messageId(
+        random,
+        incoming ? (partner.email.split('@')[1] ?? ctx.domain) : ctx.domain,
+        dateMs,
+        seq,
+      ),
       references,
       kind,
       targetBytes: thread === undefined && !covering ? targetSize(random) : random.logUniform(2_000, 20_000),
@@ -160,11 +190,17 @@ export function planMail(random: Random, ctx: AccountContext, count: number, hug
     plan.variant = kindCounts.get(plan.kind) ?? 0;
     kindCounts.set(plan.kind, plan.variant + 1);
     if (thread !== undefined) thread.last = plan;
-    else if (!spam && !draft && random.chance(0.5)) threads.push({ subject, partner, folder: filedFolder, last: plan });
+    else if (!spam && !draft && random.chance(0.5))
+      threads.push({ subject, partner, folder: filedFolder, last: plan });
     plans.push(plan);
     if (covering) coverage.add(plan);
   }
-  markLarge(random, plans.filter((p) => !coverage.has(p)), count, huge);
+  markLarge(
+    random,
+    plans.filter((p) => !coverage.has(p)),
+    count,
+    huge,
+  );
   return plans;
 }
 
@@ -173,7 +209,9 @@ export function planMail(random: Random, ctx: AccountContext, count: number, hug
  * messages on) and, with `huge`, one an attachment above 35 MB.
  */
 function markLarge(random: Random, plans: readonly MessagePlan[], count: number, huge: boolean): void {
-  const candidates = plans.filter((p) => p.incoming && !p.spam && p.folder !== 'Trash' && p.replyTo === undefined);
+  const candidates = plans.filter(
+    (p) => p.incoming && !p.spam && p.folder !== 'Trash' && p.replyTo === undefined,
+  );
   const large = count < 50 ? 0 : Math.max(1, Math.floor(count / 1500));
   const chosen = random.sample(candidates, large + (huge ? 1 : 0));
   for (const [i, plan] of chosen.entries()) {

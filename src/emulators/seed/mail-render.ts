@@ -18,7 +18,15 @@ import {
 } from './mail-content.ts';
 import { messageHeaders, rfc5322Date } from './mail-headers.ts';
 import type { MessagePlan } from './mail-plan.ts';
-import { binaryPart, messagePart, multipart, renderMessage, renderToBuffer, textPart, type MimeNode } from './mime-builder.ts';
+import {
+  binaryPart,
+  messagePart,
+  multipart,
+  renderMessage,
+  renderToBuffer,
+  textPart,
+  type MimeNode,
+} from './mime-builder.ts';
 import { BASE64_LINE_BYTES, base64Lines, encodeWords, formatAddress } from './mime-encoding.ts';
 import { makePng } from './png.ts';
 import { Random, cycle } from './random.ts';
@@ -57,7 +65,14 @@ class Renderer {
     const { from, to, replyTo } = this.#plan;
     const body = letter(this.#random, to[0]?.first ?? '', from.name, chars);
     if (replyTo === undefined) return body;
-    return body + quote(paragraphs(this.#random, 400), replyTo.from.name, rfc5322Date(replyTo.dateMs, replyTo.zoneMinutes));
+    return (
+      body +
+      quote(
+        paragraphs(this.#random, 400),
+        replyTo.from.name,
+        rfc5322Date(replyTo.dateMs, replyTo.zoneMinutes),
+      )
+    );
   }
 
   alternative(text: string, cids: readonly string[] = []): MimeNode {
@@ -69,17 +84,32 @@ class Renderer {
 
   inlineImages(): MimeNode {
     const count = this.#random.int(1, 2);
-    const cids = Array.from({ length: count }, (_, i) => `image${i + 1}.${this.#random.hex(8)}@${this.#ctx.domain}`);
+    const cids = Array.from(
+      { length: count },
+      (_, i) => `image${i + 1}.${this.#random.hex(8)}@${this.#ctx.domain}`,
+    );
     const images = cids.map((cid, i) =>
-      binaryPart('image/png', [base64Lines(makePng(this.#random, 64, 48))], { disposition: 'inline', filename: `image${i + 1}.png`, contentId: cid }),
+      binaryPart('image/png', [base64Lines(makePng(this.#random, 64, 48))], {
+        disposition: 'inline',
+        filename: `image${i + 1}.png`,
+        contentId: cid,
+      }),
     );
     const text = this.text(this.bodyChars(0.3));
     if (this.#plan.variant % 2 === 0) {
-      return multipart('related', this.boundary(), [this.alternative(text, cids), ...images], ' type="multipart/alternative";');
+      return multipart(
+        'related',
+        this.boundary(),
+        [this.alternative(text, cids), ...images],
+        ' type="multipart/alternative";',
+      );
     }
     const html = textPart('html', letterHtml(text, cids), 'UTF-8', 'quoted-printable');
     const related = multipart('related', this.boundary(), [html, ...images], ' type="text/html";');
-    return multipart('alternative', this.boundary(), [textPart('plain', text, 'UTF-8', 'quoted-printable'), related]);
+    return multipart('alternative', this.boundary(), [
+      textPart('plain', text, 'UTF-8', 'quoted-printable'),
+      related,
+    ]);
   }
 
   bodyChars(share: number): number {
@@ -90,20 +120,38 @@ class Renderer {
     const random = this.#random;
     const plan = this.#plan;
     const fixed = plan.attachmentBytes;
-    const count = fixed === undefined ? random.weighted([[6, 1], [3, 2], [1, 3]] as const) : 1;
+    const count =
+      fixed === undefined
+        ? random.weighted([
+            [6, 1],
+            [3, 2],
+            [1, 3],
+          ] as const)
+        : 1;
     const parts: MimeNode[] = [];
     for (let i = 0; i < count; i++) {
       if (fixed === undefined && random.chance(0.15)) {
         const csv = csvText(random, random.int(5, 200));
         const name = random.pick(['Données clients.csv', 'notes.txt', 'export_2025.csv']);
         const type = name.endsWith('.txt') ? 'text/plain; charset=UTF-8' : 'text/csv; charset=UTF-8';
-        parts.push(binaryPart(type, [base64Lines(Buffer.from(csv, 'utf8'))], { disposition: 'attachment', filename: name }));
+        parts.push(
+          binaryPart(type, [base64Lines(Buffer.from(csv, 'utf8'))], {
+            disposition: 'attachment',
+            filename: name,
+          }),
+        );
         continue;
       }
       const kind = cycle(ATTACHMENT_KINDS, plan.variant + i);
       const size = fixed ?? Math.max(600, Math.round(((plan.targetBytes - 3_000) * 0.74) / count));
-      const bytes = randomBase64(new Random(this.#ctx.seed, 'attachment', this.#ctx.index, plan.seq, i), size, kind.magic);
-      parts.push(binaryPart(kind.contentType, bytes, { disposition: 'attachment', filename: random.pick(kind.names) }));
+      const bytes = randomBase64(
+        new Random(this.#ctx.seed, 'attachment', this.#ctx.index, plan.seq, i),
+        size,
+        kind.magic,
+      );
+      parts.push(
+        binaryPart(kind.contentType, bytes, { disposition: 'attachment', filename: random.pick(kind.names) }),
+      );
     }
     return parts;
   }
@@ -121,9 +169,19 @@ class Renderer {
         `Subject: ${encodeWords(subject)}`,
         `Message-ID: ${original?.messageId ?? `<fwd.${random.hex(16)}@${this.#ctx.domain}>`}`,
       ],
-      textPart('plain', letter(random, this.#ctx.person.first, sender.name, 800), 'UTF-8', 'quoted-printable'),
+      textPart(
+        'plain',
+        letter(random, this.#ctx.person.first, sender.name, 800),
+        'UTF-8',
+        'quoted-printable',
+      ),
     );
-    const note = textPart('plain', `FYI, see the message below.\n\n${this.#ctx.person.name}\n`, 'UTF-8', '8bit');
+    const note = textPart(
+      'plain',
+      `FYI, see the message below.\n\n${this.#ctx.person.name}\n`,
+      'UTF-8',
+      '8bit',
+    );
     return multipart('mixed', this.boundary(), [note, messagePart(inner, `${subject}.eml`)]);
   }
 
@@ -161,16 +219,24 @@ class Renderer {
     const subject = encodeWords(plan.subject);
     switch (plan.kind) {
       case 'plain':
-        return { root: textPart('plain', this.text(this.bodyChars(0.9)), 'UTF-8', 'quoted-printable'), subject };
+        return {
+          root: textPart('plain', this.text(this.bodyChars(0.9)), 'UTF-8', 'quoted-printable'),
+          subject,
+        };
       case 'alternative':
         return { root: this.alternative(this.text(this.bodyChars(0.4))), subject };
       case 'html-only':
-        return { root: textPart('html', letterHtml(this.text(this.bodyChars(0.7)), []), 'UTF-8', 'base64'), subject };
+        return {
+          root: textPart('html', letterHtml(this.text(this.bodyChars(0.7)), []), 'UTF-8', 'base64'),
+          subject,
+        };
       case 'inline-image':
         return { root: this.inlineImages(), subject };
       case 'attachment': {
         const text = this.text(this.#random.int(300, 3_000));
-        const first = this.#random.chance(0.6) ? this.alternative(text) : textPart('plain', text, 'UTF-8', 'quoted-printable');
+        const first = this.#random.chance(0.6)
+          ? this.alternative(text)
+          : textPart('plain', text, 'UTF-8', 'quoted-printable');
         return { root: multipart('mixed', this.boundary(), [first, ...this.attachments()]), subject };
       }
       case 'forward':
@@ -179,8 +245,12 @@ class Renderer {
         return { root: this.invite(), subject };
       case 'legacy-charset': {
         const charset = cycle(LEGACY_CHARSETS, plan.variant);
-        const encoding = charset === 'Shift_JIS' ? 'base64' : charset === 'KOI8-R' ? '8bit' : 'quoted-printable';
-        return { root: textPart('plain', LEGACY_TEXTS[charset], charset, encoding), subject: encodeWords(LEGACY_SUBJECTS[charset], charset) };
+        const encoding =
+          charset === 'Shift_JIS' ? 'base64' : charset === 'KOI8-R' ? '8bit' : 'quoted-printable';
+        return {
+          root: textPart('plain', LEGACY_TEXTS[charset], charset, encoding),
+          subject: encodeWords(LEGACY_SUBJECTS[charset], charset),
+        };
       }
     }
   }

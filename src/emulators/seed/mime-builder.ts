@@ -35,7 +35,10 @@ export function textPart(
         ? quotedPrintable(bytes)
         : bytes;
   return {
-    headers: [`Content-Type: text/${subtype}; charset=${charset}${extraType}`, `Content-Transfer-Encoding: ${encoding}`],
+    headers: [
+      `Content-Type: text/${subtype}; charset=${charset}${extraType}`,
+      `Content-Transfer-Encoding: ${encoding}`,
+    ],
     body: [body],
   };
 }
@@ -71,8 +74,17 @@ export function messagePart(raw: Buffer, filename: string): MimeLeaf {
   };
 }
 
-export function multipart(subtype: string, boundary: string, parts: readonly MimeNode[], extraType = ''): MimeMultipart {
-  return { headers: [`Content-Type: multipart/${subtype};${extraType}\r\n boundary="${boundary}"`], boundary, parts };
+export function multipart(
+  subtype: string,
+  boundary: string,
+  parts: readonly MimeNode[],
+  extraType = '',
+): MimeMultipart {
+  return {
+    headers: [`Content-Type: multipart/${subtype};${extraType}\r\n boundary="${boundary}"`],
+    boundary,
+    parts,
+  };
 }
 
 function* renderNode(node: MimeNode): Generator<Buffer> {

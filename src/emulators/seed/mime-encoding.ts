@@ -101,9 +101,12 @@ export function formatAddress(name: string, address: string): string {
  * (plus a plain RFC 2047 `name="…"` fallback that old clients read).
  */
 export function encodeParam(name: string, value: string): string {
-  if (ASCII_PRINTABLE.test(value) && value.length < 60) return `;\r\n ${name}="${value.replace(/["\\]/g, '\\$&')}"`;
+  if (ASCII_PRINTABLE.test(value) && value.length < 60)
+    return `;\r\n ${name}="${value.replace(/["\\]/g, '\\$&')}"`;
   const pct = Array.from(Buffer.from(value, 'utf8'), (b) =>
-    /[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    /[A-Za-z0-9._-]/.test(String.fromCharCode(b))
+      ? String.fromCharCode(b)
+      : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
   ).join('');
   const parts: string[] = [];
   let rest = pct;
@@ -129,7 +132,8 @@ function reverseTable(charset: string): Map<string, number> {
   const add = (bytes: number[]): void => {
     try {
       const ch = decoder.decode(new Uint8Array(bytes));
-      if (!table.has(ch)) table.set(ch, bytes.length === 1 ? (bytes[0] ?? 0) : ((bytes[0] ?? 0) << 8) | (bytes[1] ?? 0));
+      if (!table.has(ch))
+        table.set(ch, bytes.length === 1 ? (bytes[0] ?? 0) : ((bytes[0] ?? 0) << 8) | (bytes[1] ?? 0));
     } catch {
       // not a character in this charset
     }
@@ -149,7 +153,11 @@ function reverseTable(charset: string): Map<string, number> {
 export function encodeText(text: string, charset: string): Buffer {
   const name = charset.toLowerCase();
   if (name === 'utf-8') return Buffer.from(text, 'utf8');
-  if (name === 'iso-8859-1') return Buffer.from(Array.from(text, (ch) => ((ch.codePointAt(0) ?? 0x3f) <= 0xff ? ch : '?')).join(''), 'latin1');
+  if (name === 'iso-8859-1')
+    return Buffer.from(
+      Array.from(text, (ch) => ((ch.codePointAt(0) ?? 0x3f) <= 0xff ? ch : '?')).join(''),
+      'latin1',
+    );
   const table = reverseTable(name);
   const bytes: number[] = [];
   for (const ch of text) {

@@ -8,7 +8,9 @@ import { generateSeed, type AccountSummary } from './generate-seed.ts';
 /** Files of one kind under `dir`, as [relative path, text]. */
 async function texts(dir: string, ext: string): Promise<[string, string][]> {
   const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith(ext)).sort();
-  return Promise.all(files.map(async (f) => [f, await readFile(path.join(dir, f), 'utf8')] as [string, string]));
+  return Promise.all(
+    files.map(async (f) => [f, await readFile(path.join(dir, f), 'utf8')] as [string, string]),
+  );
 }
 
 function components(text: string): ICAL.Component[] {
@@ -35,15 +37,36 @@ describe('generated contacts, calendars and tasks', () => {
 
   it('writes vCards 3.0 and 4.0 that ical.js parses, with rich fields and groups', async () => {
     const files = await texts(path.join(dir, 'contacts'), '.vcf');
-    expect(new Set(files.map(([f]) => path.dirname(f)))).toEqual(new Set(['Contacts', 'Emailed Contacts', 'Clients VIP']));
+    expect(new Set(files.map(([f]) => path.dirname(f)))).toEqual(
+      new Set(['Contacts', 'Emailed Contacts', 'Clients VIP']),
+    );
     const cards = files.filter(([, t]) => !t.includes('VERSION:2.1')).flatMap(([, t]) => components(t));
-    const emails = new Set(cards.flatMap((c) => c.getAllProperties('email').map((p) => String(p.getFirstValue()))));
-    const people = cards.filter((c) => c.getFirstPropertyValue('kind') !== 'group' && !c.hasProperty('x-addressbookserver-kind'));
+    const emails = new Set(
+      cards.flatMap((c) => c.getAllProperties('email').map((p) => String(p.getFirstValue()))),
+    );
+    const people = cards.filter(
+      (c) => c.getFirstPropertyValue('kind') !== 'group' && !c.hasProperty('x-addressbookserver-kind'),
+    );
     expect(people.some((c) => c.getAllProperties('email').length >= 4)).toBe(true);
     expect(people.some((c) => c.getAllProperties('tel').length >= 6)).toBe(true);
     expect(people.some((c) => c.getAllProperties('adr').length === 3)).toBe(true);
-    for (const name of ['n', 'fn', 'org', 'title', 'bday', 'url', 'impp', 'note', 'categories', 'photo', 'nickname']) {
-      expect(people.some((c) => c.hasProperty(name)), name).toBe(true);
+    for (const name of [
+      'n',
+      'fn',
+      'org',
+      'title',
+      'bday',
+      'url',
+      'impp',
+      'note',
+      'categories',
+      'photo',
+      'nickname',
+    ]) {
+      expect(
+        people.some((c) => c.hasProperty(name)),
+        name,
+      ).toBe(true);
     }
     expect(people.some((c) => c.hasProperty('x-anniversary'))).toBe(true);
     expect(people.some((c) => c.hasProperty('anniversary'))).toBe(true);
@@ -56,17 +79,22 @@ describe('generated contacts, calendars and tasks', () => {
     ].map((p) => String(p.getFirstValue()).replace(/^mailto:/, ''));
     expect(members.length).toBeGreaterThanOrEqual(8);
     for (const m of members) expect(emails.has(m)).toBe(true);
-    expect(account.contacts.contacts + account.contacts.groups).toBe(files.reduce((n, [, t]) => n + t.split('BEGIN:VCARD').length - 1, 0));
+    expect(account.contacts.contacts + account.contacts.groups).toBe(
+      files.reduce((n, [, t]) => n + t.split('BEGIN:VCARD').length - 1, 0),
+    );
   });
 
   it('writes vCard 2.1 with quoted-printable UTF-8 values', async () => {
-    const v21 = (await texts(path.join(dir, 'contacts'), '.vcf')).filter(([, t]) => t.includes('VERSION:2.1'));
+    const v21 = (await texts(path.join(dir, 'contacts'), '.vcf')).filter(([, t]) =>
+      t.includes('VERSION:2.1'),
+    );
     expect(v21.length).toBeGreaterThan(0);
     const all = v21.map(([, t]) => t).join('');
     expect(all).toMatch(/;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:/);
     expect(all).toMatch(/^TEL;WORK;VOICE:/m);
     expect(all).toMatch(/^EMAIL;INTERNET;WORK:/m);
-    for (const [, t] of v21) expect(t.startsWith('BEGIN:VCARD\r\nVERSION:2.1\r\n') && t.endsWith('END:VCARD\r\n')).toBe(true);
+    for (const [, t] of v21)
+      expect(t.startsWith('BEGIN:VCARD\r\nVERSION:2.1\r\n') && t.endsWith('END:VCARD\r\n')).toBe(true);
   });
 
   it('writes calendars that ical.js parses, one series per file with its exceptions', async () => {
@@ -77,7 +105,9 @@ describe('generated contacts, calendars and tasks', () => {
       const [calendar] = components(text);
       const vevents = calendar!.getAllSubcomponents('vevent');
       events += vevents.length;
-      const zones = new Set(calendar!.getAllSubcomponents('vtimezone').map((z) => z.getFirstPropertyValue('tzid')));
+      const zones = new Set(
+        calendar!.getAllSubcomponents('vtimezone').map((z) => z.getFirstPropertyValue('tzid')),
+      );
       for (const tzid of text.replace(/\r\n[ \t]/g, '').matchAll(/TZID="?([^":;]+)"?[:;]/g)) {
         expect(zones.has(tzid[1]!), `${file} ${tzid[1]}`).toBe(true);
       }
@@ -142,9 +172,23 @@ describe('generated contacts, calendars and tasks', () => {
     expect(new Set(files.map(([f]) => path.dirname(f)))).toEqual(new Set(['Tasks', 'Projekt-Aufgaben']));
     const todos = files.flatMap(([, t]) => components(t)[0]!.getAllSubcomponents('vtodo'));
     expect(todos).toHaveLength(account.tasks.tasks);
-    expect(new Set(todos.map((t) => t.getFirstPropertyValue('status')))).toEqual(new Set(['NEEDS-ACTION', 'IN-PROCESS', 'COMPLETED', 'CANCELLED']));
-    for (const name of ['percent-complete', 'priority', 'dtstart', 'due', 'completed', 'rrule', 'categories', 'description']) {
-      expect(todos.some((t) => t.hasProperty(name)), name).toBe(true);
+    expect(new Set(todos.map((t) => t.getFirstPropertyValue('status')))).toEqual(
+      new Set(['NEEDS-ACTION', 'IN-PROCESS', 'COMPLETED', 'CANCELLED']),
+    );
+    for (const name of [
+      'percent-complete',
+      'priority',
+      'dtstart',
+      'due',
+      'completed',
+      'rrule',
+      'categories',
+      'description',
+    ]) {
+      expect(
+        todos.some((t) => t.hasProperty(name)),
+        name,
+      ).toBe(true);
     }
     expect(todos.some((t) => t.getAllSubcomponents('valarm').length > 0)).toBe(true);
     expect(todos.some((t) => !t.hasProperty('due'))).toBe(true);

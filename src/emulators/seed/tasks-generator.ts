@@ -44,7 +44,10 @@ function task(random: Random, ctx: AccountContext, n: number): Component {
     uid: `task-${random.hex(12)}-${n}@${ctx.domain}`,
     summary: random.pick(SUMMARIES),
     stampMs: start - DAY_MS,
-    description: n % 3 === 0 ? 'Steps:\n- collect input\n- draft\n- send for review' : 'Siehe E-Mail vom Montag; Details im Anhang.',
+    description:
+      n % 3 === 0
+        ? 'Steps:\n- collect input\n- draft\n- send for review'
+        : 'Siehe E-Mail vom Montag; Details im Anhang.',
     status,
     percentComplete: percent,
     priority: random.pick([1, 5, 9, 0]),
@@ -53,11 +56,19 @@ function task(random: Random, ctx: AccountContext, n: number): Component {
     ...(n % 7 === 6
       ? {}
       : n % 2 === 0
-        ? { start: { wallMs: start, zone: 'date' as const }, due: { wallMs: BASE_MS + dueDays * DAY_MS, zone: 'date' as const } }
-        : { start: { wallMs: start + 9 * 3_600_000, zone: 'Europe/Paris' as const }, due: { wallMs: BASE_MS + dueDays * DAY_MS + 17 * 3_600_000, zone: 'Europe/Paris' as const } }),
+        ? {
+            start: { wallMs: start, zone: 'date' as const },
+            due: { wallMs: BASE_MS + dueDays * DAY_MS, zone: 'date' as const },
+          }
+        : {
+            start: { wallMs: start + 9 * 3_600_000, zone: 'Europe/Paris' as const },
+            due: { wallMs: BASE_MS + dueDays * DAY_MS + 17 * 3_600_000, zone: 'Europe/Paris' as const },
+          }),
     ...(status === 'COMPLETED' ? { completedMs: BASE_MS + (dueDays - 1) * DAY_MS + 15 * 3_600_000 } : {}),
     ...(n % 4 === 1 ? { alarmMinutes: 60 } : {}),
-    ...(n % 5 === 2 ? { rrule: n % 10 === 2 ? 'FREQ=WEEKLY;BYDAY=FR;COUNT=10' : 'FREQ=MONTHLY;BYMONTHDAY=1' } : {}),
+    ...(n % 5 === 2
+      ? { rrule: n % 10 === 2 ? 'FREQ=WEEKLY;BYDAY=FR;COUNT=10' : 'FREQ=MONTHLY;BYMONTHDAY=1' }
+      : {}),
   };
   return component;
 }
@@ -75,7 +86,10 @@ export async function generateTasks(accountDir: string, ctx: AccountContext): Pr
     const dir = path.join(accountDir, 'tasks', folder);
     await mkdir(dir, { recursive: true });
     for (let i = 0; i < count; i++, n++) {
-      await writeFile(path.join(dir, `task-${String(i + 1).padStart(3, '0')}.ics`), calendarFile('VTODO', [task(random, ctx, n)]));
+      await writeFile(
+        path.join(dir, `task-${String(i + 1).padStart(3, '0')}.ics`),
+        calendarFile('VTODO', [task(random, ctx, n)]),
+      );
     }
     summary.folders[folder] = count;
     summary.tasks += count;

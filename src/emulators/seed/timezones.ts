@@ -12,8 +12,21 @@ function block(tzid: string, parts: readonly (readonly string[])[]): string[] {
   return ['BEGIN:VTIMEZONE', `TZID:${tzid}`, ...parts.flat(), 'END:VTIMEZONE'];
 }
 
-function observance(kind: 'STANDARD' | 'DAYLIGHT', start: string, from: string, to: string, name: string, rule?: string): string[] {
-  const lines = [`BEGIN:${kind}`, `DTSTART:${start}`, `TZOFFSETFROM:${from}`, `TZOFFSETTO:${to}`, `TZNAME:${name}`];
+function observance(
+  kind: 'STANDARD' | 'DAYLIGHT',
+  start: string,
+  from: string,
+  to: string,
+  name: string,
+  rule?: string,
+): string[] {
+  const lines = [
+    `BEGIN:${kind}`,
+    `DTSTART:${start}`,
+    `TZOFFSETFROM:${from}`,
+    `TZOFFSETTO:${to}`,
+    `TZNAME:${name}`,
+  ];
   if (rule !== undefined) lines.push(`RRULE:${rule}`);
   lines.push(`END:${kind}`);
   return lines;
@@ -30,8 +43,22 @@ const DEFINITIONS: Record<Tzid, string[]> = {
   ]),
   'Asia/Kolkata': block('Asia/Kolkata', [observance('STANDARD', '19700101T000000', '+0530', '+0530', 'IST')]),
   [AMSTERDAM_TZID]: block(AMSTERDAM_TZID, [
-    observance('STANDARD', '16010101T030000', '+0200', '+0100', 'GMT+01.00', 'FREQ=YEARLY;WKST=MO;INTERVAL=1;BYMONTH=10;BYDAY=-1SU'),
-    observance('DAYLIGHT', '16010101T020000', '+0100', '+0200', 'GMT+02.00', 'FREQ=YEARLY;WKST=MO;INTERVAL=1;BYMONTH=3;BYDAY=-1SU'),
+    observance(
+      'STANDARD',
+      '16010101T030000',
+      '+0200',
+      '+0100',
+      'GMT+01.00',
+      'FREQ=YEARLY;WKST=MO;INTERVAL=1;BYMONTH=10;BYDAY=-1SU',
+    ),
+    observance(
+      'DAYLIGHT',
+      '16010101T020000',
+      '+0100',
+      '+0200',
+      'GMT+02.00',
+      'FREQ=YEARLY;WKST=MO;INTERVAL=1;BYMONTH=3;BYDAY=-1SU',
+    ),
   ]),
 };
 

@@ -73,7 +73,9 @@ function v21(name: string, value: string): string[] {
   const qp = quotedPrintable(Buffer.from(value.replace(/\n/g, '\r\n'), 'utf8')).toString('latin1');
   const lines = qp.split('\r\n');
   // A 2.1 quoted-printable value continues with soft breaks (=) at the end of each line.
-  return [`${name};CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:${lines.map((l, i) => (i < lines.length - 1 && !l.endsWith('=') ? `${l}=0D=0A=` : l)).join('\r\n')}`];
+  return [
+    `${name};CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:${lines.map((l, i) => (i < lines.length - 1 && !l.endsWith('=') ? `${l}=0D=0A=` : l)).join('\r\n')}`,
+  ];
 }
 
 function card21(c: Contact): string {
@@ -82,7 +84,13 @@ function card21(c: Contact): string {
   lines.push(...v21('ORG', `${c.company};${c.department}`), ...v21('TITLE', c.title));
   for (const e of c.emails) lines.push(`EMAIL;INTERNET;${e.type.toUpperCase()}:${e.value}`);
   for (const p of c.phones) lines.push(`TEL;${TEL_V3[p.type].replace(',', ';')}:${p.value}`);
-  for (const a of c.addresses) lines.push(...v21(`ADR;${a.type.toUpperCase()}`, ['', '', a.street, a.city, a.region, a.postal, a.country].join(';')));
+  for (const a of c.addresses)
+    lines.push(
+      ...v21(
+        `ADR;${a.type.toUpperCase()}`,
+        ['', '', a.street, a.city, a.region, a.postal, a.country].join(';'),
+      ),
+    );
   if (c.birthday !== undefined) lines.push(`BDAY:${c.birthday}`);
   if (c.note !== '') lines.push(...v21('NOTE', c.note));
   if (c.photo !== undefined) {
@@ -103,17 +111,29 @@ function card3or4(c: Contact, version: '3.0' | '4.0'): string {
   lines.push(`ORG:${structured([c.company, c.department])}`, `TITLE:${escapeText(c.title)}`);
   for (const [i, e] of c.emails.entries()) {
     const pref = i === 0 ? (v4 ? ';PREF=1' : ',PREF') : '';
-    lines.push(v4 ? `EMAIL;TYPE=${e.type}${pref}:${e.value}` : `EMAIL;TYPE=INTERNET,${e.type.toUpperCase()}${pref}:${e.value}`);
+    lines.push(
+      v4
+        ? `EMAIL;TYPE=${e.type}${pref}:${e.value}`
+        : `EMAIL;TYPE=INTERNET,${e.type.toUpperCase()}${pref}:${e.value}`,
+    );
   }
   for (const p of c.phones) {
-    lines.push(v4 ? `TEL;VALUE=uri;TYPE="${TEL_V3[p.type].toLowerCase()}":tel:${p.value.replace(/ /g, '-')}` : `TEL;TYPE=${TEL_V3[p.type]}:${p.value}`);
+    lines.push(
+      v4
+        ? `TEL;VALUE=uri;TYPE="${TEL_V3[p.type].toLowerCase()}":tel:${p.value.replace(/ /g, '-')}`
+        : `TEL;TYPE=${TEL_V3[p.type]}:${p.value}`,
+    );
   }
   for (const a of c.addresses) {
     const type = v4 ? a.type : a.type.toUpperCase();
     lines.push(`ADR;TYPE=${type}:${structured(['', '', a.street, a.city, a.region, a.postal, a.country])}`);
   }
-  if (c.birthday !== undefined) lines.push(`BDAY:${v4 ? c.birthday.replace(/-/g, '').replace(/^(?=\d{4}$)/, '--') : c.birthday}`);
-  if (c.anniversary !== undefined) lines.push(`${v4 ? 'ANNIVERSARY' : 'X-ANNIVERSARY'}:${v4 ? c.anniversary.replace(/-/g, '') : c.anniversary}`);
+  if (c.birthday !== undefined)
+    lines.push(`BDAY:${v4 ? c.birthday.replace(/-/g, '').replace(/^(?=\d{4}$)/, '--') : c.birthday}`);
+  if (c.anniversary !== undefined)
+    lines.push(
+      `${v4 ? 'ANNIVERSARY' : 'X-ANNIVERSARY'}:${v4 ? c.anniversary.replace(/-/g, '') : c.anniversary}`,
+    );
   if (c.url !== undefined) lines.push(`URL;TYPE=${v4 ? 'work' : 'WORK'}:${c.url}`);
   for (const im of c.im) {
     if (im.startsWith('aim:') && !v4) lines.push(`X-AIM:${im.slice(4)}`);
@@ -122,7 +142,11 @@ function card3or4(c: Contact, version: '3.0' | '4.0'): string {
   if (c.note !== '') lines.push(`NOTE:${escapeText(c.note)}`);
   if (c.categories.length > 0) lines.push(`CATEGORIES:${c.categories.map(escapeText).join(',')}`);
   if (c.photo !== undefined) {
-    lines.push(v4 ? `PHOTO:data:image/png;base64,${c.photo.toString('base64')}` : `PHOTO;ENCODING=b;TYPE=PNG:${c.photo.toString('base64')}`);
+    lines.push(
+      v4
+        ? `PHOTO:data:image/png;base64,${c.photo.toString('base64')}`
+        : `PHOTO;ENCODING=b;TYPE=PNG:${c.photo.toString('base64')}`,
+    );
   }
   lines.push(`REV:${revStamp(c.revMs)}`, 'END:VCARD');
   return contentLines(lines);
@@ -139,7 +163,12 @@ export function writeGroup(group: ContactGroup, version: '3.0' | '4.0'): string 
     lines.push('KIND:group', `UID:urn:uuid:${group.uid}`, `FN:${escapeText(group.name)}`);
     for (const m of group.members) lines.push(`MEMBER:mailto:${m}`);
   } else {
-    lines.push('X-ADDRESSBOOKSERVER-KIND:group', `UID:${group.uid}`, `N:${escapeText(group.name)};;;;`, `FN:${escapeText(group.name)}`);
+    lines.push(
+      'X-ADDRESSBOOKSERVER-KIND:group',
+      `UID:${group.uid}`,
+      `N:${escapeText(group.name)};;;;`,
+      `FN:${escapeText(group.name)}`,
+    );
     for (const m of group.members) lines.push(`X-ADDRESSBOOKSERVER-MEMBER:mailto:${m}`);
   }
   lines.push('END:VCARD');

@@ -54,7 +54,7 @@ const CUTYPE: Record<string, string> = {
 };
 const CLASS: Record<string, string> = { PUBLIC: 'PUB', PRIVATE: 'PRI', CONFIDENTIAL: 'CON' };
 
-export function dateTimeJson(time: ICAL.Time, options: CalendarEncodeOptions): Json {
+function dateTimeJson(time: ICAL.Time, options: CalendarEncodeOptions): Json {
   const json: Json = { d: formatIcalDate(time) };
   const tzid = tzidOf(time);
   if (tzid) json['tz'] = tzid;
@@ -72,7 +72,7 @@ function param(prop: ICAL.Property, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export function organizerJson(component: ICAL.Component): Json | undefined {
+function organizerJson(component: ICAL.Component): Json | undefined {
   const prop = component.getFirstProperty('organizer');
   if (!prop) return undefined;
   const json: Json = {

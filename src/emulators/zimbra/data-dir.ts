@@ -35,10 +35,8 @@ import { DataDirError, readJsonFile } from './json-file.ts';
 import { buildMailbox, emptyMailbox } from './mailbox-builder.ts';
 import type { Account, AccountStatus, Directory } from './model.ts';
 
-export { DataDirError };
-
 const DEFAULT_PASSWORD = 'test123';
-export const DEFAULT_VERSION = '8.8.15';
+const DEFAULT_VERSION = '8.8.15';
 
 const serverSchema = z
   .object({

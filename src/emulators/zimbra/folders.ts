@@ -25,7 +25,7 @@ const SYSTEM_FOLDERS: readonly SystemFolder[] = [
   { id: 16, name: 'Briefcase', view: 'document', flags: '' },
 ];
 
-export const ROOT_ID = 1;
+const ROOT_ID = 1;
 export const TRASH_ID = 3;
 export const JUNK_ID = 4;
 

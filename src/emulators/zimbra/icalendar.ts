@@ -163,7 +163,7 @@ export function toUtcMs(time: ICAL.Time): number {
 }
 
 /** Offset from UTC (ms) of `tzid` at the given instant, 0 when the zone is unknown. */
-export function ianaOffsetMs(tzid: string, utcMs: number): number {
+function ianaOffsetMs(tzid: string, utcMs: number): number {
   try {
     const parts = new Intl.DateTimeFormat('en-US', {
       timeZone: tzid,

@@ -36,11 +36,6 @@ export function header(part: { headers: readonly HeaderField[] }, name: string):
   return part.headers.find((h) => h.name.toLowerCase() === lower)?.value;
 }
 
-export function headers(part: { headers: readonly HeaderField[] }, name: string): string[] {
-  const lower = name.toLowerCase();
-  return part.headers.filter((h) => h.name.toLowerCase() === lower).map((h) => h.value);
-}
-
 export function decodeHeaderText(value: string): string {
   try {
     return libmime.decodeWords(value).replace(/\s+/g, ' ').trim();
@@ -50,7 +45,7 @@ export function decodeHeaderText(value: string): string {
 }
 
 /** Parses the header block at the start of raw[start, end) and returns the fields and body offset. */
-export function parseHeaderBlock(
+function parseHeaderBlock(
   raw: Buffer,
   start: number,
   end: number,

@@ -19,7 +19,7 @@ function list(values: unknown): string {
   return (Array.isArray(values) ? values : [values]).map(String).join(',');
 }
 
-export function ruleJson(rule: ICAL.Recur): Json {
+function ruleJson(rule: ICAL.Recur): Json {
   const json: Json = { freq: FREQ[rule.freq] ?? rule.freq };
   if (rule.until) json['until'] = [{ d: formatIcalDate(rule.until) }];
   else if (rule.count) json['count'] = [{ num: rule.count }];

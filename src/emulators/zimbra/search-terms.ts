@@ -146,7 +146,7 @@ function itemPredicate(value: string): Predicate {
 }
 
 /** [start, end) of the day or instant a date term names. */
-export function parseDateRange(value: string, now: number): { start: number; end: number } | undefined {
+function parseDateRange(value: string, now: number): { start: number; end: number } | undefined {
   const v = value.replace(/^[<>]=?/, '');
   if (/^\d+$/.test(v)) return { start: Number(v), end: Number(v) + 1 };
   const rel = /^([+-])(\d+)(minute|hour|day|week|month|year|mi|h|d|w|m|y)s?$/i.exec(v);

@@ -1,5 +1,5 @@
 /** Zimbra version arithmetic for the version-dependent behaviours of zimbra.md §12. */
-export function parseVersion(version: string): number[] {
+function parseVersion(version: string): number[] {
   return version
     .split(/[._-]/)
     .map((p) => Number.parseInt(p, 10))

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { UserError } from '../../src/domain/errors.ts';
+import { Secret } from '../../src/domain/secret.ts';
+import { startM365Emulator, type RunningM365Emulator } from '../../src/emulators/m365/server.ts';
+import { GraphRequestError } from '../../src/graph/graph-error.ts';
+import { MICROSOFT_LIMITS } from '../../src/graph/mailbox-budget.ts';
+import { createTokenProvider } from '../../src/graph/token-provider.ts';
+import { createGraphTransport } from '../../src/graph/transport.ts';
+
+const TENANT = '11111111-1111-4111-8111-111111111111';
+const CLIENT = '22222222-2222-4222-8222-222222222222';
+const UPN = 'alice@contoso.com';
+
+let emulator: RunningM365Emulator;
+
+beforeAll(async () => {
+  emulator = await startM365Emulator({
+    config: {
+      tenants: [
+        {
+          id: TENANT,
+          domains: ['contoso.com'],
+          region: 'EU',
+          apps: [
+            { clientId: CLIENT, secret: 'app-secret', permissions: ['Mail.ReadWrite', 'User.Read.All'] },
+          ],
+          users: [
+            { userPrincipalName: UPN, mailbox: true },
+            { userPrincipalName: 'nobox@contoso.com', mailbox: false },
+          ],
+        },
+      ],
+    },
+    // Every request takes 40 ms, so parallel requests really overlap and concurrency limits bite.
+    faults: 'slow=1:40',
+  });
+});
+
+afterAll(() => emulator.close());
+
+const credentials = (secret: string) => ({
+  authorityUrl: emulator.authorityUrl,
+  tenantId: TENANT,
+  clientId: CLIENT,
+  clientSecret: new Secret(secret),
+  scope: 'https://graph.microsoft.com/.default',
+});
+
+describe('Graph client against the emulated Microsoft 365', () => {
+  it('stays within the mailbox concurrency limit, so parallel work is never throttled', async () => {
+    const transport = createGraphTransport({
+      graphUrl: emulator.graphUrl,
+      getToken: createTokenProvider(credentials('app-secret')),
+      limits: MICROSOFT_LIMITS,
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 16 }, () =>
+        transport.request<{ value: unknown[] }>({
+          method: 'GET',
+          path: `/v1.0/users/${UPN}/mailFolders`,
+          mailbox: UPN,
+        }),
+      ),
+    );
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    const stats = (await (await fetch(`${emulator.graphUrl}/_emulator/stats`)).json()) as {
+      mailboxes: Record<string, { throttled429: number; maxConcurrency: number }>;
+    };
+    expect(stats.mailboxes[UPN]).toMatchObject({ throttled429: 0, maxConcurrency: 4 });
+    expect(transport.stats(UPN)).toMatchObject({ requests: 16, throttled: 0 });
+  });
+
+  it('is throttled by the emulator when the same burst ignores the limit (the check above can fail)', async () => {
+    const getToken = createTokenProvider(credentials('app-secret'));
+    const token = await getToken(false);
+    const statuses = await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        const response = await fetch(`${emulator.graphUrl}/v1.0/users/${UPN}/mailFolders`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        await response.body?.cancel();
+        return response.status;
+      }),
+    );
+    expect(statuses).toContain(429);
+  });
+
+  it('reports a mailbox that is not enabled with Graph’s own code and request ids', async () => {
+    const transport = createGraphTransport({
+      graphUrl: emulator.graphUrl,
+      getToken: createTokenProvider(credentials('app-secret')),
+      limits: MICROSOFT_LIMITS,
+    });
+    const error = await transport
+      .request({
+        method: 'GET',
+        path: '/v1.0/users/nobox@contoso.com/mailFolders',
+        mailbox: 'nobox@contoso.com',
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphRequestError);
+    expect((error as GraphRequestError).failure.graphCode).toBe('MailboxNotEnabledForRESTAPI');
+    expect((error as GraphRequestError).failure.requestId).toBeDefined();
+  });
+
+  it('explains a wrong client secret in plain words', async () => {
+    const error = await createTokenProvider(credentials('wrong-secret'))(false).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).code).toBe('AADSTS7000215');
+  });
+});
