@@ -10,6 +10,8 @@ const program = new Command('ferry')
   .description('Ferry moves Zimbra mailboxes (mail, folders, contacts, calendars, tasks) into Microsoft 365.')
   .version(VERSION)
   .showHelpAfterError()
+  // Subcommands such as `emulate zimbra --version 8.8.15` have options named like the root's.
+  .enablePositionalOptions()
   .addCommand(processCommand('start'))
   .addCommand(processCommand('server'))
   .addCommand(processCommand('worker'))

@@ -8,6 +8,23 @@ import { generateSeed, type SeedSummary } from './generate-seed.ts';
 
 const SYSTEM = ['Inbox', 'Sent', 'Drafts', 'Junk', 'Trash'];
 
+interface Sidecar {
+  flags?: string;
+  tags?: string[];
+  receivedMs?: number;
+}
+
+interface AccountJson {
+  password: string;
+  displayName: string;
+  status: string;
+  twoFactor: boolean;
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  return JSON.parse(await readFile(file, 'utf8')) as T;
+}
+
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
@@ -67,9 +84,7 @@ describe('generateSeed', () => {
     for (const a of summary.accounts.slice(0, 2))
       expect(a.email).toMatch(/^[a-z]+\.[a-z]+\d*@zimbra\.example\.com$/);
     const accounts = await Promise.all(
-      emails.map(async (e) =>
-        JSON.parse(await readFile(path.join(root, 'a', 'accounts', e, 'account.json'), 'utf8')),
-      ),
+      emails.map((e) => readJson<AccountJson>(path.join(root, 'a', 'accounts', e, 'account.json'))),
     );
     expect(accounts.filter((a) => a.twoFactor === true)).toHaveLength(1);
     expect(accounts.filter((a) => a.status === 'locked')).toHaveLength(1);
@@ -115,9 +130,7 @@ describe('generateSeed', () => {
     const files = await walk(path.join(dir, 'mail'));
     const sidecars = files.filter((f) => f.endsWith('.eml.json'));
     expect(sidecars.length).toBeGreaterThan(50);
-    const metas = await Promise.all(
-      sidecars.map(async (f) => JSON.parse(await readFile(path.join(dir, 'mail', f), 'utf8'))),
-    );
+    const metas = await Promise.all(sidecars.map((f) => readJson<Sidecar>(path.join(dir, 'mail', f))));
     for (const [i, meta] of metas.entries()) {
       expect(files).toContain(sidecars[i]!.slice(0, -'.json'.length));
       for (const key of Object.keys(meta)) expect(['flags', 'tags', 'receivedMs']).toContain(key);
