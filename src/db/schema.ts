@@ -9,6 +9,67 @@ export interface Database {
   setup_tokens: SetupTokensTable;
   login_attempts: LoginAttemptsTable;
   audit_log: AuditLogTable;
+  pass_runs: PassRunsTable;
+  run_mailboxes: RunMailboxesTable;
+  run_folders: RunFoldersTable;
+  run_items: RunItemsTable;
+  item_map: ItemMapTable;
+}
+
+export interface PassRunsTable {
+  id: Generated<string>;
+  name: string;
+  pass: string;
+  options: ColumnType<Record<string, unknown>, string, string>;
+  created_at: CreatedAt;
+}
+
+export interface RunMailboxesTable {
+  id: Generated<string>;
+  run_id: string;
+  source: string;
+  destination: string;
+  status: Generated<string>;
+  error: string | null;
+  size_hint: ColumnType<string, number | undefined, number>;
+  throttled_ms: ColumnType<string, number | undefined, number>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface RunFoldersTable {
+  run_mailbox_id: string;
+  source_folder_id: string;
+  path: string;
+  destination_folder_id: string | null;
+  source_count: number;
+  cursor: string | null;
+  done: Generated<boolean>;
+}
+
+export interface RunItemsTable {
+  run_mailbox_id: string;
+  source_item_id: string;
+  item_type: string;
+  source_folder_id: string;
+  outcome: string;
+  bytes: ColumnType<string, number, number>;
+  code: string | null;
+  message: string | null;
+  subject: string | null;
+}
+
+export interface ItemMapTable {
+  source_mailbox: string;
+  destination_mailbox: string;
+  source_item_id: string;
+  item_type: string;
+  content_hash: string;
+  stamp: string;
+  destination_folder_id: string;
+  destination_item_id: string | null;
+  status: string;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;

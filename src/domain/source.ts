@@ -46,3 +46,17 @@ export interface SourcePage<T> {
   /** Opaque position after the last item; undefined when the folder is exhausted. */
   readonly next: string | undefined;
 }
+
+/** What the engine reads from the source system (Zimbra); `zimbra/` implements it. */
+export interface Source {
+  listFolders(mailbox: string): Promise<SourceFolder[]>;
+  /** One page of a folder's messages, oldest first, continuing after `cursor`. */
+  listMessages(
+    mailbox: string,
+    folderId: string,
+    cursor: string | undefined,
+    pageSize?: number,
+  ): Promise<SourcePage<SourceMessageRef>>;
+  /** The stored RFC 822 bytes, verified against the size the source reported. */
+  fetchRawMessage(mailbox: string, message: SourceMessageRef): Promise<Uint8Array>;
+}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import { type Clock, SYSTEM_CLOCK } from '../domain/clock.ts';
-import { GraphRequestError, GraphUnavailableError, type GraphFailure } from './graph-error.ts';
+import { GraphRequestError, GraphUnavailableError } from './graph-error.ts';
+import { parseRetryAfter, toFailure } from './graph-answers.ts';
 import { type BudgetLimits, createMailboxBudget, type MailboxBudget } from './mailbox-budget.ts';
 
 export interface GraphTransportOptions {
@@ -46,9 +47,40 @@ export interface GraphStats {
   readonly uploadBytes: number;
 }
 
+/**
+ * One PUT of a byte range to an attachment upload session. The URL is pre-authenticated (it carries
+ * its own token), so no Authorization header is sent; the bytes still count against the mailbox.
+ */
+export interface GraphUpload {
+  readonly url: string;
+  readonly mailbox: string;
+  readonly bytes: Uint8Array;
+  /** `bytes {first}-{last}/{total}`. */
+  readonly contentRange: string;
+}
+
+export interface GraphUploadResponse<T> extends GraphResponse<T> {
+  /** Set on the last range: the created attachment. */
+  readonly location: string | undefined;
+}
+
 export interface GraphTransport {
   request<T>(request: GraphRequest): Promise<GraphResponse<T>>;
+  upload<T>(upload: GraphUpload): Promise<GraphUploadResponse<T>>;
   stats(mailbox: string): GraphStats;
+}
+
+/** What the retry loop needs to know about one call, whichever kind. */
+interface Exchange {
+  readonly method: GraphRequest['method'];
+  readonly url: string;
+  /** The URL as errors show it: never the query of an upload URL, which holds its token. */
+  readonly shownPath: string;
+  readonly mailbox: string;
+  readonly body: string | Uint8Array | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly repeatable: boolean;
+  readonly authenticated: boolean;
 }
 
 const THROTTLE_ATTEMPTS = 20;
@@ -56,6 +88,8 @@ const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 60_000;
 /** When Microsoft throttles without Retry-After, wait this long before the first retry. */
 const DEFAULT_RETRY_AFTER_MS = 2_000;
+
+export { parseRetryAfter } from './graph-answers.ts';
 
 export function createGraphTransport(options: GraphTransportOptions): GraphTransport {
   const clock = options.clock ?? SYSTEM_CLOCK;
@@ -77,38 +111,39 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     return { budget, counter: counters.get(key)! };
   };
 
-  async function request<T>(req: GraphRequest): Promise<GraphResponse<T>> {
-    const { budget, counter } = lane(req.mailbox);
-    const body = req.json === undefined ? undefined : JSON.stringify(req.json);
-    const bodyBytes = body === undefined ? 0 : Buffer.byteLength(body);
-    const repeatable =
-      req.repeatable ?? (req.method === 'GET' || req.method === 'PATCH' || req.method === 'PUT');
+  async function send<T>(call: Exchange): Promise<GraphUploadResponse<T>> {
+    const { budget, counter } = lane(call.mailbox);
+    const bodyBytes =
+      call.body === undefined
+        ? 0
+        : typeof call.body === 'string'
+          ? Buffer.byteLength(call.body)
+          : call.body.byteLength;
     let failures = 0;
     let throttles = 0;
     let refreshedToken = false;
     for (;;) {
       const clientRequestId = randomUUID();
-      const token = await options.getToken(false);
-      const release = await budget.acquire(req.method === 'GET' || req.method === 'DELETE' ? 0 : bodyBytes);
+      const token = call.authenticated ? await options.getToken(false) : undefined;
+      const release = await budget.acquire(call.method === 'GET' || call.method === 'DELETE' ? 0 : bodyBytes);
       let response: Response;
       try {
-        response = await doFetch(`${baseUrl}${req.path}`, {
-          method: req.method,
+        response = await doFetch(call.url, {
+          method: call.method,
           headers: {
-            authorization: `Bearer ${token}`,
+            ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
             'client-request-id': clientRequestId,
             prefer: 'IdType="ImmutableId"',
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...req.headers,
+            ...call.headers,
           },
-          ...(body === undefined ? {} : { body }),
+          ...(call.body === undefined ? {} : { body: call.body }),
         });
       } catch (cause) {
         release();
         failures += 1;
-        if (!repeatable) {
+        if (!call.repeatable) {
           throw new GraphUnavailableError(
-            `The connection to Microsoft Graph failed during ${req.method} ${req.path}.`,
+            `The connection to Microsoft Graph failed during ${call.method} ${call.shownPath}.`,
             {
               mayHaveSucceeded: true,
               cause,
@@ -134,9 +169,13 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
           status: response.status,
           body: (text === '' ? undefined : JSON.parse(text)) as T,
           requestId,
+          location: response.headers.get('location') ?? undefined,
         };
       }
-      const failure = toFailure(req, response.status, text, requestId, clientRequestId);
+      const failure = toFailure(
+        { method: call.method, path: call.shownPath, status: response.status, requestId, clientRequestId },
+        text,
+      );
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
 
       if (response.status === 429 || (response.status === 503 && retryAfterMs !== undefined)) {
@@ -146,7 +185,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         counter.throttled += 1;
         counter.throttledWaitMs += wait;
         if (throttles >= THROTTLE_ATTEMPTS) {
-          throw new GraphUnavailableError(`Microsoft Graph kept throttling the mailbox ${req.mailbox}.`, {
+          throw new GraphUnavailableError(`Microsoft Graph kept throttling the mailbox ${call.mailbox}.`, {
             failure,
             mayHaveSucceeded: false,
             retryAfterMs: wait,
@@ -155,14 +194,19 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         budget.pause(wait);
         continue;
       }
-      if (response.status === 401 && failure.graphCode === 'InvalidAuthenticationToken' && !refreshedToken) {
+      if (
+        call.authenticated &&
+        response.status === 401 &&
+        failure.graphCode === 'InvalidAuthenticationToken' &&
+        !refreshedToken
+      ) {
         refreshedToken = true;
         await options.getToken(true);
         continue;
       }
       if (response.status >= 500) {
         failures += 1;
-        if (!repeatable && response.status !== 503) {
+        if (!call.repeatable && response.status !== 503) {
           throw new GraphUnavailableError('Microsoft Graph failed while handling a create.', {
             failure,
             mayHaveSucceeded: true,
@@ -171,18 +215,49 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         if (failures >= maxAttempts) {
           throw new GraphUnavailableError(`Microsoft Graph kept failing after ${failures} attempts.`, {
             failure,
-            mayHaveSucceeded: !repeatable,
+            mayHaveSucceeded: !call.repeatable,
           });
         }
         await clock.sleep(retryAfterMs ?? backoff(failures, random));
         continue;
       }
-      throw new GraphRequestError(failure, { user: req.mailbox });
+      throw new GraphRequestError(failure, { user: call.mailbox });
     }
+  }
+
+  function request<T>(req: GraphRequest): Promise<GraphResponse<T>> {
+    const body = req.json === undefined ? undefined : JSON.stringify(req.json);
+    return send<T>({
+      method: req.method,
+      url: `${baseUrl}${req.path}`,
+      shownPath: req.path,
+      mailbox: req.mailbox,
+      body,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...req.headers },
+      repeatable: req.repeatable ?? (req.method === 'GET' || req.method === 'PATCH' || req.method === 'PUT'),
+      authenticated: true,
+    });
+  }
+
+  function upload<T>(part: GraphUpload): Promise<GraphUploadResponse<T>> {
+    const url = new URL(part.url);
+    return send<T>({
+      method: 'PUT',
+      url: part.url,
+      shownPath: `${url.origin}${url.pathname}`,
+      mailbox: part.mailbox,
+      // fetch derives Content-Length from the byte view; the view is sent as is, never copied.
+      body: part.bytes,
+      headers: { 'content-type': 'application/octet-stream', 'content-range': part.contentRange },
+      // Resending a range is safe: a range the server already took is refused, never stored twice.
+      repeatable: true,
+      authenticated: false,
+    });
   }
 
   return {
     request,
+    upload,
     stats(mailbox) {
       const { budget, counter } = lane(mailbox);
       const usage = budget.usage();
@@ -200,35 +275,4 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
 /** Exponential backoff with full jitter (1 s, 2 s, 4 s … capped at 60 s). */
 function backoff(attempt: number, random: () => number): number {
   return Math.round(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
-}
-
-/** Retry-After in seconds, fractional allowed (Graph sends "2.128"), or an HTTP date. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function toFailure(
-  req: GraphRequest,
-  status: number,
-  text: string,
-  requestId: string | undefined,
-  clientRequestId: string,
-): GraphFailure {
-  let graphCode = `HTTP${status}`;
-  let graphMessage = text.slice(0, 500);
-  try {
-    const parsed = JSON.parse(text) as {
-      error?: { code?: string; message?: string; innerError?: { 'request-id'?: string } };
-    };
-    graphCode = parsed.error?.code ?? graphCode;
-    graphMessage = parsed.error?.message ?? graphMessage;
-    requestId ??= parsed.error?.innerError?.['request-id'];
-  } catch {
-    // Not JSON (a gateway's HTML page): keep the start of the text.
-  }
-  return { status, graphCode, graphMessage, requestId, clientRequestId, method: req.method, path: req.path };
 }

@@ -1,6 +1,6 @@
 import { type Clock, SYSTEM_CLOCK } from '../domain/clock.ts';
 import { TransientError, UserError } from '../domain/errors.ts';
-import type { SourceFolder, SourceMessageRef, SourcePage } from '../domain/source.ts';
+import type { Source, SourceFolder, SourceMessageRef, SourcePage } from '../domain/source.ts';
 import { flattenFolderTree } from './folders.ts';
 import { children, text } from './json-element.ts';
 import { folderPageRequest, readMessagePage } from './messages.ts';
@@ -12,7 +12,7 @@ import { ZimbraFaultError } from './zimbra-error.ts';
 const RAW_FETCH_ATTEMPTS = 4;
 const RAW_RETRY_DELAY_MS = 1_000;
 
-export interface ZimbraSource {
+export interface ZimbraSource extends Source {
   listFolders(mailbox: string): Promise<SourceFolder[]>;
   listMessages(
     mailbox: string,

@@ -1,0 +1,75 @@
+/**
+ * Passes, their options and the state the engine keeps between jobs. MigrationWiz semantics:
+ * Verify Credentials moves nothing; Trial moves a little of every folder; Pre-Stage moves old mail;
+ * Full moves everything not yet moved; Retry Errors moves only what failed in the last pass.
+ */
+export const PASS_KINDS = ['verify', 'trial', 'prestage', 'full', 'retry'] as const;
+export type PassKind = (typeof PASS_KINDS)[number];
+
+export const ITEM_TYPES = ['mail', 'contacts', 'calendar', 'tasks'] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+
+export const MAILBOX_STATUSES = ['queued', 'running', 'completed', 'completed_with_errors', 'failed'] as const;
+export type MailboxStatus = (typeof MAILBOX_STATUSES)[number];
+
+/** Trial limits (MigrationWiz): a taste of every folder, enough to check fidelity before paying. */
+export const TRIAL_ITEMS_PER_FOLDER = 10;
+export const TRIAL_MAX_ITEM_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_PRESTAGE_DAYS = 90;
+/** Exchange Online's default maximum message size; projects may raise it up to 150 MB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
+
+export interface PassOptions {
+  readonly pass: PassKind;
+  readonly itemTypes: readonly ItemType[];
+  /** Pre-Stage: only items received before this instant (epoch ms). */
+  readonly receivedBeforeMs: number | undefined;
+  /** Date range filter of the project (epoch ms), both ends optional. */
+  readonly receivedAfterMs: number | undefined;
+  /** Folders whose path matches are left out (regular expression source). */
+  readonly folderFilter: string | undefined;
+  /** `^Src->Dst` rules rewriting folder paths (regular expression → replacement). */
+  readonly folderMappings: readonly { readonly pattern: string; readonly replacement: string }[];
+  readonly recipientMappings: readonly { readonly from: string; readonly to: string }[];
+  readonly maxMessageBytes: number;
+  /** Subjects of failed items may be stored and shown (off by default: they can be confidential). */
+  readonly logSubjects: boolean;
+}
+
+export interface ItemCounts {
+  readonly migrated: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly bytes: number;
+}
+
+export interface FolderReport {
+  readonly path: string;
+  /** Items the source reported in the folder. */
+  readonly source: number;
+  readonly migrated: number;
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+export interface ItemFailure {
+  readonly type: ItemType;
+  readonly folder: string;
+  readonly sourceId: string;
+  readonly sizeBytes: number;
+  readonly code: string;
+  readonly message: string;
+  readonly subject: string | undefined;
+}
+
+export interface MailboxReport {
+  readonly source: string;
+  readonly destination: string;
+  readonly status: MailboxStatus;
+  readonly error: string | undefined;
+  readonly items: Record<ItemType, ItemCounts>;
+  readonly folders: readonly FolderReport[];
+  readonly errors: readonly ItemFailure[];
+  readonly durationMs: number;
+  readonly throttledMs: number;
+}
