@@ -192,7 +192,7 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
           .execute();
         await trx
           .updateTable('run_mailboxes')
-          .set((eb) => ({ throttled_ms: eb('throttled_ms', '+', Math.round(throttledMs)) }))
+          .set({ throttled_ms: sql<number>`throttled_ms + ${Math.round(throttledMs)}` })
           .where('id', '=', runMailboxId)
           .execute();
         if (next !== undefined) await sendPage(trx, { runMailboxId, sourceFolderId });

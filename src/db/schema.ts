@@ -21,6 +21,7 @@ export interface PassRunsTable {
   name: string;
   pass: string;
   options: ColumnType<Record<string, unknown>, string, string>;
+  endpoints_sealed: string;
   created_at: CreatedAt;
 }
 

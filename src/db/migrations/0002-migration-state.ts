@@ -8,6 +8,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       name text not null,
       pass text not null check (pass in ('verify', 'trial', 'prestage', 'full', 'retry')),
       options jsonb not null,
+      -- The source and destination connection settings, credentials included, sealed with the master key.
+      endpoints_sealed text not null,
       created_at timestamptz not null default now()
     );
 

@@ -1,0 +1,117 @@
+import type { Destination } from '../domain/destination.ts';
+import { coerceError, FerryError, TransientError } from '../domain/errors.ts';
+import { TRIAL_ITEMS_PER_FOLDER, TRIAL_MAX_ITEM_BYTES, type PassOptions } from '../domain/migration.ts';
+import type { FolderPageJob, MigrationStore, StartMailboxJob } from '../domain/migration-store.ts';
+import type { Source, SourceMessageRef } from '../domain/source.ts';
+import { planMailFolders } from './folder-plan.ts';
+import { migrateMessage } from './migrate-message.ts';
+
+export interface EngineDeps {
+  readonly source: Source;
+  readonly destination: Destination;
+  readonly store: MigrationStore;
+}
+
+/** Items per page job: small enough that a job ends well within its expiry even at the throttling ceiling. */
+export const PAGE_SIZE = 100;
+/** Creates in flight per page; the destination budget still caps a mailbox at 4 concurrent requests. */
+const ITEM_CONCURRENCY = 4;
+
+export interface JobAttempt {
+  /** True on the last attempt pg-boss will make: a transient failure then fails the mailbox instead of retrying. */
+  readonly lastAttempt: boolean;
+}
+
+/**
+ * Starts one mailbox of a pass: checks both sides (that is all Verify Credentials does), plans and
+ * creates the destination folders, and hands each folder to a page job.
+ */
+export async function startMailbox(deps: EngineDeps, job: StartMailboxJob, attempt: JobAttempt): Promise<void> {
+  const mailbox = await deps.store.getRunMailbox(job.runMailboxId);
+  if (!(await deps.store.beginMailbox(mailbox.id))) return;
+  await failMailboxOnError(deps, mailbox.id, attempt, async () => {
+    const folders = await deps.source.listFolders(mailbox.source);
+    const destination = deps.destination.mailbox(mailbox.destination);
+    await destination.verify();
+    const options = mailbox.options;
+    if (options.pass === 'verify' || !options.itemTypes.includes('mail')) {
+      await deps.store.planFolders(mailbox.id, []);
+      return;
+    }
+    const planned = planMailFolders(folders, options);
+    const withIds = [];
+    for (const folder of planned) {
+      const destinationFolderId = await destination.ensureMailFolder({ path: folder.destinationPath, role: folder.role });
+      withIds.push({ sourceFolderId: folder.sourceFolderId, path: folder.sourcePath, destinationFolderId, sourceCount: folder.sourceCount });
+    }
+    await deps.store.planFolders(mailbox.id, withIds);
+  });
+}
+
+/** Migrates one page of one folder, then checkpoints and enqueues the next page in one transaction. */
+export async function migrateFolderPage(deps: EngineDeps, job: FolderPageJob, attempt: JobAttempt): Promise<void> {
+  const mailbox = await deps.store.getRunMailbox(job.runMailboxId);
+  if (mailbox.status !== 'running') return;
+  const folder = await deps.store.getFolder(mailbox.id, job.sourceFolderId);
+  if (folder.done || folder.destinationFolderId === undefined) return;
+  const destinationFolderId = folder.destinationFolderId;
+  await failMailboxOnError(deps, mailbox.id, attempt, async () => {
+    const options = mailbox.options;
+    const trial = options.pass === 'trial';
+    const page = await deps.source.listMessages(mailbox.source, folder.sourceFolderId, folder.cursor, trial ? TRIAL_ITEMS_PER_FOLDER : PAGE_SIZE);
+    const retryOnly = options.pass === 'retry' ? await deps.store.previouslyFailedItems(mailbox.source, mailbox.destination, mailbox.runId) : undefined;
+    const wanted = page.items.filter((m) => selected(m, options, retryOnly));
+    const mapped = await deps.store.findMappedItems(mailbox.source, mailbox.destination, wanted.map((m) => m.id));
+    const destination = deps.destination.mailbox(mailbox.destination);
+    const throttledBefore = destination.usage().throttledWaitMs;
+    const context = {
+      runMailboxId: mailbox.id,
+      source: mailbox.source,
+      destination: mailbox.destination,
+      destinationFolderId,
+      options,
+      sourceReader: deps.source,
+      mailbox: destination,
+      store: deps.store,
+    };
+    await runConcurrently(wanted, ITEM_CONCURRENCY, (message) => migrateMessage(context, message, mapped.get(message.id)));
+    // A trial looks at the first page of each folder only.
+    const next = trial ? undefined : page.next;
+    await deps.store.completePage(mailbox.id, folder.sourceFolderId, next, destination.usage().throttledWaitMs - throttledBefore);
+  });
+}
+
+function selected(message: SourceMessageRef, options: PassOptions, retryOnly: ReadonlySet<string> | undefined): boolean {
+  if (retryOnly !== undefined && !retryOnly.has(message.id)) return false;
+  if (options.pass === 'trial' && message.sizeBytes > TRIAL_MAX_ITEM_BYTES) return false;
+  if (options.receivedBeforeMs !== undefined && message.receivedMs >= options.receivedBeforeMs) return false;
+  if (options.receivedAfterMs !== undefined && message.receivedMs < options.receivedAfterMs) return false;
+  return true;
+}
+
+/**
+ * Errors that concern the whole mailbox (credentials, a missing destination mailbox) fail it with
+ * the admin-readable message. Transient ones are rethrown so pg-boss retries the job, until its
+ * last attempt.
+ */
+async function failMailboxOnError(deps: EngineDeps, runMailboxId: string, attempt: JobAttempt, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (caught) {
+    const error = coerceError(caught);
+    if (error instanceof TransientError && !attempt.lastAttempt) throw error;
+    const prefix = error instanceof FerryError ? `${error.code}: ` : '';
+    await deps.store.failMailbox(runMailboxId, `${prefix}${error.message}`);
+  }
+}
+
+async function runConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}

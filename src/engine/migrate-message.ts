@@ -1,0 +1,90 @@
+import { ferryNamedPropertyId } from '../convert/extended-properties.ts';
+import { convertMimeToGraphMessage } from '../convert/mime-to-graph-message.ts';
+import type { DestinationMailbox } from '../domain/destination.ts';
+import { coerceError, FerryError } from '../domain/errors.ts';
+import type { PassOptions } from '../domain/migration.ts';
+import type { ItemOutcome, MappedItem, MigrationStore } from '../domain/migration-store.ts';
+import type { Source, SourceMessageRef } from '../domain/source.ts';
+
+/** The named property that carries Ferry's idempotency stamp on every item it creates. */
+export const STAMP_PROPERTY_ID = ferryNamedPropertyId('FerrySourceId');
+
+export interface MessageContext {
+  readonly runMailboxId: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly destinationFolderId: string;
+  readonly options: PassOptions;
+  readonly sourceReader: Source;
+  readonly mailbox: DestinationMailbox;
+  readonly store: MigrationStore;
+}
+
+/** The stamp of a source item: the same item always gets the same stamp, in every pass. */
+export function stampOf(sourceMailbox: string, itemId: string): string {
+  return `zimbra:${sourceMailbox.toLowerCase()}:${itemId}`;
+}
+
+/**
+ * Migrates one message exactly once. The item map says whether an earlier attempt finished
+ * (skip), or sent its create request without recording the answer (look the stamp up in the
+ * destination before creating again). Failures are recorded as outcomes, never thrown.
+ */
+export async function migrateMessage(context: MessageContext, message: SourceMessageRef, mapped: MappedItem | undefined): Promise<void> {
+  if (mapped?.status === 'migrated') return;
+  const base = { sourceItemId: message.id, type: 'mail' as const, sourceFolderId: message.folderId };
+  const subject = context.options.logSubjects ? { subject: message.subject ?? '' } : {};
+  const record = (outcome: Omit<ItemOutcome, 'sourceItemId' | 'type' | 'sourceFolderId'>) =>
+    context.store.recordOutcome(context.runMailboxId, { ...base, ...outcome });
+
+  if (message.sizeBytes > context.options.maxMessageBytes) {
+    await record({
+      outcome: 'skipped',
+      bytes: message.sizeBytes,
+      code: 'MESSAGE_TOO_LARGE',
+      message: `The message is ${formatMegabytes(message.sizeBytes)}, above the destination's limit of ${formatMegabytes(context.options.maxMessageBytes)}; raise the mailbox's maximum receive size (up to 150 MB) and run Retry Errors or a Full pass.`,
+      ...subject,
+    });
+    return;
+  }
+  const stamp = stampOf(context.source, message.id);
+  try {
+    if (mapped?.status === 'in_flight') {
+      const existing = await context.mailbox.findMessageByStamp(mapped.destinationFolderId, stamp);
+      if (existing !== undefined) {
+        await context.store.markMigrated(context.source, context.destination, message.id, existing);
+        await record({ outcome: 'migrated', bytes: message.sizeBytes });
+        return;
+      }
+    }
+    const raw = await context.sourceReader.fetchRawMessage(context.source, message);
+    const converted = await convertMimeToGraphMessage(
+      raw,
+      { id: message.id, folderId: message.folderId, flags: message.flags, tags: message.tags, receivedMs: message.receivedMs, size: message.sizeBytes },
+      { recipientMapping: context.options.recipientMappings, stamp: { propertyId: STAMP_PROPERTY_ID, value: stamp } },
+    );
+    await context.store.markInFlight(context.source, context.destination, {
+      sourceItemId: message.id,
+      type: 'mail',
+      contentHash: converted.contentHash,
+      stamp,
+      destinationFolderId: context.destinationFolderId,
+    });
+    const id = await context.mailbox.createMessage(context.destinationFolderId, converted.message, converted.largeAttachments);
+    await context.store.markMigrated(context.source, context.destination, message.id, id);
+    await record({ outcome: 'migrated', bytes: raw.length });
+  } catch (caught) {
+    const error = coerceError(caught);
+    await record({
+      outcome: 'failed',
+      bytes: message.sizeBytes,
+      code: error instanceof FerryError ? error.code : 'UNEXPECTED',
+      message: error.message,
+      ...subject,
+    });
+  }
+}
+
+function formatMegabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

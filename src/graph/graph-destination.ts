@@ -1,0 +1,140 @@
+import type { Destination, DestinationMailbox } from '../domain/destination.ts';
+import { UserError } from '../domain/errors.ts';
+import type { GraphMessageDraft, LargeAttachment } from '../domain/mail.ts';
+import { GraphRequestError } from './graph-error.ts';
+import { odataString, query, segment, userPath } from './graph-paths.ts';
+import { addLargeAttachment } from './large-attachments.ts';
+import { createMailFolders } from './mail-folders.ts';
+import { verifyMailbox } from './mailbox-verification.ts';
+import { createMasterCategories } from './master-categories.ts';
+import type { GraphTransport } from './transport.ts';
+
+export interface GraphDestinationOptions {
+  readonly transport: GraphTransport;
+  /** The named property carrying Ferry's idempotency stamp on every created message. */
+  readonly stampPropertyId: string;
+}
+
+/** The destination port over Microsoft Graph; one object per mailbox, keeping its folder cache. */
+export function createGraphDestination(options: GraphDestinationOptions): Destination {
+  const mailboxes = new Map<string, DestinationMailbox>();
+  return {
+    mailbox(userPrincipalName) {
+      const key = userPrincipalName.toLowerCase();
+      let mailbox = mailboxes.get(key);
+      if (mailbox === undefined) {
+        mailbox = createGraphMailbox(options, userPrincipalName);
+        mailboxes.set(key, mailbox);
+      }
+      return mailbox;
+    },
+  };
+}
+
+function createGraphMailbox(
+  { transport, stampPropertyId }: GraphDestinationOptions,
+  upn: string,
+): DestinationMailbox {
+  const base = userPath(upn);
+  const folders = createMailFolders(transport, upn);
+  const categories = createMasterCategories(transport, upn);
+
+  async function deleteMessage(id: string): Promise<void> {
+    await transport.request({
+      method: 'DELETE',
+      path: `${base}/messages/${segment(id)}`,
+      mailbox: upn,
+      repeatable: true,
+    });
+  }
+
+  return {
+    verify: () => verifyMailbox(transport, upn),
+
+    ensureMailFolder: (request) => folders.ensure(request),
+
+    async findMessageByStamp(folderId, stamp) {
+      const filter =
+        `singleValueExtendedProperties/any(ep: ep/id eq ${odataString(stampPropertyId)}` +
+        ` and ep/value eq ${odataString(stamp)})`;
+      const response = await transport.request<{ value: readonly { id: string }[] }>({
+        method: 'GET',
+        path: `${base}/mailFolders/${segment(folderId)}/messages${query({
+          $filter: filter,
+          $select: 'id',
+          $top: '2',
+        })}`,
+        mailbox: upn,
+      });
+      return response.body.value[0]?.id;
+    },
+
+    async createMessage(folderId, message, largeAttachments) {
+      let id: string;
+      try {
+        const created = await transport.request<{ id: string }>({
+          method: 'POST',
+          path: `${base}/mailFolders/${segment(folderId)}/messages`,
+          mailbox: upn,
+          json: message,
+          // An unknown outcome surfaces as mayHaveSucceeded: the engine looks the stamp up first.
+          repeatable: false,
+        });
+        id = created.body.id;
+      } catch (error) {
+        throw tooLarge(error, upn, message, largeAttachments);
+      }
+      try {
+        for (const attachment of largeAttachments) {
+          await addLargeAttachment(transport, upn, id, attachment);
+        }
+      } catch (error) {
+        // The message already carries its stamp, so a retry would find this half-built one and skip
+        // it: remove it, so the retry creates the message whole.
+        await deleteMessage(id).catch(() => undefined);
+        throw tooLarge(error, upn, message, largeAttachments);
+      }
+      return id;
+    },
+
+    ensureCategories: (list) => categories.ensure(list),
+
+    usage() {
+      const stats = transport.stats(upn);
+      return {
+        requests: stats.requests,
+        throttled: stats.throttled,
+        throttledWaitMs: stats.throttledWaitMs,
+        uploadBytes: stats.uploadBytes,
+      };
+    },
+  };
+}
+
+const MB = 1024 * 1024;
+
+/** A message over the mailbox's size limit is the admin's to fix (or accept), never worth retrying. */
+function tooLarge(
+  error: unknown,
+  upn: string,
+  message: GraphMessageDraft,
+  largeAttachments: readonly LargeAttachment[],
+): unknown {
+  if (!(error instanceof GraphRequestError)) return error;
+  const { status, graphCode } = error.failure;
+  if (status !== 413 && graphCode !== 'ErrorMessageSizeExceeded') return error;
+  const bytes =
+    Buffer.byteLength(message.body.content) +
+    message.attachments.reduce((sum, a) => sum + Math.floor((a.contentBytes.length * 3) / 4), 0) +
+    largeAttachments.reduce((sum, a) => sum + a.bytes.byteLength, 0);
+  const size = `${(bytes / MB).toFixed(1)} MB`;
+  const text =
+    graphCode === 'RequestEntityTooLarge'
+      ? `A request for a message of about ${size} was larger than the 4 MB Microsoft Graph accepts in one request.`
+      : `A message of about ${size} is larger than the mailbox ${upn} accepts. Exchange Online limits messages to 35 MB by default; an Exchange administrator can raise the mailbox's MaxReceiveSize and MaxSendSize up to 150 MB (Set-Mailbox), then retry the message.`;
+  return new UserError('MESSAGE_TOO_LARGE', text, {
+    cause: error,
+    context: { user: upn },
+    details: { ...error.failure, sizeBytes: bytes },
+  });
+}

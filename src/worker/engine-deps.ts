@@ -1,0 +1,66 @@
+import type { Db } from '../db/database.ts';
+import { NATIONAL_CLOUDS, type PassEndpoints } from '../domain/endpoints.ts';
+import type { MigrationStore } from '../domain/migration-store.ts';
+import type { SecretSealer } from '../domain/ports.ts';
+import { Secret } from '../domain/secret.ts';
+import type { EngineDeps } from '../engine/mailbox-jobs.ts';
+import { STAMP_PROPERTY_ID } from '../engine/migrate-message.ts';
+import { createGraphDestination } from '../graph/graph-destination.ts';
+import { type BudgetLimits } from '../graph/mailbox-budget.ts';
+import { createTokenProvider } from '../graph/token-provider.ts';
+import { createGraphTransport } from '../graph/transport.ts';
+import { createSessionFactory } from '../zimbra/session.ts';
+import { createSoapTransport } from '../zimbra/soap-transport.ts';
+import { createZimbraSource } from '../zimbra/zimbra-source.ts';
+
+/** The token scope of the Graph a URL belongs to; custom URLs (emulators, proxies) stand in for the global Graph. */
+export function graphScopeFor(graphUrl: string): string {
+  const origin = new URL(graphUrl).origin;
+  const cloud = Object.values(NATIONAL_CLOUDS).find((c) => c.graphUrl === origin);
+  return `${cloud?.graphUrl ?? NATIONAL_CLOUDS.global.graphUrl}/.default`;
+}
+
+export function createEngineDeps(endpoints: PassEndpoints, store: MigrationStore, limits: BudgetLimits): EngineDeps {
+  const { source, destination } = endpoints;
+  const soap = createSoapTransport({ url: source.url, adminUrl: source.adminUrl });
+  const sessions = createSessionFactory(
+    soap,
+    source.username !== undefined
+      ? { mode: 'admin', adminName: source.username, adminPassword: new Secret(source.password ?? '') }
+      : {
+          mode: 'user',
+          passwords: new Map(Object.entries(source.userPasswords).map(([user, pw]) => [user.toLowerCase(), new Secret(pw)])),
+        },
+  );
+  const getToken = createTokenProvider({
+    authorityUrl: destination.authorityUrl,
+    tenantId: destination.tenantId,
+    clientId: destination.clientId,
+    clientSecret: new Secret(destination.clientSecret),
+    scope: graphScopeFor(destination.graphUrl),
+  });
+  const transport = createGraphTransport({ graphUrl: destination.graphUrl, getToken, limits });
+  return {
+    source: createZimbraSource(soap, sessions),
+    destination: createGraphDestination({ transport, stampPropertyId: STAMP_PROPERTY_ID }),
+    store,
+  };
+}
+
+/** Engine dependencies per pass run, built once from the run's sealed endpoints. */
+export function createEngineDepsCache(db: Db, sealer: SecretSealer, store: MigrationStore, limits: BudgetLimits) {
+  const cache = new Map<string, Promise<EngineDeps>>();
+  return (runId: string): Promise<EngineDeps> => {
+    let deps = cache.get(runId);
+    if (deps === undefined) {
+      deps = db
+        .selectFrom('pass_runs')
+        .select('endpoints_sealed')
+        .where('id', '=', runId)
+        .executeTakeFirstOrThrow()
+        .then((row) => createEngineDeps(JSON.parse(sealer.open(row.endpoints_sealed).reveal()) as PassEndpoints, store, limits));
+      cache.set(runId, deps);
+    }
+    return deps;
+  };
+}

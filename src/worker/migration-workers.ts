@@ -1,0 +1,66 @@
+import type { JobWithMetadata } from 'pg-boss';
+
+import type { Logger } from '../config/logger.ts';
+import type { Db } from '../db/database.ts';
+import { ensureQueue, type JobQueue } from '../db/job-queue.ts';
+import { createMigrationStore, PAGE_JOB_EXPIRY_SECONDS } from '../db/migration-store.ts';
+import { type FolderPageJob, MIGRATION_QUEUES, type StartMailboxJob } from '../domain/migration-store.ts';
+import type { SecretSealer } from '../domain/ports.ts';
+import { migrateFolderPage, startMailbox } from '../engine/mailbox-jobs.ts';
+import type { BudgetLimits } from '../graph/mailbox-budget.ts';
+import { createEngineDepsCache } from './engine-deps.ts';
+
+/** Page jobs this process runs at once (each page runs up to 4 item creates). */
+export const DEFAULT_PAGE_CONCURRENCY = 8;
+
+export async function ensureMigrationQueues(queue: JobQueue): Promise<void> {
+  await ensureQueue(queue, MIGRATION_QUEUES.startMailbox, { expireInSeconds: 10 * 60, retryLimit: 5 });
+  await ensureQueue(queue, MIGRATION_QUEUES.folderPage, { expireInSeconds: PAGE_JOB_EXPIRY_SECONDS, retryLimit: 5 });
+}
+
+export async function startMigrationWorkers(options: {
+  queue: JobQueue;
+  db: Db;
+  sealer: SecretSealer;
+  logger: Logger;
+  limits: BudgetLimits;
+  pageConcurrency?: number;
+}): Promise<{ stop(): Promise<void> }> {
+  const { queue, logger } = options;
+  await ensureMigrationQueues(queue);
+  const store = createMigrationStore(options.db, queue);
+  const depsFor = createEngineDepsCache(options.db, options.sealer, store, options.limits);
+
+  const runIdOf = async (runMailboxId: string) => (await store.getRunMailbox(runMailboxId)).runId;
+  const isLastAttempt = (job: JobWithMetadata<unknown>) => job.retryCount >= job.retryLimit;
+  const ids = [
+    await queue.work<StartMailboxJob>(
+      MIGRATION_QUEUES.startMailbox,
+      { includeMetadata: true, pollingIntervalSeconds: 0.5, localConcurrency: 2 },
+      async (jobs) => {
+        const job = jobs[0] as JobWithMetadata<StartMailboxJob> | undefined;
+        if (job === undefined) return;
+        const deps = await depsFor(await runIdOf(job.data.runMailboxId));
+        await startMailbox(deps, job.data, { lastAttempt: isLastAttempt(job) });
+      },
+    ),
+    await queue.work<FolderPageJob>(
+      MIGRATION_QUEUES.folderPage,
+      { includeMetadata: true, pollingIntervalSeconds: 0.5, localConcurrency: options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY },
+      async (jobs) => {
+        const job = jobs[0] as JobWithMetadata<FolderPageJob> | undefined;
+        if (job === undefined) return;
+        const deps = await depsFor(await runIdOf(job.data.runMailboxId));
+        await migrateFolderPage(deps, job.data, { lastAttempt: isLastAttempt(job) });
+      },
+    ),
+  ];
+  logger.info({ queues: Object.values(MIGRATION_QUEUES) }, 'migration workers started');
+  return {
+    async stop() {
+      const [startId = '', pageId = ''] = ids;
+      await queue.offWork(MIGRATION_QUEUES.startMailbox, { id: startId });
+      await queue.offWork(MIGRATION_QUEUES.folderPage, { id: pageId });
+    },
+  };
+}
