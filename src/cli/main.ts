@@ -1,8 +1,11 @@
 import { Command } from 'commander';
 
+import { UserError } from '../domain/errors.ts';
+
 import { adminCommand } from './commands/admin.ts';
 import { configCommand } from './commands/config.ts';
 import { emulateCommand } from './commands/emulate.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import { processCommand } from './commands/start.ts';
 import { VERSION } from './package-info.ts';
 
@@ -17,11 +20,13 @@ const program = new Command('ferry')
   .addCommand(processCommand('worker'))
   .addCommand(adminCommand())
   .addCommand(configCommand())
+  .addCommand(migrateCommand())
   .addCommand(emulateCommand());
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   process.stderr.write(`ferry: ${(error as Error).message}\n`);
-  process.exit(1);
+  // Bad input (a plan, an option, credentials) is the admin's to fix: exit 2, as for bad configuration.
+  process.exit(error instanceof UserError ? 2 : 1);
 }

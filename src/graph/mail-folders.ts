@@ -15,17 +15,21 @@ const WELL_KNOWN_FOLDERS: Readonly<Partial<Record<SystemFolderRole, string>>> = 
 };
 
 /**
- * Zimbra stores its system folders under these fixed English names (only its UI translates them),
- * and no user folder can share a name with them at the top. So when a child such as "Inbox/Projects"
- * is ensured before its parent, the parent is still recognised as the well-known folder rather than
- * created as a new top-level "Inbox" (which in a German mailbox would sit beside "Posteingang").
+ * Top-level names that can only mean a system folder: Zimbra's fixed names for them (only its UI
+ * translates them) and the English Exchange names the folder plan gives them, both of which no user
+ * folder may take at the top. So when a child such as "Inbox/Projects" is ensured before its parent,
+ * the parent is still recognised as the well-known folder rather than created as a new top-level
+ * "Inbox" (which in a German mailbox would sit beside "Posteingang").
  */
-const ZIMBRA_SYSTEM_NAMES: Readonly<Record<string, SystemFolderRole>> = {
+const SYSTEM_FOLDER_NAMES: Readonly<Record<string, SystemFolderRole>> = {
   inbox: 'inbox',
   sent: 'sent',
+  'sent items': 'sent',
   drafts: 'drafts',
   junk: 'junk',
+  'junk email': 'junk',
   trash: 'trash',
+  'deleted items': 'trash',
 };
 
 export interface MailFolders {
@@ -115,7 +119,7 @@ export function createMailFolders(transport: GraphTransport, userPrincipalName: 
     return remember(byPath, keyOf(path), async () => {
       const first = path[0];
       if (path.length === 1 && first !== undefined) {
-        const role = ZIMBRA_SYSTEM_NAMES[first.toLowerCase()];
+        const role = SYSTEM_FOLDER_NAMES[first.toLowerCase()];
         const wellKnown = role === undefined ? undefined : WELL_KNOWN_FOLDERS[role];
         if (wellKnown !== undefined) return wellKnownId(wellKnown, path);
       }

@@ -157,6 +157,43 @@ describe('Graph transport', () => {
     expect((error as GraphRequestError).context.user).toBe('g@x');
   });
 
+  it('uploads a range to a pre-authenticated URL without the token, throttled like any call', async () => {
+    script.push(
+      graphError(429, 'ApplicationThrottled', { 'retry-after': '1' }),
+      json(200, { nextExpectedRanges: ['4'] }),
+    );
+    const { t, slept } = transport();
+    const bytes = new Uint8Array([9, 1, 2, 3, 4, 9]).subarray(1, 5);
+    const response = await t.upload<{ nextExpectedRanges: string[] }>({
+      url: `${baseUrl}/api/v2.0/Users('u')/AttachmentSessions('s')?authtoken=secret`,
+      mailbox: 'h@x',
+      bytes,
+      contentRange: 'bytes 0-3/8',
+    });
+    expect(response.body.nextExpectedRanges).toEqual(['4']);
+    expect(slept).toEqual([1000]);
+    expect(seen[1]?.headers.authorization).toBeUndefined();
+    expect(seen[1]?.headers['content-range']).toBe('bytes 0-3/8');
+    expect(seen[1]?.headers['content-length']).toBe('4');
+    expect(seen[1]?.body).toBe('\u0001\u0002\u0003\u0004');
+    expect(t.stats('h@x')).toMatchObject({ requests: 2, throttled: 1, uploadBytes: 8 });
+  });
+
+  it('keeps the upload token out of errors', async () => {
+    script.push(graphError(404, 'ErrorItemNotFound'));
+    const { t } = transport();
+    const error = await t
+      .upload({
+        url: `${baseUrl}/api/v2.0/S?authtoken=secret`,
+        mailbox: 'i@x',
+        bytes: new Uint8Array(1),
+        contentRange: 'bytes 0-0/1',
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphRequestError);
+    expect((error as GraphRequestError).message).not.toContain('secret');
+  });
+
   it('parses Retry-After forms', () => {
     expect(parseRetryAfter('3')).toBe(3000);
     expect(parseRetryAfter('0.5')).toBe(500);

@@ -1,0 +1,146 @@
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+
+import { createLogger } from '../../config/logger.ts';
+import { startJobQueue } from '../../db/job-queue.ts';
+import { createMigrationStore } from '../../db/migration-store.ts';
+import {
+  createPassRun,
+  enqueueMailboxStart,
+  interruptUnfinishedRuns,
+  mailboxStatuses,
+  passReport,
+  runProgress,
+} from '../../db/pass-runs.ts';
+import { Secret } from '../../domain/secret.ts';
+import { DEFAULT_PRESTAGE_DAYS, PASS_KINDS, type MailboxReport, type PassKind, type PassOptions } from '../../domain/migration.ts';
+import { MICROSOFT_LIMITS, scaleLimits, type BudgetLimits } from '../../graph/mailbox-budget.ts';
+import { startMigrationWorkers } from '../../worker/migration-workers.ts';
+import { loadConfigOrExit } from '../load-config.ts';
+import { loadPlan, type Plan } from '../plan-file.ts';
+import { openRuntime } from '../runtime.ts';
+
+interface MigrateOptions {
+  plan: string;
+  pass: PassKind;
+  prestageDays: number;
+  dataDir?: string;
+  json?: boolean;
+  graphLimits: string;
+}
+
+const POLL_MS = 250;
+
+export function migrateCommand(): Command {
+  return new Command('migrate')
+    .description('Run one pass of a migration plan to completion on the embedded database (state kept in the data dir)')
+    .requiredOption('--plan <file>', 'plan file (JSON or YAML)')
+    .addOption(new Option('--pass <pass>', 'which pass').choices(PASS_KINDS).makeOptionMandatory())
+    .option('--prestage-days <n>', 'Pre-Stage: migrate mail older than this many days', (v) => parsePositiveInt(v, '--prestage-days'), DEFAULT_PRESTAGE_DAYS)
+    .option('--data-dir <dir>', 'data directory (default: FERRY_DATA_DIR or ./data)')
+    .option('--json', 'print the summary as JSON')
+    .addOption(new Option('--graph-limits <limits>', 'client-side Graph budgets: microsoft or scaled:F (for emulators)').default('microsoft').hideHelp())
+    .action(async (options: MigrateOptions) => {
+      const env = options.dataDir === undefined ? process.env : { ...process.env, FERRY_DATA_DIR: options.dataDir };
+      const config = loadConfigOrExit(env);
+      const logger = createLogger(env.LOG_LEVEL ?? 'warn');
+      const plan = await loadPlan(options.plan);
+      const limits = parseLimits(options.graphLimits);
+      const runtime = await openRuntime(config, logger);
+      const queue = await startJobQueue({ url: runtime.url, supervise: true, onError: (e) => logger.error({ err: e }, 'job queue error') });
+      const workers = await startMigrationWorkers({ queue, db: runtime.database.db, sealer: runtime.sealer, logger, limits });
+      let reports: MailboxReport[];
+      try {
+        await interruptUnfinishedRuns(runtime.database.db);
+        const { runId, mailboxIds } = await createPassRun(runtime.database.db, {
+          name: plan.name,
+          options: passOptions(plan, options),
+          endpointsSealed: runtime.sealer.seal(new Secret(JSON.stringify(plan.endpoints))),
+          mailboxes: plan.users,
+        });
+        await runToCompletion(runtime.database.db, queue, runId, mailboxIds, plan.maxConcurrentMigrations, options.json !== true && process.stderr.isTTY);
+        reports = await passReport(runtime.database.db, runId, createMigrationStore(runtime.database.db, queue));
+      } finally {
+        await workers.stop();
+        await queue.stop({ graceful: true, timeout: 10_000 });
+        await runtime.close();
+      }
+      if (options.json === true) process.stdout.write(`${JSON.stringify({ pass: options.pass, mailboxes: reports }, null, 2)}\n`);
+      else printSummary(options.pass, reports);
+      process.exitCode = reports.some((r) => r.status === 'failed') ? 2 : reports.some((r) => r.status === 'completed_with_errors') ? 1 : 0;
+    });
+}
+
+function passOptions(plan: Plan, options: MigrateOptions): PassOptions {
+  return {
+    pass: options.pass,
+    // Pre-Stage moves mail only (MigrationWiz): contacts, calendars and tasks wait for the Full pass.
+    itemTypes: options.pass === 'prestage' ? plan.itemTypes.filter((t) => t === 'mail') : plan.itemTypes,
+    receivedBeforeMs: options.pass === 'prestage' ? Date.now() - options.prestageDays * 24 * 60 * 60 * 1000 : undefined,
+    receivedAfterMs: plan.receivedAfterMs,
+    folderFilter: plan.folderFilter,
+    folderMappings: plan.support.folderMappings,
+    recipientMappings: plan.support.recipientMappings,
+    maxMessageBytes: plan.maxMessageBytes,
+    logSubjects: plan.logSubjects,
+  };
+}
+
+/** Starts at most `maxConcurrent` mailboxes at a time and waits until every one has finished. */
+async function runToCompletion(
+  db: Parameters<typeof mailboxStatuses>[0],
+  queue: Parameters<typeof enqueueMailboxStart>[0],
+  runId: string,
+  mailboxIds: readonly string[],
+  maxConcurrent: number,
+  showProgress: boolean,
+): Promise<void> {
+  const pending = [...mailboxIds];
+  const active = new Set<string>();
+  const bar = showProgress ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} items | {mailboxes} mailboxes left | {mb} MB' }, cliProgress.Presets.shades_classic) : undefined;
+  bar?.start(0, 0, { mailboxes: mailboxIds.length, mb: '0.0' });
+  for (;;) {
+    const statuses = await mailboxStatuses(db, runId);
+    for (const id of active) {
+      const status = statuses.get(id);
+      if (status !== 'queued' && status !== 'running') active.delete(id);
+    }
+    while (active.size < maxConcurrent && pending.length > 0) {
+      const id = pending.shift()!;
+      active.add(id);
+      await enqueueMailboxStart(queue, id);
+    }
+    if (bar !== undefined) {
+      const progress = await runProgress(db, runId);
+      bar.setTotal(Math.max(progress.planned, progress.items));
+      bar.update(progress.items, { mailboxes: active.size + pending.length, mb: (progress.bytes / 1048576).toFixed(1) });
+    }
+    if (active.size === 0 && pending.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  bar?.stop();
+}
+
+function printSummary(pass: PassKind, reports: readonly MailboxReport[]): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`${pass} pass: ${reports.length} mailbox(es)`);
+  for (const r of reports) {
+    const mail = r.items.mail;
+    out(`  ${r.source} -> ${r.destination}: ${r.status}; mail ${mail.migrated} migrated, ${mail.skipped} skipped, ${mail.failed} failed, ${(mail.bytes / 1048576).toFixed(1)} MB in ${(r.durationMs / 1000).toFixed(1)} s`);
+    if (r.error !== undefined) out(`    ${r.error}`);
+    for (const e of r.errors.slice(0, 10)) out(`    ${e.folder} #${e.sourceId}: ${e.code} ${e.message}`);
+    if (r.errors.length > 10) out(`    … and ${r.errors.length - 10} more (use --json for all)`);
+  }
+}
+
+function parseLimits(value: string): BudgetLimits {
+  if (value === 'microsoft') return MICROSOFT_LIMITS;
+  const scaled = /^scaled:(\d+(\.\d+)?)$/.exec(value);
+  if (scaled?.[1] !== undefined) return scaleLimits(MICROSOFT_LIMITS, Number(scaled[1]));
+  throw new Error(`--graph-limits must be "microsoft" or "scaled:F", not "${value}"`);
+}
+
+function parsePositiveInt(value: string, name: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${name} must be a positive whole number, not "${value}"`);
+  return Number(value);
+}

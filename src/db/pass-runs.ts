@@ -1,0 +1,127 @@
+import { sql } from 'kysely';
+
+import { ITEM_TYPES, type ItemCounts, type ItemType, type MailboxReport, type MailboxStatus, type PassOptions } from '../domain/migration.ts';
+import { MIGRATION_QUEUES } from '../domain/migration-store.ts';
+import type { Db } from './database.ts';
+import type { JobQueue } from './job-queue.ts';
+import type { createMigrationStore } from './migration-store.ts';
+
+export async function createPassRun(
+  db: Db,
+  run: { name: string; options: PassOptions; endpointsSealed: string; mailboxes: readonly { source: string; destination: string }[] },
+): Promise<{ runId: string; mailboxIds: string[] }> {
+  return db.transaction().execute(async (trx) => {
+    const { id: runId } = await trx
+      .insertInto('pass_runs')
+      .values({ name: run.name, pass: run.options.pass, options: JSON.stringify(run.options), endpoints_sealed: run.endpointsSealed })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const mailboxIds: string[] = [];
+    for (const mailbox of run.mailboxes) {
+      const { id } = await trx
+        .insertInto('run_mailboxes')
+        .values({ run_id: runId, source: mailbox.source, destination: mailbox.destination })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      mailboxIds.push(id);
+    }
+    return { runId, mailboxIds };
+  });
+}
+
+export async function enqueueMailboxStart(queue: JobQueue, runMailboxId: string): Promise<void> {
+  await queue.send(MIGRATION_QUEUES.startMailbox, { runMailboxId }, { expireInSeconds: 10 * 60, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+}
+
+export async function mailboxStatuses(db: Db, runId: string): Promise<Map<string, MailboxStatus>> {
+  const rows = await db.selectFrom('run_mailboxes').select(['id', 'status']).where('run_id', '=', runId).execute();
+  return new Map(rows.map((r) => [r.id, r.status as MailboxStatus]));
+}
+
+/** Items done so far in the run (for progress bars): outcomes recorded and bytes moved. */
+export async function runProgress(db: Db, runId: string): Promise<{ items: number; bytes: number; planned: number }> {
+  const done = await db
+    .selectFrom('run_items')
+    .innerJoin('run_mailboxes', 'run_mailboxes.id', 'run_items.run_mailbox_id')
+    .select([sql<string>`count(*)`.as('items'), sql<string>`coalesce(sum(bytes), 0)`.as('bytes')])
+    .where('run_mailboxes.run_id', '=', runId)
+    .executeTakeFirstOrThrow();
+  const planned = await db
+    .selectFrom('run_folders')
+    .innerJoin('run_mailboxes', 'run_mailboxes.id', 'run_folders.run_mailbox_id')
+    .select(sql<string>`coalesce(sum(source_count), 0)`.as('count'))
+    .where('run_mailboxes.run_id', '=', runId)
+    .executeTakeFirstOrThrow();
+  return { items: Number(done.items), bytes: Number(done.bytes), planned: Number(planned.count) };
+}
+
+const zero: ItemCounts = { migrated: 0, skipped: 0, failed: 0, bytes: 0 };
+
+/** The report of each mailbox of a run: counts by type, per-folder reconciliation and failures. */
+export async function passReport(db: Db, runId: string, store: ReturnType<typeof createMigrationStore>): Promise<MailboxReport[]> {
+  const mailboxes = await db.selectFrom('run_mailboxes').selectAll().where('run_id', '=', runId).orderBy('source').execute();
+  const reports: MailboxReport[] = [];
+  for (const mailbox of mailboxes) {
+    const byType = await db
+      .selectFrom('run_items')
+      .select(['item_type', 'outcome', sql<string>`count(*)`.as('count'), sql<string>`coalesce(sum(bytes), 0)`.as('bytes')])
+      .where('run_mailbox_id', '=', mailbox.id)
+      .groupBy(['item_type', 'outcome'])
+      .execute();
+    const items = Object.fromEntries(ITEM_TYPES.map((t) => [t, { ...zero }])) as Record<ItemType, { migrated: number; skipped: number; failed: number; bytes: number }>;
+    for (const row of byType) {
+      const counts = items[row.item_type as ItemType];
+      counts[row.outcome as 'migrated' | 'skipped' | 'failed'] += Number(row.count);
+      if (row.outcome === 'migrated') counts.bytes += Number(row.bytes);
+    }
+    const folders = await db
+      .selectFrom('run_folders')
+      .leftJoin('run_items', (join) =>
+        join.onRef('run_items.run_mailbox_id', '=', 'run_folders.run_mailbox_id').onRef('run_items.source_folder_id', '=', 'run_folders.source_folder_id'),
+      )
+      .select([
+        'run_folders.path',
+        'run_folders.source_count',
+        sql<string>`count(*) filter (where outcome = 'migrated')`.as('migrated'),
+        sql<string>`count(*) filter (where outcome = 'skipped')`.as('skipped'),
+        sql<string>`count(*) filter (where outcome = 'failed')`.as('failed'),
+      ])
+      .where('run_folders.run_mailbox_id', '=', mailbox.id)
+      .groupBy(['run_folders.path', 'run_folders.source_count'])
+      .orderBy('run_folders.path')
+      .execute();
+    const started = mailbox.started_at?.getTime();
+    const finished = mailbox.finished_at?.getTime();
+    reports.push({
+      source: mailbox.source,
+      destination: mailbox.destination,
+      status: mailbox.status as MailboxStatus,
+      error: mailbox.error ?? undefined,
+      items,
+      folders: folders.map((f) => ({
+        path: f.path,
+        source: f.source_count,
+        migrated: Number(f.migrated),
+        skipped: Number(f.skipped),
+        failed: Number(f.failed),
+      })),
+      errors: await store.listFailures(mailbox.id),
+      durationMs: started === undefined ? 0 : (finished ?? Date.now()) - started,
+      throttledMs: Number(mailbox.throttled_ms),
+    });
+  }
+  return reports;
+}
+
+/**
+ * Marks mailboxes of earlier runs that never finished (the process was stopped) as failed, so
+ * their leftover jobs stop at their status check instead of racing a new run on the same items.
+ */
+export async function interruptUnfinishedRuns(db: Db): Promise<number> {
+  const result = await db
+    .updateTable('run_mailboxes')
+    .set({ status: 'failed', error: 'INTERRUPTED: the pass was stopped before this mailbox finished; run it again to continue.', finished_at: new Date() })
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
