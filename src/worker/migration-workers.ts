@@ -36,7 +36,7 @@ export async function startMigrationWorkers(options: {
   const ids = [
     await queue.work<StartMailboxJob>(
       MIGRATION_QUEUES.startMailbox,
-      { includeMetadata: true, pollingIntervalSeconds: 0.5, localConcurrency: 2 },
+      { includeMetadata: true, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5, localConcurrency: 2 },
       async (jobs) => {
         const job = jobs[0] as JobWithMetadata<StartMailboxJob> | undefined;
         if (job === undefined) return;
@@ -46,7 +46,12 @@ export async function startMigrationWorkers(options: {
     ),
     await queue.work<FolderPageJob>(
       MIGRATION_QUEUES.folderPage,
-      { includeMetadata: true, pollingIntervalSeconds: 0.5, localConcurrency: options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY },
+      {
+        includeMetadata: true,
+        pollingIntervalSeconds: 0.5,
+        notifyPollingIntervalSeconds: 0.5,
+        localConcurrency: options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY,
+      },
       async (jobs) => {
         const job = jobs[0] as JobWithMetadata<FolderPageJob> | undefined;
         if (job === undefined) return;

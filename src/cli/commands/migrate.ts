@@ -4,18 +4,12 @@ import cliProgress from 'cli-progress';
 import { createLogger } from '../../config/logger.ts';
 import { startJobQueue } from '../../db/job-queue.ts';
 import { createMigrationStore } from '../../db/migration-store.ts';
-import {
-  createPassRun,
-  enqueueMailboxStart,
-  interruptUnfinishedRuns,
-  mailboxStatuses,
-  passReport,
-  runProgress,
-} from '../../db/pass-runs.ts';
+import { createPassRun, interruptUnfinishedRuns, passReport } from '../../db/pass-runs.ts';
 import { Secret } from '../../domain/secret.ts';
 import { DEFAULT_PRESTAGE_DAYS, PASS_KINDS, type MailboxReport, type PassKind, type PassOptions } from '../../domain/migration.ts';
 import { MICROSOFT_LIMITS, scaleLimits, type BudgetLimits } from '../../graph/mailbox-budget.ts';
 import { startMigrationWorkers } from '../../worker/migration-workers.ts';
+import { type PassProgress, runPassToCompletion } from '../../worker/run-pass.ts';
 import { loadConfigOrExit } from '../load-config.ts';
 import { loadPlan, type Plan } from '../plan-file.ts';
 import { openRuntime } from '../runtime.ts';
@@ -28,8 +22,6 @@ interface MigrateOptions {
   json?: boolean;
   graphLimits: string;
 }
-
-const POLL_MS = 250;
 
 export function migrateCommand(): Command {
   return new Command('migrate')
@@ -58,7 +50,14 @@ export function migrateCommand(): Command {
           endpointsSealed: runtime.sealer.seal(new Secret(JSON.stringify(plan.endpoints))),
           mailboxes: plan.users,
         });
-        await runToCompletion(runtime.database.db, queue, runId, mailboxIds, plan.maxConcurrentMigrations, options.json !== true && process.stderr.isTTY);
+        await runPassToCompletion({
+          db: runtime.database.db,
+          queue,
+          runId,
+          mailboxIds,
+          maxConcurrent: plan.maxConcurrentMigrations,
+          onProgress: options.json !== true && process.stderr.isTTY ? progressBar(mailboxIds.length) : undefined,
+        });
         reports = await passReport(runtime.database.db, runId, createMigrationStore(runtime.database.db, queue));
       } finally {
         await workers.stop();
@@ -86,39 +85,18 @@ function passOptions(plan: Plan, options: MigrateOptions): PassOptions {
   };
 }
 
-/** Starts at most `maxConcurrent` mailboxes at a time and waits until every one has finished. */
-async function runToCompletion(
-  db: Parameters<typeof mailboxStatuses>[0],
-  queue: Parameters<typeof enqueueMailboxStart>[0],
-  runId: string,
-  mailboxIds: readonly string[],
-  maxConcurrent: number,
-  showProgress: boolean,
-): Promise<void> {
-  const pending = [...mailboxIds];
-  const active = new Set<string>();
-  const bar = showProgress ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} items | {mailboxes} mailboxes left | {mb} MB' }, cliProgress.Presets.shades_classic) : undefined;
-  bar?.start(0, 0, { mailboxes: mailboxIds.length, mb: '0.0' });
-  for (;;) {
-    const statuses = await mailboxStatuses(db, runId);
-    for (const id of active) {
-      const status = statuses.get(id);
-      if (status !== 'queued' && status !== 'running') active.delete(id);
-    }
-    while (active.size < maxConcurrent && pending.length > 0) {
-      const id = pending.shift()!;
-      active.add(id);
-      await enqueueMailboxStart(queue, id);
-    }
-    if (bar !== undefined) {
-      const progress = await runProgress(db, runId);
-      bar.setTotal(Math.max(progress.planned, progress.items));
-      bar.update(progress.items, { mailboxes: active.size + pending.length, mb: (progress.bytes / 1048576).toFixed(1) });
-    }
-    if (active.size === 0 && pending.length === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  bar?.stop();
+/** A terminal progress bar of items and megabytes; stops itself when the pass ends. */
+function progressBar(mailboxCount: number): (progress: PassProgress) => void {
+  const bar = new cliProgress.SingleBar(
+    { format: ' {bar} {value}/{total} items | {mailboxes} mailboxes left | {mb} MB', clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(0, 0, { mailboxes: mailboxCount, mb: '0.0' });
+  return (progress) => {
+    bar.setTotal(Math.max(progress.planned, progress.items));
+    bar.update(progress.items, { mailboxes: progress.mailboxesLeft, mb: (progress.bytes / 1048576).toFixed(1) });
+    if (progress.mailboxesLeft === 0) bar.stop();
+  };
 }
 
 function printSummary(pass: PassKind, reports: readonly MailboxReport[]): void {
