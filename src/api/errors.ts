@@ -85,11 +85,9 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     return;
   }
   request.log.error({ err: error }, 'unexpected error');
-  void reply
-    .status(500)
-    .send(
-      errorBody('INTERNAL', 'Ferry hit an unexpected error; the server log has the details.', {
-        requestId: request.id,
-      }),
-    );
+  void reply.status(500).send(
+    errorBody('INTERNAL', 'Ferry hit an unexpected error; the server log has the details.', {
+      requestId: request.id,
+    }),
+  );
 }

@@ -18,7 +18,13 @@ const planSchema = z.object({
     url: z.url(),
     adminUrl: z.url().optional(),
     username: z.string().min(1).optional(),
-    password: z.string().refine((p) => !p.includes(','), 'must not contain a comma (Zimbra migrations fail with such passwords; change it)').optional(),
+    password: z
+      .string()
+      .refine(
+        (p) => !p.includes(','),
+        'must not contain a comma (Zimbra migrations fail with such passwords; change it)',
+      )
+      .optional(),
   }),
   destination: z.object({
     type: z.literal('m365'),
@@ -29,13 +35,22 @@ const planSchema = z.object({
     graphUrl: z.url().default(NATIONAL_CLOUDS.global.graphUrl),
   }),
   users: z
-    .array(z.object({ source: z.string().min(3), destination: z.string().min(3), password: z.string().optional() }))
+    .array(
+      z.object({
+        source: z.string().min(3),
+        destination: z.string().min(3),
+        password: z.string().optional(),
+      }),
+    )
     .optional(),
   usersCsv: z.string().optional(),
   options: z
     .object({
       maxConcurrentMigrations: z.number().int().min(1).max(100).default(5),
-      itemTypes: z.array(z.enum(ITEM_TYPES)).min(1).default([...ITEM_TYPES]),
+      itemTypes: z
+        .array(z.enum(ITEM_TYPES))
+        .min(1)
+        .default([...ITEM_TYPES]),
       supportOptions: z.array(z.string()).default([]),
       folderFilter: z
         .string()
@@ -70,25 +85,39 @@ export interface Plan {
 
 export async function loadPlan(file: string): Promise<Plan> {
   const text = await readFile(file, 'utf8').catch((cause: unknown) => {
-    throw new UserError('PLAN_UNREADABLE', `The plan file ${file} cannot be read: ${(cause as Error).message}`);
+    throw new UserError(
+      'PLAN_UNREADABLE',
+      `The plan file ${file} cannot be read: ${(cause as Error).message}`,
+    );
   });
   let raw: unknown;
   try {
     raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
   } catch (cause) {
-    throw new UserError('PLAN_INVALID', `The plan file ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(cause as Error).message}`);
+    throw new UserError(
+      'PLAN_INVALID',
+      `The plan file ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(cause as Error).message}`,
+    );
   }
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'plan'}: ${i.message}`);
-    throw new UserError('PLAN_INVALID', `The plan file ${file} is invalid:\n${problems.join('\n')}`, { details: { problems } });
+    throw new UserError('PLAN_INVALID', `The plan file ${file} is invalid:\n${problems.join('\n')}`, {
+      details: { problems },
+    });
   }
   const plan = parsed.data;
-  const users = plan.users ?? (plan.usersCsv === undefined ? [] : await readUsersCsv(path.resolve(path.dirname(file), plan.usersCsv)));
-  if (users.length === 0) throw new UserError('PLAN_INVALID', `The plan file ${file} names no users (give "users" or "usersCsv").`);
+  const users =
+    plan.users ??
+    (plan.usersCsv === undefined ? [] : await readUsersCsv(path.resolve(path.dirname(file), plan.usersCsv)));
+  if (users.length === 0)
+    throw new UserError('PLAN_INVALID', `The plan file ${file} names no users (give "users" or "usersCsv").`);
   const adminMode = plan.source.username !== undefined;
   if (!adminMode && users.some((u) => (u as { password?: string }).password === undefined)) {
-    throw new UserError('PLAN_INVALID', 'Without an admin username (regular-user mode), every user needs a "password".');
+    throw new UserError(
+      'PLAN_INVALID',
+      'Without an admin username (regular-user mode), every user needs a "password".',
+    );
   }
   const support = parseSupportOptions(plan.options.supportOptions);
   return {
@@ -115,19 +144,35 @@ export async function loadPlan(file: string): Promise<Plan> {
     support,
     folderFilter: plan.options.folderFilter,
     logSubjects: plan.options.logSubjects,
-    maxMessageBytes: plan.options.maxMessageSizeMB === undefined ? DEFAULT_MAX_MESSAGE_BYTES : plan.options.maxMessageSizeMB * 1024 * 1024,
-    receivedAfterMs: plan.options.receivedAfter === undefined ? undefined : Date.parse(plan.options.receivedAfter),
+    maxMessageBytes:
+      plan.options.maxMessageSizeMB === undefined
+        ? DEFAULT_MAX_MESSAGE_BYTES
+        : plan.options.maxMessageSizeMB * 1024 * 1024,
+    receivedAfterMs:
+      plan.options.receivedAfter === undefined ? undefined : Date.parse(plan.options.receivedAfter),
   };
 }
 
 /** A `source,destination` CSV (header optional); one line per mailbox. */
 async function readUsersCsv(file: string): Promise<{ source: string; destination: string }[]> {
-  const rows = parseCsv(await readFile(file, 'utf8'), { skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
+  const rows = parseCsv<string[]>(await readFile(file, 'utf8'), {
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+  });
   const body = rows[0]?.[0]?.toLowerCase() === 'source' ? rows.slice(1) : rows;
   return body.map((row, index) => {
     const [source, destination] = row;
-    if (source === undefined || destination === undefined || !source.includes('@') || !destination.includes('@')) {
-      throw new UserError('CSV_ROW_INVALID', `Line ${index + 1 + (body === rows ? 0 : 1)} of ${file} must be "source,destination" email addresses.`);
+    if (
+      source === undefined ||
+      destination === undefined ||
+      !source.includes('@') ||
+      !destination.includes('@')
+    ) {
+      throw new UserError(
+        'CSV_ROW_INVALID',
+        `Line ${index + 1 + (body === rows ? 0 : 1)} of ${file} must be "source,destination" email addresses.`,
+      );
     }
     return { source, destination };
   });

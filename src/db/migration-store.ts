@@ -16,13 +16,17 @@ export const PAGE_JOB_EXPIRY_SECONDS = 15 * 60;
 
 export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
   const sendPage = (trx: Db, job: FolderPageJob) =>
-    queue.send(MIGRATION_QUEUES.folderPage, { ...job }, {
-      db: fromKysely(trx),
-      expireInSeconds: PAGE_JOB_EXPIRY_SECONDS,
-      retryLimit: 5,
-      retryDelay: 5,
-      retryBackoff: true,
-    });
+    queue.send(
+      MIGRATION_QUEUES.folderPage,
+      { ...job },
+      {
+        db: fromKysely(trx),
+        expireInSeconds: PAGE_JOB_EXPIRY_SECONDS,
+        retryLimit: 5,
+        retryDelay: 5,
+        retryBackoff: true,
+      },
+    );
 
   /** Finishes the mailbox when every folder is done; its status says whether items failed. */
   const finishIfDone = async (trx: Db, runMailboxId: string) => {
@@ -91,7 +95,8 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
             .returning('source_folder_id')
             .executeTakeFirst();
           // A re-run of the start job (after a crash) must not enqueue a folder twice.
-          if (inserted !== undefined) await sendPage(trx, { runMailboxId: id, sourceFolderId: folder.sourceFolderId });
+          if (inserted !== undefined)
+            await sendPage(trx, { runMailboxId: id, sourceFolderId: folder.sourceFolderId });
         }
         await finishIfDone(trx, id);
       });
@@ -241,17 +246,15 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
         .where('run_items.run_mailbox_id', '=', runMailboxId)
         .where('outcome', '=', 'failed')
         .execute();
-      return rows.map(
-        (r): ItemFailure => ({
-          type: r.item_type as ItemType,
-          folder: r.path ?? '',
-          sourceId: r.source_item_id,
-          sizeBytes: Number(r.bytes),
-          code: r.code ?? 'UNKNOWN',
-          message: r.message ?? '',
-          subject: r.subject ?? undefined,
-        }),
-      );
+      return rows.map((r): ItemFailure => ({
+        type: r.item_type as ItemType,
+        folder: r.path ?? '',
+        sourceId: r.source_item_id,
+        sizeBytes: Number(r.bytes),
+        code: r.code ?? 'UNKNOWN',
+        message: r.message ?? '',
+        subject: r.subject ?? undefined,
+      }));
     },
   };
 }

@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 
-import { ITEM_TYPES, type ItemCounts, type ItemType, type MailboxReport, type MailboxStatus, type PassOptions } from '../domain/migration.ts';
+import {
+  ITEM_TYPES,
+  type ItemCounts,
+  type ItemType,
+  type MailboxReport,
+  type MailboxStatus,
+  type PassOptions,
+} from '../domain/migration.ts';
 import { MIGRATION_QUEUES } from '../domain/migration-store.ts';
 import type { Db } from './database.ts';
 import type { JobQueue } from './job-queue.ts';
@@ -8,12 +15,22 @@ import type { createMigrationStore } from './migration-store.ts';
 
 export async function createPassRun(
   db: Db,
-  run: { name: string; options: PassOptions; endpointsSealed: string; mailboxes: readonly { source: string; destination: string }[] },
+  run: {
+    name: string;
+    options: PassOptions;
+    endpointsSealed: string;
+    mailboxes: readonly { source: string; destination: string }[];
+  },
 ): Promise<{ runId: string; mailboxIds: string[] }> {
   return db.transaction().execute(async (trx) => {
     const { id: runId } = await trx
       .insertInto('pass_runs')
-      .values({ name: run.name, pass: run.options.pass, options: JSON.stringify(run.options), endpoints_sealed: run.endpointsSealed })
+      .values({
+        name: run.name,
+        pass: run.options.pass,
+        options: JSON.stringify(run.options),
+        endpoints_sealed: run.endpointsSealed,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const mailboxIds: string[] = [];
@@ -30,16 +47,27 @@ export async function createPassRun(
 }
 
 export async function enqueueMailboxStart(queue: JobQueue, runMailboxId: string): Promise<void> {
-  await queue.send(MIGRATION_QUEUES.startMailbox, { runMailboxId }, { expireInSeconds: 10 * 60, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+  await queue.send(
+    MIGRATION_QUEUES.startMailbox,
+    { runMailboxId },
+    { expireInSeconds: 10 * 60, retryLimit: 5, retryDelay: 5, retryBackoff: true },
+  );
 }
 
 export async function mailboxStatuses(db: Db, runId: string): Promise<Map<string, MailboxStatus>> {
-  const rows = await db.selectFrom('run_mailboxes').select(['id', 'status']).where('run_id', '=', runId).execute();
+  const rows = await db
+    .selectFrom('run_mailboxes')
+    .select(['id', 'status'])
+    .where('run_id', '=', runId)
+    .execute();
   return new Map(rows.map((r) => [r.id, r.status as MailboxStatus]));
 }
 
 /** Items done so far in the run (for progress bars): outcomes recorded and bytes moved. */
-export async function runProgress(db: Db, runId: string): Promise<{ items: number; bytes: number; planned: number }> {
+export async function runProgress(
+  db: Db,
+  runId: string,
+): Promise<{ items: number; bytes: number; planned: number }> {
   const done = await db
     .selectFrom('run_items')
     .innerJoin('run_mailboxes', 'run_mailboxes.id', 'run_items.run_mailbox_id')
@@ -58,17 +86,34 @@ export async function runProgress(db: Db, runId: string): Promise<{ items: numbe
 const zero: ItemCounts = { migrated: 0, skipped: 0, failed: 0, bytes: 0 };
 
 /** The report of each mailbox of a run: counts by type, per-folder reconciliation and failures. */
-export async function passReport(db: Db, runId: string, store: ReturnType<typeof createMigrationStore>): Promise<MailboxReport[]> {
-  const mailboxes = await db.selectFrom('run_mailboxes').selectAll().where('run_id', '=', runId).orderBy('source').execute();
+export async function passReport(
+  db: Db,
+  runId: string,
+  store: ReturnType<typeof createMigrationStore>,
+): Promise<MailboxReport[]> {
+  const mailboxes = await db
+    .selectFrom('run_mailboxes')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .orderBy('source')
+    .execute();
   const reports: MailboxReport[] = [];
   for (const mailbox of mailboxes) {
     const byType = await db
       .selectFrom('run_items')
-      .select(['item_type', 'outcome', sql<string>`count(*)`.as('count'), sql<string>`coalesce(sum(bytes), 0)`.as('bytes')])
+      .select([
+        'item_type',
+        'outcome',
+        sql<string>`count(*)`.as('count'),
+        sql<string>`coalesce(sum(bytes), 0)`.as('bytes'),
+      ])
       .where('run_mailbox_id', '=', mailbox.id)
       .groupBy(['item_type', 'outcome'])
       .execute();
-    const items = Object.fromEntries(ITEM_TYPES.map((t) => [t, { ...zero }])) as Record<ItemType, { migrated: number; skipped: number; failed: number; bytes: number }>;
+    const items = Object.fromEntries(ITEM_TYPES.map((t) => [t, { ...zero }])) as Record<
+      ItemType,
+      { migrated: number; skipped: number; failed: number; bytes: number }
+    >;
     for (const row of byType) {
       const counts = items[row.item_type as ItemType];
       counts[row.outcome as 'migrated' | 'skipped' | 'failed'] += Number(row.count);
@@ -77,7 +122,9 @@ export async function passReport(db: Db, runId: string, store: ReturnType<typeof
     const folders = await db
       .selectFrom('run_folders')
       .leftJoin('run_items', (join) =>
-        join.onRef('run_items.run_mailbox_id', '=', 'run_folders.run_mailbox_id').onRef('run_items.source_folder_id', '=', 'run_folders.source_folder_id'),
+        join
+          .onRef('run_items.run_mailbox_id', '=', 'run_folders.run_mailbox_id')
+          .onRef('run_items.source_folder_id', '=', 'run_folders.source_folder_id'),
       )
       .select([
         'run_folders.path',
@@ -120,7 +167,11 @@ export async function passReport(db: Db, runId: string, store: ReturnType<typeof
 export async function interruptUnfinishedRuns(db: Db): Promise<number> {
   const result = await db
     .updateTable('run_mailboxes')
-    .set({ status: 'failed', error: 'INTERRUPTED: the pass was stopped before this mailbox finished; run it again to continue.', finished_at: new Date() })
+    .set({
+      status: 'failed',
+      error: 'INTERRUPTED: the pass was stopped before this mailbox finished; run it again to continue.',
+      finished_at: new Date(),
+    })
     .where('status', 'in', ['queued', 'running'])
     .executeTakeFirst();
   return Number(result.numUpdatedRows);

@@ -33,7 +33,11 @@ export interface DestinationMailbox {
   /** The id of the message Ferry created earlier with this idempotency stamp in this folder, if any. */
   findMessageByStamp(folderId: string, stamp: string): Promise<string | undefined>;
   /** Creates the message (non-draft, with its extended properties) and adds the large attachments; returns its id. */
-  createMessage(folderId: string, message: GraphMessageDraft, largeAttachments: readonly LargeAttachment[]): Promise<string>;
+  createMessage(
+    folderId: string,
+    message: GraphMessageDraft,
+    largeAttachments: readonly LargeAttachment[],
+  ): Promise<string>;
   /** Makes sure these categories exist in the mailbox's master list, with these colours (`preset0`…`preset24`). */
   ensureCategories(categories: readonly { readonly name: string; readonly color: string }[]): Promise<void>;
   usage(): DestinationUsage;

@@ -28,5 +28,8 @@ export interface PassEndpoints {
 export const NATIONAL_CLOUDS = {
   global: { authorityUrl: 'https://login.microsoftonline.com', graphUrl: 'https://graph.microsoft.com' },
   usGovernment: { authorityUrl: 'https://login.microsoftonline.us', graphUrl: 'https://graph.microsoft.us' },
-  china: { authorityUrl: 'https://login.chinacloudapi.cn', graphUrl: 'https://microsoftgraph.chinacloudapi.cn' },
+  china: {
+    authorityUrl: 'https://login.chinacloudapi.cn',
+    graphUrl: 'https://microsoftgraph.chinacloudapi.cn',
+  },
 } as const;

@@ -64,17 +64,37 @@ export interface MigrationStore {
   planFolders(id: string, folders: readonly Omit<RunFolder, 'cursor' | 'done'>[]): Promise<void>;
   getFolder(runMailboxId: string, sourceFolderId: string): Promise<RunFolder>;
   /** The item map entries of these source items for this mailbox pair. */
-  findMappedItems(source: string, destination: string, sourceItemIds: readonly string[]): Promise<Map<string, MappedItem>>;
+  findMappedItems(
+    source: string,
+    destination: string,
+    sourceItemIds: readonly string[],
+  ): Promise<Map<string, MappedItem>>;
   /** Written before the create request: if the process dies, the next attempt looks the item up by its stamp. */
   markInFlight(
     source: string,
     destination: string,
-    item: { sourceItemId: string; type: ItemType; contentHash: string; stamp: string; destinationFolderId: string },
+    item: {
+      sourceItemId: string;
+      type: ItemType;
+      contentHash: string;
+      stamp: string;
+      destinationFolderId: string;
+    },
   ): Promise<void>;
-  markMigrated(source: string, destination: string, sourceItemId: string, destinationItemId: string): Promise<void>;
+  markMigrated(
+    source: string,
+    destination: string,
+    sourceItemId: string,
+    destinationItemId: string,
+  ): Promise<void>;
   recordOutcome(runMailboxId: string, outcome: ItemOutcome): Promise<void>;
   /** Saves the folder's cursor and enqueues its next page, or marks it done (and the mailbox, when it was the last). */
-  completePage(runMailboxId: string, sourceFolderId: string, next: string | undefined, throttledMs: number): Promise<void>;
+  completePage(
+    runMailboxId: string,
+    sourceFolderId: string,
+    next: string | undefined,
+    throttledMs: number,
+  ): Promise<void>;
   failMailbox(id: string, error: string): Promise<void>;
   /** Source item ids that failed in the latest earlier pass of this mailbox pair that had failures. */
   previouslyFailedItems(source: string, destination: string, beforeRunId: string): Promise<Set<string>>;

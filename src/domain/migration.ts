@@ -9,7 +9,13 @@ export type PassKind = (typeof PASS_KINDS)[number];
 export const ITEM_TYPES = ['mail', 'contacts', 'calendar', 'tasks'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
-export const MAILBOX_STATUSES = ['queued', 'running', 'completed', 'completed_with_errors', 'failed'] as const;
+export const MAILBOX_STATUSES = [
+  'queued',
+  'running',
+  'completed',
+  'completed_with_errors',
+  'failed',
+] as const;
 export type MailboxStatus = (typeof MAILBOX_STATUSES)[number];
 
 /** Trial limits (MigrationWiz): a taste of every folder, enough to check fidelity before paying. */

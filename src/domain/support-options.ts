@@ -59,5 +59,7 @@ function splitArrow(entry: string, value: string): [string, string] {
 }
 
 function invalid(entry: string, why: string): UserError {
-  return new UserError('SUPPORT_OPTION_INVALID', `The Support option ${entry} is invalid: ${why}.`, { details: { option: entry } });
+  return new UserError('SUPPORT_OPTION_INVALID', `The Support option ${entry} is invalid: ${why}.`, {
+    details: { option: entry },
+  });
 }

@@ -86,7 +86,9 @@ function parseWhen(text: string, part: string): FaultRule['when'] {
   }
   const probability = Number(text);
   if (text === '' || !Number.isFinite(probability) || probability < 0 || probability > 1) {
-    throw new FaultSpecError(`"${text}" in "${part}" is neither a probability (0..1) nor a schedule (@N or @N/M)`);
+    throw new FaultSpecError(
+      `"${text}" in "${part}" is neither a probability (0..1) nor a schedule (@N or @N/M)`,
+    );
   }
   return { probability };
 }

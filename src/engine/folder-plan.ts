@@ -21,7 +21,16 @@ const WELL_KNOWN_NAMES: Partial<Record<SystemFolderRole, string>> = {
   trash: 'Deleted Items',
 };
 /** Other names Exchange reserves at the top of a mailbox. */
-const RESERVED_TOP_LEVEL = ['Archive', 'Outbox', 'Conversation History', 'Sync Issues', 'Calendar', 'Contacts', 'Tasks', 'Notes'];
+const RESERVED_TOP_LEVEL = [
+  'Archive',
+  'Outbox',
+  'Conversation History',
+  'Sync Issues',
+  'Calendar',
+  'Contacts',
+  'Tasks',
+  'Notes',
+];
 /** Exchange limits folder display names; longer names are cut (and reported). */
 export const MAX_FOLDER_NAME_LENGTH = 250;
 
@@ -31,9 +40,15 @@ export const MAX_FOLDER_NAME_LENGTH = 250;
  * first; clashes (same name ignoring case, reserved names, over-long names) are resolved
  * deterministically — the same source always gets the same destination name.
  */
-export function planMailFolders(folders: readonly SourceFolder[], options: Pick<PassOptions, 'folderFilter' | 'folderMappings'>): PlannedFolder[] {
+export function planMailFolders(
+  folders: readonly SourceFolder[],
+  options: Pick<PassOptions, 'folderFilter' | 'folderMappings'>,
+): PlannedFolder[] {
   const filter = options.folderFilter === undefined ? undefined : new RegExp(options.folderFilter);
-  const mappings = options.folderMappings.map((m) => ({ pattern: new RegExp(m.pattern), replacement: m.replacement }));
+  const mappings = options.folderMappings.map((m) => ({
+    pattern: new RegExp(m.pattern),
+    replacement: m.replacement,
+  }));
   const byId = new Map(folders.map((f) => [f.id, f]));
   const mail = folders
     .filter((f) => f.view === 'message' && !(filter?.test(f.path) ?? false))
@@ -72,7 +87,10 @@ export function planMailFolders(folders: readonly SourceFolder[], options: Pick<
       const wanted = clean(mapped.split('/').at(-1) ?? folder.name);
       const name = claim(parentPath.join('/').toLowerCase(), wanted);
       if (name !== folder.name) {
-        renamed = name === wanted ? `renamed to "${name}" (${mapped !== folder.path ? 'FolderMapping' : 'name not allowed as is'})` : `renamed to "${name}": "${wanted}" already exists there`;
+        renamed =
+          name === wanted
+            ? `renamed to "${name}" (${mapped !== folder.path ? 'FolderMapping' : 'name not allowed as is'})`
+            : `renamed to "${name}": "${wanted}" already exists there`;
       }
       destinationPath = [...parentPath, name];
     }

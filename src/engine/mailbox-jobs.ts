@@ -26,7 +26,11 @@ export interface JobAttempt {
  * Starts one mailbox of a pass: checks both sides (that is all Verify Credentials does), plans and
  * creates the destination folders, and hands each folder to a page job.
  */
-export async function startMailbox(deps: EngineDeps, job: StartMailboxJob, attempt: JobAttempt): Promise<void> {
+export async function startMailbox(
+  deps: EngineDeps,
+  job: StartMailboxJob,
+  attempt: JobAttempt,
+): Promise<void> {
   const mailbox = await deps.store.getRunMailbox(job.runMailboxId);
   if (!(await deps.store.beginMailbox(mailbox.id))) return;
   await failMailboxOnError(deps, mailbox.id, attempt, async () => {
@@ -41,15 +45,27 @@ export async function startMailbox(deps: EngineDeps, job: StartMailboxJob, attem
     const planned = planMailFolders(folders, options);
     const withIds = [];
     for (const folder of planned) {
-      const destinationFolderId = await destination.ensureMailFolder({ path: folder.destinationPath, role: folder.role });
-      withIds.push({ sourceFolderId: folder.sourceFolderId, path: folder.sourcePath, destinationFolderId, sourceCount: folder.sourceCount });
+      const destinationFolderId = await destination.ensureMailFolder({
+        path: folder.destinationPath,
+        role: folder.role,
+      });
+      withIds.push({
+        sourceFolderId: folder.sourceFolderId,
+        path: folder.sourcePath,
+        destinationFolderId,
+        sourceCount: folder.sourceCount,
+      });
     }
     await deps.store.planFolders(mailbox.id, withIds);
   });
 }
 
 /** Migrates one page of one folder, then checkpoints and enqueues the next page in one transaction. */
-export async function migrateFolderPage(deps: EngineDeps, job: FolderPageJob, attempt: JobAttempt): Promise<void> {
+export async function migrateFolderPage(
+  deps: EngineDeps,
+  job: FolderPageJob,
+  attempt: JobAttempt,
+): Promise<void> {
   const mailbox = await deps.store.getRunMailbox(job.runMailboxId);
   if (mailbox.status !== 'running') return;
   const folder = await deps.store.getFolder(mailbox.id, job.sourceFolderId);
@@ -58,10 +74,22 @@ export async function migrateFolderPage(deps: EngineDeps, job: FolderPageJob, at
   await failMailboxOnError(deps, mailbox.id, attempt, async () => {
     const options = mailbox.options;
     const trial = options.pass === 'trial';
-    const page = await deps.source.listMessages(mailbox.source, folder.sourceFolderId, folder.cursor, trial ? TRIAL_ITEMS_PER_FOLDER : PAGE_SIZE);
-    const retryOnly = options.pass === 'retry' ? await deps.store.previouslyFailedItems(mailbox.source, mailbox.destination, mailbox.runId) : undefined;
+    const page = await deps.source.listMessages(
+      mailbox.source,
+      folder.sourceFolderId,
+      folder.cursor,
+      trial ? TRIAL_ITEMS_PER_FOLDER : PAGE_SIZE,
+    );
+    const retryOnly =
+      options.pass === 'retry'
+        ? await deps.store.previouslyFailedItems(mailbox.source, mailbox.destination, mailbox.runId)
+        : undefined;
     const wanted = page.items.filter((m) => selected(m, options, retryOnly));
-    const mapped = await deps.store.findMappedItems(mailbox.source, mailbox.destination, wanted.map((m) => m.id));
+    const mapped = await deps.store.findMappedItems(
+      mailbox.source,
+      mailbox.destination,
+      wanted.map((m) => m.id),
+    );
     const destination = deps.destination.mailbox(mailbox.destination);
     const throttledBefore = destination.usage().throttledWaitMs;
     const context = {
@@ -74,14 +102,25 @@ export async function migrateFolderPage(deps: EngineDeps, job: FolderPageJob, at
       mailbox: destination,
       store: deps.store,
     };
-    await runConcurrently(wanted, ITEM_CONCURRENCY, (message) => migrateMessage(context, message, mapped.get(message.id)));
+    await runConcurrently(wanted, ITEM_CONCURRENCY, (message) =>
+      migrateMessage(context, message, mapped.get(message.id)),
+    );
     // A trial looks at the first page of each folder only.
     const next = trial ? undefined : page.next;
-    await deps.store.completePage(mailbox.id, folder.sourceFolderId, next, destination.usage().throttledWaitMs - throttledBefore);
+    await deps.store.completePage(
+      mailbox.id,
+      folder.sourceFolderId,
+      next,
+      destination.usage().throttledWaitMs - throttledBefore,
+    );
   });
 }
 
-function selected(message: SourceMessageRef, options: PassOptions, retryOnly: ReadonlySet<string> | undefined): boolean {
+function selected(
+  message: SourceMessageRef,
+  options: PassOptions,
+  retryOnly: ReadonlySet<string> | undefined,
+): boolean {
   if (retryOnly !== undefined && !retryOnly.has(message.id)) return false;
   if (options.pass === 'trial' && message.sizeBytes > TRIAL_MAX_ITEM_BYTES) return false;
   if (options.receivedBeforeMs !== undefined && message.receivedMs >= options.receivedBeforeMs) return false;
@@ -94,7 +133,12 @@ function selected(message: SourceMessageRef, options: PassOptions, retryOnly: Re
  * the admin-readable message. Transient ones are rethrown so pg-boss retries the job, until its
  * last attempt.
  */
-async function failMailboxOnError(deps: EngineDeps, runMailboxId: string, attempt: JobAttempt, work: () => Promise<void>): Promise<void> {
+async function failMailboxOnError(
+  deps: EngineDeps,
+  runMailboxId: string,
+  attempt: JobAttempt,
+  work: () => Promise<void>,
+): Promise<void> {
   try {
     await work();
   } catch (caught) {
@@ -105,7 +149,11 @@ async function failMailboxOnError(deps: EngineDeps, runMailboxId: string, attemp
   }
 }
 
-async function runConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function runConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {

@@ -30,7 +30,11 @@ export function stampOf(sourceMailbox: string, itemId: string): string {
  * (skip), or sent its create request without recording the answer (look the stamp up in the
  * destination before creating again). Failures are recorded as outcomes, never thrown.
  */
-export async function migrateMessage(context: MessageContext, message: SourceMessageRef, mapped: MappedItem | undefined): Promise<void> {
+export async function migrateMessage(
+  context: MessageContext,
+  message: SourceMessageRef,
+  mapped: MappedItem | undefined,
+): Promise<void> {
   if (mapped?.status === 'migrated') return;
   const base = { sourceItemId: message.id, type: 'mail' as const, sourceFolderId: message.folderId };
   const subject = context.options.logSubjects ? { subject: message.subject ?? '' } : {};
@@ -60,8 +64,18 @@ export async function migrateMessage(context: MessageContext, message: SourceMes
     const raw = await context.sourceReader.fetchRawMessage(context.source, message);
     const converted = await convertMimeToGraphMessage(
       raw,
-      { id: message.id, folderId: message.folderId, flags: message.flags, tags: message.tags, receivedMs: message.receivedMs, size: message.sizeBytes },
-      { recipientMapping: context.options.recipientMappings, stamp: { propertyId: STAMP_PROPERTY_ID, value: stamp } },
+      {
+        id: message.id,
+        folderId: message.folderId,
+        flags: message.flags,
+        tags: message.tags,
+        receivedMs: message.receivedMs,
+        size: message.sizeBytes,
+      },
+      {
+        recipientMapping: context.options.recipientMappings,
+        stamp: { propertyId: STAMP_PROPERTY_ID, value: stamp },
+      },
     );
     await context.store.markInFlight(context.source, context.destination, {
       sourceItemId: message.id,
@@ -70,7 +84,11 @@ export async function migrateMessage(context: MessageContext, message: SourceMes
       stamp,
       destinationFolderId: context.destinationFolderId,
     });
-    const id = await context.mailbox.createMessage(context.destinationFolderId, converted.message, converted.largeAttachments);
+    const id = await context.mailbox.createMessage(
+      context.destinationFolderId,
+      converted.message,
+      converted.largeAttachments,
+    );
     await context.store.markMigrated(context.source, context.destination, message.id, id);
     await record({ outcome: 'migrated', bytes: raw.length });
   } catch (caught) {

@@ -20,7 +20,11 @@ export function graphScopeFor(graphUrl: string): string {
   return `${cloud?.graphUrl ?? NATIONAL_CLOUDS.global.graphUrl}/.default`;
 }
 
-export function createEngineDeps(endpoints: PassEndpoints, store: MigrationStore, limits: BudgetLimits): EngineDeps {
+export function createEngineDeps(
+  endpoints: PassEndpoints,
+  store: MigrationStore,
+  limits: BudgetLimits,
+): EngineDeps {
   const { source, destination } = endpoints;
   const soap = createSoapTransport({ url: source.url, adminUrl: source.adminUrl });
   const sessions = createSessionFactory(
@@ -29,7 +33,9 @@ export function createEngineDeps(endpoints: PassEndpoints, store: MigrationStore
       ? { mode: 'admin', adminName: source.username, adminPassword: new Secret(source.password ?? '') }
       : {
           mode: 'user',
-          passwords: new Map(Object.entries(source.userPasswords).map(([user, pw]) => [user.toLowerCase(), new Secret(pw)])),
+          passwords: new Map(
+            Object.entries(source.userPasswords).map(([user, pw]) => [user.toLowerCase(), new Secret(pw)]),
+          ),
         },
   );
   const getToken = createTokenProvider({
@@ -48,7 +54,12 @@ export function createEngineDeps(endpoints: PassEndpoints, store: MigrationStore
 }
 
 /** Engine dependencies per pass run, built once from the run's sealed endpoints. */
-export function createEngineDepsCache(db: Db, sealer: SecretSealer, store: MigrationStore, limits: BudgetLimits) {
+export function createEngineDepsCache(
+  db: Db,
+  sealer: SecretSealer,
+  store: MigrationStore,
+  limits: BudgetLimits,
+) {
   const cache = new Map<string, Promise<EngineDeps>>();
   return (runId: string): Promise<EngineDeps> => {
     let deps = cache.get(runId);
@@ -58,7 +69,13 @@ export function createEngineDepsCache(db: Db, sealer: SecretSealer, store: Migra
         .select('endpoints_sealed')
         .where('id', '=', runId)
         .executeTakeFirstOrThrow()
-        .then((row) => createEngineDeps(JSON.parse(sealer.open(row.endpoints_sealed).reveal()) as PassEndpoints, store, limits));
+        .then((row) =>
+          createEngineDeps(
+            JSON.parse(sealer.open(row.endpoints_sealed).reveal()) as PassEndpoints,
+            store,
+            limits,
+          ),
+        );
       cache.set(runId, deps);
     }
     return deps;

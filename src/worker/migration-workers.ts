@@ -15,7 +15,10 @@ export const DEFAULT_PAGE_CONCURRENCY = 8;
 
 export async function ensureMigrationQueues(queue: JobQueue): Promise<void> {
   await ensureQueue(queue, MIGRATION_QUEUES.startMailbox, { expireInSeconds: 10 * 60, retryLimit: 5 });
-  await ensureQueue(queue, MIGRATION_QUEUES.folderPage, { expireInSeconds: PAGE_JOB_EXPIRY_SECONDS, retryLimit: 5 });
+  await ensureQueue(queue, MIGRATION_QUEUES.folderPage, {
+    expireInSeconds: PAGE_JOB_EXPIRY_SECONDS,
+    retryLimit: 5,
+  });
 }
 
 export async function startMigrationWorkers(options: {
@@ -36,7 +39,12 @@ export async function startMigrationWorkers(options: {
   const ids = [
     await queue.work<StartMailboxJob>(
       MIGRATION_QUEUES.startMailbox,
-      { includeMetadata: true, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5, localConcurrency: 2 },
+      {
+        includeMetadata: true,
+        pollingIntervalSeconds: 0.5,
+        notifyPollingIntervalSeconds: 0.5,
+        localConcurrency: 2,
+      },
       async (jobs) => {
         const job = jobs[0] as JobWithMetadata<StartMailboxJob> | undefined;
         if (job === undefined) return;

@@ -37,7 +37,10 @@ export async function runPassToCompletion(options: {
       await enqueueMailboxStart(options.queue, id);
     }
     if (options.onProgress !== undefined) {
-      options.onProgress({ ...(await runProgress(options.db, options.runId)), mailboxesLeft: active.size + pending.length });
+      options.onProgress({
+        ...(await runProgress(options.db, options.runId)),
+        mailboxesLeft: active.size + pending.length,
+      });
     }
     if (active.size === 0 && pending.length === 0) return;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -6,7 +6,13 @@ import { startJobQueue } from '../../db/job-queue.ts';
 import { createMigrationStore } from '../../db/migration-store.ts';
 import { createPassRun, interruptUnfinishedRuns, passReport } from '../../db/pass-runs.ts';
 import { Secret } from '../../domain/secret.ts';
-import { DEFAULT_PRESTAGE_DAYS, PASS_KINDS, type MailboxReport, type PassKind, type PassOptions } from '../../domain/migration.ts';
+import {
+  DEFAULT_PRESTAGE_DAYS,
+  PASS_KINDS,
+  type MailboxReport,
+  type PassKind,
+  type PassOptions,
+} from '../../domain/migration.ts';
 import { MICROSOFT_LIMITS, scaleLimits, type BudgetLimits } from '../../graph/mailbox-budget.ts';
 import { startMigrationWorkers } from '../../worker/migration-workers.ts';
 import { type PassProgress, runPassToCompletion } from '../../worker/run-pass.ts';
@@ -25,22 +31,47 @@ interface MigrateOptions {
 
 export function migrateCommand(): Command {
   return new Command('migrate')
-    .description('Run one pass of a migration plan to completion on the embedded database (state kept in the data dir)')
+    .description(
+      'Run one pass of a migration plan to completion on the embedded database (state kept in the data dir)',
+    )
     .requiredOption('--plan <file>', 'plan file (JSON or YAML)')
     .addOption(new Option('--pass <pass>', 'which pass').choices(PASS_KINDS).makeOptionMandatory())
-    .option('--prestage-days <n>', 'Pre-Stage: migrate mail older than this many days', (v) => parsePositiveInt(v, '--prestage-days'), DEFAULT_PRESTAGE_DAYS)
+    .option(
+      '--prestage-days <n>',
+      'Pre-Stage: migrate mail older than this many days',
+      (v) => parsePositiveInt(v, '--prestage-days'),
+      DEFAULT_PRESTAGE_DAYS,
+    )
     .option('--data-dir <dir>', 'data directory (default: FERRY_DATA_DIR or ./data)')
     .option('--json', 'print the summary as JSON')
-    .addOption(new Option('--graph-limits <limits>', 'client-side Graph budgets: microsoft or scaled:F (for emulators)').default('microsoft').hideHelp())
+    .addOption(
+      new Option(
+        '--graph-limits <limits>',
+        'client-side Graph budgets: microsoft or scaled:F (for emulators)',
+      )
+        .default('microsoft')
+        .hideHelp(),
+    )
     .action(async (options: MigrateOptions) => {
-      const env = options.dataDir === undefined ? process.env : { ...process.env, FERRY_DATA_DIR: options.dataDir };
+      const env =
+        options.dataDir === undefined ? process.env : { ...process.env, FERRY_DATA_DIR: options.dataDir };
       const config = loadConfigOrExit(env);
       const logger = createLogger(env.LOG_LEVEL ?? 'warn');
       const plan = await loadPlan(options.plan);
       const limits = parseLimits(options.graphLimits);
       const runtime = await openRuntime(config, logger);
-      const queue = await startJobQueue({ url: runtime.url, supervise: true, onError: (e) => logger.error({ err: e }, 'job queue error') });
-      const workers = await startMigrationWorkers({ queue, db: runtime.database.db, sealer: runtime.sealer, logger, limits });
+      const queue = await startJobQueue({
+        url: runtime.url,
+        supervise: true,
+        onError: (e) => logger.error({ err: e }, 'job queue error'),
+      });
+      const workers = await startMigrationWorkers({
+        queue,
+        db: runtime.database.db,
+        sealer: runtime.sealer,
+        logger,
+        limits,
+      });
       let reports: MailboxReport[];
       try {
         await interruptUnfinishedRuns(runtime.database.db);
@@ -56,17 +87,27 @@ export function migrateCommand(): Command {
           runId,
           mailboxIds,
           maxConcurrent: plan.maxConcurrentMigrations,
-          onProgress: options.json !== true && process.stderr.isTTY ? progressBar(mailboxIds.length) : undefined,
+          onProgress:
+            options.json !== true && process.stderr.isTTY ? progressBar(mailboxIds.length) : undefined,
         });
-        reports = await passReport(runtime.database.db, runId, createMigrationStore(runtime.database.db, queue));
+        reports = await passReport(
+          runtime.database.db,
+          runId,
+          createMigrationStore(runtime.database.db, queue),
+        );
       } finally {
         await workers.stop();
         await queue.stop({ graceful: true, timeout: 10_000 });
         await runtime.close();
       }
-      if (options.json === true) process.stdout.write(`${JSON.stringify({ pass: options.pass, mailboxes: reports }, null, 2)}\n`);
+      if (options.json === true)
+        process.stdout.write(`${JSON.stringify({ pass: options.pass, mailboxes: reports }, null, 2)}\n`);
       else printSummary(options.pass, reports);
-      process.exitCode = reports.some((r) => r.status === 'failed') ? 2 : reports.some((r) => r.status === 'completed_with_errors') ? 1 : 0;
+      process.exitCode = reports.some((r) => r.status === 'failed')
+        ? 2
+        : reports.some((r) => r.status === 'completed_with_errors')
+          ? 1
+          : 0;
     });
 }
 
@@ -75,7 +116,8 @@ function passOptions(plan: Plan, options: MigrateOptions): PassOptions {
     pass: options.pass,
     // Pre-Stage moves mail only (MigrationWiz): contacts, calendars and tasks wait for the Full pass.
     itemTypes: options.pass === 'prestage' ? plan.itemTypes.filter((t) => t === 'mail') : plan.itemTypes,
-    receivedBeforeMs: options.pass === 'prestage' ? Date.now() - options.prestageDays * 24 * 60 * 60 * 1000 : undefined,
+    receivedBeforeMs:
+      options.pass === 'prestage' ? Date.now() - options.prestageDays * 24 * 60 * 60 * 1000 : undefined,
     receivedAfterMs: plan.receivedAfterMs,
     folderFilter: plan.folderFilter,
     folderMappings: plan.support.folderMappings,
@@ -94,7 +136,10 @@ function progressBar(mailboxCount: number): (progress: PassProgress) => void {
   bar.start(0, 0, { mailboxes: mailboxCount, mb: '0.0' });
   return (progress) => {
     bar.setTotal(Math.max(progress.planned, progress.items));
-    bar.update(progress.items, { mailboxes: progress.mailboxesLeft, mb: (progress.bytes / 1048576).toFixed(1) });
+    bar.update(progress.items, {
+      mailboxes: progress.mailboxesLeft,
+      mb: (progress.bytes / 1048576).toFixed(1),
+    });
     if (progress.mailboxesLeft === 0) bar.stop();
   };
 }
@@ -104,7 +149,9 @@ function printSummary(pass: PassKind, reports: readonly MailboxReport[]): void {
   out(`${pass} pass: ${reports.length} mailbox(es)`);
   for (const r of reports) {
     const mail = r.items.mail;
-    out(`  ${r.source} -> ${r.destination}: ${r.status}; mail ${mail.migrated} migrated, ${mail.skipped} skipped, ${mail.failed} failed, ${(mail.bytes / 1048576).toFixed(1)} MB in ${(r.durationMs / 1000).toFixed(1)} s`);
+    out(
+      `  ${r.source} -> ${r.destination}: ${r.status}; mail ${mail.migrated} migrated, ${mail.skipped} skipped, ${mail.failed} failed, ${(mail.bytes / 1048576).toFixed(1)} MB in ${(r.durationMs / 1000).toFixed(1)} s`,
+    );
     if (r.error !== undefined) out(`    ${r.error}`);
     for (const e of r.errors.slice(0, 10)) out(`    ${e.folder} #${e.sourceId}: ${e.code} ${e.message}`);
     if (r.errors.length > 10) out(`    … and ${r.errors.length - 10} more (use --json for all)`);
@@ -119,6 +166,7 @@ function parseLimits(value: string): BudgetLimits {
 }
 
 function parsePositiveInt(value: string, name: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${name} must be a positive whole number, not "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new Error(`${name} must be a positive whole number, not "${value}"`);
   return Number(value);
 }
