@@ -155,7 +155,7 @@ export async function loadPlan(file: string): Promise<Plan> {
 
 /** A `source,destination` CSV (header optional); one line per mailbox. */
 async function readUsersCsv(file: string): Promise<{ source: string; destination: string }[]> {
-  const rows = parseCsv<string[]>(await readFile(file, 'utf8'), {
+  const rows: string[][] = parseCsv(await readFile(file, 'utf8'), {
     skip_empty_lines: true,
     trim: true,
     relax_column_count: true,
