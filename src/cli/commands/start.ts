@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { createLogger } from '../../config/logger.ts';
 import { startJobQueue } from '../../db/job-queue.ts';
 import { startServer } from '../../api/start-server.ts';
+import { MICROSOFT_LIMITS } from '../../graph/mailbox-budget.ts';
+import { startMigrationWorkers } from '../../worker/migration-workers.ts';
 import { startWorkers } from '../../worker/start-workers.ts';
 import { ensureWebBuilt } from '../ensure-web-built.ts';
 import { loadConfigOrExit } from '../load-config.ts';
@@ -38,7 +40,18 @@ export function processCommand(role: keyof typeof ROLES): Command {
       supervise: true,
       onError: (error) => logger.error({ err: error }, 'job queue error'),
     });
-    const workers = ROLES[role].workers ? await startWorkers(queue, logger) : undefined;
+    const workers = ROLES[role].workers
+      ? [
+          await startWorkers(queue, logger),
+          await startMigrationWorkers({
+            queue,
+            db: runtime.database.db,
+            sealer: runtime.sealer,
+            logger,
+            limits: MICROSOFT_LIMITS,
+          }),
+        ]
+      : [];
     const server = ROLES[role].server
       ? await startServer({
           config,
@@ -52,7 +65,7 @@ export function processCommand(role: keyof typeof ROLES): Command {
       : undefined;
     onShutdownSignal(logger, async () => {
       await server?.close();
-      await workers?.stop();
+      await Promise.all(workers.map((w) => w.stop()));
       await queue.stop({ graceful: true, timeout: 10_000 });
       await runtime.close();
     });
