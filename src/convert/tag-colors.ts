@@ -152,8 +152,8 @@ export function nearestCategoryPreset(rgb: string): CategoryColor {
 
 /** The Outlook category colour for a Zimbra tag's `color` index or `rgb` (rgb wins when both are set). */
 export function zimbraTagColorToCategoryColor(tag: {
-  readonly color?: number;
-  readonly rgb?: string;
+  readonly color?: number | undefined;
+  readonly rgb?: string | undefined;
 }): CategoryColor {
   if (tag.rgb !== undefined && parseRgb(tag.rgb) !== undefined) {
     const normalized = `#${tag.rgb.trim().replace(/^#/, '').toLowerCase()}`;

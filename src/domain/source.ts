@@ -47,8 +47,19 @@ export interface SourcePage<T> {
   readonly next: string | undefined;
 }
 
+/** A Zimbra tag: it becomes an Outlook category of the nearest colour. */
+export interface SourceTag {
+  readonly id: string;
+  readonly name: string;
+  /** Zimbra colour index 0–9. */
+  readonly color: number | undefined;
+  /** "#rrggbb", when the tag has a custom colour. */
+  readonly rgb: string | undefined;
+}
+
 /** What the engine reads from the source system (Zimbra); `zimbra/` implements it. */
 export interface Source {
+  listTags(mailbox: string): Promise<SourceTag[]>;
   listFolders(mailbox: string): Promise<SourceFolder[]>;
   /** One page of a folder's messages, oldest first, continuing after `cursor`. */
   listMessages(

@@ -1,3 +1,4 @@
+import { zimbraTagColorToCategoryColor } from '../convert/tag-colors.ts';
 import type { Destination } from '../domain/destination.ts';
 import { coerceError, FerryError, TransientError } from '../domain/errors.ts';
 import { TRIAL_ITEMS_PER_FOLDER, TRIAL_MAX_ITEM_BYTES, type PassOptions } from '../domain/migration.ts';
@@ -41,6 +42,12 @@ export async function startMailbox(
     if (options.pass === 'verify' || !options.itemTypes.includes('mail')) {
       await deps.store.planFolders(mailbox.id, []);
       return;
+    }
+    const tags = await deps.source.listTags(mailbox.source);
+    if (tags.length > 0) {
+      await destination.ensureCategories(
+        tags.map((tag) => ({ name: tag.name, color: zimbraTagColorToCategoryColor(tag) })),
+      );
     }
     const planned = planMailFolders(folders, options);
     const withIds = [];

@@ -1,8 +1,8 @@
 import { type Clock, SYSTEM_CLOCK } from '../domain/clock.ts';
 import { TransientError, UserError } from '../domain/errors.ts';
-import type { Source, SourceFolder, SourceMessageRef, SourcePage } from '../domain/source.ts';
+import type { Source, SourceTag } from '../domain/source.ts';
 import { flattenFolderTree } from './folders.ts';
-import { children, text } from './json-element.ts';
+import { children, integer, text } from './json-element.ts';
 import { folderPageRequest, readMessagePage } from './messages.ts';
 import type { SessionFactory } from './session.ts';
 import type { SoapTransport } from './soap-transport.ts';
@@ -12,24 +12,12 @@ import { ZimbraFaultError } from './zimbra-error.ts';
 const RAW_FETCH_ATTEMPTS = 4;
 const RAW_RETRY_DELAY_MS = 1_000;
 
-export interface ZimbraSource extends Source {
-  listFolders(mailbox: string): Promise<SourceFolder[]>;
-  listMessages(
-    mailbox: string,
-    folderId: string,
-    cursor: string | undefined,
-    pageSize?: number,
-  ): Promise<SourcePage<SourceMessageRef>>;
-  /** The stored RFC 822 bytes, verified against the size Zimbra reported. */
-  fetchRawMessage(mailbox: string, message: SourceMessageRef): Promise<Uint8Array>;
-}
-
 export function createZimbraSource(
   transport: SoapTransport,
   sessions: SessionFactory,
   clock: Clock = SYSTEM_CLOCK,
-): ZimbraSource {
-  const tagCache = new Map<string, Promise<Map<string, string>>>();
+): Source {
+  const tagCache = new Map<string, Promise<SourceTag[]>>();
 
   /** A mail request with the mailbox's token, renewed once if Zimbra says it expired. */
   const mailCall = async (mailbox: string, request: string, body: Record<string, unknown>) => {
@@ -59,9 +47,13 @@ export function createZimbraSource(
   const tagsOf = (mailbox: string) => {
     let tags = tagCache.get(mailbox);
     if (tags === undefined) {
-      tags = mailCall(mailbox, 'GetTagRequest', {}).then(
-        (response) =>
-          new Map(children(response, 'tag').map((tag) => [text(tag, 'id') ?? '', text(tag, 'name') ?? ''])),
+      tags = mailCall(mailbox, 'GetTagRequest', {}).then((response) =>
+        children(response, 'tag').map((tag) => ({
+          id: text(tag, 'id') ?? '',
+          name: text(tag, 'name') ?? '',
+          color: integer(tag, 'color'),
+          rgb: text(tag, 'rgb'),
+        })),
       );
       tagCache.set(mailbox, tags);
     }
@@ -69,6 +61,8 @@ export function createZimbraSource(
   };
 
   return {
+    listTags: tagsOf,
+
     async listFolders(mailbox) {
       return flattenFolderTree(await mailCall(mailbox, 'GetFolderRequest', { visible: 0 }));
     },
@@ -79,7 +73,8 @@ export function createZimbraSource(
         'SearchRequest',
         folderPageRequest(folderId, cursor, pageSize),
       );
-      return readMessagePage(response, await tagsOf(mailbox));
+      const tagNames = new Map((await tagsOf(mailbox)).map((tag) => [tag.id, tag.name]));
+      return readMessagePage(response, tagNames);
     },
 
     async fetchRawMessage(mailbox, message) {

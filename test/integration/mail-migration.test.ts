@@ -7,6 +7,7 @@ import { simpleParser } from 'mailparser';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { zimbraTagColorToCategoryColor } from '../../src/convert/tag-colors.ts';
 import { startJobQueue, type JobQueue } from '../../src/db/job-queue.ts';
 import { createMigrationStore } from '../../src/db/migration-store.ts';
 import { createPassRun, passReport } from '../../src/db/pass-runs.ts';
@@ -335,6 +336,17 @@ describe('mail migration, emulated Zimbra to emulated Microsoft 365', () => {
       skipped: 0,
       failed: 0,
     });
+  });
+
+  it('turns Zimbra tags into Outlook categories of the nearest colour', async () => {
+    const response = await fetch(`${m365.graphUrl}/_emulator/mailboxes/${DESTINATION}`);
+    const { masterCategories } = (await response.json()) as {
+      masterCategories: { displayName: string; color: string }[];
+    };
+    const work = masterCategories.filter((c) => c.displayName === 'Work');
+    expect(work).toHaveLength(1);
+    expect(work[0]?.color).toBe(zimbraTagColorToCategoryColor({ color: 3 }));
+    expect(work[0]?.color).not.toBe('none');
   });
 
   it('adds nothing when the Full pass runs again', async () => {
