@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 
+import { UserError } from '../domain/errors.ts';
+
 /**
  * A real PostgreSQL kept under `<dataDir>/postgres`, started when DATABASE_URL is unset.
  * The cluster is created on first use, reused afterwards, and a lock left by a crash
@@ -184,6 +186,14 @@ async function recoverStaleLock(
 async function allowTraversal(dir: string): Promise<void> {
   const { mode } = await stat(dir);
   if ((mode & 0o001) === 0) await chmod(dir, mode | 0o011);
+  for (let parent = path.dirname(dir); parent !== path.dirname(parent); parent = path.dirname(parent)) {
+    if (((await stat(parent)).mode & 0o001) === 0) {
+      throw new UserError(
+        'DATA_DIR_NOT_REACHABLE',
+        `Ferry runs as root, so its PostgreSQL runs as the user "postgres", which cannot enter ${parent}. Allow it (chmod o+x ${parent}), choose another FERRY_DATA_DIR, or run Ferry as a normal user.`,
+      );
+    }
+  }
 }
 
 /** The pid of the live Node.js process that started the postmaster, if it still runs. */

@@ -38,6 +38,8 @@ export interface DestinationMailbox {
     message: GraphMessageDraft,
     largeAttachments: readonly LargeAttachment[],
   ): Promise<string>;
+  /** Deletes a message Ferry created (a half-built one found after a crash, before it is rebuilt). */
+  deleteMessage(id: string): Promise<void>;
   /** Makes sure these categories exist in the mailbox's master list, with these colours (`preset0`…`preset24`). */
   ensureCategories(categories: readonly { readonly name: string; readonly color: string }[]): Promise<void>;
   usage(): DestinationUsage;

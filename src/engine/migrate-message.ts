@@ -53,14 +53,6 @@ export async function migrateMessage(
   }
   const stamp = stampOf(context.source, message.id);
   try {
-    if (mapped?.status === 'in_flight') {
-      const existing = await context.mailbox.findMessageByStamp(mapped.destinationFolderId, stamp);
-      if (existing !== undefined) {
-        await context.store.markMigrated(context.source, context.destination, message.id, existing);
-        await record({ outcome: 'migrated', bytes: message.sizeBytes });
-        return;
-      }
-    }
     const raw = await context.sourceReader.fetchRawMessage(context.source, message);
     const converted = await convertMimeToGraphMessage(
       raw,
@@ -77,6 +69,16 @@ export async function migrateMessage(
         stamp: { propertyId: STAMP_PROPERTY_ID, value: stamp },
       },
     );
+    if (mapped?.status === 'in_flight') {
+      const existing = await context.mailbox.findMessageByStamp(mapped.destinationFolderId, stamp);
+      if (existing !== undefined && converted.largeAttachments.length === 0) {
+        await context.store.markMigrated(context.source, context.destination, message.id, existing);
+        await record({ outcome: 'migrated', bytes: raw.length });
+        return;
+      }
+      // Its attachments are added after the create: the copy found may be half-built, so rebuild it.
+      if (existing !== undefined) await context.mailbox.deleteMessage(existing);
+    }
     await context.store.markInFlight(context.source, context.destination, {
       sourceItemId: message.id,
       type: 'mail',

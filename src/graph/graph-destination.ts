@@ -97,6 +97,8 @@ function createGraphMailbox(
       return id;
     },
 
+    deleteMessage,
+
     ensureCategories: (list) => categories.ensure(list),
 
     usage() {
