@@ -54,11 +54,13 @@ export async function checkFreeDisk(options: CorpusOptions, tempDir: string): Pr
 /** Returns the cached corpus, generating it first when absent or left incomplete by an earlier run. */
 export async function prepareCorpus(options: CorpusOptions): Promise<Corpus> {
   const summary = summaryFile(options);
-  if (existsSync(summary))
-    return { ...(JSON.parse(await readFile(summary, 'utf8')) as Corpus), cached: true };
   const root = corpusDir(options);
-  await rm(root, { recursive: true, force: true });
   const dataDir = path.join(root, 'data');
+  if (existsSync(summary)) {
+    const cached = JSON.parse(await readFile(summary, 'utf8')) as Corpus;
+    return { ...cached, dataDir, cached: true };
+  }
+  await rm(root, { recursive: true, force: true });
   const started = performance.now();
   const seeded = await generateSeed({
     outDir: dataDir,

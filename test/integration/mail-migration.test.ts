@@ -170,6 +170,7 @@ beforeAll(async () => {
           ],
           users: [
             { userPrincipalName: DESTINATION, mailbox: true },
+            { userPrincipalName: 'staged@contoso.com', mailbox: true },
             { userPrincipalName: 'nobox@contoso.com', mailbox: false },
           ],
         },
@@ -216,7 +217,11 @@ const endpoints = (): PassEndpoints => ({
   },
 });
 
-async function runPass(pass: PassKind, mailboxes = [{ source: SOURCE, destination: DESTINATION }]) {
+async function runPass(
+  pass: PassKind,
+  mailboxes = [{ source: SOURCE, destination: DESTINATION }],
+  overrides: Partial<PassOptions> = {},
+) {
   const options: PassOptions = {
     pass,
     itemTypes: ['mail'],
@@ -227,6 +232,7 @@ async function runPass(pass: PassKind, mailboxes = [{ source: SOURCE, destinatio
     recipientMappings: [],
     maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
     logSubjects: false,
+    ...overrides,
   };
   const { runId, mailboxIds } = await createPassRun(database.db, {
     name: 'test',
@@ -354,6 +360,19 @@ describe('mail migration, emulated Zimbra to emulated Microsoft 365', () => {
     const [report] = await runPass('full');
     expect(report).toMatchObject({ status: 'completed', items: { mail: { migrated: 0, failed: 0 } } });
     expect((await dump()).flatMap((f) => f.messages)).toHaveLength(before);
+  });
+
+  it('moves only older mail in Pre-Stage, the rest in the Full pass after it, and skips messages over the size limit', async () => {
+    const staged = [{ source: SOURCE, destination: 'staged@contoso.com' }];
+    const [prestage] = await runPass('prestage', staged, { receivedBeforeMs: Date.UTC(2024, 0, 3, 12) });
+    expect(prestage?.items.mail, JSON.stringify(prestage)).toMatchObject({ migrated: 2, failed: 0 });
+    const [full] = await runPass('full', staged, { maxMessageBytes: 1024 * 1024 });
+    expect(full?.items.mail).toMatchObject({ migrated: 2, skipped: 1, failed: 0 });
+    expect(full?.folders.find((f) => f.path === 'Projets/Équipe')).toMatchObject({ source: 1, skipped: 1 });
+    const response = await fetch(`${m365.graphUrl}/_emulator/mailboxes/staged@contoso.com`);
+    const { mailFolders } = (await response.json()) as { mailFolders: { messages: { subject: string }[] }[] };
+    const subjects = mailFolders.flatMap((f) => f.messages.map((m) => m.subject)).sort();
+    expect(subjects).toEqual(['Café plan', 'Old offer', 'Quarterly numbers', 'Re: Quarterly numbers']);
   });
 
   it('fails a mailbox whose destination has no mailbox, saying what to do, and moves nothing', async () => {
