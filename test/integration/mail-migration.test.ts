@@ -1,31 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 
 import { simpleParser } from 'mailparser';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { zimbraTagColorToCategoryColor } from '../../src/convert/tag-colors.ts';
-import { startJobQueue, type JobQueue } from '../../src/db/job-queue.ts';
-import { createMigrationStore } from '../../src/db/migration-store.ts';
-import { createPassRun, passReport } from '../../src/db/pass-runs.ts';
-import type { PassEndpoints } from '../../src/domain/endpoints.ts';
-import { DEFAULT_MAX_MESSAGE_BYTES, type PassKind, type PassOptions } from '../../src/domain/migration.ts';
-import { Secret } from '../../src/domain/secret.ts';
-import { startM365Emulator, type RunningM365Emulator } from '../../src/emulators/m365/server.ts';
-import { startZimbraEmulator, type ZimbraEmulator } from '../../src/emulators/zimbra/server.ts';
-import { MICROSOFT_LIMITS } from '../../src/graph/mailbox-budget.ts';
-import { createSecretBox } from '../../src/secrets/secret-box.ts';
-import { startMigrationWorkers } from '../../src/worker/migration-workers.ts';
-import { runPassToCompletion } from '../../src/worker/run-pass.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { startMigrationHarness } from '../support/migration-harness.ts';
 
 const SOURCE = 'alice@zimbra.test';
 const DESTINATION = 'alice@contoso.com';
-const TENANT = '33333333-3333-4333-8333-333333333333';
-const CLIENT = '44444444-4444-4444-8444-444444444444';
 
 /** Deterministic bytes, so attachment hashes are known. */
 function bytes(length: number, seed: number): Buffer {
@@ -129,127 +111,26 @@ const MESSAGES: Record<string, { file: string; content: string; meta?: object }>
   },
 };
 
-let dataDir: string;
-let zimbra: ZimbraEmulator;
-let m365: RunningM365Emulator;
-let database: TestDatabase;
-let queue: JobQueue;
-let stopWorkers: () => Promise<void>;
-const sealer = createSecretBox([{ id: 't', key: Buffer.alloc(32, 5) }]);
+let harness: Awaited<ReturnType<typeof startMigrationHarness>>;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'ferry-mail-'));
-  const write = (relative: string, content: string) => {
-    const file = path.join(dataDir, 'accounts', SOURCE, relative);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, content);
-  };
-  writeFileSync(
-    path.join(dataDir, 'server.json'),
-    JSON.stringify({ admin: { name: 'admin@zimbra.test', password: 'admin-pw' } }),
-  );
-  write('tags.json', JSON.stringify([{ name: 'Work', color: 3 }]));
+  const sourceFiles: Record<string, string> = { 'tags.json': JSON.stringify([{ name: 'Work', color: 3 }]) };
   for (const message of Object.values(MESSAGES)) {
-    write(message.file, message.content);
-    if (message.meta !== undefined) write(`${message.file}.json`, JSON.stringify(message.meta));
+    sourceFiles[message.file] = message.content;
+    if (message.meta !== undefined) sourceFiles[`${message.file}.json`] = JSON.stringify(message.meta);
   }
-  zimbra = await startZimbraEmulator({ dataDir });
-  m365 = await startM365Emulator({
-    config: {
-      tenants: [
-        {
-          id: TENANT,
-          domains: ['contoso.com'],
-          region: 'EU',
-          apps: [
-            {
-              clientId: CLIENT,
-              secret: 'app-secret',
-              permissions: ['Mail.ReadWrite', 'User.Read.All', 'MailboxSettings.ReadWrite'],
-            },
-          ],
-          users: [
-            { userPrincipalName: DESTINATION, mailbox: true },
-            { userPrincipalName: 'staged@contoso.com', mailbox: true },
-            { userPrincipalName: 'nobox@contoso.com', mailbox: false },
-          ],
-        },
-      ],
-    },
+  harness = await startMigrationHarness({
+    source: SOURCE,
+    sourceFiles,
+    destinations: [
+      { userPrincipalName: DESTINATION, mailbox: true },
+      { userPrincipalName: 'staged@contoso.com', mailbox: true },
+      { userPrincipalName: 'nobox@contoso.com', mailbox: false },
+    ],
   });
-  database = await createTestDatabase();
-  queue = await startJobQueue({ url: database.url, supervise: false, onError: () => undefined });
-  const workers = await startMigrationWorkers({
-    queue,
-    db: database.db,
-    sealer,
-    logger: pino({ level: 'silent' }),
-    limits: MICROSOFT_LIMITS,
-  });
-  stopWorkers = () => workers.stop();
 });
 
-afterAll(async () => {
-  await stopWorkers();
-  await queue.stop({ graceful: false, close: true });
-  await database.close();
-  await zimbra.close();
-  await m365.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-const endpoints = (): PassEndpoints => ({
-  source: {
-    type: 'zimbra',
-    url: zimbra.url,
-    adminUrl: zimbra.adminUrl,
-    username: 'admin@zimbra.test',
-    password: 'admin-pw',
-    userPasswords: {},
-  },
-  destination: {
-    type: 'm365',
-    tenantId: TENANT,
-    clientId: CLIENT,
-    clientSecret: 'app-secret',
-    authorityUrl: m365.authorityUrl,
-    graphUrl: m365.graphUrl,
-  },
-});
-
-async function runPass(
-  pass: PassKind,
-  mailboxes = [{ source: SOURCE, destination: DESTINATION }],
-  overrides: Partial<PassOptions> = {},
-) {
-  const options: PassOptions = {
-    pass,
-    itemTypes: ['mail'],
-    receivedBeforeMs: undefined,
-    receivedAfterMs: undefined,
-    folderFilter: undefined,
-    folderMappings: [],
-    recipientMappings: [],
-    maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
-    logSubjects: false,
-    ...overrides,
-  };
-  const { runId, mailboxIds } = await createPassRun(database.db, {
-    name: 'test',
-    options,
-    endpointsSealed: sealer.seal(new Secret(JSON.stringify(endpoints()))),
-    mailboxes,
-  });
-  await runPassToCompletion({
-    db: database.db,
-    queue,
-    runId,
-    mailboxIds,
-    maxConcurrent: 5,
-    onProgress: undefined,
-  });
-  return passReport(database.db, runId, createMigrationStore(database.db, queue));
-}
+afterAll(() => harness.close());
 
 interface DumpedMessage {
   subject: string;
@@ -267,9 +148,8 @@ interface DumpedMessage {
   attachments: { name: string; size: number; isInline: boolean; sha256: string }[];
 }
 
-async function dump(): Promise<{ path: string; messages: DumpedMessage[] }[]> {
-  const response = await fetch(`${m365.graphUrl}/_emulator/mailboxes/${DESTINATION}`);
-  return ((await response.json()) as { mailFolders: { path: string; messages: DumpedMessage[] }[] })
+async function dump(upn = DESTINATION): Promise<{ path: string; messages: DumpedMessage[] }[]> {
+  return (await harness.dump<{ mailFolders: { path: string; messages: DumpedMessage[] }[] }>(upn))
     .mailFolders;
 }
 
@@ -278,7 +158,7 @@ const toSecond = (iso: string) => new Date(iso).toISOString().slice(0, 19);
 
 describe('mail migration, emulated Zimbra to emulated Microsoft 365', () => {
   it('moves every message once, into the right folder, field by field', async () => {
-    const [report] = await runPass('full');
+    const report = await harness.runPass('full', DESTINATION);
     expect(report).toMatchObject({
       status: 'completed',
       items: { mail: { migrated: 5, failed: 0, skipped: 0 } },
@@ -335,7 +215,7 @@ describe('mail migration, emulated Zimbra to emulated Microsoft 365', () => {
     expect(rich.ccRecipients.map((r) => r.emailAddress.address)).toEqual(['carol@zimbra.test']);
     expect(rich.attachments.find((a) => a.name === 'logo.png')?.isInline).toBe(true);
     expect(rich.internetMessageId).toBe('<rich-1@partner.test>');
-    expect(report!.folders.find((f) => f.path === 'Inbox')).toEqual({
+    expect(report.folders.find((f) => f.path === 'Inbox')).toEqual({
       path: 'Inbox',
       source: 2,
       migrated: 2,
@@ -345,10 +225,9 @@ describe('mail migration, emulated Zimbra to emulated Microsoft 365', () => {
   });
 
   it('turns Zimbra tags into Outlook categories of the nearest colour', async () => {
-    const response = await fetch(`${m365.graphUrl}/_emulator/mailboxes/${DESTINATION}`);
-    const { masterCategories } = (await response.json()) as {
+    const { masterCategories } = await harness.dump<{
       masterCategories: { displayName: string; color: string }[];
-    };
+    }>(DESTINATION);
     const work = masterCategories.filter((c) => c.displayName === 'Work');
     expect(work).toHaveLength(1);
     expect(work[0]?.color).toBe(zimbraTagColorToCategoryColor({ color: 3 }));
@@ -357,26 +236,27 @@ describe('mail migration, emulated Zimbra to emulated Microsoft 365', () => {
 
   it('adds nothing when the Full pass runs again', async () => {
     const before = (await dump()).flatMap((f) => f.messages).length;
-    const [report] = await runPass('full');
+    const report = await harness.runPass('full', DESTINATION);
     expect(report).toMatchObject({ status: 'completed', items: { mail: { migrated: 0, failed: 0 } } });
     expect((await dump()).flatMap((f) => f.messages)).toHaveLength(before);
   });
 
   it('moves only older mail in Pre-Stage, the rest in the Full pass after it, and skips messages over the size limit', async () => {
-    const staged = [{ source: SOURCE, destination: 'staged@contoso.com' }];
-    const [prestage] = await runPass('prestage', staged, { receivedBeforeMs: Date.UTC(2024, 0, 3, 12) });
+    const prestage = await harness.runPass('prestage', 'staged@contoso.com', {
+      receivedBeforeMs: Date.UTC(2024, 0, 3, 12),
+    });
     expect(prestage?.items.mail, JSON.stringify(prestage)).toMatchObject({ migrated: 2, failed: 0 });
-    const [full] = await runPass('full', staged, { maxMessageBytes: 1024 * 1024 });
+    const full = await harness.runPass('full', 'staged@contoso.com', { maxMessageBytes: 1024 * 1024 });
     expect(full?.items.mail).toMatchObject({ migrated: 2, skipped: 1, failed: 0 });
     expect(full?.folders.find((f) => f.path === 'Projets/Équipe')).toMatchObject({ source: 1, skipped: 1 });
-    const response = await fetch(`${m365.graphUrl}/_emulator/mailboxes/staged@contoso.com`);
-    const { mailFolders } = (await response.json()) as { mailFolders: { messages: { subject: string }[] }[] };
-    const subjects = mailFolders.flatMap((f) => f.messages.map((m) => m.subject)).sort();
+    const subjects = (await dump('staged@contoso.com'))
+      .flatMap((f) => f.messages.map((m) => m.subject))
+      .sort();
     expect(subjects).toEqual(['Café plan', 'Old offer', 'Quarterly numbers', 'Re: Quarterly numbers']);
   });
 
   it('fails a mailbox whose destination has no mailbox, saying what to do, and moves nothing', async () => {
-    const [report] = await runPass('verify', [{ source: SOURCE, destination: 'nobox@contoso.com' }]);
+    const report = await harness.runPass('verify', 'nobox@contoso.com');
     expect(report?.status).toBe('failed');
     expect(report?.error).toMatch(/DESTINATION_MAILBOX_NOT_ENABLED/);
   });
