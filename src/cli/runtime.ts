@@ -36,7 +36,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     stopEmbedded = () => embedded.stop();
   }
   const database = openDatabase(url, {
-    onError: (error) => logger.warn({ err: error }, 'database connection lost'),
+    // Only the message: pg's error carries the whole client object, which is noise in a log line.
+    onError: (error) => logger.warn({ error: error.message }, 'database connection lost'),
   });
   try {
     const applied = await migrateToLatest(database.db);
