@@ -72,8 +72,8 @@ export async function startMigrationWorkers(options: {
   return {
     async stop() {
       const [startId = '', pageId = ''] = ids;
-      await queue.offWork(MIGRATION_QUEUES.startMailbox, { id: startId });
-      await queue.offWork(MIGRATION_QUEUES.folderPage, { id: pageId });
+      await queue.offWork(MIGRATION_QUEUES.startMailbox, { id: startId, wait: true });
+      await queue.offWork(MIGRATION_QUEUES.folderPage, { id: pageId, wait: true });
     },
   };
 }
