@@ -78,67 +78,79 @@ export function createSessionFactory(
     return fromAuthResponse(response, clock.now());
   });
 
-  return {
-    forMailbox(mailbox) {
-      if (credentials.mode === 'admin') {
-        const delegate = async (): Promise<CachedToken> => {
-          const call = async (renewAdmin: boolean) =>
-            transport.call({
-              port: 'admin',
-              request: 'DelegateAuthRequest',
-              namespace: 'urn:zimbraAdmin',
-              body: { duration: DELEGATION_SECONDS, account: { by: 'name', _content: mailbox } },
-              authToken: await adminToken(renewAdmin),
-              rateKey: credentials.adminName,
-            });
-          let response;
-          try {
-            response = await call(false);
-          } catch (error) {
-            if (!(error instanceof ZimbraFaultError) || !error.fault.code.startsWith('service.AUTH_')) {
-              throw error;
-            }
-            response = await call(true);
+  const sessions = new Map<string, MailboxSession>();
+  const createSession = (mailbox: string): MailboxSession => {
+    if (credentials.mode === 'admin') {
+      const delegate = async (): Promise<CachedToken> => {
+        const call = async (renewAdmin: boolean) =>
+          transport.call({
+            port: 'admin',
+            request: 'DelegateAuthRequest',
+            namespace: 'urn:zimbraAdmin',
+            body: { duration: DELEGATION_SECONDS, account: { by: 'name', _content: mailbox } },
+            authToken: await adminToken(renewAdmin),
+            rateKey: credentials.adminName,
+          });
+        let response;
+        try {
+          response = await call(false);
+        } catch (error) {
+          if (!(error instanceof ZimbraFaultError) || !error.fault.code.startsWith('service.AUTH_')) {
+            throw error;
           }
-          return fromAuthResponse(response, clock.now());
-        };
-        return { port: 'user', token: withRenewal(delegate) };
-      }
-      const password = credentials.passwords.get(mailbox.toLowerCase());
-      const signIn = async (): Promise<CachedToken> => {
-        if (password === undefined) {
-          throw new ZimbraFaultError(
-            {
-              code: 'account.AUTH_FAILED',
-              reason: `no password was given for ${mailbox}`,
-              request: 'AuthRequest',
-            },
-            { user: mailbox },
-          );
-        }
-        const response = await transport.call({
-          port: 'user',
-          request: 'AuthRequest',
-          namespace: 'urn:zimbraAccount',
-          body: { account: { by: 'name', _content: mailbox }, password: { _content: password.reveal() } },
-          rateKey: mailbox,
-        });
-        if (
-          text(child(response, 'twoFactorAuthRequired'), '_content') === 'true' ||
-          text(response, 'twoFactorAuthRequired') === 'true'
-        ) {
-          throw new ZimbraFaultError(
-            {
-              code: 'account.TWO_FACTOR_AUTH_FAILED',
-              reason: `${mailbox} requires two-factor authentication`,
-              request: 'AuthRequest',
-            },
-            { user: mailbox },
-          );
+          response = await call(true);
         }
         return fromAuthResponse(response, clock.now());
       };
-      return { port: 'user', token: withRenewal(signIn) };
+      return { port: 'user', token: withRenewal(delegate) };
+    }
+    const password = credentials.passwords.get(mailbox.toLowerCase());
+    const signIn = async (): Promise<CachedToken> => {
+      if (password === undefined) {
+        throw new ZimbraFaultError(
+          {
+            code: 'account.AUTH_FAILED',
+            reason: `no password was given for ${mailbox}`,
+            request: 'AuthRequest',
+          },
+          { user: mailbox },
+        );
+      }
+      const response = await transport.call({
+        port: 'user',
+        request: 'AuthRequest',
+        namespace: 'urn:zimbraAccount',
+        body: { account: { by: 'name', _content: mailbox }, password: { _content: password.reveal() } },
+        rateKey: mailbox,
+      });
+      if (
+        text(child(response, 'twoFactorAuthRequired'), '_content') === 'true' ||
+        text(response, 'twoFactorAuthRequired') === 'true'
+      ) {
+        throw new ZimbraFaultError(
+          {
+            code: 'account.TWO_FACTOR_AUTH_FAILED',
+            reason: `${mailbox} requires two-factor authentication`,
+            request: 'AuthRequest',
+          },
+          { user: mailbox },
+        );
+      }
+      return fromAuthResponse(response, clock.now());
+    };
+    return { port: 'user', token: withRenewal(signIn) };
+  };
+
+  return {
+    /** One session per mailbox, so its token is reused until it nears expiry. */
+    forMailbox(mailbox) {
+      const key = mailbox.toLowerCase();
+      let session = sessions.get(key);
+      if (session === undefined) {
+        session = createSession(mailbox);
+        sessions.set(key, session);
+      }
+      return session;
     },
   };
 }

@@ -114,6 +114,25 @@ describe('Zimbra source client against the emulated Zimbra', () => {
     expect(Buffer.from(raw).equals(awkward)).toBe(true);
   });
 
+  it('delegates once per mailbox and reuses the token for every later call', async () => {
+    const urls: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      urls.push(String(input));
+      return fetch(input, init);
+    };
+    const transport = createSoapTransport({
+      url: emulator.url,
+      adminUrl: emulator.adminUrl,
+      fetch: counting,
+    });
+    const zimbra = createZimbraSource(transport, createSessionFactory(transport, adminMode));
+    const page = await zimbra.listMessages(ALICE, '2', undefined);
+    for (const message of page.items.slice(0, 5)) await zimbra.fetchRawMessage(ALICE, message);
+    await zimbra.listFolders(ALICE);
+    expect(urls.filter((u) => u.endsWith('/DelegateAuthRequest'))).toHaveLength(1);
+    expect(urls.filter((u) => u.endsWith('/AuthRequest'))).toHaveLength(1);
+  });
+
   it('reads a two-factor account through admin delegation but not with its password', async () => {
     expect((await source(adminMode).listMessages(TWO_FACTOR, '2', undefined)).items).toHaveLength(1);
     const userMode = source({ mode: 'user', passwords: new Map([[TWO_FACTOR, new Secret('bob-pass')]]) });
