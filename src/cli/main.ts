@@ -9,6 +9,12 @@ import { migrateCommand } from './commands/migrate.ts';
 import { processCommand } from './commands/start.ts';
 import { VERSION } from './package-info.ts';
 
+// `ferry config | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command('ferry')
   .description('Ferry moves Zimbra mailboxes (mail, folders, contacts, calendars, tasks) into Microsoft 365.')
   .version(VERSION)
