@@ -117,7 +117,7 @@ describe('Zimbra source client against the emulated Zimbra', () => {
   it('delegates once per mailbox and reuses the token for every later call', async () => {
     const urls: string[] = [];
     const counting: typeof fetch = (input, init) => {
-      urls.push(String(input));
+      urls.push(input instanceof Request ? input.url : input.toString());
       return fetch(input, init);
     };
     const transport = createSoapTransport({
