@@ -95,4 +95,18 @@ describe('scale-out on a shared DATABASE_URL', () => {
     expect(processes.map((p) => p.stderr()).join('')).not.toMatch(/"level":50/);
     expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
   });
+
+  it('stops cleanly when the signal arrives while it is still starting', async () => {
+    const { url: databaseUrl } = await createEmptyDatabase();
+    const worker = spawnFerry(['worker'], {
+      DATABASE_URL: databaseUrl,
+      FERRY_DATA_DIR: await tempDir(),
+      LOG_LEVEL: 'info',
+    });
+    // The schema is in place, but the job queue and the workers are still starting.
+    while (!worker.stderr().includes('database migrated'))
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await worker.stop('SIGTERM')).toBe(0);
+    expect(worker.stderr()).toContain('shutting down');
+  });
 });

@@ -34,26 +34,37 @@ export function processCommand(role: keyof typeof ROLES): Command {
   return new Command(role).description(ROLES[role].description).action(async () => {
     const config = loadConfigOrExit();
     const logger = createLogger(config.logLevel);
-    const runtime = await openRuntime(config, logger);
-    const queue = await startJobQueue({
-      url: runtime.url,
-      supervise: true,
-      onError: (error) => logger.error({ err: error }, 'job queue error'),
+    // Stop steps, added as each part starts. A signal during startup waits for startup to settle,
+    // then stops whatever did start, newest first.
+    const stopSteps: (() => Promise<void>)[] = [];
+    let startup: Promise<void> = Promise.resolve();
+    onShutdownSignal(logger, async () => {
+      await startup.catch(() => undefined);
+      for (const step of stopSteps.reverse()) await step();
     });
-    const workers = ROLES[role].workers
-      ? [
-          await startWorkers(queue, logger),
-          await startMigrationWorkers({
-            queue,
-            db: runtime.database.db,
-            sealer: runtime.sealer,
-            logger,
-            limits: MICROSOFT_LIMITS,
-          }),
-        ]
-      : [];
-    const server = ROLES[role].server
-      ? await startServer({
+    startup = (async () => {
+      const runtime = await openRuntime(config, logger);
+      stopSteps.push(() => runtime.close());
+      const queue = await startJobQueue({
+        url: runtime.url,
+        supervise: true,
+        onError: (error) => logger.error({ err: error }, 'job queue error'),
+      });
+      stopSteps.push(() => queue.stop({ graceful: true, timeout: 10_000 }));
+      if (ROLES[role].workers) {
+        const health = await startWorkers(queue, logger);
+        stopSteps.push(() => health.stop());
+        const migration = await startMigrationWorkers({
+          queue,
+          db: runtime.database.db,
+          sealer: runtime.sealer,
+          logger,
+          limits: MICROSOFT_LIMITS,
+        });
+        stopSteps.push(() => migration.stop());
+      }
+      if (ROLES[role].server) {
+        const server = await startServer({
           config,
           db: runtime.database.db,
           queue,
@@ -61,13 +72,10 @@ export function processCommand(role: keyof typeof ROLES): Command {
           version: VERSION,
           webDir: await ensureWebBuilt(logger),
           announce: (line) => process.stdout.write(`${line}\n`),
-        })
-      : undefined;
-    onShutdownSignal(logger, async () => {
-      await server?.close();
-      await Promise.all(workers.map((w) => w.stop()));
-      await queue.stop({ graceful: true, timeout: 10_000 });
-      await runtime.close();
-    });
+        });
+        stopSteps.push(() => server.close());
+      }
+    })();
+    await startup;
   });
 }
