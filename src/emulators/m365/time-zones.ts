@@ -1,5 +1,6 @@
 import { WINDOWS_TO_IANA_MAP, findIana } from 'windows-iana';
 import { GraphError } from './errors.ts';
+import { zoneOffsetMs } from '../zone-offset.ts';
 
 /** The IANA names dateTimeTimeZone accepts besides Windows names [D: dateTimeTimeZone resource]. */
 const ACCEPTED_IANA =
@@ -50,38 +51,6 @@ function ianaOf(name: string): string {
   );
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Offset of `zone` from UTC at instant `epochMs`, in ms. */
-function offsetAt(zone: string, epochMs: number): number {
-  let format = formatters.get(zone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, format);
-  }
-  const parts = Object.fromEntries(
-    format.formatToParts(new Date(epochMs)).map((p) => [p.type, Number(p.value)]),
-  );
-  const asUtc = Date.UTC(
-    parts.year ?? 0,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-    parts.second ?? 0,
-  );
-  return asUtc - Math.floor(epochMs / 1000) * 1000;
-}
-
 /** Epoch ms of a wall-clock `dateTime` (no offset) in a Graph time zone. */
 export function toEpoch(dateTime: string, zone: string): number {
   const iana = ianaOf(zone);
@@ -89,12 +58,12 @@ export function toEpoch(dateTime: string, zone: string): number {
   if (Number.isNaN(wall)) {
     throw new GraphError(400, 'ErrorPropertyValidationFailure', 'At least one property failed validation.');
   }
-  const first = wall - offsetAt(iana, wall);
-  return wall - offsetAt(iana, first);
+  const first = wall - zoneOffsetMs(iana, wall);
+  return wall - zoneOffsetMs(iana, first);
 }
 
 /** Graph's dateTime text (seven fractional digits) of instant `epochMs` in `zone`. */
 export function fromEpoch(epochMs: number, zone: string): string {
-  const local = epochMs + offsetAt(ianaOf(zone), epochMs);
+  const local = epochMs + zoneOffsetMs(ianaOf(zone), epochMs);
   return `${new Date(local).toISOString().slice(0, 19)}.0000000`;
 }

@@ -3,6 +3,7 @@
  * so TZIDs resolve; TZIDs without a definition fall back to the IANA database through Intl.
  */
 import ICAL from 'ical.js';
+import { zoneOffsetMs } from '../zone-offset.ts';
 
 export interface CalendarGroup {
   readonly uid: string;
@@ -165,20 +166,7 @@ export function toUtcMs(time: ICAL.Time): number {
 /** Offset from UTC (ms) of `tzid` at the given instant, 0 when the zone is unknown. */
 function ianaOffsetMs(tzid: string, utcMs: number): number {
   try {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: tzid,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }).formatToParts(new Date(utcMs));
-    const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    return (
-      Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - utcMs
-    );
+    return zoneOffsetMs(tzid, utcMs);
   } catch {
     return 0;
   }
