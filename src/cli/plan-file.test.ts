@@ -59,7 +59,23 @@ options: {supportOptions: ["RecipientMapping=@example.com->@contoso.com"]}
       planFile('d.json', { ...base, users: undefined, usersCsv: 'bad.csv' }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).toMatch(/Line 3 of/);
+    expect((error as UserError).message).toMatch(/line 3: expected "source,destination"/);
+  });
+
+  it('reads the Zimbra admin-console export with a destination domain', async () => {
+    planFile(
+      'export.csv',
+      '"alice@example.com","9f1c","account","Alice","active","e004"\n"dl@example.com","1","dl","List","active","e004"\n',
+    );
+    const plan = await loadPlan(
+      planFile('f.json', {
+        ...base,
+        users: undefined,
+        usersCsv: 'export.csv',
+        destinationDomain: 'contoso.com',
+      }),
+    );
+    expect(plan.users).toEqual([{ source: 'alice@example.com', destination: 'alice@contoso.com' }]);
   });
 
   it('refuses unknown Support options', async () => {

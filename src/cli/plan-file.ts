@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 import { NATIONAL_CLOUDS, type PassEndpoints } from '../domain/endpoints.ts';
 import { UserError } from '../domain/errors.ts';
+import { parseMailboxList } from '../domain/mailbox-list.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, ITEM_TYPES, type ItemType } from '../domain/migration.ts';
 import { parseSupportOptions, type SupportOptions } from '../domain/support-options.ts';
 
@@ -44,6 +44,8 @@ const planSchema = z.object({
     )
     .optional(),
   usersCsv: z.string().optional(),
+  /** For a Zimbra admin-console export: the destination domain of every mailbox (alice@old → alice@<domain>). */
+  destinationDomain: z.string().min(3).optional(),
   options: z
     .object({
       maxConcurrentMigrations: z.number().int().min(1).max(100).default(5),
@@ -109,7 +111,9 @@ export async function loadPlan(file: string): Promise<Plan> {
   const plan = parsed.data;
   const users =
     plan.users ??
-    (plan.usersCsv === undefined ? [] : await readUsersCsv(path.resolve(path.dirname(file), plan.usersCsv)));
+    (plan.usersCsv === undefined
+      ? []
+      : await readUsersCsv(path.resolve(path.dirname(file), plan.usersCsv), plan.destinationDomain));
   if (users.length === 0)
     throw new UserError('PLAN_INVALID', `The plan file ${file} names no users (give "users" or "usersCsv").`);
   const adminMode = plan.source.username !== undefined;
@@ -153,27 +157,21 @@ export async function loadPlan(file: string): Promise<Plan> {
   };
 }
 
-/** A `source,destination` CSV (header optional); one line per mailbox. */
-async function readUsersCsv(file: string): Promise<{ source: string; destination: string }[]> {
-  const rows: string[][] = parseCsv(await readFile(file, 'utf8'), {
-    skip_empty_lines: true,
-    trim: true,
-    relax_column_count: true,
-  });
-  const body = rows[0]?.[0]?.toLowerCase() === 'source' ? rows.slice(1) : rows;
-  return body.map((row, index) => {
-    const [source, destination] = row;
-    if (
-      source === undefined ||
-      destination === undefined ||
-      !source.includes('@') ||
-      !destination.includes('@')
-    ) {
-      throw new UserError(
-        'CSV_ROW_INVALID',
-        `Line ${index + 1 + (body === rows ? 0 : 1)} of ${file} must be "source,destination" email addresses.`,
-      );
-    }
-    return { source, destination };
-  });
+/** The Zimbra admin-console export or a `source,destination` CSV; any bad line refuses the whole list. */
+async function readUsersCsv(
+  file: string,
+  destinationDomain: string | undefined,
+): Promise<{ source: string; destination: string }[]> {
+  const list = parseMailboxList(await readFile(file, 'utf8'), { destinationDomain });
+  if (list.problems.length > 0) {
+    const lines = list.problems.map((p) => `line ${p.line}: ${p.message}`);
+    throw new UserError(
+      'CSV_ROW_INVALID',
+      `${file} has ${lines.length} bad line(s); nothing was imported:\n${lines.join('\n')}`,
+      {
+        details: { problems: list.problems },
+      },
+    );
+  }
+  return list.rows.map((r) => ({ source: r.source, destination: r.destination }));
 }
