@@ -8,10 +8,9 @@ import {
   type MailboxStatus,
   type PassOptions,
 } from '../domain/migration.ts';
-import { MIGRATION_QUEUES } from '../domain/migration-store.ts';
+import { MIGRATION_QUEUES, type MigrationStore } from '../domain/migration-store.ts';
 import type { Db } from './database.ts';
 import type { JobQueue } from './job-queue.ts';
-import type { createMigrationStore } from './migration-store.ts';
 
 export async function createPassRun(
   db: Db,
@@ -86,11 +85,7 @@ export async function runProgress(
 const zero: ItemCounts = { migrated: 0, skipped: 0, failed: 0, bytes: 0 };
 
 /** The report of each mailbox of a run: counts by type, per-folder reconciliation and failures. */
-export async function passReport(
-  db: Db,
-  runId: string,
-  store: ReturnType<typeof createMigrationStore>,
-): Promise<MailboxReport[]> {
+export async function passReport(db: Db, runId: string, store: MigrationStore): Promise<MailboxReport[]> {
   const mailboxes = await db
     .selectFrom('run_mailboxes')
     .selectAll()

@@ -34,7 +34,16 @@ export async function startMigrationWorkers(options: {
   const store = createMigrationStore(options.db, queue);
   const depsFor = createEngineDepsCache(options.db, options.sealer, store, options.limits);
 
-  const runIdOf = async (runMailboxId: string) => (await store.getRunMailbox(runMailboxId)).runId;
+  // A mailbox never changes run: remember it, so each page job reads its mailbox row once, not twice.
+  const runIds = new Map<string, string>();
+  const runIdOf = async (runMailboxId: string) => {
+    let runId = runIds.get(runMailboxId);
+    if (runId === undefined) {
+      runId = (await store.getRunMailbox(runMailboxId)).runId;
+      runIds.set(runMailboxId, runId);
+    }
+    return runId;
+  };
   const isLastAttempt = (job: JobWithMetadata<unknown>) => job.retryCount >= job.retryLimit;
   const ids = [
     await queue.work<StartMailboxJob>(

@@ -19,6 +19,24 @@ function selectorOf(request: Json): { by: string | undefined; value: string | un
   return { by: attr(account, 'by'), value: attr(request, 'account') ?? attr(request, 'name') };
 }
 
+/**
+ * The account a password sign-in names, or the fault Zimbra gives: AUTH_FAILED for a wrong
+ * password and for locked/closed accounts alike (no account harvesting), MAINTENANCE_MODE apart.
+ */
+function passwordAccount(
+  request: Json,
+  state: HandlerContext['state'],
+  by: string | undefined,
+  name: string,
+) {
+  const account = accountBySelector(state, by, name);
+  const password = attr(request, 'password');
+  if (!account || password === undefined || password !== account.password) throw faults.authFailed(name);
+  if (account.status === 'maintenance') throw faults.maintenanceMode();
+  if (account.status !== 'active') throw faults.authFailed(name);
+  return account;
+}
+
 function userAuth(request: Json, ctx: HandlerContext): Json {
   const { state, now } = ctx;
   const { by, value } = selectorOf(request);
@@ -30,11 +48,7 @@ function userAuth(request: Json, ctx: HandlerContext): Json {
     return { ...tokenJson(existing, check.claims.expires - now), skin: [{ _content: 'harmony' }] };
   }
   const name = value ?? '';
-  const account = accountBySelector(state, by, name);
-  const password = attr(request, 'password');
-  if (!account || password === undefined || password !== account.password) throw faults.authFailed(name);
-  if (account.status === 'maintenance') throw faults.maintenanceMode();
-  if (account.status !== 'active') throw faults.authFailed(name);
+  const account = passwordAccount(request, state, by, name);
   if (account.twoFactor && atLeast(state.directory.version, 8, 7)) {
     const limited = state.tokens.issue({
       accountId: account.id,
@@ -67,11 +81,7 @@ function adminAuth(request: Json, ctx: HandlerContext): Json {
   const { state, now } = ctx;
   const { by, value } = selectorOf(request);
   const name = value ?? '';
-  const account = accountBySelector(state, by, name);
-  const password = attr(request, 'password');
-  if (!account || password === undefined || password !== account.password) throw faults.authFailed(name);
-  if (account.status === 'maintenance') throw faults.maintenanceMode();
-  if (account.status !== 'active') throw faults.authFailed(name);
+  const account = passwordAccount(request, state, by, name);
   if (!account.isAdmin) throw faults.permDenied('not an admin account');
   const lifetime = state.lifetimes.adminMs;
   const token = state.tokens.issue({
