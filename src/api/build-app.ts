@@ -15,11 +15,14 @@ import {
 
 import type { Logger } from '../config/logger.ts';
 import type { Db } from '../db/database.ts';
-import type { QueueRoundTrip } from '../db/job-queue.ts';
+import type { JobQueue, QueueRoundTrip } from '../db/job-queue.ts';
+import type { Mailer, SecretSealer } from '../domain/ports.ts';
 import { registerAuthentication } from './auth.ts';
 import { errorBody, handleError } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { mspRoutes } from './routes/msp/index.ts';
+import { projectRoutes } from './routes/projects/index.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 
@@ -32,6 +35,10 @@ export interface AppDeps {
   readonly secureCookies: boolean;
   /** Directory of the built web console; the console is not served when undefined or missing. */
   readonly webDir: string | undefined;
+  readonly sealer: SecretSealer;
+  readonly mailer: Mailer;
+  readonly queue: JobQueue | undefined;
+  readonly publicUrl: string;
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -82,6 +89,16 @@ export async function buildApp(deps: AppDeps) {
   setupRoutes(app, { db: deps.db, secureCookies: deps.secureCookies });
   authRoutes(app, { db: deps.db, secureCookies: deps.secureCookies });
   tokenRoutes(app, { db: deps.db });
+  const controlPlane = {
+    db: deps.db,
+    logger: deps.logger,
+    sealer: deps.sealer,
+    mailer: deps.mailer,
+    queue: deps.queue,
+    publicUrl: deps.publicUrl,
+  };
+  mspRoutes(app, controlPlane);
+  projectRoutes(app, controlPlane);
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 

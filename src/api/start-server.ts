@@ -2,6 +2,7 @@ import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import { countAgents } from '../db/agents.ts';
 import type { Db } from '../db/database.ts';
+import type { Mailer, SecretSealer } from '../domain/ports.ts';
 import { measureQueueRoundTrip, type JobQueue } from '../db/job-queue.ts';
 import { createSetupToken } from '../db/setup-tokens.ts';
 import { hashToken, newToken } from '../secrets/tokens.ts';
@@ -22,10 +23,13 @@ export async function startServer(options: {
   logger: Logger;
   version: string;
   webDir: string;
+  sealer: SecretSealer;
+  mailer: Mailer;
   /** Where the one-time setup link is printed for the person starting Ferry. */
   announce: (line: string) => void;
 }): Promise<RunningServer> {
   const { config, db, queue } = options;
+  const listenUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const app = await buildApp({
     db,
     logger: options.logger,
@@ -33,6 +37,10 @@ export async function startServer(options: {
     measureQueue: () => measureQueueRoundTrip(queue, QUEUE_PING_TIMEOUT_MS),
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,
     webDir: options.webDir,
+    sealer: options.sealer,
+    mailer: options.mailer,
+    queue,
+    publicUrl: (config.publicUrl ?? listenUrl).replace(/\/$/, ''),
   });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -1,7 +1,10 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
+import type { MspTables } from './schema-msp.ts';
+import type { ProjectTables } from './schema-projects.ts';
+
 /** Kysely's view of Ferry's tables. Column names are snake_case, as in the migrations. */
-export interface Database {
+export interface Database extends MspTables, ProjectTables {
   workgroups: WorkgroupsTable;
   agents: AgentsTable;
   sessions: SessionsTable;

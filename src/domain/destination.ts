@@ -1,4 +1,11 @@
 import type { GraphMessageDraft, LargeAttachment } from './mail.ts';
+import type {
+  ConvertedContact,
+  DestinationOccurrence,
+  GraphPayload,
+  PimContainerRequest,
+  PimKind,
+} from './pim.ts';
 import type { SystemFolderRole } from './source.ts';
 
 /**
@@ -42,6 +49,31 @@ export interface DestinationMailbox {
   deleteMessage(id: string): Promise<void>;
   /** Makes sure these categories exist in the mailbox's master list, with these colours (`preset0`…`preset24`). */
   ensureCategories(categories: readonly { readonly name: string; readonly color: string }[]): Promise<void>;
+  /** The contact folder, calendar or To Do list's id, created when missing (reused, never duplicated). */
+  ensurePimContainer(request: PimContainerRequest): Promise<string>;
+  /** The id of the contact, event (series or single) or task Ferry created with this stamp in the container. */
+  findPimItemByStamp(kind: PimKind, containerId: string, stamp: string): Promise<string | undefined>;
+  /** Creates the contact and sets its photo; returns its id. */
+  createContact(folderId: string, contact: ConvertedContact): Promise<string>;
+  /** Replaces the fields of a contact Ferry created (its source changed since). */
+  updateContact(id: string, contact: ConvertedContact): Promise<void>;
+  /**
+   * Creates a personal distribution list (Graph beta) holding these members, or reuses the one of
+   * that name; undefined when the destination does not offer the API (the caller falls back).
+   */
+  createDistributionList(
+    folderId: string,
+    list: NonNullable<ConvertedContact['distributionList']>,
+  ): Promise<string | undefined>;
+  /** Creates an event (single or series master) without sending anything; returns its id. */
+  createEvent(calendarId: string, event: GraphPayload): Promise<string>;
+  /** Occurrences of a series whose original start lies in [fromUtc, toUtc) (ISO instants). */
+  listOccurrences(seriesId: string, fromUtc: string, toUtc: string): Promise<DestinationOccurrence[]>;
+  updateEvent(id: string, patch: GraphPayload): Promise<void>;
+  /** Deletes an event, a series or one occurrence (cancelled occurrences; rebuilding a changed series). */
+  deleteEvent(id: string): Promise<void>;
+  createTask(listId: string, task: GraphPayload): Promise<string>;
+  updateTask(listId: string, id: string, task: GraphPayload): Promise<void>;
   usage(): DestinationUsage;
 }
 

@@ -57,6 +57,14 @@ export interface SourceTag {
   readonly rgb: string | undefined;
 }
 
+import type {
+  PimKind,
+  SourceCalendarInstance,
+  SourceCalendarItem,
+  SourceContact,
+  SourcePimRef,
+} from './pim.ts';
+
 /** What the engine reads from the source system (Zimbra); `zimbra/` implements it. */
 export interface Source {
   listTags(mailbox: string): Promise<SourceTag[]>;
@@ -70,4 +78,23 @@ export interface Source {
   ): Promise<SourcePage<SourceMessageRef>>;
   /** The stored RFC 822 bytes, verified against the size the source reported. */
   fetchRawMessage(mailbox: string, message: SourceMessageRef): Promise<Uint8Array>;
+  /** One page of a contact, calendar or task folder, continuing after `cursor`. */
+  listPimItems(
+    mailbox: string,
+    folderId: string,
+    kind: PimKind,
+    cursor: string | undefined,
+    pageSize?: number,
+  ): Promise<SourcePage<SourcePimRef>>;
+  /** The contact's attributes, photo and (for a group) resolved members. */
+  fetchContact(mailbox: string, ref: SourcePimRef): Promise<SourceContact>;
+  /** The iCalendar of one appointment or task, exceptions and time zones included. */
+  fetchCalendarItem(mailbox: string, ref: SourcePimRef): Promise<SourceCalendarItem>;
+  /** Occurrences Zimbra computes for the folder's appointments in [fromMs, toMs) (any window length). */
+  listCalendarInstances(
+    mailbox: string,
+    folderId: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<SourceCalendarInstance[]>;
 }

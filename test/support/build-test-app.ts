@@ -3,9 +3,28 @@ import { Writable } from 'node:stream';
 import { buildApp } from '../../src/api/build-app.ts';
 import { createLogger } from '../../src/config/logger.ts';
 import type { Db } from '../../src/db/database.ts';
+import type { JobQueue } from '../../src/db/job-queue.ts';
+import type { Mailer, OutgoingEmail } from '../../src/domain/ports.ts';
+import { parseKeyRing } from '../../src/secrets/master-key.ts';
+import { createSecretBox } from '../../src/secrets/secret-box.ts';
+
+/** A mailer that keeps what it was asked to send, for tests that check emails without SMTP. */
+export function recordingMailer(): Mailer & { readonly sent: OutgoingEmail[] } {
+  const sent: OutgoingEmail[] = [];
+  return {
+    sent,
+    send(email) {
+      sent.push(email);
+      return Promise.resolve();
+    },
+  };
+}
 
 /** The API on a test database, with every log line captured so tests can check what was logged. */
-export async function buildTestApp(db: Db) {
+export async function buildTestApp(
+  db: Db,
+  options: { mailer?: Mailer; queue?: JobQueue; publicUrl?: string } = {},
+) {
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -20,6 +39,10 @@ export async function buildTestApp(db: Db) {
     measureQueue: undefined,
     secureCookies: false,
     webDir: undefined,
+    sealer: createSecretBox(parseKeyRing(`test:${Buffer.alloc(32, 7).toString('base64')}`)),
+    mailer: options.mailer ?? recordingMailer(),
+    queue: options.queue,
+    publicUrl: options.publicUrl ?? 'http://ferry.test',
   });
   await app.ready();
   return { app, logLines };

@@ -71,6 +71,8 @@ export function processCommand(role: keyof typeof ROLES): Command {
           logger,
           version: VERSION,
           webDir: await ensureWebBuilt(logger),
+          sealer: runtime.sealer,
+          mailer: runtime.mailer,
           announce: (line) => process.stdout.write(`${line}\n`),
         });
         stopSteps.push(() => server.close());

@@ -1,0 +1,16 @@
+import type { Logger } from '../config/logger.ts';
+import type { Db } from '../db/database.ts';
+import type { JobQueue } from '../db/job-queue.ts';
+import type { Mailer, SecretSealer } from '../domain/ports.ts';
+
+/** What the control-plane routes need besides the database: sealing credentials, mail, the job queue. */
+export interface ControlPlaneDeps {
+  readonly db: Db;
+  readonly logger: Logger;
+  readonly sealer: SecretSealer;
+  readonly mailer: Mailer;
+  /** Starts passes; undefined in tests that never start one. */
+  readonly queue: JobQueue | undefined;
+  /** The address agents reach the console at, for links in emails ("http://localhost:8080"). */
+  readonly publicUrl: string;
+}
