@@ -9,10 +9,20 @@ import {
   type RunFolder,
 } from '../domain/migration-store.ts';
 import type { Db } from './database.ts';
-import type { JobQueue } from './job-queue.ts';
+import { ensureQueue, type JobQueue } from './job-queue.ts';
+import { fillMailboxSlots } from './mailbox-slots.ts';
 
 /** A page job runs at most this long before pg-boss hands it to another worker (crash recovery). */
 export const PAGE_JOB_EXPIRY_SECONDS = 15 * 60;
+
+/** The engine's queues exist before anything sends to them (a server without workers starts passes too). */
+export async function ensureMigrationQueues(queue: JobQueue): Promise<void> {
+  await ensureQueue(queue, MIGRATION_QUEUES.startMailbox, { expireInSeconds: 10 * 60, retryLimit: 5 });
+  await ensureQueue(queue, MIGRATION_QUEUES.folderPage, {
+    expireInSeconds: PAGE_JOB_EXPIRY_SECONDS,
+    retryLimit: 5,
+  });
+}
 
 export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
   const sendPage = (trx: Db, job: FolderPageJob) =>
@@ -43,12 +53,14 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
       .where('run_mailbox_id', '=', runMailboxId)
       .where('outcome', '=', 'failed')
       .executeTakeFirst();
-    await trx
+    const finished = await trx
       .updateTable('run_mailboxes')
       .set({ status: failed === undefined ? 'completed' : 'completed_with_errors', finished_at: new Date() })
       .where('id', '=', runMailboxId)
       .where('status', '=', 'running')
-      .execute();
+      .returning('run_id')
+      .executeTakeFirst();
+    if (finished !== undefined) await fillMailboxSlots(trx, queue, finished.run_id);
   };
 
   return {
@@ -206,11 +218,16 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
     },
 
     async failMailbox(id, error) {
-      await db
-        .updateTable('run_mailboxes')
-        .set({ status: 'failed', error, finished_at: new Date() })
-        .where('id', '=', id)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        const failed = await trx
+          .updateTable('run_mailboxes')
+          .set({ status: 'failed', error, finished_at: new Date() })
+          .where('id', '=', id)
+          .where('status', 'in', ['queued', 'running'])
+          .returning('run_id')
+          .executeTakeFirst();
+        if (failed !== undefined) await fillMailboxSlots(trx, queue, failed.run_id);
+      });
     },
 
     async previouslyFailedItems(source, destination, beforeRunId) {

@@ -7,10 +7,12 @@ import {
   type MailboxReport,
   type MailboxStatus,
   type PassOptions,
+  UNFINISHED_STATUSES,
 } from '../domain/migration.ts';
-import { MIGRATION_QUEUES, type MigrationStore } from '../domain/migration-store.ts';
+import type { MigrationStore } from '../domain/migration-store.ts';
 import type { Db } from './database.ts';
 import type { JobQueue } from './job-queue.ts';
+import { fillMailboxSlots } from './mailbox-slots.ts';
 
 export async function createPassRun(
   db: Db,
@@ -18,7 +20,10 @@ export async function createPassRun(
     name: string;
     options: PassOptions;
     endpointsSealed: string;
-    mailboxes: readonly { source: string; destination: string }[];
+    /** Mailboxes of this run in flight at once (the seed guide recommends 5 for Zimbra). */
+    maxConcurrent?: number;
+    /** `sizeHint` (bytes, when known) makes larger mailboxes start first. */
+    mailboxes: readonly { source: string; destination: string; sizeHint?: number }[];
   },
 ): Promise<{ runId: string; mailboxIds: string[] }> {
   return db.transaction().execute(async (trx) => {
@@ -29,6 +34,7 @@ export async function createPassRun(
         pass: run.options.pass,
         options: JSON.stringify(run.options),
         endpoints_sealed: run.endpointsSealed,
+        max_concurrent: run.maxConcurrent ?? 5,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -36,7 +42,12 @@ export async function createPassRun(
     for (const mailbox of run.mailboxes) {
       const { id } = await trx
         .insertInto('run_mailboxes')
-        .values({ run_id: runId, source: mailbox.source, destination: mailbox.destination })
+        .values({
+          run_id: runId,
+          source: mailbox.source,
+          destination: mailbox.destination,
+          size_hint: mailbox.sizeHint ?? 0,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       mailboxIds.push(id);
@@ -45,12 +56,33 @@ export async function createPassRun(
   });
 }
 
-export async function enqueueMailboxStart(queue: JobQueue, runMailboxId: string): Promise<void> {
-  await queue.send(
-    MIGRATION_QUEUES.startMailbox,
-    { runMailboxId },
-    { expireInSeconds: 10 * 60, retryLimit: 5, retryDelay: 5, retryBackoff: true },
-  );
+/** Starts the run: as many mailboxes as it may have in flight; each one finishing starts the next. */
+export async function launchPassRun(db: Db, queue: JobQueue, runId: string): Promise<void> {
+  await db.transaction().execute((trx) => fillMailboxSlots(trx, queue, runId));
+}
+
+/**
+ * Stops these mailboxes: waiting ones never start, running ones stop at their next page (items
+ * already migrated stay, and a later pass continues from there). Frees their slots for the others.
+ */
+export async function stopRunMailboxes(
+  db: Db,
+  queue: JobQueue,
+  runMailboxIds: readonly string[],
+  stoppedBy: string,
+): Promise<number> {
+  if (runMailboxIds.length === 0) return 0;
+  return db.transaction().execute(async (trx) => {
+    const stopped = await trx
+      .updateTable('run_mailboxes')
+      .set({ status: 'stopped', error: `STOPPED: stopped by ${stoppedBy}.`, finished_at: new Date() })
+      .where('id', 'in', runMailboxIds)
+      .where('status', 'in', UNFINISHED_STATUSES)
+      .returning('run_id')
+      .execute();
+    for (const runId of new Set(stopped.map((r) => r.run_id))) await fillMailboxSlots(trx, queue, runId);
+    return stopped.length;
+  });
 }
 
 export async function mailboxStatuses(db: Db, runId: string): Promise<Map<string, MailboxStatus>> {
@@ -167,7 +199,7 @@ export async function interruptUnfinishedRuns(db: Db): Promise<number> {
       error: 'INTERRUPTED: the pass was stopped before this mailbox finished; run it again to continue.',
       finished_at: new Date(),
     })
-    .where('status', 'in', ['queued', 'running'])
+    .where('status', 'in', UNFINISHED_STATUSES)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

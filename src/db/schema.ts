@@ -25,6 +25,7 @@ export interface PassRunsTable {
   pass: string;
   options: ColumnType<Record<string, unknown>, string, string>;
   endpoints_sealed: string;
+  max_concurrent: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
 }
 
@@ -49,6 +50,7 @@ export interface RunFoldersTable {
   source_count: number;
   cursor: string | null;
   done: Generated<boolean>;
+  item_type: Generated<string>;
 }
 
 export interface RunItemsTable {
@@ -72,6 +74,7 @@ export interface ItemMapTable {
   stamp: string;
   destination_folder_id: string;
   destination_item_id: string | null;
+  source_revision: string | null;
   status: string;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }

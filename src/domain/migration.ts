@@ -10,12 +10,17 @@ export const ITEM_TYPES = ['mail', 'contacts', 'calendar', 'tasks'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
 export const MAILBOX_STATUSES = [
+  /** Created, waiting for a free slot under the pass's maximum concurrent migrations. */
+  'waiting',
   'queued',
   'running',
   'completed',
   'completed_with_errors',
   'failed',
+  'stopped',
 ] as const;
+/** Statuses of a mailbox that has not finished its pass yet. */
+export const UNFINISHED_STATUSES: readonly MailboxStatus[] = ['waiting', 'queued', 'running'];
 export type MailboxStatus = (typeof MAILBOX_STATUSES)[number];
 
 /** Trial limits (MigrationWiz): a taste of every folder, enough to check fidelity before paying. */

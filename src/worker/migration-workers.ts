@@ -2,8 +2,8 @@ import type { JobWithMetadata } from 'pg-boss';
 
 import type { Logger } from '../config/logger.ts';
 import type { Db } from '../db/database.ts';
-import { ensureQueue, type JobQueue } from '../db/job-queue.ts';
-import { createMigrationStore, PAGE_JOB_EXPIRY_SECONDS } from '../db/migration-store.ts';
+import type { JobQueue } from '../db/job-queue.ts';
+import { createMigrationStore, ensureMigrationQueues } from '../db/migration-store.ts';
 import { type FolderPageJob, MIGRATION_QUEUES, type StartMailboxJob } from '../domain/migration-store.ts';
 import type { SecretSealer } from '../domain/ports.ts';
 import { migrateFolderPage, startMailbox } from '../engine/mailbox-jobs.ts';
@@ -12,14 +12,6 @@ import { createEngineDepsCache } from './engine-deps.ts';
 
 /** Page jobs this process runs at once (each page runs up to 4 item creates). */
 export const DEFAULT_PAGE_CONCURRENCY = 8;
-
-export async function ensureMigrationQueues(queue: JobQueue): Promise<void> {
-  await ensureQueue(queue, MIGRATION_QUEUES.startMailbox, { expireInSeconds: 10 * 60, retryLimit: 5 });
-  await ensureQueue(queue, MIGRATION_QUEUES.folderPage, {
-    expireInSeconds: PAGE_JOB_EXPIRY_SECONDS,
-    retryLimit: 5,
-  });
-}
 
 export async function startMigrationWorkers(options: {
   queue: JobQueue;

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { JobQueue } from '../db/job-queue.ts';
-import { enqueueMailboxStart, mailboxStatuses, runProgress } from '../db/pass-runs.ts';
+import { launchPassRun, mailboxStatuses, runProgress } from '../db/pass-runs.ts';
+import { UNFINISHED_STATUSES } from '../domain/migration.ts';
 
 export interface PassProgress {
   readonly items: number;
@@ -12,37 +13,23 @@ export interface PassProgress {
 const POLL_MS = 250;
 
 /**
- * Runs a pass's mailboxes with at most `maxConcurrent` in flight (the seed guide recommends 5 for
- * Zimbra) and resolves when every mailbox has finished; the jobs themselves run on the workers.
+ * Starts a pass run (the database keeps at most its maximum of mailboxes in flight, largest first)
+ * and resolves when every mailbox has finished; the jobs themselves run on the workers.
  */
 export async function runPassToCompletion(options: {
   db: Db;
   queue: JobQueue;
   runId: string;
-  mailboxIds: readonly string[];
-  maxConcurrent: number;
   onProgress: ((progress: PassProgress) => void) | undefined;
 }): Promise<void> {
-  const pending = [...options.mailboxIds];
-  const active = new Set<string>();
+  await launchPassRun(options.db, options.queue, options.runId);
   for (;;) {
     const statuses = await mailboxStatuses(options.db, options.runId);
-    for (const id of active) {
-      const status = statuses.get(id);
-      if (status !== 'queued' && status !== 'running') active.delete(id);
-    }
-    while (active.size < options.maxConcurrent && pending.length > 0) {
-      const id = pending.shift()!;
-      active.add(id);
-      await enqueueMailboxStart(options.queue, id);
-    }
+    const left = [...statuses.values()].filter((s) => UNFINISHED_STATUSES.includes(s)).length;
     if (options.onProgress !== undefined) {
-      options.onProgress({
-        ...(await runProgress(options.db, options.runId)),
-        mailboxesLeft: active.size + pending.length,
-      });
+      options.onProgress({ ...(await runProgress(options.db, options.runId)), mailboxesLeft: left });
     }
-    if (active.size === 0 && pending.length === 0) return;
+    if (left === 0) return;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -110,7 +110,7 @@ export async function startMigrationHarness(options: HarnessOptions) {
         logSubjects: false,
         ...overrides,
       };
-      const { runId, mailboxIds } = await createPassRun(database.db, {
+      const { runId } = await createPassRun(database.db, {
         name: 'test',
         options: passOptions,
         endpointsSealed: sealer.seal(new Secret(JSON.stringify(endpoints))),
@@ -120,8 +120,6 @@ export async function startMigrationHarness(options: HarnessOptions) {
         db: database.db,
         queue,
         runId,
-        mailboxIds,
-        maxConcurrent: 5,
         onProgress: undefined,
       });
       const [report] = await passReport(database.db, runId, createMigrationStore(database.db, queue));

@@ -80,13 +80,12 @@ export function migrateCommand(): Command {
           options: passOptions(plan, options),
           endpointsSealed: runtime.sealer.seal(new Secret(JSON.stringify(plan.endpoints))),
           mailboxes: plan.users,
+          maxConcurrent: plan.maxConcurrentMigrations,
         });
         await runPassToCompletion({
           db: runtime.database.db,
           queue,
           runId,
-          mailboxIds,
-          maxConcurrent: plan.maxConcurrentMigrations,
           onProgress:
             options.json !== true && process.stderr.isTTY ? progressBar(mailboxIds.length) : undefined,
         });

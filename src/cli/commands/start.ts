@@ -2,6 +2,7 @@ import { Command } from 'commander';
 
 import { createLogger } from '../../config/logger.ts';
 import { startJobQueue } from '../../db/job-queue.ts';
+import { ensureMigrationQueues } from '../../db/migration-store.ts';
 import { startServer } from '../../api/start-server.ts';
 import { MICROSOFT_LIMITS } from '../../graph/mailbox-budget.ts';
 import { startMigrationWorkers } from '../../worker/migration-workers.ts';
@@ -51,6 +52,7 @@ export function processCommand(role: keyof typeof ROLES): Command {
         onError: (error) => logger.error({ err: error }, 'job queue error'),
       });
       stopSteps.push(() => queue.stop({ graceful: true, timeout: 10_000 }));
+      await ensureMigrationQueues(queue);
       if (ROLES[role].workers) {
         const health = await startWorkers(queue, logger);
         stopSteps.push(() => health.stop());

@@ -4,6 +4,7 @@ import * as foundation from './0001-foundation.ts';
 import * as migrationState from './0002-migration-state.ts';
 import * as msp from './0003-msp.ts';
 import * as projects from './0004-projects.ts';
+import * as pimAndScheduling from './0005-pim-and-scheduling.ts';
 
 /** Every migration, in order. Names are permanent: never rename or reorder an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -11,4 +12,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-migration-state': migrationState,
   '0003-msp': msp,
   '0004-projects': projects,
+  '0005-pim-and-scheduling': pimAndScheduling,
 };
