@@ -48,6 +48,23 @@ options: {supportOptions: ["RecipientMapping=@example.com->@contoso.com"]}
     expect(plan.support.recipientMappings).toEqual([{ from: '@example.com', to: '@contoso.com' }]);
   });
 
+  it('reads a certificate credential from PEM files beside the plan, and refuses a secret and a certificate together', async () => {
+    planFile('app.crt', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    planFile('app.key', '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n');
+    const { clientSecret: _secret, ...withoutSecret } = base.destination;
+    const certificate = { certificateFile: 'app.crt', privateKeyFile: 'app.key' };
+    const plan = await loadPlan(
+      planFile('cert.json', { ...base, destination: { ...withoutSecret, clientCertificate: certificate } }),
+    );
+    expect(plan.endpoints.destination.clientCertificate?.certificatePem).toContain('BEGIN CERTIFICATE');
+    expect(plan.endpoints.destination.clientCertificate?.privateKeyPem).toContain('BEGIN PRIVATE KEY');
+    const both = planFile('both.json', {
+      ...base,
+      destination: { ...base.destination, clientCertificate: certificate },
+    });
+    await expect(loadPlan(both)).rejects.toThrow(/exactly one of clientSecret and clientCertificate/);
+  });
+
   it('refuses a password with a comma, saying why', async () => {
     const file = planFile('c.json', { ...base, source: { ...base.source, password: 'a,b' } });
     await expect(loadPlan(file)).rejects.toThrow(/source\.password: must not contain a comma/);

@@ -26,14 +26,22 @@ const planSchema = z.object({
       )
       .optional(),
   }),
-  destination: z.object({
-    type: z.literal('m365'),
-    tenantId: z.string().min(1),
-    clientId: z.string().min(1),
-    clientSecret: z.string().min(1),
-    authorityUrl: z.url().default(NATIONAL_CLOUDS.global.authorityUrl),
-    graphUrl: z.url().default(NATIONAL_CLOUDS.global.graphUrl),
-  }),
+  destination: z
+    .object({
+      type: z.literal('m365'),
+      tenantId: z.string().min(1),
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1).optional(),
+      /** Certificate credentials instead of a secret: PEM files, relative to the plan file. */
+      clientCertificate: z
+        .object({ certificateFile: z.string().min(1), privateKeyFile: z.string().min(1) })
+        .optional(),
+      authorityUrl: z.url().default(NATIONAL_CLOUDS.global.authorityUrl),
+      graphUrl: z.url().default(NATIONAL_CLOUDS.global.graphUrl),
+    })
+    .refine((d) => (d.clientSecret === undefined) !== (d.clientCertificate === undefined), {
+      message: 'give exactly one of clientSecret and clientCertificate',
+    }),
   users: z
     .array(
       z.object({
@@ -140,7 +148,7 @@ export async function loadPlan(file: string): Promise<Plan> {
           }),
         ),
       },
-      destination: plan.destination,
+      destination: await destinationEndpoint(plan.destination, path.dirname(file)),
     },
     users: users.map((u) => ({ source: u.source, destination: u.destination })),
     maxConcurrentMigrations: plan.options.maxConcurrentMigrations,
@@ -154,6 +162,28 @@ export async function loadPlan(file: string): Promise<Plan> {
         : plan.options.maxMessageSizeMB * 1024 * 1024,
     receivedAfterMs:
       plan.options.receivedAfter === undefined ? undefined : Date.parse(plan.options.receivedAfter),
+  };
+}
+
+/** The destination settings, with a certificate's PEM files read in (the run seals them with the rest). */
+async function destinationEndpoint(
+  destination: z.output<typeof planSchema>['destination'],
+  planDir: string,
+): Promise<PassEndpoints['destination']> {
+  const { clientCertificate, clientSecret, ...rest } = destination;
+  if (clientCertificate === undefined) return { ...rest, clientSecret: clientSecret ?? '' };
+  const read = (file: string) =>
+    readFile(path.resolve(planDir, file), 'utf8').catch((cause: unknown) => {
+      throw new UserError('PLAN_INVALID', `The certificate file ${file} of the plan cannot be read.`, {
+        cause,
+      });
+    });
+  return {
+    ...rest,
+    clientCertificate: {
+      certificatePem: await read(clientCertificate.certificateFile),
+      privateKeyPem: await read(clientCertificate.privateKeyFile),
+    },
   };
 }
 

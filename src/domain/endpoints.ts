@@ -10,11 +10,19 @@ export interface ZimbraEndpointSettings {
   readonly userPasswords: Readonly<Record<string, string>>;
 }
 
+/** An app's certificate credential: the PEM certificate registered on the app and its private key. */
+export interface ClientCertificate {
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+}
+
 export interface M365EndpointSettings {
   readonly type: 'm365';
   readonly tenantId: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  /** Exactly one of the secret and the certificate authenticates the app. */
+  readonly clientSecret?: string;
+  readonly clientCertificate?: ClientCertificate;
   readonly authorityUrl: string;
   readonly graphUrl: string;
 }

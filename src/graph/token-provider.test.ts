@@ -70,7 +70,7 @@ const credentials = (secret: string, tenantId = 'contoso-tenant') => ({
   authorityUrl: origin,
   tenantId,
   clientId: '00000000-0000-4000-8000-0000000000a1',
-  clientSecret: new Secret(secret),
+  credential: new Secret(secret),
   scope: 'https://graph.microsoft.com/.default',
 });
 

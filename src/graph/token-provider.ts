@@ -4,12 +4,21 @@ import { UserError } from '../domain/errors.ts';
 import { explainIdentityError } from '../domain/identity-errors.ts';
 import type { Secret } from '../domain/secret.ts';
 
+/** The app's certificate credential as MSAL takes it: SHA-256 thumbprint (hex) and private key. */
+export interface CertificateCredential {
+  readonly thumbprintSha256: string;
+  readonly privateKey: Secret;
+  /** The certificate chain (PEM), sent as x5c so the tenant can use subject name + issuer auth. */
+  readonly x5c: string | undefined;
+}
+
 export interface AppCredentials {
   /** e.g. https://login.microsoftonline.com (global), https://login.microsoftonline.us, https://login.chinacloudapi.cn, or an emulator. */
   readonly authorityUrl: string;
   readonly tenantId: string;
   readonly clientId: string;
-  readonly clientSecret: Secret;
+  /** A client secret or a certificate, whichever the app was given. */
+  readonly credential: Secret | CertificateCredential;
   /** `<resource>/.default`: the Graph of the same cloud. */
   readonly scope: string;
 }
@@ -30,7 +39,15 @@ export function createTokenProvider(credentials: AppCredentials): TokenProvider 
   const app = new ConfidentialClientApplication({
     auth: {
       clientId: credentials.clientId,
-      clientSecret: credentials.clientSecret.reveal(),
+      ...('thumbprintSha256' in credentials.credential
+        ? {
+            clientCertificate: {
+              thumbprintSha256: credentials.credential.thumbprintSha256,
+              privateKey: credentials.credential.privateKey.reveal(),
+              ...(credentials.credential.x5c === undefined ? {} : { x5c: credentials.credential.x5c }),
+            },
+          }
+        : { clientSecret: credentials.credential.reveal() }),
       authority: `${base}/${credentials.tenantId}`,
       ...(insecure ? { knownAuthorities: [new URL(PLACEHOLDER_AUTHORITY).host] } : {}),
     },

@@ -1,5 +1,8 @@
+import { X509Certificate } from 'node:crypto';
+
 import type { Db } from '../db/database.ts';
-import { NATIONAL_CLOUDS, type PassEndpoints } from '../domain/endpoints.ts';
+import { type M365EndpointSettings, NATIONAL_CLOUDS, type PassEndpoints } from '../domain/endpoints.ts';
+import { UserError } from '../domain/errors.ts';
 import type { MigrationStore } from '../domain/migration-store.ts';
 import type { SecretSealer } from '../domain/ports.ts';
 import { Secret } from '../domain/secret.ts';
@@ -7,7 +10,7 @@ import type { EngineDeps } from '../engine/mailbox-jobs.ts';
 import { STAMP_PROPERTY_ID } from '../engine/migrate-message.ts';
 import { createGraphDestination } from '../graph/graph-destination.ts';
 import { type BudgetLimits } from '../graph/mailbox-budget.ts';
-import { createTokenProvider } from '../graph/token-provider.ts';
+import { type CertificateCredential, createTokenProvider } from '../graph/token-provider.ts';
 import { createGraphTransport } from '../graph/transport.ts';
 import { createSessionFactory } from '../zimbra/session.ts';
 import { createSoapTransport } from '../zimbra/soap-transport.ts';
@@ -42,7 +45,7 @@ export function createEngineDeps(
     authorityUrl: destination.authorityUrl,
     tenantId: destination.tenantId,
     clientId: destination.clientId,
-    clientSecret: new Secret(destination.clientSecret),
+    credential: appCredential(destination),
     scope: graphScopeFor(destination.graphUrl),
   });
   const transport = createGraphTransport({ graphUrl: destination.graphUrl, getToken, limits });
@@ -79,5 +82,26 @@ export function createEngineDepsCache(
       cache.set(runId, deps);
     }
     return deps;
+  };
+}
+
+/** The app's secret, or its certificate's thumbprint and private key. */
+function appCredential(destination: M365EndpointSettings): Secret | CertificateCredential {
+  const certificate = destination.clientCertificate;
+  if (certificate === undefined) return new Secret(destination.clientSecret ?? '');
+  let thumbprintSha256: string;
+  try {
+    thumbprintSha256 = new X509Certificate(certificate.certificatePem).fingerprint256.replaceAll(':', '');
+  } catch (cause) {
+    throw new UserError(
+      'CERTIFICATE_INVALID',
+      `The client certificate of application ${destination.clientId} is not a readable PEM certificate.`,
+      { cause },
+    );
+  }
+  return {
+    thumbprintSha256,
+    privateKey: new Secret(certificate.privateKeyPem),
+    x5c: certificate.certificatePem,
   };
 }

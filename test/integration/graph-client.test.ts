@@ -1,3 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { UserError } from '../../src/domain/errors.ts';
@@ -10,9 +16,38 @@ import { createGraphTransport } from '../../src/graph/transport.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const CLIENT = '22222222-2222-4222-8222-222222222222';
+const CERT_CLIENT = '55555555-5555-4555-8555-555555555555';
 const UPN = 'alice@contoso.com';
 
 let emulator: RunningM365Emulator;
+
+/** A self-signed certificate and its key, as an admin uploads one to the app registration. */
+function selfSignedCertificate(): { certificatePem: string; privateKeyPem: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ferry-cert-'));
+  const [cert, key] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=ferry-test',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { certificatePem: readFileSync(cert, 'utf8'), privateKeyPem: readFileSync(key, 'utf8') };
+}
+const registered = selfSignedCertificate();
+const stranger = selfSignedCertificate();
 
 beforeAll(async () => {
   emulator = await startM365Emulator({
@@ -24,6 +59,11 @@ beforeAll(async () => {
           region: 'EU',
           apps: [
             { clientId: CLIENT, secret: 'app-secret', permissions: ['Mail.ReadWrite', 'User.Read.All'] },
+            {
+              clientId: CERT_CLIENT,
+              certificatePem: registered.certificatePem,
+              permissions: ['Mail.ReadWrite', 'User.Read.All'],
+            },
           ],
           users: [
             { userPrincipalName: UPN, mailbox: true },
@@ -43,7 +83,7 @@ const credentials = (secret: string) => ({
   authorityUrl: emulator.authorityUrl,
   tenantId: TENANT,
   clientId: CLIENT,
-  clientSecret: new Secret(secret),
+  credential: new Secret(secret),
   scope: 'https://graph.microsoft.com/.default',
 });
 
@@ -108,5 +148,30 @@ describe('Graph client against the emulated Microsoft 365', () => {
     const error = await createTokenProvider(credentials('wrong-secret'))(false).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).code).toBe('AADSTS7000215');
+  });
+
+  it('signs in with a certificate instead of a secret, and names a certificate the app does not know', async () => {
+    const withCertificate = (pem: { certificatePem: string; privateKeyPem: string }) =>
+      createTokenProvider({
+        authorityUrl: emulator.authorityUrl,
+        tenantId: TENANT,
+        clientId: CERT_CLIENT,
+        credential: {
+          thumbprintSha256: new X509Certificate(pem.certificatePem).fingerprint256.replaceAll(':', ''),
+          privateKey: new Secret(pem.privateKeyPem),
+          x5c: undefined,
+        },
+        scope: 'https://graph.microsoft.com/.default',
+      });
+    const transport = createGraphTransport({
+      graphUrl: emulator.graphUrl,
+      getToken: withCertificate(registered),
+      limits: MICROSOFT_LIMITS,
+    });
+    const answer = await transport.request({ method: 'GET', path: `/v1.0/users/${UPN}`, mailbox: UPN });
+    expect(answer.status).toBe(200);
+    const error = await withCertificate(stranger)(false).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toContain('700027');
   });
 });

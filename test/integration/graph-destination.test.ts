@@ -49,7 +49,7 @@ function newTransport(clientId = CLIENT): GraphTransport {
       authorityUrl: emulator.authorityUrl,
       tenantId: TENANT,
       clientId,
-      clientSecret: new Secret('app-secret'),
+      credential: new Secret('app-secret'),
       scope: 'https://graph.microsoft.com/.default',
     }),
     limits: MICROSOFT_LIMITS,

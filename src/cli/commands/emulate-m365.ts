@@ -35,7 +35,7 @@ function describeDefaultTenant(config: ResolvedConfig): void {
     process.stderr.write(`tenant ${tenant.id} (${tenant.domains.join(', ')}), region ${tenant.region}\n`);
     for (const app of tenant.apps) {
       process.stderr.write(
-        `  app ${app.clientId} secret ${app.secret}\n  permissions ${app.permissions.join(' ')}\n`,
+        `  app ${app.clientId} secret ${app.secret ?? '(none: certificate)'}\n  permissions ${app.permissions.join(' ')}\n`,
       );
     }
     if (tenant.autoCreateUsers) {

@@ -19,7 +19,10 @@ export const KNOWN_PERMISSIONS = [
 
 const appSchema = z.object({
   clientId: z.string().min(1),
-  secret: z.string().min(1),
+  /** The app's client secret; an app may have a certificate instead, or both. */
+  secret: z.string().min(1).optional(),
+  /** PEM certificate registered on the app: client assertions signed with its key are accepted. */
+  certificatePem: z.string().optional(),
   /** When the secret expired (AADSTS7000222 after this instant). */
   secretExpiresAt: z.string().datetime({ offset: true }).optional(),
   permissions: z.array(z.string()),

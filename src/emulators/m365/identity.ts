@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkClientAssertion } from './client-assertion.ts';
 import type { Directory } from './directory.ts';
 import type { GraphResponse } from './errors.ts';
 import type { TokenStore } from './tokens.ts';
@@ -105,7 +106,11 @@ export function handleIdentity(
     );
   }
   const secret = form.get('client_secret');
-  if (grantType === 'client_credentials' || secret !== null) {
+  const assertion = form.get('client_assertion');
+  if (assertion !== null) {
+    const refused = checkClientAssertion(form, assertion, app, tenantKey);
+    if (refused !== undefined) return aadError(401, 'invalid_client', refused.code, refused.message);
+  } else if (grantType === 'client_credentials' || secret !== null) {
     if (secret === null || secret === '') {
       return aadError(
         401,
