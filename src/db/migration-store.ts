@@ -102,6 +102,7 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
               path: folder.path,
               destination_folder_id: folder.destinationFolderId ?? null,
               source_count: folder.sourceCount,
+              item_type: folder.itemType,
             })
             .onConflict((oc) => oc.columns(['run_mailbox_id', 'source_folder_id']).doNothing())
             .returning('source_folder_id')
@@ -142,6 +143,7 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
             contentHash: r.content_hash,
             destinationFolderId: r.destination_folder_id,
             destinationItemId: r.destination_item_id ?? undefined,
+            revision: r.source_revision ?? undefined,
           },
         ]),
       );
@@ -172,10 +174,17 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
         .execute();
     },
 
-    async markMigrated(source, destination, sourceItemId, destinationItemId) {
+    async markMigrated(source, destination, sourceItemId, destinationItemId, version) {
       await db
         .updateTable('item_map')
-        .set({ status: 'migrated', destination_item_id: destinationItemId, updated_at: new Date() })
+        .set({
+          status: 'migrated',
+          destination_item_id: destinationItemId,
+          updated_at: new Date(),
+          ...(version === undefined
+            ? {}
+            : { source_revision: version.revision, content_hash: version.contentHash }),
+        })
         .where('source_mailbox', '=', source.toLowerCase())
         .where('destination_mailbox', '=', destination.toLowerCase())
         .where('source_item_id', '=', sourceItemId)
@@ -259,7 +268,7 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
             .onRef('run_folders.run_mailbox_id', '=', 'run_items.run_mailbox_id')
             .onRef('run_folders.source_folder_id', '=', 'run_items.source_folder_id'),
         )
-        .select(['source_item_id', 'item_type', 'path', 'bytes', 'code', 'message', 'subject'])
+        .select(['source_item_id', 'run_items.item_type', 'path', 'bytes', 'code', 'message', 'subject'])
         .where('run_items.run_mailbox_id', '=', runMailboxId)
         .where('outcome', '=', 'failed')
         .execute();
@@ -278,6 +287,7 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
 
 function toRunFolder(row: {
   source_folder_id: string;
+  item_type: string;
   path: string;
   destination_folder_id: string | null;
   source_count: number;
@@ -286,6 +296,7 @@ function toRunFolder(row: {
 }): RunFolder {
   return {
     sourceFolderId: row.source_folder_id,
+    itemType: row.item_type as ItemType,
     path: row.path,
     destinationFolderId: row.destination_folder_id ?? undefined,
     sourceCount: row.source_count,

@@ -26,6 +26,8 @@ export interface RunMailbox {
 
 export interface RunFolder {
   readonly sourceFolderId: string;
+  /** What the folder holds: mail folders and contact, calendar and task folders page the same way. */
+  readonly itemType: ItemType;
   readonly path: string;
   readonly destinationFolderId: string | undefined;
   readonly sourceCount: number;
@@ -38,7 +40,10 @@ export interface MappedItem {
   readonly stamp: string;
   readonly contentHash: string;
   readonly destinationFolderId: string;
+  /** The created item's id; for a calendar item that became several single events, their ids joined by ",". */
   readonly destinationItemId: string | undefined;
+  /** The source revision (contacts, calendars, tasks) when it was migrated: a different one means it changed. */
+  readonly revision: string | undefined;
 }
 
 export interface ItemOutcome {
@@ -86,6 +91,8 @@ export interface MigrationStore {
     destination: string,
     sourceItemId: string,
     destinationItemId: string,
+    /** For an item (re)written from a newer source version: its revision and content hash now. */
+    version?: { readonly revision: string; readonly contentHash: string },
   ): Promise<void>;
   recordOutcome(runMailboxId: string, outcome: ItemOutcome): Promise<void>;
   /** Saves the folder's cursor and enqueues its next page, or marks it done (and the mailbox, when it was the last). */

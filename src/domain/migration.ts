@@ -45,6 +45,8 @@ export interface PassOptions {
   readonly maxMessageBytes: number;
   /** Subjects of failed items may be stored and shown (off by default: they can be confidential). */
   readonly logSubjects: boolean;
+  /** ZimbraCalendarExpandInstances=1: recurring series arrive as the single occurrences Zimbra computes. */
+  readonly expandCalendarInstances?: boolean;
 }
 
 export interface ItemCounts {

@@ -2,10 +2,19 @@ import { zimbraTagColorToCategoryColor } from '../convert/tag-colors.ts';
 import type { Destination } from '../domain/destination.ts';
 import { coerceError, FerryError, TransientError } from '../domain/errors.ts';
 import { TRIAL_ITEMS_PER_FOLDER, TRIAL_MAX_ITEM_BYTES, type PassOptions } from '../domain/migration.ts';
-import type { FolderPageJob, MigrationStore, StartMailboxJob } from '../domain/migration-store.ts';
+import type {
+  FolderPageJob,
+  MigrationStore,
+  RunFolder,
+  RunMailbox,
+  StartMailboxJob,
+} from '../domain/migration-store.ts';
+import type { PimKind, SourceCalendarInstance } from '../domain/pim.ts';
 import type { Source, SourceMessageRef } from '../domain/source.ts';
 import { planMailFolders } from './folder-plan.ts';
 import { migrateMessage } from './migrate-message.ts';
+import { migratePimItem } from './migrate-pim-item.ts';
+import { planPimFolders } from './pim-folder-plan.ts';
 
 export interface EngineDeps {
   readonly source: Source;
@@ -39,7 +48,7 @@ export async function startMailbox(
     const destination = deps.destination.mailbox(mailbox.destination);
     await destination.verify();
     const options = mailbox.options;
-    if (options.pass === 'verify' || !options.itemTypes.includes('mail')) {
+    if (options.pass === 'verify') {
       await deps.store.planFolders(mailbox.id, []);
       return;
     }
@@ -49,19 +58,33 @@ export async function startMailbox(
         tags.map((tag) => ({ name: tag.name, color: zimbraTagColorToCategoryColor(tag) })),
       );
     }
-    const planned = planMailFolders(folders, options);
     const withIds = [];
-    for (const folder of planned) {
-      const destinationFolderId = await destination.ensureMailFolder({
-        path: folder.destinationPath,
-        role: folder.role,
-      });
-      withIds.push({
-        sourceFolderId: folder.sourceFolderId,
-        path: folder.sourcePath,
-        destinationFolderId,
-        sourceCount: folder.sourceCount,
-      });
+    if (options.itemTypes.includes('mail')) {
+      for (const folder of planMailFolders(folders, options)) {
+        const destinationFolderId = await destination.ensureMailFolder({
+          path: folder.destinationPath,
+          role: folder.role,
+        });
+        withIds.push({
+          sourceFolderId: folder.sourceFolderId,
+          itemType: 'mail' as const,
+          path: folder.sourcePath,
+          destinationFolderId,
+          sourceCount: folder.sourceCount,
+        });
+      }
+    }
+    // Contacts, calendars and tasks move in Full passes (and their failures in Retry Errors) only.
+    if (options.pass === 'full' || options.pass === 'retry') {
+      for (const folder of planPimFolders(folders, options)) {
+        withIds.push({
+          sourceFolderId: folder.sourceFolderId,
+          itemType: folder.kind,
+          path: folder.sourcePath,
+          destinationFolderId: await destination.ensurePimContainer(folder.container),
+          sourceCount: folder.sourceCount,
+        });
+      }
     }
     await deps.store.planFolders(mailbox.id, withIds);
   });
@@ -78,6 +101,12 @@ export async function migrateFolderPage(
   const folder = await deps.store.getFolder(mailbox.id, job.sourceFolderId);
   if (folder.done || folder.destinationFolderId === undefined) return;
   const destinationFolderId = folder.destinationFolderId;
+  if (folder.itemType !== 'mail') {
+    await failMailboxOnError(deps, mailbox.id, attempt, () =>
+      migratePimPage(deps, mailbox, folder, destinationFolderId),
+    );
+    return;
+  }
   await failMailboxOnError(deps, mailbox.id, attempt, async () => {
     const options = mailbox.options;
     const trial = options.pass === 'trial';
@@ -121,6 +150,83 @@ export async function migrateFolderPage(
       destination.usage().throttledWaitMs - throttledBefore,
     );
   });
+}
+
+/** One page of a contact, calendar or task folder, checkpointed like a mail page. */
+async function migratePimPage(
+  deps: EngineDeps,
+  mailbox: RunMailbox,
+  folder: RunFolder,
+  containerId: string,
+): Promise<void> {
+  const options = mailbox.options;
+  const kind = folder.itemType as PimKind;
+  const page = await deps.source.listPimItems(
+    mailbox.source,
+    folder.sourceFolderId,
+    kind,
+    folder.cursor,
+    PAGE_SIZE,
+  );
+  const retryOnly =
+    options.pass === 'retry'
+      ? await deps.store.previouslyFailedItems(mailbox.source, mailbox.destination, mailbox.runId)
+      : undefined;
+  const wanted = page.items.filter((item) => retryOnly === undefined || retryOnly.has(item.id));
+  const mapped = await deps.store.findMappedItems(
+    mailbox.source,
+    mailbox.destination,
+    wanted.map((item) => item.id),
+  );
+  const destination = deps.destination.mailbox(mailbox.destination);
+  const throttledBefore = destination.usage().throttledWaitMs;
+  const context = {
+    runMailboxId: mailbox.id,
+    source: mailbox.source,
+    destination: mailbox.destination,
+    containerId,
+    options,
+    sourceReader: deps.source,
+    mailbox: destination,
+    store: deps.store,
+    instances:
+      kind === 'calendar' && options.expandCalendarInstances === true && wanted.length > 0
+        ? await expandedInstances(deps.source, mailbox.source, folder.sourceFolderId)
+        : undefined,
+  };
+  await runConcurrently(wanted, ITEM_CONCURRENCY, (item) =>
+    migratePimItem(context, item, mapped.get(item.id)),
+  );
+  await deps.store.completePage(
+    mailbox.id,
+    folder.sourceFolderId,
+    page.next,
+    destination.usage().throttledWaitMs - throttledBefore,
+  );
+}
+
+/** How far ZimbraCalendarExpandInstances=1 looks back and ahead for occurrences. */
+const EXPAND_WINDOW_MS = 3 * 365 * 24 * 60 * 60 * 1000;
+
+async function expandedInstances(
+  source: Source,
+  mailbox: string,
+  folderId: string,
+): Promise<Map<string, SourceCalendarInstance[]>> {
+  const now = Date.now();
+  const instances = await source.listCalendarInstances(
+    mailbox,
+    folderId,
+    now - EXPAND_WINDOW_MS,
+    now + EXPAND_WINDOW_MS,
+  );
+  const byItem = new Map<string, SourceCalendarInstance[]>();
+  for (const instance of instances) {
+    const list = byItem.get(instance.itemId) ?? [];
+    list.push(instance);
+    byItem.set(instance.itemId, list);
+  }
+  return byItem;
 }
 
 function selected(

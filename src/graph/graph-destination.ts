@@ -1,12 +1,19 @@
 import type { Destination, DestinationMailbox } from '../domain/destination.ts';
 import { UserError } from '../domain/errors.ts';
 import type { GraphMessageDraft, LargeAttachment } from '../domain/mail.ts';
+import type { PimKind } from '../domain/pim.ts';
 import { GraphRequestError } from './graph-error.ts';
-import { odataString, query, segment, userPath } from './graph-paths.ts';
+import { query, segment, stampFilter, userPath } from './graph-paths.ts';
+import { createContacts } from './contacts.ts';
+import { createDistributionLists } from './distribution-lists.ts';
+import { createEvents } from './events.ts';
 import { addLargeAttachment } from './large-attachments.ts';
 import { createMailFolders } from './mail-folders.ts';
 import { verifyMailbox } from './mailbox-verification.ts';
 import { createMasterCategories } from './master-categories.ts';
+import { contactsPath, createPimContainers } from './pim-containers.ts';
+import { explainDenied } from './pim-permissions.ts';
+import { createTodoTasks } from './todo-tasks.ts';
 import type { GraphTransport } from './transport.ts';
 
 export interface GraphDestinationOptions {
@@ -38,6 +45,20 @@ function createGraphMailbox(
   const base = userPath(upn);
   const folders = createMailFolders(transport, upn);
   const categories = createMasterCategories(transport, upn);
+  const containers = createPimContainers(transport, upn);
+  const contacts = createContacts(transport, upn);
+  const distributionLists = createDistributionLists(transport, upn);
+  const events = createEvents(transport, upn);
+  const tasks = createTodoTasks(transport, upn);
+
+  /** Runs a contacts, calendar or tasks call; a refusal for want of permission names the permission. */
+  async function pim<T>(kind: PimKind, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw explainDenied(error, kind, upn);
+    }
+  }
 
   async function deleteMessage(id: string): Promise<void> {
     await transport.request({
@@ -54,9 +75,7 @@ function createGraphMailbox(
     ensureMailFolder: (request) => folders.ensure(request),
 
     async findMessageByStamp(folderId, stamp) {
-      const filter =
-        `singleValueExtendedProperties/any(ep: ep/id eq ${odataString(stampPropertyId)}` +
-        ` and ep/value eq ${odataString(stamp)})`;
+      const filter = stampFilter(stampPropertyId, stamp);
       const response = await transport.request<{ value: readonly { id: string }[] }>({
         method: 'GET',
         path: `${base}/mailFolders/${segment(folderId)}/messages${query({
@@ -100,6 +119,38 @@ function createGraphMailbox(
     deleteMessage,
 
     ensureCategories: (list) => categories.ensure(list),
+
+    ensurePimContainer: (request) => pim(request.kind, () => containers.ensure(request)),
+
+    findPimItemByStamp(kind, containerId, stamp) {
+      return pim(kind, async () => {
+        if (kind === 'tasks') return tasks.findByStamp(containerId, stamp);
+        const collection =
+          kind === 'contacts'
+            ? contactsPath(base, containerId)
+            : `${base}/calendars/${segment(containerId)}/events`;
+        const response = await transport.request<{ value: readonly { id: string }[] }>({
+          method: 'GET',
+          path: `${collection}${query({ $filter: stampFilter(stampPropertyId, stamp), $select: 'id', $top: '2' })}`,
+          mailbox: upn,
+        });
+        return response.body.value[0]?.id;
+      });
+    },
+
+    createContact: (folderId, contact) => pim('contacts', () => contacts.create(folderId, contact)),
+    updateContact: (id, contact) => pim('contacts', () => contacts.update(id, contact)),
+    // Which contact folder a beta list lands in is not the caller's to choose (microsoft-graph.md §7).
+    createDistributionList: (_folderId, list) => pim('contacts', () => distributionLists.ensure(list)),
+
+    createEvent: (calendarId, event) => pim('calendar', () => events.create(calendarId, event)),
+    listOccurrences: (seriesId, fromUtc, toUtc) =>
+      pim('calendar', () => events.occurrences(seriesId, fromUtc, toUtc)),
+    updateEvent: (id, patch) => pim('calendar', () => events.update(id, patch)),
+    deleteEvent: (id) => pim('calendar', () => events.remove(id)),
+
+    createTask: (listId, task) => pim('tasks', () => tasks.create(listId, task)),
+    updateTask: (listId, id, task) => pim('tasks', () => tasks.update(listId, id, task)),
 
     usage() {
       const stats = transport.stats(upn);

@@ -4,6 +4,19 @@ export function userPath(userPrincipalName: string): string {
   return `/v1.0/users/${encodeURIComponent(userPrincipalName)}`;
 }
 
+/** The same user on Graph's beta endpoint, for APIs v1.0 does not have yet. */
+export function betaUserPath(userPrincipalName: string): string {
+  return `/beta/users/${encodeURIComponent(userPrincipalName)}`;
+}
+
+/** The `$filter` that finds the item carrying Ferry's idempotency stamp (microsoft-graph.md §6). */
+export function stampFilter(propertyId: string, stamp: string): string {
+  return (
+    `singleValueExtendedProperties/any(ep: ep/id eq ${odataString(propertyId)}` +
+    ` and ep/value eq ${odataString(stamp)})`
+  );
+}
+
 /** One path segment: ids may hold `/`, `+` or `=`, which Graph misreads unencoded (ErrorInvalidIdMalformed). */
 export function segment(value: string): string {
   return encodeURIComponent(value);

@@ -3,6 +3,7 @@ import { BugError } from '../domain/errors.ts';
 import type { SystemFolderRole } from '../domain/source.ts';
 import { GraphRequestError } from './graph-error.ts';
 import { odataString, query, segment, userPath } from './graph-paths.ts';
+import { remember } from './promise-cache.ts';
 import type { GraphTransport } from './transport.ts';
 
 /** Zimbra's system mail folders and the well-known Graph names of their counterparts (microsoft-graph.md §4). */
@@ -49,18 +50,6 @@ export function createMailFolders(transport: GraphTransport, userPrincipalName: 
 
   const keyOf = (path: readonly string[]) => JSON.stringify(path.map((name) => name.toLowerCase()));
   const shown = (path: readonly string[]) => path.join('/');
-
-  /** The promise is cached before it settles, so concurrent callers share one lookup and one create. */
-  function remember(cache: Map<string, Promise<string>>, key: string, make: () => Promise<string>) {
-    const cached = cache.get(key);
-    if (cached !== undefined) return cached;
-    const pending = make().catch((error: unknown) => {
-      if (cache.get(key) === pending) cache.delete(key);
-      throw error;
-    });
-    cache.set(key, pending);
-    return pending;
-  }
 
   function wellKnownId(name: string, path: readonly string[]): Promise<string> {
     return remember(byWellKnown, name, async () => {

@@ -1,14 +1,10 @@
 import { GraphRequestError } from './graph-error.ts';
-import { nextLinkPath, userPath } from './graph-paths.ts';
+import { userPath } from './graph-paths.ts';
+import { collectPages } from './paging.ts';
 import type { GraphTransport } from './transport.ts';
 
 export interface MasterCategories {
   ensure(categories: readonly { readonly name: string; readonly color: string }[]): Promise<void>;
-}
-
-interface CategoryPage {
-  readonly value: readonly { readonly displayName: string }[];
-  readonly '@odata.nextLink'?: string;
 }
 
 /** The mailbox's master category list, read once, then added to. */
@@ -21,19 +17,8 @@ export function createMasterCategories(
   let known: Promise<Set<string>> | undefined;
 
   async function load(): Promise<Set<string>> {
-    const names = new Set<string>();
-    let next: string | undefined = path;
-    while (next !== undefined) {
-      const page: { body: CategoryPage } = await transport.request<CategoryPage>({
-        method: 'GET',
-        path: next,
-        mailbox: userPrincipalName,
-      });
-      for (const category of page.body.value) names.add(category.displayName.toLowerCase());
-      const link = page.body['@odata.nextLink'];
-      next = link === undefined ? undefined : nextLinkPath(link);
-    }
-    return names;
+    const categories = await collectPages<{ displayName: string }>(transport, userPrincipalName, path);
+    return new Set(categories.map((category) => category.displayName.toLowerCase()));
   }
 
   return {

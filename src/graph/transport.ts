@@ -25,6 +25,8 @@ export interface GraphRequest {
   /** The mailbox whose budget the call spends (UPN or id). */
   readonly mailbox: string;
   readonly json?: unknown;
+  /** A binary body instead of JSON (a contact photo); its Content-Type goes in `headers`. */
+  readonly bytes?: Uint8Array;
   readonly headers?: Readonly<Record<string, string>>;
   /**
    * May the request be repeated when its outcome is unknown (timeout, reset, 500/504 after sending)?
@@ -226,14 +228,14 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   }
 
   function request<T>(req: GraphRequest): Promise<GraphResponse<T>> {
-    const body = req.json === undefined ? undefined : JSON.stringify(req.json);
+    const body = req.bytes ?? (req.json === undefined ? undefined : JSON.stringify(req.json));
     return send<T>({
       method: req.method,
       url: `${baseUrl}${req.path}`,
       shownPath: req.path,
       mailbox: req.mailbox,
       body,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...req.headers },
+      headers: { ...(req.json === undefined ? {} : { 'content-type': 'application/json' }), ...req.headers },
       repeatable: req.repeatable ?? (req.method === 'GET' || req.method === 'PATCH' || req.method === 'PUT'),
       authenticated: true,
     });

@@ -9,9 +9,10 @@ export function folderPageRequest(
   folderId: string,
   cursor: string | undefined,
   limit = SEARCH_PAGE_SIZE,
+  types = 'message',
 ): JsonElement {
   const body: JsonElement = {
-    types: 'message',
+    types,
     sortBy: 'dateAsc',
     limit,
     offset: 0,
@@ -34,33 +35,35 @@ export function readMessagePage(
   tagNamesById: ReadonlyMap<string, string>,
 ): SourcePage<SourceMessageRef> {
   const hits = children(response, 'm');
-  const items = hits.map((hit): SourceMessageRef => {
-    const tagNames = text(hit, 'tn');
-    const tagIds = text(hit, 't');
-    const tags =
-      tagNames !== undefined && tagNames !== ''
-        ? tagNames.split(',')
-        : tagIds !== undefined && tagIds !== ''
-          ? tagIds.split(',').flatMap((id) => {
-              const name = tagNamesById.get(id);
-              return name === undefined ? [] : [name];
-            })
-          : [];
-    return {
-      id: text(hit, 'id') ?? '',
-      folderId: text(hit, 'l') ?? '',
-      sizeBytes: integer(hit, 's') ?? 0,
-      receivedMs: integer(hit, 'd') ?? 0,
-      flags: text(hit, 'f') ?? '',
-      tags,
-      subject: text(hit, 'su'),
-    };
+  const items = hits.map((hit): SourceMessageRef => ({
+    id: text(hit, 'id') ?? '',
+    folderId: text(hit, 'l') ?? '',
+    sizeBytes: integer(hit, 's') ?? 0,
+    receivedMs: integer(hit, 'd') ?? 0,
+    flags: text(hit, 'f') ?? '',
+    tags: hitTags(hit, tagNamesById),
+    subject: text(hit, 'su'),
+  }));
+  return { items, next: nextCursor(response, hits) };
+}
+
+/** Tag names of a hit: 8.0+ sends names in `tn`; 6.x/7.x only ids in `t`, mapped through `tagNamesById`. */
+export function hitTags(hit: JsonElement, tagNamesById: ReadonlyMap<string, string>): string[] {
+  const tagNames = text(hit, 'tn');
+  if (tagNames !== undefined && tagNames !== '') return tagNames.split(',');
+  const tagIds = text(hit, 't');
+  if (tagIds === undefined || tagIds === '') return [];
+  return tagIds.split(',').flatMap((id) => {
+    const name = tagNamesById.get(id);
+    return name === undefined ? [] : [name];
   });
+}
+
+/** The cursor after the last hit when the server says more follow: its id and sort value (`sf`). */
+export function nextCursor(response: JsonElement, hits: readonly JsonElement[]): string | undefined {
   const last = hits.at(-1);
   const more = text(response, 'more') === 'true' || text(response, 'more') === '1';
-  const next =
-    more && last !== undefined
-      ? `${text(last, 'id') ?? ''}|${text(last, 'sf') ?? text(last, 'd') ?? ''}`
-      : undefined;
-  return { items, next };
+  return more && last !== undefined
+    ? `${text(last, 'id') ?? ''}|${text(last, 'sf') ?? text(last, 'd') ?? ''}`
+    : undefined;
 }

@@ -1,16 +1,22 @@
 import { type Clock, SYSTEM_CLOCK } from '../domain/clock.ts';
-import { TransientError, UserError } from '../domain/errors.ts';
+import { UserError } from '../domain/errors.ts';
+import type { SourceCalendarInstance } from '../domain/pim.ts';
 import type { Source, SourceTag } from '../domain/source.ts';
+import { dedupeInstances, expansionWindows, instancesRequest, readInstances } from './calendar-instances.ts';
+import { contactAttrs, contactRequest, groupMembers, photoPart } from './contacts.ts';
 import { flattenFolderTree } from './folders.ts';
-import { children, integer, text } from './json-element.ts';
+import { bool, children, integer, text } from './json-element.ts';
 import { folderPageRequest, readMessagePage } from './messages.ts';
+import { pimPageRequest, readPimPage } from './pim-items.ts';
+import { createRestFetcher } from './rest-fetch.ts';
 import type { SessionFactory } from './session.ts';
 import type { SoapTransport } from './soap-transport.ts';
 import { ZimbraFaultError } from './zimbra-error.ts';
 
-/** An overloaded Zimbra may serve a blank or cut message (zimbra.md §13): try this often before giving up. */
-const RAW_FETCH_ATTEMPTS = 4;
-const RAW_RETRY_DELAY_MS = 1_000;
+const utf8 = new TextDecoder('utf-8');
+
+/** REST path of a mailbox's home (zimbra.md §7.5); the name works for delegated and own tokens alike. */
+const homePath = (mailbox: string) => `/service/home/${encodeURIComponent(mailbox)}/`;
 
 export function createZimbraSource(
   transport: SoapTransport,
@@ -18,6 +24,7 @@ export function createZimbraSource(
   clock: Clock = SYSTEM_CLOCK,
 ): Source {
   const tagCache = new Map<string, Promise<SourceTag[]>>();
+  const fetchRest = createRestFetcher(transport, sessions, clock);
 
   /** A mail request with the mailbox's token, renewed once if Zimbra says it expired. */
   const mailCall = async (mailbox: string, request: string, body: Record<string, unknown>) => {
@@ -60,6 +67,9 @@ export function createZimbraSource(
     return tags;
   };
 
+  const tagNamesOf = async (mailbox: string) =>
+    new Map((await tagsOf(mailbox)).map((tag) => [tag.id, tag.name]));
+
   return {
     listTags: tagsOf,
 
@@ -73,56 +83,92 @@ export function createZimbraSource(
         'SearchRequest',
         folderPageRequest(folderId, cursor, pageSize),
       );
-      const tagNames = new Map((await tagsOf(mailbox)).map((tag) => [tag.id, tag.name]));
-      return readMessagePage(response, tagNames);
+      return readMessagePage(response, await tagNamesOf(mailbox));
     },
 
     async fetchRawMessage(mailbox, message) {
-      const session = sessions.forMailbox(mailbox);
-      let renewed = false;
-      let lastProblem = '';
-      for (let attempt = 1; attempt <= RAW_FETCH_ATTEMPTS; attempt++) {
-        const response = await transport.get(
-          session.port,
-          `/service/home/~/?id=${encodeURIComponent(message.id)}`,
-          await session.token(false),
-          mailbox,
-        );
-        if (response.status === 401 && !renewed) {
-          await response.body?.cancel();
-          renewed = true;
-          await session.token(true);
-          attempt -= 1;
-          continue;
-        }
-        if (response.status === 404) {
-          await response.body?.cancel();
-          throw new UserError(
-            'ZIMBRA_ITEM_GONE',
-            `Message ${message.id} is no longer in the Zimbra mailbox ${mailbox} (deleted or moved during the migration), or it cannot be read.`,
-            { context: { user: mailbox, itemId: message.id, folderPath: message.folderId } },
-          );
-        }
-        if (!response.ok) {
-          await response.body?.cancel();
-          lastProblem = `HTTP ${response.status}`;
-        } else {
-          const bytes = new Uint8Array(await response.arrayBuffer());
-          if (bytes.length > 0 && (message.sizeBytes === 0 || bytes.length === message.sizeBytes)) {
-            return bytes;
-          }
-          lastProblem =
-            bytes.length === 0
-              ? 'an empty message'
-              : `${bytes.length} bytes where Zimbra reported ${message.sizeBytes}`;
-        }
-        if (attempt < RAW_FETCH_ATTEMPTS) await clock.sleep(RAW_RETRY_DELAY_MS * attempt);
-      }
-      throw new TransientError(
-        'ZIMBRA_MESSAGE_INCOMPLETE',
-        `Zimbra served ${lastProblem} for message ${message.id} of ${mailbox} ${RAW_FETCH_ATTEMPTS} times; it was not migrated, so a blank copy never reaches Microsoft 365. Retry Errors will try again.`,
-        { context: { user: mailbox, itemId: message.id } },
+      return fetchRest({
+        mailbox,
+        path: `/service/home/~/?id=${encodeURIComponent(message.id)}`,
+        itemId: message.id,
+        what: `message ${message.id}`,
+        problem: (bytes) =>
+          message.sizeBytes === 0 || bytes.length === message.sizeBytes
+            ? undefined
+            : `${bytes.length} bytes where Zimbra reported ${message.sizeBytes}`,
+      });
+    },
+
+    async listPimItems(mailbox, folderId, kind, cursor, pageSize) {
+      const response = await mailCall(
+        mailbox,
+        'SearchRequest',
+        pimPageRequest(folderId, kind, cursor, pageSize),
       );
+      return readPimPage(response, kind, await tagNamesOf(mailbox));
+    },
+
+    async fetchContact(mailbox, ref) {
+      const response = await mailCall(mailbox, 'GetContactsRequest', contactRequest(ref.id));
+      const contact = children(response, 'cn')[0];
+      if (contact === undefined) {
+        throw new UserError(
+          'ZIMBRA_ITEM_GONE',
+          `Contact ${ref.id} is no longer in the Zimbra mailbox ${mailbox} (deleted or moved during the migration).`,
+          { context: { user: mailbox, itemId: ref.id } },
+        );
+      }
+      const part = photoPart(contact);
+      const photo =
+        part === undefined
+          ? undefined
+          : {
+              contentType: part.contentType,
+              bytes: await fetchRest({
+                mailbox,
+                path: `${homePath(mailbox)}?id=${encodeURIComponent(ref.id)}&part=${encodeURIComponent(part.part)}`,
+                itemId: ref.id,
+                what: `the photo of contact ${ref.id}`,
+                problem: (bytes) =>
+                  part.size === undefined || bytes.length === part.size
+                    ? undefined
+                    : `${bytes.length} bytes where Zimbra reported ${part.size}`,
+              }),
+            };
+      return { ref, attrs: contactAttrs(contact), photo, groupMembers: groupMembers(contact) };
+    },
+
+    async fetchCalendarItem(mailbox, ref) {
+      const what = `${ref.kind === 'tasks' ? 'task' : 'appointment'} ${ref.id}`;
+      const bytes = await fetchRest({
+        mailbox,
+        path: `${homePath(mailbox)}?id=${encodeURIComponent(ref.id)}&fmt=ics`,
+        itemId: ref.id,
+        what,
+        // A cut answer still starts well: only a calendar that is closed is whole.
+        problem: (received) =>
+          /END:VCALENDAR\s*$/.test(utf8.decode(received)) ? undefined : 'an incomplete iCalendar',
+      });
+      return { ref, ics: utf8.decode(bytes) };
+    },
+
+    async listCalendarInstances(mailbox, folderId, fromMs, toMs) {
+      const found: SourceCalendarInstance[] = [];
+      for (const window of expansionWindows(fromMs, toMs)) {
+        // The fast path answers everything at once; a server that pages anyway is followed by offset.
+        for (let offset = 0; ;) {
+          const response = await mailCall(
+            mailbox,
+            'SearchRequest',
+            instancesRequest(folderId, window.start, window.end, offset),
+          );
+          const page = readInstances(response);
+          found.push(...page.instances);
+          offset += page.hits;
+          if (!bool(response, 'more') || page.hits === 0) break;
+        }
+      }
+      return dedupeInstances(found);
     },
   };
 }

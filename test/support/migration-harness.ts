@@ -56,7 +56,14 @@ export async function startMigrationHarness(options: HarnessOptions) {
             {
               clientId: CLIENT,
               secret: 'app-secret',
-              permissions: ['Mail.ReadWrite', 'User.Read.All', 'MailboxSettings.ReadWrite'],
+              permissions: [
+                'Mail.ReadWrite',
+                'User.Read.All',
+                'MailboxSettings.ReadWrite',
+                'Contacts.ReadWrite',
+                'Calendars.ReadWrite',
+                'Tasks.ReadWrite.All',
+              ],
             },
           ],
           users: [...options.destinations],
@@ -96,6 +103,20 @@ export async function startMigrationHarness(options: HarnessOptions) {
 
   return {
     graphUrl: m365.graphUrl,
+
+    /** An app token for reading the emulated Graph directly, as a tenant admin would check it. */
+    async graphToken(): Promise<string> {
+      const response = await fetch(`${m365.authorityUrl}/${TENANT}/oauth2/v2.0/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: CLIENT,
+          client_secret: 'app-secret',
+          scope: 'https://graph.microsoft.com/.default',
+        }),
+      });
+      return ((await response.json()) as { access_token: string }).access_token;
+    },
 
     async runPass(pass: PassKind, destination: string, overrides: Partial<PassOptions> = {}) {
       const passOptions: PassOptions = {

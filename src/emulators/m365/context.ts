@@ -10,6 +10,8 @@ export interface Services {
   readonly directory: Directory;
   readonly uploads: UploadSessions;
   readonly baseUrl: string;
+  /** Whether /beta offers personal distribution lists (beta since 2026; off = a tenant or cloud without them). */
+  readonly distributionLists: boolean;
 }
 
 /** One Graph request (top-level or inside $batch) after authentication and routing. */

@@ -6,6 +6,7 @@ import { ok } from './odata-query.ts';
 import { attachmentRoutes } from './resources/attachments.ts';
 import { calendarRoutes } from './resources/calendars.ts';
 import { contactRoutes } from './resources/contacts.ts';
+import { distributionListRoutes } from './resources/distribution-lists.ts';
 import { occurrenceRoutes } from './resources/event-occurrences.ts';
 import { eventRoutes } from './resources/events.ts';
 import { mailFolderRoutes } from './resources/mail-folders.ts';
@@ -23,6 +24,7 @@ const ROUTES: readonly Route[] = [
   ...mimeRoutes,
   ...attachmentRoutes,
   ...contactRoutes,
+  ...distributionListRoutes,
   ...calendarRoutes,
   ...occurrenceRoutes,
   ...eventRoutes,

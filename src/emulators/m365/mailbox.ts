@@ -34,12 +34,21 @@ export const WELL_KNOWN_MAIL_FOLDERS: Readonly<Record<string, string>> = {
   conversationhistory: 'Conversation History',
 };
 
+export interface ContactPhoto {
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
+
 export interface Mailbox {
   readonly user: DirectoryUser;
   readonly mailFolders: ItemCollection;
   readonly messages: ItemCollection;
   readonly contactFolders: ItemCollection;
   readonly contacts: ItemCollection;
+  /** Contact photos by the contact's immutable id. */
+  readonly contactPhotos: Map<string, ContactPhoto>;
+  /** Personal distribution lists (beta); members in `data.members`. */
+  readonly distributionLists: ItemCollection;
   readonly calendars: ItemCollection;
   readonly events: ItemCollection;
   readonly todoLists: ItemCollection;
@@ -74,6 +83,8 @@ export function createMailbox(user: DirectoryUser): Mailbox {
     messages: new ItemCollection(),
     contactFolders,
     contacts: new ItemCollection(),
+    contactPhotos: new Map(),
+    distributionLists: new ItemCollection(),
     calendars,
     events: new ItemCollection(),
     todoLists,

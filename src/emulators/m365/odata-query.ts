@@ -7,6 +7,8 @@ export type Presenter = (item: StoredItem) => Record<string, unknown>;
 
 /** Properties Graph returns only when $select names them. */
 const SELECT_ONLY = ['internetMessageHeaders', 'uniqueBody'];
+/** Navigation properties of To Do tasks, returned only when $expand names them. */
+const EXPAND_ONLY = ['linkedResources', 'checklistItems'];
 
 /** Splits a $select/$expand list on top-level commas. */
 function splitList(text: string): string[] {
@@ -37,12 +39,14 @@ export function shape(ctx: GraphContext, item: StoredItem, present: Presenter): 
     const keep =
       name === 'id' ||
       name.startsWith('@odata') ||
-      (chosen === undefined ? !SELECT_ONLY.includes(name) : chosen.has(name.toLowerCase()));
+      (!EXPAND_ONLY.includes(name) &&
+        (chosen === undefined ? !SELECT_ONLY.includes(name) : chosen.has(name.toLowerCase())));
     if (keep) result[name] = value;
   }
   for (const expand of splitList(ctx.query.get('$expand') ?? '')) {
     const match = /^(\w+)(?:\((.*)\))?$/.exec(expand);
     const name = match?.[1]?.toLowerCase();
+    const nav = EXPAND_ONLY.find((n) => n.toLowerCase() === name);
     if (name === 'singlevalueextendedproperties') {
       const filter = /^\$filter=(.*)$/.exec(match?.[2] ?? '')?.[1];
       const test = filter === undefined ? () => true : compileFilter(filter);
@@ -62,6 +66,8 @@ export function shape(ctx: GraphContext, item: StoredItem, present: Presenter): 
           ? { contentId: a.contentId, contentBytes: a.bytes.toString('base64') }
           : {}),
       }));
+    } else if (nav !== undefined && nav in full) {
+      result[nav] = full[nav];
     } else if (name !== undefined) {
       throw new GraphError(
         400,

@@ -28,6 +28,8 @@ export interface M365EmulatorOptions {
   limits?: Limits;
   faults?: string;
   tokenLifetimeSec?: number;
+  /** Offer the beta personal distribution lists API (default true); false answers as Graph does without it. */
+  distributionLists?: boolean;
 }
 
 export interface RunningM365Emulator {
@@ -89,7 +91,12 @@ export async function startM365Emulator(options: M365EmulatorOptions = {}): Prom
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const baseUrl = `http://${host}:${address.port}`;
-  const services: Services = { directory, uploads: new UploadSessions(baseUrl), baseUrl };
+  const services: Services = {
+    directory,
+    uploads: new UploadSessions(baseUrl),
+    baseUrl,
+    distributionLists: options.distributionLists ?? true,
+  };
 
   async function graph(
     req: IncomingMessage,

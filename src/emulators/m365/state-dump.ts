@@ -74,8 +74,20 @@ export function dumpMailbox(services: Services, mailbox: Mailbox): Record<string
       ...walk(mailbox.contactFolders, contactRoot.immutableId, 'Contacts/'),
     ].map(({ path, folder }) => ({
       path,
-      contacts: mailbox.contacts.list(folder.immutableId).map((c) => withExtras(c, contactPresent)),
+      contacts: mailbox.contacts.list(folder.immutableId).map((c) => {
+        const photo = mailbox.contactPhotos.get(c.immutableId);
+        return {
+          ...withExtras(c, contactPresent),
+          photo:
+            photo === undefined
+              ? null
+              : { contentType: photo.contentType, size: photo.bytes.length, sha256: sha256(photo.bytes) },
+        };
+      }),
     })),
+    distributionLists: mailbox.distributionLists
+      .list()
+      .map((list) => ({ displayName: list.data.displayName, members: list.data.members })),
     calendars: mailbox.calendars.list().map((calendar) => ({
       name: calendar.data.name,
       events: mailbox.events.list(calendar.immutableId).map((item) => ({

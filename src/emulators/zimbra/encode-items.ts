@@ -84,25 +84,69 @@ export function messageHitJson(account: Account, msg: MessageItem, version: stri
   return json;
 }
 
-export function contactJson(account: Account, contact: ContactItem, version: string): Json {
+/** The part of a contact's blob that holds its photo. */
+export const CONTACT_PHOTO_PART = '1';
+
+/** Dereferencing group members (GetContactsRequest derefGroupMember): a GAL entry by its DN. */
+export type GalLookup = (dn: string) => Json | undefined;
+
+export function contactJson(
+  account: Account,
+  contact: ContactItem,
+  version: string,
+  deref?: GalLookup,
+): Json {
   const json: Json = {
     id: String(contact.id),
     l: String(contact.folderId),
+    md: Math.floor(contact.date / 1000),
+    ms: contact.id,
     d: contact.date,
     rev: contact.id,
     fileAsStr: contact.fileAsStr,
   };
   Object.assign(json, tagAttrs(account, contact.tags, version));
   const attrs: Json = { ...contact.attrs };
+  if (contact.photo) {
+    attrs['image'] = {
+      part: CONTACT_PHOTO_PART,
+      ct: contact.photo.contentType,
+      s: contact.photo.bytes.length,
+      filename: contact.photo.filename,
+    };
+  }
   const isGroup = attrs['type'] === 'group';
   if (isGroup && !atLeast(version, 8)) {
-    attrs['dlist'] = contact.members.map((m) => m.value).join(', ');
+    // Before 8.0 a group is only its address list.
+    attrs['dlist'] = contact.members
+      .map((m) => (m.type === 'C' ? addressOf(account, m.value) : m.value))
+      .filter((a) => a !== undefined)
+      .join(', ');
   }
   json['_attrs'] = attrs;
   if (isGroup && atLeast(version, 8) && contact.members.length > 0) {
-    json['m'] = contact.members.map((m) => ({ type: m.type, value: m.value }));
+    json['m'] = contact.members.map((m) => {
+      const member: Json = { type: m.type, value: m.value };
+      if (deref === undefined) return member;
+      const target = m.type === 'C' ? account.mailbox.items.get(Number(m.value)) : undefined;
+      if (target?.kind === 'contact') member['cn'] = [contactJson(account, target, version)];
+      const gal = m.type === 'G' ? deref(m.value) : undefined;
+      if (gal) member['cn'] = [gal];
+      return member;
+    });
   }
   return json;
+}
+
+/** `"Name" <address>` of a local contact, as a pre-8.0 dlist holds it. */
+function addressOf(account: Account, id: string): string | undefined {
+  const target = account.mailbox.items.get(Number(id));
+  if (target?.kind !== 'contact') return undefined;
+  const email = target.attrs['email'];
+  const address = Array.isArray(email) ? email[0] : email;
+  if (address === undefined) return undefined;
+  const name = target.attrs['fullName'];
+  return typeof name === 'string' ? `"${name}" <${address}>` : address;
 }
 
 /** A calendar item search hit (appt/task) without instances. */
@@ -113,6 +157,8 @@ export function calendarHitJson(account: Account, item: CalendarItem, version: s
     uid: item.uid,
     l: String(item.folderId),
     d: item.date,
+    md: Math.floor(item.date / 1000),
+    ms: item.id,
     s: item.size,
     rev: item.id,
   };

@@ -209,12 +209,13 @@ export function buildMailbox(accountDir: string, email: string, version: string)
           folderId: folderOf(file),
           uuid: itemUuid(email, id),
           date: parsed.revMs ?? Math.floor(mtime),
-          size: 0,
+          size: parsed.photo?.bytes.length ?? 0,
           flags: '',
           tags: [],
           attrs: parsed.attrs,
           members: parsed.memberRefs.map((value) => ({ type: 'I' as const, value })),
           fileAsStr: fileAsString(parsed.attrs),
+          photo: parsed.photo,
         };
         contacts.push(contact);
         items.set(id, contact);

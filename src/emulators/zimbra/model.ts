@@ -50,11 +50,19 @@ export interface ContactMember {
   readonly value: string;
 }
 
+/** A contact photo: Zimbra keeps it as a part of the contact's blob, described by `_attrs.image`. */
+export interface ContactPhoto {
+  readonly bytes: Buffer;
+  readonly contentType: string;
+  readonly filename: string;
+}
+
 export interface ContactItem extends ItemBase {
   readonly kind: 'contact';
   readonly attrs: ContactAttrs;
   readonly members: readonly ContactMember[];
   readonly fileAsStr: string;
+  readonly photo: ContactPhoto | undefined;
 }
 
 export interface Invite {

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 
+import { CONTACT_PHOTO_PART } from './encode-items.ts';
 import { folderCalendarItems, folderContacts, icsExport, vcardOf } from './exports.ts';
 import { folderByPath } from './folders.ts';
 import { findPart } from './message-encode.ts';
@@ -129,8 +130,12 @@ function itemResponse(owner: Account, id: number, url: URL): RestResponse {
   switch (item.kind) {
     case 'message':
       return messageResponse(owner, item, url);
-    case 'contact':
-      return ok('text/x-vcard; charset=utf-8', Buffer.from(vcardOf(item), 'utf8'));
+    case 'contact': {
+      const part = url.searchParams.get('part');
+      if (part === null) return ok('text/x-vcard; charset=utf-8', Buffer.from(vcardOf(item), 'utf8'));
+      if (part !== CONTACT_PHOTO_PART || !item.photo) return errorPage(404, 'no such item');
+      return ok(item.photo.contentType, item.photo.bytes);
+    }
     case 'appointment':
     case 'task': {
       const parent = owner.mailbox.folders.get(item.folderId);

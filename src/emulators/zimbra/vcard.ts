@@ -4,7 +4,7 @@
  * accepted; nothing in a vCard makes loading fail.
  */
 import { decodeBytes, decodeCharset } from './mime.ts';
-import type { ContactAttrs } from './model.ts';
+import type { ContactAttrs, ContactPhoto } from './model.ts';
 
 export interface VCardProperty {
   readonly name: string;
@@ -18,6 +18,7 @@ export interface ParsedContact {
   /** Raw group member references (mailto:, urn:uuid:, plain addresses). */
   readonly memberRefs: readonly string[];
   readonly revMs: number | undefined;
+  readonly photo: ContactPhoto | undefined;
 }
 
 export function parseVCards(bytes: Buffer): ParsedContact[] {
@@ -145,6 +146,7 @@ function toContact(props: VCardProperty[]): ParsedContact {
   let isGroup = false;
   const memberRefs: string[] = [];
   let revMs: number | undefined;
+  let photo: ContactPhoto | undefined;
   let im = 0;
   for (const prop of props) {
     const value = unescapeText(prop.value);
@@ -224,6 +226,9 @@ function toContact(props: VCardProperty[]): ParsedContact {
       case 'X-ADDRESSBOOKSERVER-MEMBER':
         memberRefs.push(value);
         break;
+      case 'PHOTO':
+        photo = parsePhoto(prop) ?? photo;
+        break;
       case 'REV': {
         const ms = Date.parse(
           value.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/, '$1-$2-$3T$4:$5:$6'),
@@ -240,7 +245,41 @@ function toContact(props: VCardProperty[]): ParsedContact {
     const name = attrs['fullName'] ?? attrs['nickname'];
     if (typeof name === 'string') attrs['nickname'] = name;
   }
-  return { attrs, isGroup, memberRefs, revMs };
+  return { attrs, isGroup, memberRefs, revMs, photo };
+}
+
+const IMAGE_TYPES: Readonly<Record<string, string>> = {
+  jpeg: 'image/jpeg',
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+};
+
+/**
+ * An inline photo: vCard 4.0 `data:image/png;base64,…`, 3.0 `ENCODING=b;TYPE=JPEG`, 2.1
+ * `ENCODING=BASE64;JPEG`. A photo given by URL is not the contact's data, so it is left out.
+ */
+function parsePhoto(prop: VCardProperty): ContactPhoto | undefined {
+  const data = /^data:([^;,]+)(;base64)?,(.*)$/is.exec(prop.value);
+  const encoding = prop.params['ENCODING']?.[0]?.toUpperCase();
+  let contentType: string;
+  let bytes: Buffer;
+  if (data !== null) {
+    contentType = (data[1] ?? 'image/jpeg').toLowerCase();
+    bytes = data[2]
+      ? Buffer.from(data[3] ?? '', 'base64')
+      : Buffer.from(decodeURIComponent(data[3] ?? ''), 'latin1');
+  } else if (encoding === 'B' || encoding === 'BASE64') {
+    const type = [...types(prop), ...(prop.params['MEDIATYPE'] ?? [])].find(
+      (t) => t.includes('/') || IMAGE_TYPES[t],
+    );
+    contentType = type === undefined ? 'image/jpeg' : (IMAGE_TYPES[type] ?? type);
+    bytes = Buffer.from(prop.value.replace(/\s+/g, ''), 'base64');
+  } else return undefined;
+  if (bytes.length === 0) return undefined;
+  const extension = contentType.split('/')[1] === 'jpeg' ? 'jpg' : (contentType.split('/')[1] ?? 'img');
+  return { bytes, contentType, filename: `photo.${extension}` };
 }
 
 /** Zimbra's default "Last, First" file-as string (fileAs 1), falling back as the web client does. */

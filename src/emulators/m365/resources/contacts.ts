@@ -2,7 +2,7 @@ import { jsonBody, metadataBase, param, type GraphContext } from '../context.ts'
 import { GraphError, badRequest, type GraphResponse } from '../errors.ts';
 import { parseExtendedProperties, storeExtendedProperties } from '../extended-properties.ts';
 import { newChangeKey, type StoredItem } from '../item-store.ts';
-import { entityResponse, etag, listResponse, noContent, type Presenter } from '../odata-query.ts';
+import { entityResponse, etag, listResponse, noContent, ok, type Presenter } from '../odata-query.ts';
 import { lookup, type Route } from '../router.ts';
 import { checkProperties } from '../schema.ts';
 
@@ -155,6 +155,26 @@ function updateContact(ctx: GraphContext): GraphResponse {
   return entityResponse(ctx, `${metadataBase(ctx)}/contacts`, contact, contactPresenter(ctx));
 }
 
+/** PUT …/contacts/{id}/photo/$value: the raw image bytes [D]. */
+function putPhoto(ctx: GraphContext): GraphResponse {
+  const contact = lookup(ctx.mailbox.contacts, param(ctx, 'contact'));
+  const contentType = (ctx.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!contentType.startsWith('image/')) {
+    throw badRequest(`The content type '${contentType}' is not an image type.`, 'ErrorInvalidRequest');
+  }
+  if (ctx.body.length === 0) throw badRequest('The photo is empty.', 'ErrorInvalidRequest');
+  ctx.mailbox.contactPhotos.set(contact.immutableId, { contentType, bytes: Buffer.from(ctx.body) });
+  contact.changeKey = newChangeKey();
+  return ok(undefined, 200);
+}
+
+function getPhoto(ctx: GraphContext): GraphResponse {
+  const contact = lookup(ctx.mailbox.contacts, param(ctx, 'contact'));
+  const photo = ctx.mailbox.contactPhotos.get(contact.immutableId);
+  if (photo === undefined) throw new GraphError(404, 'ErrorItemNotFound', 'The photo wasn’t found.');
+  return { status: 200, headers: { 'Content-Type': photo.contentType }, body: photo.bytes };
+}
+
 const folderOf = (ctx: GraphContext) => resolveContactFolder(ctx, param(ctx, 'folder'));
 const contacts = (ctx: GraphContext, folder?: StoredItem) =>
   listResponse(
@@ -235,7 +255,13 @@ export const contactRoutes: Route[] = [
     area: 'Contacts',
     handler: (ctx) => createContact(ctx, folderOf(ctx)),
   },
-  { method: 'GET', pattern: 'contacts', area: 'Contacts', handler: (ctx) => contacts(ctx) },
+  // "Get contacts from the default contacts folder" [D: user-list-contacts].
+  {
+    method: 'GET',
+    pattern: 'contacts',
+    area: 'Contacts',
+    handler: (ctx) => contacts(ctx, ctx.mailbox.rootContactFolder),
+  },
   {
     method: 'POST',
     pattern: 'contacts',
@@ -261,9 +287,13 @@ export const contactRoutes: Route[] = [
       pattern,
       area: 'Contacts',
       handler: (ctx) => {
-        ctx.mailbox.contacts.delete(lookup(ctx.mailbox.contacts, param(ctx, 'contact')));
+        const contact = lookup(ctx.mailbox.contacts, param(ctx, 'contact'));
+        ctx.mailbox.contacts.delete(contact);
+        ctx.mailbox.contactPhotos.delete(contact.immutableId);
         return noContent();
       },
     },
+    { method: 'PUT', pattern: `${pattern}/photo/$value`, area: 'Contacts', handler: putPhoto },
+    { method: 'GET', pattern: `${pattern}/photo/$value`, area: 'Contacts', handler: getPhoto },
   ]),
 ];

@@ -1,6 +1,6 @@
 /** GetMsgRequest, GetContactsRequest, GetAppointmentRequest and GetTaskRequest. */
 import { invitesJson } from '../calendar-encode.ts';
-import { contactJson, tagAttrs } from '../encode-items.ts';
+import { contactJson, type GalLookup, tagAttrs } from '../encode-items.ts';
 import { fullMessageJson, rawMessageJson } from '../message-encode.ts';
 import type { CalendarItem } from '../model.ts';
 import type { HandlerContext, SoapHandler } from '../soap-dispatch.ts';
@@ -49,8 +49,26 @@ function getContacts(request: Json, ctx: HandlerContext): Json {
   if (folder !== undefined && !account.mailbox.folders.has(Number(folder))) {
     throw faults.noSuchFolderId(folder);
   }
-  const encoded = contacts.flatMap((c) => (c.kind === 'contact' ? [contactJson(account, c, version)] : []));
+  // Members are dereferenced only for contacts asked for by id (GetContacts.java).
+  const deref = boolAttr(request, 'derefGroupMember') && ids.length > 0 ? galLookup(ctx) : undefined;
+  const encoded = contacts.flatMap((c) =>
+    c.kind === 'contact' ? [contactJson(account, c, version, deref)] : [],
+  );
   return encoded.length > 0 ? { cn: encoded } : {};
+}
+
+/** GAL entries are the directory's accounts, named by `uid=<local part>,ou=people,dc=<domain parts>`. */
+function galLookup(ctx: HandlerContext): GalLookup {
+  return (dn) => {
+    const uid = /^uid=([^,]+)/i.exec(dn)?.[1];
+    const domain = [...dn.matchAll(/dc=([^,]+)/gi)].map((m) => m[1]).join('.');
+    const account =
+      uid === undefined ? undefined : ctx.state.directory.accounts.get(`${uid}@${domain}`.toLowerCase());
+    if (!account) return undefined;
+    const attrs: Json = { email: account.email };
+    if (account.displayName !== undefined) attrs['fullName'] = account.displayName;
+    return { id: dn, ref: dn, _attrs: attrs };
+  };
 }
 
 function getCalendarItem(kind: 'appointment' | 'task') {

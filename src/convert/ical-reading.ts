@@ -1,0 +1,135 @@
+/**
+ * Reading the iCalendar Zimbra exports for one calendar item (zimbra.md §7.5): one VCALENDAR with
+ * its VTIMEZONEs, the series VEVENT and one VEVENT per exception (same UID, RECURRENCE-ID). Parsing
+ * is tolerant — a property ical.js cannot decode is dropped — but a text that is not iCalendar at
+ * all, or absurdly large, is refused with a typed error naming the item.
+ */
+import ICAL from 'ical.js';
+import { UserError } from '../domain/errors.ts';
+import type { SourcePimRef } from '../domain/pim.ts';
+
+/** Zimbra's own items stay far below this; more is a broken export or a hostile file. */
+export const MAX_ICS_CHARS = 10 * 1024 * 1024;
+
+/** Most VEVENTs (series + exceptions) read from one item. */
+export const MAX_COMPONENTS = 5000;
+
+export interface CalendarParts {
+  readonly calendar: ICAL.Component;
+  /** The series (or single) VEVENT; undefined when the item holds only exceptions. */
+  readonly master: ICAL.Component | undefined;
+  /** VEVENTs with a RECURRENCE-ID. */
+  readonly exceptions: readonly ICAL.Component[];
+  readonly notes: readonly string[];
+}
+
+export function itemLabel(ref: SourcePimRef): string {
+  return ref.subject === undefined || ref.subject === ''
+    ? `calendar item ${ref.id}`
+    : `"${ref.subject}" (item ${ref.id})`;
+}
+
+export function unreadable(ref: SourcePimRef, reason: string, cause?: unknown): UserError {
+  return new UserError(
+    'UNREADABLE_EVENT',
+    `The appointment ${itemLabel(ref)} cannot be copied: ${reason}. Open it in Zimbra, fix or re-save it, and run the pass again.`,
+    { cause, context: { itemId: ref.id } },
+  );
+}
+
+/** Removes properties whose values ical.js cannot decode (or rules without FREQ), recursively. */
+function dropBrokenProperties(component: ICAL.Component): number {
+  let dropped = 0;
+  for (const prop of component.getAllProperties()) {
+    try {
+      const values = prop.getValues() as unknown[];
+      if (values.some((v) => v instanceof ICAL.Recur && !v.freq)) throw new Error('RRULE without FREQ');
+    } catch {
+      component.removeProperty(prop);
+      dropped += 1;
+    }
+  }
+  for (const sub of component.getAllSubcomponents()) dropped += dropBrokenProperties(sub);
+  return dropped;
+}
+
+/** Dates written without VALUE=DATE ("DTSTART:20180110") are dates; ical.js would drop them. */
+function markBareDates(ics: string): string {
+  return ics.replace(
+    /^(DTSTART|DTEND|DUE|RECURRENCE-ID|EXDATE|RDATE)((?:;(?!VALUE=)[^:\r\n]*)*):(\d{8}(?:,\d{8})*)(\r?)$/gim,
+    '$1$2;VALUE=DATE:$3$4',
+  );
+}
+
+/** The VCALENDAR of the text; bare components (no VCALENDAR around them) are wrapped in one. */
+function rootCalendar(ics: string): ICAL.Component {
+  const parsed: unknown = ICAL.parse(markBareDates(ics.replace(/^\uFEFF/, '')));
+  const roots = (Array.isArray(parsed) && typeof parsed[0] === 'string' ? [parsed] : parsed) as unknown[];
+  const components = roots.map((jcal) => new ICAL.Component(jcal as unknown[]));
+  const calendar = components.find((component) => component.name === 'vcalendar');
+  if (calendar !== undefined) return calendar;
+  const wrapper = new ICAL.Component('vcalendar');
+  for (const component of components) wrapper.addSubcomponent(component);
+  return wrapper;
+}
+
+export function readCalendar(ref: SourcePimRef, ics: string): CalendarParts {
+  if (ics.length > MAX_ICS_CHARS) {
+    throw unreadable(ref, `its iCalendar text is larger than ${MAX_ICS_CHARS / 1024 / 1024} MB`);
+  }
+  let calendar: ICAL.Component;
+  try {
+    calendar = rootCalendar(ics);
+  } catch (error) {
+    throw unreadable(ref, 'its iCalendar text could not be parsed', error);
+  }
+  const notes: string[] = [];
+  const events = calendar.getAllSubcomponents('vevent');
+  if (events.length === 0) throw unreadable(ref, 'its iCalendar text holds no event');
+  if (events.length > MAX_COMPONENTS) {
+    throw unreadable(ref, `it has ${events.length} exceptions, more than the ${MAX_COMPONENTS} Ferry reads`);
+  }
+  const dropped = dropBrokenProperties(calendar);
+  if (dropped > 0) notes.push(`${dropped} unreadable iCalendar properties were left out.`);
+  const masters = events.filter((e) => !e.hasProperty('recurrence-id'));
+  const exceptions = events.filter((e) => e.hasProperty('recurrence-id'));
+  if (masters.length > 1) {
+    notes.push(`The item holds ${masters.length} events without RECURRENCE-ID; only the first was copied.`);
+  }
+  const master = masters[0];
+  if (master !== undefined && !(master.getFirstPropertyValue('dtstart') instanceof ICAL.Time)) {
+    throw unreadable(ref, 'it has no start date (DTSTART)');
+  }
+  const uid = master === undefined ? undefined : textProp(master, 'uid');
+  const own = exceptions.filter((e) => uid === undefined || textProp(e, 'uid') === uid);
+  if (own.length < exceptions.length) {
+    notes.push(
+      `${exceptions.length - own.length} exceptions of another series in the same item were left out.`,
+    );
+  }
+  return { calendar, master, exceptions: own, notes };
+}
+
+export function timeProp(component: ICAL.Component, name: string): ICAL.Time | undefined {
+  const value: unknown = component.getFirstPropertyValue(name);
+  return value instanceof ICAL.Time ? value : undefined;
+}
+
+export function textProp(component: ICAL.Component, name: string): string | undefined {
+  const value: unknown = component.getFirstPropertyValue(name);
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value;
+  // Numbers, ICAL.Time, ICAL.Duration… all print their iCalendar text.
+  return (value as { toString(): string }).toString();
+}
+
+/** Every value of every property `name` (CATEGORIES, EXDATE…), flattened. */
+export function allValues(component: ICAL.Component, name: string): unknown[] {
+  return component.getAllProperties(name).flatMap((prop) => prop.getValues() as unknown[]);
+}
+
+export function stringParam(prop: ICAL.Property, name: string): string | undefined {
+  const value: unknown = prop.getParameter(name);
+  if (Array.isArray(value)) return value.map(String).join(',');
+  return typeof value === 'string' ? value : undefined;
+}

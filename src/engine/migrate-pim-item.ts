@@ -1,0 +1,175 @@
+import { convertCalendarItem } from '../convert/ical-event-to-graph.ts';
+import { convertExpandedInstances } from '../convert/expand-instances.ts';
+import { convertZimbraTask } from '../convert/ical-task-to-graph.ts';
+import { convertZimbraContact } from '../convert/zimbra-contact-to-graph.ts';
+import type { DestinationMailbox } from '../domain/destination.ts';
+import { coerceError, FerryError } from '../domain/errors.ts';
+import type { PassOptions } from '../domain/migration.ts';
+import type { ItemOutcome, MappedItem, MigrationStore } from '../domain/migration-store.ts';
+import type { ConvertedCalendarItem, SourceCalendarInstance, SourcePimRef } from '../domain/pim.ts';
+import type { Source } from '../domain/source.ts';
+import { STAMP_PROPERTY_ID, stampOf } from './migrate-message.ts';
+import { writeCalendarItem } from './write-calendar-item.ts';
+
+export interface PimContext {
+  readonly runMailboxId: string;
+  readonly source: string;
+  readonly destination: string;
+  /** The destination contact folder, calendar or To Do list. */
+  readonly containerId: string;
+  readonly options: PassOptions;
+  readonly sourceReader: Source;
+  readonly mailbox: DestinationMailbox;
+  readonly store: MigrationStore;
+  /** With ZimbraCalendarExpandInstances=1: the occurrences Zimbra computed, by calendar item id. */
+  readonly instances: ReadonlyMap<string, readonly SourceCalendarInstance[]> | undefined;
+}
+
+/** What one converted item needs from the destination, whatever its kind. */
+interface Converted {
+  readonly contentHash: string;
+  /** Creates the item (or rebuilds it over `previous`, the ids an earlier pass or attempt left); returns its id(s). */
+  write(previous: readonly string[]): Promise<{ id: string; problem?: string }>;
+  /** Ids of copies an interrupted attempt may have created, found by their stamps. */
+  findInterrupted(): Promise<string[]>;
+}
+
+/**
+ * Migrates one contact, calendar item or task exactly once, and again when its source changed
+ * since (a newer revision with different content): contacts and tasks are updated in place, a
+ * calendar item is rebuilt (its occurrences and exceptions depend on the whole series). Items a
+ * user created in Microsoft 365 are never touched: only ids Ferry recorded or stamped are written.
+ */
+export async function migratePimItem(
+  context: PimContext,
+  ref: SourcePimRef,
+  mapped: MappedItem | undefined,
+): Promise<void> {
+  if (mapped?.status === 'migrated' && mapped.revision === ref.revision) return;
+  const base = { sourceItemId: ref.id, type: ref.kind, sourceFolderId: ref.folderId };
+  const subject = context.options.logSubjects ? { subject: ref.subject ?? '' } : {};
+  const record = (outcome: Omit<ItemOutcome, 'sourceItemId' | 'type' | 'sourceFolderId'>) =>
+    context.store.recordOutcome(context.runMailboxId, { ...base, ...outcome });
+  const stamp = stampOf(context.source, ref.id);
+  try {
+    const converted = await convert(context, ref, stamp);
+    const version = { revision: ref.revision, contentHash: converted.contentHash };
+    if (mapped?.status === 'migrated' && mapped.contentHash === converted.contentHash) {
+      // A new revision with the same content (Zimbra bumps revisions on moves and tag changes of others).
+      await context.store.markMigrated(
+        context.source,
+        context.destination,
+        ref.id,
+        mapped.destinationItemId ?? '',
+        version,
+      );
+      return;
+    }
+    const previous = mapped?.destinationItemId?.split(',').filter((id) => id !== '') ?? [];
+    if (mapped?.status === 'in_flight') previous.push(...(await converted.findInterrupted()));
+    await context.store.markInFlight(context.source, context.destination, {
+      sourceItemId: ref.id,
+      type: ref.kind,
+      contentHash: converted.contentHash,
+      stamp,
+      destinationFolderId: context.containerId,
+    });
+    const written = await converted.write([...new Set(previous)]);
+    await context.store.markMigrated(context.source, context.destination, ref.id, written.id, version);
+    if (written.problem === undefined) await record({ outcome: 'migrated', bytes: ref.sizeBytes });
+    else {
+      await record({
+        outcome: 'failed',
+        bytes: ref.sizeBytes,
+        code: 'PARTLY_MIGRATED',
+        message: written.problem,
+        ...subject,
+      });
+    }
+  } catch (caught) {
+    const error = coerceError(caught);
+    await record({
+      outcome: 'failed',
+      bytes: ref.sizeBytes,
+      code: error instanceof FerryError ? error.code : 'UNEXPECTED',
+      message: error.message,
+      ...subject,
+    });
+  }
+}
+
+async function convert(context: PimContext, ref: SourcePimRef, stamp: string): Promise<Converted> {
+  const { mailbox, containerId } = context;
+  switch (ref.kind) {
+    case 'contacts': {
+      const contact = convertZimbraContact(await context.sourceReader.fetchContact(context.source, ref), {
+        stamp: { propertyId: STAMP_PROPERTY_ID, value: stamp },
+      });
+      return {
+        contentHash: contact.contentHash,
+        findInterrupted: async () =>
+          present(await mailbox.findPimItemByStamp('contacts', containerId, stamp)),
+        async write(previous) {
+          if (contact.distributionList !== undefined) {
+            const list = await mailbox.createDistributionList(containerId, contact.distributionList);
+            if (list !== undefined) return { id: list };
+          }
+          const [existing] = previous;
+          if (existing !== undefined) {
+            await mailbox.updateContact(existing, contact);
+            return { id: existing };
+          }
+          return { id: await mailbox.createContact(containerId, contact) };
+        },
+      };
+    }
+    case 'tasks': {
+      const task = convertZimbraTask(await context.sourceReader.fetchCalendarItem(context.source, ref), {
+        stamp,
+      });
+      return {
+        contentHash: task.contentHash,
+        findInterrupted: async () => present(await mailbox.findPimItemByStamp('tasks', containerId, stamp)),
+        async write(previous) {
+          const [existing] = previous;
+          if (existing !== undefined) {
+            await mailbox.updateTask(containerId, existing, task.task);
+            return { id: existing };
+          }
+          return { id: await mailbox.createTask(containerId, task.task) };
+        },
+      };
+    }
+    case 'calendar': {
+      const item = await context.sourceReader.fetchCalendarItem(context.source, ref);
+      const event: ConvertedCalendarItem =
+        context.instances === undefined
+          ? convertCalendarItem(item, { stamp })
+          : convertExpandedInstances(item, context.instances.get(ref.id) ?? [], { stamp });
+      const stamps =
+        event.series !== undefined ? [event.series.master.stamp] : event.singles.map((s) => s.stamp);
+      return {
+        contentHash: event.contentHash,
+        async findInterrupted() {
+          const found = await Promise.all(
+            stamps.map((s) => mailbox.findPimItemByStamp('calendar', containerId, s)),
+          );
+          return found.filter((id) => id !== undefined);
+        },
+        async write(previous) {
+          // Rebuilt, not patched: deleting an event Ferry created sends nothing (it has no attendees).
+          for (const id of previous) await mailbox.deleteEvent(id);
+          const written = await writeCalendarItem(mailbox, containerId, event);
+          return {
+            id: written.ids.join(','),
+            ...(written.problem === undefined ? {} : { problem: written.problem }),
+          };
+        },
+      };
+    }
+  }
+}
+
+function present(id: string | undefined): string[] {
+  return id === undefined ? [] : [id];
+}
