@@ -14,6 +14,9 @@ const PERMISSIONS: readonly (typeof KNOWN_PERMISSIONS)[number][] = [
   'Mail.ReadWrite',
   'User.Read.All',
   'MailboxSettings.ReadWrite',
+  'Contacts.ReadWrite',
+  'Calendars.ReadWrite',
+  'Tasks.ReadWrite.All',
 ];
 
 export interface EmulatorPair {

@@ -3,10 +3,21 @@ import { Command } from 'commander';
 import { UserError } from '../domain/errors.ts';
 
 import { adminCommand } from './commands/admin.ts';
+import { agentsCommand } from './commands/agents.ts';
+import { auditCommand } from './commands/audit.ts';
 import { configCommand } from './commands/config.ts';
+import { customersCommand } from './commands/customers.ts';
 import { emulateCommand } from './commands/emulate.ts';
+import { endpointsCommand } from './commands/endpoints.ts';
+import { licensesCommand } from './commands/licenses.ts';
+import { loginCommand } from './commands/login.ts';
+import { mailboxesCommand } from './commands/mailboxes.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { passesCommand } from './commands/passes.ts';
+import { projectsCommand } from './commands/projects.ts';
 import { processCommand } from './commands/start.ts';
+import { statisticsCommand } from './commands/statistics.ts';
+import { usersCommand } from './commands/users.ts';
 import { VERSION } from './package-info.ts';
 
 // `ferry config | head` closes our stdout early: that is the reader's choice, not an error.
@@ -27,7 +38,18 @@ const program = new Command('ferry')
   .addCommand(adminCommand())
   .addCommand(configCommand())
   .addCommand(migrateCommand())
-  .addCommand(emulateCommand());
+  .addCommand(emulateCommand())
+  .addCommand(loginCommand())
+  .addCommand(agentsCommand())
+  .addCommand(customersCommand())
+  .addCommand(usersCommand())
+  .addCommand(licensesCommand())
+  .addCommand(auditCommand())
+  .addCommand(endpointsCommand())
+  .addCommand(projectsCommand())
+  .addCommand(mailboxesCommand())
+  .addCommand(passesCommand())
+  .addCommand(statisticsCommand());
 
 try {
   await program.parseAsync(process.argv);

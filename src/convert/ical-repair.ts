@@ -1,9 +1,10 @@
 /**
- * A last try at an iCalendar ical.js refuses: keeps only lines shaped like content lines
- * (`NAME[;params]:value`, quotes balanced), drops END lines that close nothing, and closes what a
- * truncated file left open. A task cut short by a broken export keeps what was written before the
- * damage instead of failing whole.
+ * A last try at an iCalendar ical.js refuses: keeps only content lines ical.js can read on their own
+ * (`NAME[;params]:value`, quotes balanced, a value of the right type), drops END lines that close
+ * nothing, and closes what a truncated file left open. A task cut short by a broken export, or with
+ * one garbled property, keeps everything else instead of failing whole.
  */
+import ICAL from 'ical.js';
 
 export interface RepairedIcs {
   readonly text: string;
@@ -34,6 +35,15 @@ function isContentLine(line: string): boolean {
   return false;
 }
 
+function parsesAlone(line: string): boolean {
+  try {
+    ICAL.parse(`BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\n${line}\r\nEND:VTODO\r\nEND:VCALENDAR\r\n`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function repairIcs(text: string): RepairedIcs {
   const out: string[] = [];
   const open: string[] = [];
@@ -56,7 +66,7 @@ export function repairIcs(text: string): RepairedIcs {
         if (closing !== name) repairs++;
         out.push(`END:${closing ?? name}`);
       }
-    } else if (open.length > 0 && isContentLine(line)) {
+    } else if (open.length > 0 && isContentLine(line) && parsesAlone(line)) {
       out.push(line);
     } else {
       repairs++;

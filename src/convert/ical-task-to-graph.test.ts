@@ -142,6 +142,9 @@ describe('convertZimbraTask', () => {
     const result = convert([`SUMMARY:${long}`]);
     expect(result.task.title).toBe('T'.repeat(255));
     expect(result.task.body).toEqual({ contentType: 'text', content: `Title: ${long}` });
+    expect(result.notes).toEqual([
+      "The task's title is longer than 255 characters; it was shortened and kept whole in the body.",
+    ]);
   });
 
   it('maps PRIORITY to importance', () => {
@@ -486,6 +489,35 @@ describe('unreadable and hostile tasks', () => {
     expect(convertZimbraTask(item(nested), { stamp: STAMP }).task.title).toBe(NO_TITLE);
     const junk = `${'BEGIN:X\r\n'.repeat(depth)}${'END:X\r\n'.repeat(depth)}`;
     expect(attempt(junk)).toThrow('its iCalendar holds no task (VTODO)');
+  });
+
+  it('migrates a truncated export, closing what was left open, with a note', () => {
+    const text = ics(['SUMMARY:Cut short', 'DUE;VALUE=DATE:20250210', 'DESCRIPTION:first half']).split(
+      'END:VTODO',
+    )[0];
+    const result = convertZimbraTask(item(text ?? ''), { stamp: STAMP });
+    expect(result.task).toMatchObject({
+      title: 'Cut short',
+      dueDateTime: { dateTime: '2025-02-10T00:00:00', timeZone: 'UTC' },
+      body: { contentType: 'text', content: 'first half' },
+    });
+    expect(result.notes).toEqual([
+      "The task's iCalendar is damaged; 2 broken line(s) were skipped or closed and the rest was migrated.",
+    ]);
+  });
+
+  it('skips a garbled line and an unreadable rule, keeping the rest', () => {
+    const result = convert([
+      'SUMMARY:Still here',
+      'this line has no colon',
+      'RRULE:FREQ=SOMETIMES',
+      'PRIORITY:9',
+    ]);
+    expect(result.task).toMatchObject({ title: 'Still here', importance: 'low' });
+    expect(result.task.recurrence).toBeUndefined();
+    expect(result.notes).toEqual([
+      "The task's iCalendar is damaged; 2 broken line(s) were skipped or closed and the rest was migrated.",
+    ]);
   });
 
   it('reads a bare VTODO without VCALENDAR', () => {

@@ -90,12 +90,13 @@ function parseCalendar(
     calendars = parseComponents(text);
   } catch (error) {
     const repaired = repairIcs(text);
+    const detail = error instanceof Error ? error.message.slice(0, 120) : 'unknown error';
     try {
-      calendars = parseComponents(repaired.text);
+      calendars = repaired.text.trim() === '' ? [] : parseComponents(repaired.text);
     } catch {
-      const detail = error instanceof Error ? error.message.slice(0, 120) : 'unknown error';
-      throw unreadable(item, `is not valid iCalendar (${detail})`, error);
+      calendars = [];
     }
+    if (calendars.length === 0) throw unreadable(item, `is not valid iCalendar (${detail})`, error);
     notes.push(
       `The task's iCalendar is damaged; ${repaired.repairs} broken line(s) were skipped or closed and the rest was migrated.`,
     );

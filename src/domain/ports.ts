@@ -14,7 +14,8 @@ export interface OutgoingEmail {
   readonly subject: string;
   readonly text: string;
   readonly html?: string;
-  readonly attachments?: readonly { filename: string; contentType: string; content: Uint8Array | string }[];
+  /** `cid` makes an attachment an inline image the HTML shows as `<img src="cid:…">`. */
+  readonly attachments?: readonly { filename: string; contentType: string; content: Uint8Array | string; cid?: string }[];
 }
 
 export interface Mailer {

@@ -55,7 +55,10 @@ const ics = (summary: string) =>
 function fakes(source: { jobTitle?: string; summary?: string }) {
   const calls: string[] = [];
   const outcomes: ItemOutcome[] = [];
-  const map = new Map<string, { status: string; hash?: string; id?: string; revision?: string }>();
+  const map = new Map<
+    string,
+    { status: string; hash?: string | undefined; id?: string | undefined; revision?: string | undefined }
+  >();
   const forbidden = (name: string) => () => {
     throw new Error(`unexpected call ${name}`);
   };

@@ -28,6 +28,7 @@ export function createMailer(options: MailerOptions): Mailer {
       filename: a.filename,
       contentType: a.contentType,
       content: typeof a.content === 'string' ? a.content : Buffer.from(a.content),
+      ...(a.cid === undefined ? {} : { cid: a.cid }),
     })),
   });
 

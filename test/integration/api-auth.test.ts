@@ -82,6 +82,8 @@ describe('authentication', () => {
       'GET /api/setup',
       'POST /api/setup',
       'POST /api/auth/login',
+      'POST /api/invitations/lookup',
+      'POST /api/invitations/accept',
     ]);
     const checked: string[] = [];
     for (const [path, methods] of Object.entries(spec.paths)) {

@@ -61,7 +61,7 @@ export function adminCommand(): Command {
   return admin;
 }
 
-async function readPassword(fromStdin: boolean): Promise<string> {
+export async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin || !process.stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -1,5 +1,18 @@
 import type { App } from '../../app-type.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
+import { endpointRoutes } from './endpoints.ts';
+import { mailboxRoutes } from './mailboxes.ts';
+import { notifyRoutes } from './notify.ts';
+import { passRoutes } from './passes.ts';
+import { projectCrudRoutes } from './projects.ts';
+import { statisticsRoutes } from './statistics.ts';
 
 /** Endpoints, mailbox projects, mailboxes, advanced options, passes, statistics, notifications. */
-export function projectRoutes(_app: App, _deps: ControlPlaneDeps): void {}
+export function projectRoutes(app: App, deps: ControlPlaneDeps): void {
+  endpointRoutes(app, deps);
+  projectCrudRoutes(app, deps);
+  mailboxRoutes(app, deps);
+  passRoutes(app, deps);
+  statisticsRoutes(app, deps);
+  notifyRoutes(app, deps);
+}

@@ -1,0 +1,271 @@
+/**
+ * `npm run fidelity -- DIR…`: measures how faithfully contacts, calendars and tasks survive a Full
+ * pass, on real-world .ics and .vcf files that are not in the repository (e.g. ../shared/corpus).
+ * Each file becomes its own folder of one emulated Zimbra account; the real `ferry migrate` moves
+ * it to the emulated Microsoft 365; then, per recurring series, the occurrence starts Zimbra's
+ * iCalendar yields over two years from the series' start are compared with the instances Graph
+ * lists; per contact, every e-mail address and phone number is looked for on the Graph item; per
+ * task, title and due date. A second Full pass must create nothing, and no invitation may be sent.
+ */
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import ICAL from 'ical.js';
+
+import { sourceOccurrences } from '../test/support/occurrences.ts';
+import { CLIENT_ID, DESTINATION_DOMAIN, startEmulators, TENANT_ID } from './emulators.ts';
+import { runFerry } from './ferry-process.ts';
+
+const ACCOUNT = 'fidelity@zimbra.test';
+const DESTINATION = `fidelity@${DESTINATION_DOMAIN}`;
+const TWO_YEARS_MS = 2 * 365 * 24 * 60 * 60 * 1000;
+
+interface Dump {
+  contactFolders: { path: string; contacts: Record<string, unknown>[] }[];
+  calendars: { name: string; events: Record<string, unknown>[] }[];
+  todoLists: { displayName: string; tasks: Record<string, unknown>[] }[];
+  invitationsSent: number;
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && /\.(ics|vcf)$/i.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+/** Folder names unique per file, kept short and free of characters Zimbra folder names refuse. */
+function folderName(file: string, index: number): string {
+  const base = path
+    .basename(file)
+    .replace(/\.[^.]+$/, '')
+    .replace(/[^\w.-]+/g, '-')
+    .slice(0, 60);
+  return `${String(index).padStart(3, '0')}-${base}`;
+}
+
+async function main(): Promise<void> {
+  const dirs = process.argv.slice(2);
+  if (dirs.length === 0) throw new Error('usage: npm run fidelity -- DIR [DIR…]');
+  const files = (await Promise.all(dirs.map(filesUnder))).flat();
+  const work = await mkdtemp(path.join(tmpdir(), 'ferry-fidelity-'));
+  // As root, the embedded PostgreSQL runs as "postgres" and must be able to enter the data dir.
+  await chmod(work, 0o755);
+  const account = path.join(work, 'zimbra', 'accounts', ACCOUNT);
+  const sources = new Map<string, { file: string; text: string }>();
+  for (const [index, file] of files.entries()) {
+    const text = await readFile(file, 'utf8');
+    const name = folderName(file, index);
+    const kind = file.toLowerCase().endsWith('.vcf')
+      ? 'contacts'
+      : /BEGIN:VEVENT/i.test(text)
+        ? 'calendar'
+        : 'tasks';
+    const target = path.join(account, kind, name, path.basename(file));
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, text);
+    sources.set(name, { file, text });
+  }
+  const emulators = await startEmulators({
+    zimbraDataDir: path.join(work, 'zimbra'),
+    zimbraDosPerSec: 0,
+    graphLimits: { scaled: 1_000_000 },
+  });
+  try {
+    const planFile = path.join(work, 'plan.json');
+    await writeFile(
+      planFile,
+      JSON.stringify({
+        name: 'fidelity',
+        source: {
+          type: 'zimbra',
+          url: emulators.zimbra.url,
+          adminUrl: emulators.zimbra.adminUrl,
+          username: `admin@zimbra.test`,
+          password: 'test123',
+        },
+        destination: {
+          type: 'm365',
+          tenantId: TENANT_ID,
+          clientId: CLIENT_ID,
+          clientSecret: emulators.clientSecret,
+          authorityUrl: emulators.m365.authorityUrl,
+          graphUrl: emulators.m365.graphUrl,
+        },
+        users: [{ source: ACCOUNT, destination: DESTINATION }],
+        options: { itemTypes: ['contacts', 'calendar', 'tasks'] },
+      }),
+    );
+    const pass = async () => {
+      const run = await runFerry({
+        args: [
+          'migrate',
+          '--plan',
+          planFile,
+          '--pass',
+          'full',
+          '--data-dir',
+          path.join(work, 'ferry'),
+          '--json',
+        ],
+        usageFile: path.join(work, 'usage.json'),
+        timeoutMs: 30 * 60 * 1000,
+      });
+      if (run.exitCode === 2) throw new Error(`ferry migrate failed:\n${run.stderr}`);
+      return JSON.parse(run.stdout) as {
+        mailboxes: {
+          items: Record<string, { migrated: number; skipped: number; failed: number }>;
+          errors: { type: string; folder: string; code: string; message: string }[];
+        }[];
+      };
+    };
+    const first = await pass();
+    const dump = (await (
+      await fetch(`${emulators.m365.graphUrl}/_emulator/mailboxes/${DESTINATION}`)
+    ).json()) as Dump;
+    const token = await graphToken(emulators.m365.authorityUrl, emulators.clientSecret);
+    const series = await compareSeries(dump, sources, emulators.m365.graphUrl, token);
+    const contacts = compareContacts(dump, sources);
+    const second = await pass();
+    const after = (await (
+      await fetch(`${emulators.m365.graphUrl}/_emulator/mailboxes/${DESTINATION}`)
+    ).json()) as Dump;
+    const mailbox = first.mailboxes[0]!;
+    const report = {
+      files: files.length,
+      items: mailbox.items,
+      failures: mailbox.errors.length,
+      failureCodes: countBy(mailbox.errors.map((e) => `${e.type}:${e.code}`)),
+      series,
+      contacts,
+      invitationsSent: after.invitationsSent,
+      secondPassCreated:
+        count(after) -
+        count(dump) +
+        Object.values(second.mailboxes[0]!.items).reduce((n, c) => n + c.migrated, 0),
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (process.env.FIDELITY_VERBOSE !== undefined) {
+      for (const error of mailbox.errors)
+        process.stderr.write(`${error.folder}: ${error.code} ${error.message}\n`);
+    }
+  } finally {
+    await emulators.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function graphToken(authorityUrl: string, secret: string): Promise<string> {
+  const response = await fetch(`${authorityUrl}/${TENANT_ID}/oauth2/v2.0/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: CLIENT_ID,
+      client_secret: secret,
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** Recurring series whose Graph instances equal the source's occurrences over two years. */
+async function compareSeries(
+  dump: Dump,
+  sources: ReadonlyMap<string, { file: string; text: string }>,
+  graphUrl: string,
+  token: string,
+) {
+  let compared = 0;
+  let equal = 0;
+  const different: string[] = [];
+  for (const calendar of dump.calendars) {
+    const source = sources.get(calendar.name);
+    if (source === undefined) continue;
+    const masters = calendar.events.filter((e) => e.recurrence !== null && e.recurrence !== undefined);
+    for (const master of masters) {
+      const ics = seriesIcs(source.text, String(master.subject ?? ''));
+      if (ics === undefined) continue;
+      const start =
+        Date.parse(`${String((master.start as { dateTime: string }).dateTime).slice(0, 19)}Z`) - 86_400_000;
+      const window = { from: start, to: start + TWO_YEARS_MS };
+      let expected: string[];
+      try {
+        expected = [...sourceOccurrences(ics, window.from, window.to)]
+          .map((s) => new Date(s).toISOString())
+          .sort();
+      } catch {
+        continue;
+      }
+      const url = `${graphUrl}/v1.0/users/${DESTINATION}/events/${String(master.id)}/instances?startDateTime=${new Date(window.from).toISOString()}&endDateTime=${new Date(window.to).toISOString()}&$top=5000`;
+      const instances =
+        (
+          (await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+            value?: { start: { dateTime: string } }[];
+          }
+        ).value ?? [];
+      const actual = instances.map((i) => new Date(`${i.start.dateTime.slice(0, 19)}Z`).toISOString()).sort();
+      compared++;
+      if (JSON.stringify(actual) === JSON.stringify(expected)) equal++;
+      else
+        different.push(
+          `${path.basename(source.file)} "${String(master.subject)}": ${expected.length} expected, ${actual.length} in Graph`,
+        );
+    }
+  }
+  return { compared, equal, different };
+}
+
+/** The VCALENDAR of the series with this summary (with its exceptions and time zones), if unique. */
+function seriesIcs(text: string, subject: string): string | undefined {
+  try {
+    const calendar = new ICAL.Component(ICAL.parse(text));
+    const vevents = calendar.getAllSubcomponents('vevent');
+    const master = vevents.find(
+      (v) =>
+        !v.hasProperty('recurrence-id') &&
+        String(v.getFirstPropertyValue('summary') ?? '').trim() === subject.trim(),
+    );
+    if (master === undefined) return undefined;
+    const uid = master.getFirstPropertyValue('uid');
+    for (const v of vevents) if (v.getFirstPropertyValue('uid') !== uid) calendar.removeSubcomponent(v);
+    return calendar.toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every e-mail address and phone number of each source vCard found somewhere on a Graph contact. */
+function compareContacts(dump: Dump, sources: ReadonlyMap<string, { file: string; text: string }>) {
+  let values = 0;
+  let found = 0;
+  const graphText = JSON.stringify(dump.contactFolders).toLowerCase();
+  for (const [, source] of sources) {
+    if (!source.file.toLowerCase().endsWith('.vcf')) continue;
+    for (const line of source.text.split(/\r?\n/)) {
+      const match = /^(?:item\d+\.)?(EMAIL|TEL)[^:]*:(.+)$/i.exec(line);
+      const value = match?.[2]?.trim().replace(/^(mailto|tel):/i, '');
+      if (value === undefined || value === '') continue;
+      values++;
+      if (graphText.includes(JSON.stringify(value.toLowerCase()).slice(1, -1))) found++;
+    }
+  }
+  return { emailAndPhoneValues: values, foundOnGraphItems: found };
+}
+
+function count(dump: Dump): number {
+  return (
+    dump.contactFolders.reduce((n, f) => n + f.contacts.length, 0) +
+    dump.calendars.reduce((n, c) => n + c.events.length, 0) +
+    dump.todoLists.reduce((n, l) => n + l.tasks.length, 0)
+  );
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+await main();

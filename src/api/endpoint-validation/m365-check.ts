@@ -1,0 +1,109 @@
+import {
+  cloudAddresses,
+  type M365Settings,
+  regionNotice,
+  REQUIRED_GRAPH_PERMISSIONS,
+} from '../../domain/endpoint-settings.ts';
+import { FerryError } from '../../domain/errors.ts';
+import { explainIdentityError } from '../../domain/identity-errors.ts';
+import type { Secret } from '../../domain/secret.ts';
+import { createTokenProvider } from '../../graph/token-provider.ts';
+import { graphScopeFor } from '../../worker/engine-deps.ts';
+import { type EndpointCheck, type EndpointValidation, networkProblem } from './check-result.ts';
+
+const TIMEOUT_MS = 10_000;
+
+/**
+ * Tests a Microsoft 365 endpoint (microsoft-graph.md §1–2): the tenant exists and its region
+ * (openid-configuration, no sign-in needed), the application gets a token with its Client Secret,
+ * and the token carries the application permissions the migration uses.
+ */
+export async function validateM365(settings: M365Settings, clientSecret: Secret | undefined): Promise<EndpointValidation> {
+  const { authorityUrl, graphUrl } = cloudAddresses(settings);
+  const checks: EndpointCheck[] = [];
+  let region: string | null = null;
+
+  const tenantCheck = 'Directory (tenant) ID';
+  try {
+    const response = await fetch(
+      `${authorityUrl}/${encodeURIComponent(settings.tenantId)}/v2.0/.well-known/openid-configuration`,
+      { signal: AbortSignal.timeout(TIMEOUT_MS) },
+    );
+    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (response.ok) {
+      region = typeof body['tenant_region_scope'] === 'string' ? body['tenant_region_scope'] : null;
+      checks.push({ check: tenantCheck, ok: true, message: `The tenant ${settings.tenantId} exists${region === null ? '' : ` (region ${region})`}.` });
+    } else {
+      const explained = explainIdentityError(String(body['error_description'] ?? 'AADSTS90002'));
+      checks.push({
+        check: tenantCheck,
+        ok: false,
+        code: explained?.code ?? 'TENANT_NOT_FOUND',
+        message: explained?.problem ?? `The identity platform answered HTTP ${response.status} for tenant ${settings.tenantId}.`,
+        fix: explained?.fix ?? 'Check the Directory (tenant) ID and the national cloud.',
+      });
+    }
+  } catch (error) {
+    const problem = networkProblem(error, new URL(authorityUrl).host);
+    checks.push({ check: tenantCheck, ok: false, code: 'UNREACHABLE', message: problem.message, fix: problem.fix });
+  }
+
+  if (clientSecret === undefined) {
+    checks.push({
+      check: 'Client Secret',
+      ok: false,
+      code: 'CLIENT_SECRET_MISSING',
+      message: 'No Client Secret is entered, so the application cannot sign in: Ferry migrates with application permissions (the API Permissions approach).',
+      fix: 'Create a client secret under Certificates & secrets of the app registration and enter its Value.',
+    });
+  } else if (checks[0]?.ok === true) {
+    const tokenCheck = 'Application (client) ID and Client Secret';
+    try {
+      const token = await createTokenProvider({
+        authorityUrl,
+        tenantId: settings.tenantId,
+        clientId: settings.applicationId,
+        credential: clientSecret,
+        scope: graphScopeFor(graphUrl),
+      })(true);
+      checks.push({ check: tokenCheck, ok: true, message: 'The application signed in to the tenant.' });
+      checks.push(permissionCheck(token));
+    } catch (error) {
+      const explained = error instanceof FerryError ? explainIdentityError(error.code) : undefined;
+      checks.push({
+        check: tokenCheck,
+        ok: false,
+        code: error instanceof FerryError ? error.code : 'IDENTITY_FAILED',
+        message: explained?.problem ?? (error as Error).message,
+        ...(explained === undefined ? {} : { fix: explained.fix }),
+      });
+    }
+  }
+  return {
+    ok: checks.every((c) => c.ok),
+    checks,
+    region,
+    regionNotice: region === null ? null : regionNotice(region),
+  };
+}
+
+/** App-only tokens list their application permissions in the `roles` claim. */
+function permissionCheck(token: string): EndpointCheck {
+  const check = 'Application permissions';
+  let roles: string[] = [];
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { roles?: unknown };
+    roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    roles = [];
+  }
+  const missing = REQUIRED_GRAPH_PERMISSIONS.filter((p) => !roles.includes(p.permission));
+  if (missing.length === 0) return { check, ok: true, message: 'Every application permission the migration needs is granted.' };
+  return {
+    check,
+    ok: false,
+    code: 'PERMISSIONS_MISSING',
+    message: `The application lacks these application permissions: ${missing.map((m) => `${m.permission} (to ${m.why})`).join(', ')}.`,
+    fix: 'Add them as Microsoft Graph application permissions in the app registration, then open the admin-consent link as a Global Administrator.',
+  };
+}

@@ -1,0 +1,368 @@
+import { z } from 'zod';
+
+import { appendAudit } from '../../../db/audit-log.ts';
+import { findCustomer } from '../../../db/customers.ts';
+import type { Db } from '../../../db/database.ts';
+import { type EndpointRecord, findEndpoint } from '../../../db/endpoints.ts';
+import {
+  createProject,
+  deleteProject,
+  listProjects,
+  type ProjectRecord,
+  saveProjectOptions,
+  updateProject,
+} from '../../../db/projects.ts';
+import { ITEM_TYPES } from '../../../domain/migration.ts';
+import {
+  type AdvancedOptions,
+  checkAdvancedOptions,
+  DEFAULT_ADVANCED_OPTIONS,
+  ENDPOINT_SUPPORT_KEYS,
+  PERFORMANCE_GUIDANCE,
+} from '../../../domain/project-options.ts';
+import type { M365Settings } from '../../../domain/endpoint-settings.ts';
+import type { Agent } from '../../../domain/agents.ts';
+import type { App } from '../../app-type.ts';
+import { requireAgent } from '../../auth.ts';
+import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
+import { notFound } from '../../errors.ts';
+import { invalid, projectOf, projectScope } from './access.ts';
+import { endpointSchema, presentEndpoint, validateEndpoint } from './endpoints.ts';
+import { emailAddress, errorResponses, idParams, pageOf, pageQuery, validationSchema } from './schemas.ts';
+
+const projectBody = z.object({
+  name: z.string().trim().min(1).max(200).describe('Project name'),
+  customerId: z.uuid().describe('The Customer the project migrates'),
+  sourceEndpointId: z.uuid().describe('A Zimbra 6.5+ endpoint'),
+  destinationEndpointId: z.uuid().describe('A Microsoft 365 endpoint'),
+});
+
+export const projectSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  customerId: z.uuid(),
+  sourceEndpointId: z.uuid(),
+  destinationEndpointId: z.uuid(),
+  createdBy: z.uuid().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+function presentProject(project: ProjectRecord): z.infer<typeof projectSchema> {
+  return {
+    id: project.id,
+    name: project.name,
+    customerId: project.customerId,
+    sourceEndpointId: project.sourceEndpointId,
+    destinationEndpointId: project.destinationEndpointId,
+    createdBy: project.createdBy,
+    createdAt: project.createdAt,
+    updatedAt: project.updatedAt,
+  };
+}
+
+export function projectOptions(project: ProjectRecord): AdvancedOptions {
+  return { ...DEFAULT_ADVANCED_OPTIONS, ...project.options };
+}
+
+const dateOnly = z.iso.date('must be a date as YYYY-MM-DD');
+
+const optionsBody = z.object({
+  support: z.array(z.string().trim().min(1).max(2000)).max(200).default([]).describe('Support tab: Key=Value lines'),
+  maxConcurrentMigrations: z.number().int().min(1).max(100).default(5).describe(`Performance tab. ${PERFORMANCE_GUIDANCE}`),
+  useImpersonation: z
+    .boolean()
+    .default(true)
+    .describe('Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach)'),
+  itemTypes: z.array(z.enum(ITEM_TYPES)).default([...ITEM_TYPES]),
+  folderFilter: z.string().max(1000).nullable().default(null).describe('Folders whose path matches this regular expression are left out'),
+  receivedAfter: dateOnly.nullable().default(null),
+  receivedBefore: dateOnly.nullable().default(null),
+  maxMessageSizeMB: z.number().int().min(1).max(150).default(35),
+  logSubjects: z.boolean().default(false).describe('Log the subjects of items that fail'),
+  notificationRecipients: z.array(emailAddress).max(50).default([]),
+});
+
+const optionsSchema = optionsBody.required().extend({
+  endpointSupport: z
+    .array(z.object({ key: z.enum(ENDPOINT_SUPPORT_KEYS), value: z.string(), masked: z.boolean() }))
+    .describe('View-only Support options derived from the endpoints; secrets text-masked'),
+  performanceGuidance: z.string(),
+});
+
+/** The view-only ModernAuth* Support options: from the destination endpoint, the secrets masked. */
+function endpointSupport(destination: EndpointRecord | undefined) {
+  if (destination === undefined) return [];
+  const settings = destination.settings as M365Settings;
+  const secret = destination.secretSealed === null ? '' : '********';
+  return (['Export', 'Import'] as const).flatMap((side) => [
+    { key: `ModernAuthClientId${side}` as const, value: settings.applicationId, masked: false },
+    { key: `ModernAuthTenantId${side}` as const, value: settings.tenantId, masked: false },
+    { key: `ModernAuthClientSecret${side}` as const, value: secret, masked: true },
+  ]);
+}
+
+async function checkedReferences(db: Db, agent: Agent, body: z.infer<typeof projectBody>) {
+  const problems: { field: string; message: string }[] = [];
+  const customer = await findCustomer(db, agent.workgroupId, body.customerId);
+  if (customer === undefined) problems.push({ field: 'customerId', message: 'is not a customer of your workgroup' });
+  const source = await findEndpoint(db, agent.workgroupId, body.sourceEndpointId);
+  if (source?.kind !== 'zimbra')
+    problems.push({ field: 'sourceEndpointId', message: 'is not a Zimbra 6.5+ endpoint of your workgroup' });
+  const destination = await findEndpoint(db, agent.workgroupId, body.destinationEndpointId);
+  if (destination?.kind !== 'm365')
+    problems.push({ field: 'destinationEndpointId', message: 'is not a Microsoft 365 endpoint of your workgroup' });
+  if (problems.length > 0) throw invalid(problems);
+}
+
+export function projectCrudRoutes(app: App, { db, sealer }: ControlPlaneDeps): void {
+  app.get(
+    '/api/projects',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'Mailbox projects the agent may see (Project Sharing), searched by name, paged',
+        querystring: pageQuery,
+        response: { 200: pageOf(projectSchema.extend({ mailboxCount: z.number().int() })), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const agent = requireAgent(request);
+      const { projects, total } = await listProjects(db, await projectScope(db, agent), request.query);
+      return {
+        items: projects.map((p) => ({ ...presentProject(p), mailboxCount: p.mailboxCount })),
+        total,
+        page: request.query.page,
+        pageSize: request.query.pageSize,
+      };
+    },
+  );
+
+  app.post(
+    '/api/projects',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'Create Project (Mailbox Project): name, Customer, source and destination endpoints',
+        body: projectBody,
+        response: { 201: projectSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const agent = requireAgent(request);
+      await checkedReferences(db, agent, request.body);
+      const project = await db.transaction().execute(async (trx) => {
+        const created = await createProject(trx, { ...request.body, workgroupId: agent.workgroupId, createdBy: agent.id });
+        await appendAudit(trx, {
+          workgroupId: agent.workgroupId,
+          agentId: agent.id,
+          action: 'project.created',
+          target: created.name,
+          details: { projectId: created.id },
+        });
+        return created;
+      });
+      return reply.status(201).send(presentProject(project));
+    },
+  );
+
+  app.get(
+    '/api/projects/:id',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'One mailbox project',
+        params: idParams,
+        response: { 200: projectSchema, ...errorResponses },
+      },
+    },
+    async (request) => presentProject((await projectOf(db, request, request.params.id)).project),
+  );
+
+  app.put(
+    '/api/projects/:id',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'Edit a project: name, Customer, endpoints',
+        params: idParams,
+        body: projectBody,
+        response: { 200: projectSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { agent, project } = await projectOf(db, request, request.params.id);
+      await checkedReferences(db, agent, request.body);
+      const updated = await db.transaction().execute(async (trx) => {
+        const saved = await updateProject(trx, project.id, request.body);
+        await appendAudit(trx, {
+          workgroupId: agent.workgroupId,
+          agentId: agent.id,
+          action: 'project.updated',
+          target: saved.name,
+          details: { projectId: saved.id, ...request.body },
+        });
+        return saved;
+      });
+      return presentProject(updated);
+    },
+  );
+
+  app.delete(
+    '/api/projects/:id',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'Delete a project and its mailboxes (pass history and licence log stay)',
+        params: idParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { agent, project } = await projectOf(db, request, request.params.id);
+      await deleteProject(db, project.id);
+      await appendAudit(db, {
+        workgroupId: agent.workgroupId,
+        agentId: agent.id,
+        action: 'project.deleted',
+        target: project.name,
+        details: { projectId: project.id },
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/projects/:id/validate',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'Save and Go to Summary: validate both endpoints (credentials, Modern Authentication) and detect the tenant region',
+        params: idParams,
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            source: validationSchema,
+            destination: validationSchema,
+            regionNotice: z.string().nullable(),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { agent, project } = await projectOf(db, request, request.params.id);
+      const source = await findEndpoint(db, agent.workgroupId, project.sourceEndpointId);
+      const destination = await findEndpoint(db, agent.workgroupId, project.destinationEndpointId);
+      if (source === undefined || destination === undefined) throw notFound('An endpoint of the project');
+      const [sourceResult, destinationResult] = await Promise.all([
+        validateEndpoint(db, sealer, source),
+        validateEndpoint(db, sealer, destination),
+      ]);
+      await appendAudit(db, {
+        workgroupId: agent.workgroupId,
+        agentId: agent.id,
+        action: 'project.validated',
+        target: project.name,
+        details: { projectId: project.id, source: sourceResult.ok, destination: destinationResult.ok, region: destinationResult.region },
+      });
+      return {
+        ok: sourceResult.ok && destinationResult.ok,
+        source: sourceResult,
+        destination: destinationResult,
+        regionNotice: destinationResult.regionNotice,
+      };
+    },
+  );
+
+  app.get(
+    '/api/projects/:id/options',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'Advanced Options: Support, Performance, Source/Destination, filters, notifications',
+        params: idParams,
+        response: { 200: optionsSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { agent, project } = await projectOf(db, request, request.params.id);
+      const destination = await findEndpoint(db, agent.workgroupId, project.destinationEndpointId);
+      return {
+        ...projectOptions(project),
+        support: [...projectOptions(project).support],
+        itemTypes: [...projectOptions(project).itemTypes],
+        notificationRecipients: [...projectOptions(project).notificationRecipients],
+        endpointSupport: endpointSupport(destination),
+        performanceGuidance: PERFORMANCE_GUIDANCE,
+      };
+    },
+  );
+
+  app.put(
+    '/api/projects/:id/options',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'Save Advanced Options; any bad option refuses them all, with the reason per field',
+        params: idParams,
+        body: optionsBody,
+        response: { 200: optionsSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { agent, project } = await projectOf(db, request, request.params.id);
+      const options: AdvancedOptions = request.body;
+      const problems = checkAdvancedOptions(options);
+      if (problems.length > 0) throw invalid(problems, 'OPTIONS_INVALID');
+      await db.transaction().execute(async (trx) => {
+        await saveProjectOptions(trx, project.id, options);
+        await appendAudit(trx, {
+          workgroupId: agent.workgroupId,
+          agentId: agent.id,
+          action: 'project.options-saved',
+          target: project.name,
+          details: { projectId: project.id, maxConcurrentMigrations: options.maxConcurrentMigrations },
+        });
+      });
+      const destination = await findEndpoint(db, agent.workgroupId, project.destinationEndpointId);
+      return {
+        ...request.body,
+        endpointSupport: endpointSupport(destination),
+        performanceGuidance: PERFORMANCE_GUIDANCE,
+      };
+    },
+  );
+
+  app.get(
+    '/api/projects/:id/summary',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'The project summary: its endpoints (secrets as set / not set) and the Region of Destination Tenant',
+        params: idParams,
+        response: {
+          200: z.object({
+            project: projectSchema,
+            source: endpointSchema.nullable(),
+            destination: endpointSchema.nullable(),
+            regionNotice: z.string().nullable(),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { agent, project } = await projectOf(db, request, request.params.id);
+      const source = await findEndpoint(db, agent.workgroupId, project.sourceEndpointId);
+      const destination = await findEndpoint(db, agent.workgroupId, project.destinationEndpointId);
+      const presentedDestination = destination === undefined ? null : presentEndpoint(destination);
+      return {
+        project: presentProject(project),
+        source: source === undefined ? null : presentEndpoint(source),
+        destination: presentedDestination,
+        regionNotice: presentedDestination?.regionNotice ?? null,
+      };
+    },
+  );
+}
