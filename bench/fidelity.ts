@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       await fetch(`${emulators.m365.graphUrl}/_emulator/mailboxes/${DESTINATION}`)
     ).json()) as Dump;
     const token = await graphToken(emulators.m365.authorityUrl, emulators.clientSecret);
-    const series = await compareSeries(dump, sources, emulators.m365.graphUrl, token);
+    const series = await compareSeries(dump, emulators.zimbra.url, emulators.m365.graphUrl, token);
     const contacts = compareContacts(dump, sources);
     const second = await pass();
     const after = (await (
@@ -170,34 +170,43 @@ async function graphToken(authorityUrl: string, secret: string): Promise<string>
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-/** Recurring series whose Graph instances equal the source's occurrences over two years. */
-async function compareSeries(
-  dump: Dump,
-  sources: ReadonlyMap<string, { file: string; text: string }>,
-  graphUrl: string,
-  token: string,
-) {
+/**
+ * Per recurring source item (found through the stamp on what Ferry created): the occurrence starts
+ * of the iCalendar Zimbra exports for it, over two years from its first start, against what Graph
+ * yields — the series' instances (exceptions moved, cancellations gone), or the single events an
+ * inexpressible series became.
+ */
+async function compareSeries(dump: Dump, zimbraUrl: string, graphUrl: string, token: string) {
+  const byItem = new Map<string, Record<string, unknown>[]>();
+  for (const event of dump.calendars.flatMap((c) => c.events)) {
+    const stamp = stampOf(event);
+    if (stamp === undefined) continue;
+    const itemId = stamp.split(':').at(-1)!.split('#')[0]!;
+    byItem.set(itemId, [...(byItem.get(itemId) ?? []), event]);
+  }
   let compared = 0;
   let equal = 0;
   const different: string[] = [];
-  for (const calendar of dump.calendars) {
-    const source = sources.get(calendar.name);
-    if (source === undefined) continue;
-    const masters = calendar.events.filter((e) => e.recurrence !== null && e.recurrence !== undefined);
-    for (const master of masters) {
-      const ics = seriesIcs(source.text, String(master.subject ?? ''));
-      if (ics === undefined) continue;
-      const start =
-        Date.parse(`${String((master.start as { dateTime: string }).dateTime).slice(0, 19)}Z`) - 86_400_000;
-      const window = { from: start, to: start + TWO_YEARS_MS };
-      let expected: string[];
-      try {
-        expected = [...sourceOccurrences(ics, window.from, window.to)]
-          .map((s) => new Date(s).toISOString())
-          .sort();
-      } catch {
-        continue;
-      }
+  const basic = `Basic ${Buffer.from(`${ACCOUNT}:test123`).toString('base64')}`;
+  for (const [itemId, events] of byItem) {
+    const response = await fetch(`${zimbraUrl}/service/home/${ACCOUNT}/?id=${itemId}&fmt=ics`, {
+      headers: { authorization: basic },
+    });
+    const ics = await response.text();
+    const first = firstStart(ics);
+    if (first === undefined) continue;
+    const window = { from: first - 86_400_000, to: first - 86_400_000 + TWO_YEARS_MS };
+    let expected: string[];
+    try {
+      expected = [...sourceOccurrences(ics, window.from, window.to)]
+        .map((t) => new Date(t).toISOString())
+        .sort();
+    } catch {
+      continue;
+    }
+    const master = events.find((e) => e.recurrence !== null && e.recurrence !== undefined);
+    let actual: string[];
+    if (master !== undefined) {
       const url = `${graphUrl}/v1.0/users/${DESTINATION}/events/${String(master.id)}/instances?startDateTime=${new Date(window.from).toISOString()}&endDateTime=${new Date(window.to).toISOString()}&$top=5000`;
       const instances =
         (
@@ -205,32 +214,41 @@ async function compareSeries(
             value?: { start: { dateTime: string } }[];
           }
         ).value ?? [];
-      const actual = instances.map((i) => new Date(`${i.start.dateTime.slice(0, 19)}Z`).toISOString()).sort();
-      compared++;
-      if (JSON.stringify(actual) === JSON.stringify(expected)) equal++;
-      else
-        different.push(
-          `${path.basename(source.file)} "${String(master.subject)}": ${expected.length} expected, ${actual.length} in Graph`,
-        );
+      actual = instances.map((i) => new Date(`${i.start.dateTime.slice(0, 19)}Z`).toISOString());
+    } else {
+      actual = events
+        .map((e) => Date.parse(`${String((e.start as { dateTime: string }).dateTime).slice(0, 19)}Z`))
+        .filter((t) => t >= window.from && t < window.to)
+        .map((t) => new Date(t).toISOString());
+    }
+    actual.sort();
+    compared++;
+    if (JSON.stringify(actual) === JSON.stringify(expected)) equal++;
+    else {
+      const missing = expected.filter((t) => !actual.includes(t)).length;
+      const extra = actual.filter((t) => !expected.includes(t)).length;
+      different.push(
+        `item ${itemId} "${String(events[0]!.subject)}": ${missing} missing, ${extra} extra of ${expected.length}`,
+      );
     }
   }
   return { compared, equal, different };
 }
 
-/** The VCALENDAR of the series with this summary (with its exceptions and time zones), if unique. */
-function seriesIcs(text: string, subject: string): string | undefined {
+function stampOf(event: Record<string, unknown>): string | undefined {
+  const properties = (event.singleValueExtendedProperties ?? []) as { id: string; value: string }[];
+  return properties.find((p) => p.id.endsWith('Name FerrySourceId'))?.value;
+}
+
+/** The first start (epoch ms) of a recurring item's series; undefined for a one-off event. */
+function firstStart(ics: string): number | undefined {
   try {
-    const calendar = new ICAL.Component(ICAL.parse(text));
-    const vevents = calendar.getAllSubcomponents('vevent');
-    const master = vevents.find(
-      (v) =>
-        !v.hasProperty('recurrence-id') &&
-        String(v.getFirstPropertyValue('summary') ?? '').trim() === subject.trim(),
-    );
-    if (master === undefined) return undefined;
-    const uid = master.getFirstPropertyValue('uid');
-    for (const v of vevents) if (v.getFirstPropertyValue('uid') !== uid) calendar.removeSubcomponent(v);
-    return calendar.toString();
+    const master = new ICAL.Component(ICAL.parse(ics) as unknown[])
+      .getAllSubcomponents('vevent')
+      .find((v) => !v.hasProperty('recurrence-id'));
+    if (master === undefined || !(master.hasProperty('rrule') || master.hasProperty('rdate')))
+      return undefined;
+    return new ICAL.Event(master).startDate.toUnixTime() * 1000;
   } catch {
     return undefined;
   }

@@ -53,8 +53,10 @@ export async function migratePimItem(
   const stamp = stampOf(context.source, ref.id);
   try {
     const converted = await convert(context, ref, stamp);
-    const version = { revision: ref.revision, contentHash: converted.contentHash };
-    if (mapped?.status === 'migrated' && mapped.contentHash === converted.contentHash) {
+    // Tags become categories, so a tag change is a content change even where the payload hash omits them.
+    const contentHash = `${converted.contentHash}:${[...ref.tags].sort().join(',')}`;
+    const version = { revision: ref.revision, contentHash };
+    if (mapped?.status === 'migrated' && mapped.contentHash === contentHash) {
       // A new revision with the same content (Zimbra bumps revisions on moves and tag changes of others).
       await context.store.markMigrated(
         context.source,
@@ -70,7 +72,7 @@ export async function migratePimItem(
     await context.store.markInFlight(context.source, context.destination, {
       sourceItemId: ref.id,
       type: ref.kind,
-      contentHash: converted.contentHash,
+      contentHash,
       stamp,
       destinationFolderId: context.containerId,
     });
