@@ -11,6 +11,7 @@ import type {
 } from '../domain/migration-store.ts';
 import type { PimKind, SourceCalendarInstance } from '../domain/pim.ts';
 import type { Source, SourceMessageRef } from '../domain/source.ts';
+import type { ByteBudget } from './byte-budget.ts';
 import { planMailFolders } from './folder-plan.ts';
 import { migrateMessage } from './migrate-message.ts';
 import { migratePimItem } from './migrate-pim-item.ts';
@@ -20,10 +21,14 @@ export interface EngineDeps {
   readonly source: Source;
   readonly destination: Destination;
   readonly store: MigrationStore;
+  /** Shared by every job of the process: bounds the message bytes held in memory at once. */
+  readonly memory: ByteBudget;
 }
 
 /** Items per page job: small enough that a job ends well within its expiry even at the throttling ceiling. */
 export const PAGE_SIZE = 100;
+/** A message in flight holds its raw bytes, their parse and the base64 request body: about 4× its size. */
+const BYTES_HELD_PER_BYTE = 4;
 /** Creates in flight per page; the destination budget still caps a mailbox at 4 concurrent requests. */
 const ITEM_CONCURRENCY = 4;
 
@@ -139,7 +144,9 @@ export async function migrateFolderPage(
       store: deps.store,
     };
     await runConcurrently(wanted, ITEM_CONCURRENCY, (message) =>
-      migrateMessage(context, message, mapped.get(message.id)),
+      deps.memory.run(message.sizeBytes * BYTES_HELD_PER_BYTE, () =>
+        migrateMessage(context, message, mapped.get(message.id)),
+      ),
     );
     // A trial looks at the first page of each folder only.
     const next = trial ? undefined : page.next;

@@ -6,6 +6,7 @@ import { UserError } from '../domain/errors.ts';
 import type { MigrationStore } from '../domain/migration-store.ts';
 import type { SecretSealer } from '../domain/ports.ts';
 import { Secret } from '../domain/secret.ts';
+import type { ByteBudget } from '../engine/byte-budget.ts';
 import type { EngineDeps } from '../engine/mailbox-jobs.ts';
 import { STAMP_PROPERTY_ID } from '../engine/migrate-message.ts';
 import { createGraphDestination } from '../graph/graph-destination.ts';
@@ -27,6 +28,7 @@ export function createEngineDeps(
   endpoints: PassEndpoints,
   store: MigrationStore,
   limits: BudgetLimits,
+  memory: ByteBudget,
 ): EngineDeps {
   const { source, destination } = endpoints;
   const soap = createSoapTransport({ url: source.url, adminUrl: source.adminUrl });
@@ -53,6 +55,7 @@ export function createEngineDeps(
     source: createZimbraSource(soap, sessions),
     destination: createGraphDestination({ transport, stampPropertyId: STAMP_PROPERTY_ID }),
     store,
+    memory,
   };
 }
 
@@ -62,6 +65,7 @@ export function createEngineDepsCache(
   sealer: SecretSealer,
   store: MigrationStore,
   limits: BudgetLimits,
+  memory: ByteBudget,
 ) {
   const cache = new Map<string, Promise<EngineDeps>>();
   return (runId: string): Promise<EngineDeps> => {
@@ -77,6 +81,7 @@ export function createEngineDepsCache(
             JSON.parse(sealer.open(row.endpoints_sealed).reveal()) as PassEndpoints,
             store,
             limits,
+            memory,
           ),
         );
       cache.set(runId, deps);

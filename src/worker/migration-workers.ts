@@ -6,9 +6,13 @@ import type { JobQueue } from '../db/job-queue.ts';
 import { createMigrationStore, ensureMigrationQueues } from '../db/migration-store.ts';
 import { type FolderPageJob, MIGRATION_QUEUES, type StartMailboxJob } from '../domain/migration-store.ts';
 import type { SecretSealer } from '../domain/ports.ts';
+import { ByteBudget } from '../engine/byte-budget.ts';
 import { migrateFolderPage, startMailbox } from '../engine/mailbox-jobs.ts';
 import type { BudgetLimits } from '../graph/mailbox-budget.ts';
 import { createEngineDepsCache } from './engine-deps.ts';
+
+/** 4× a 150 MB message (Exchange's largest) fits: such a message runs alone, smaller ones side by side. */
+export const DEFAULT_MEMORY_BUDGET_BYTES = 768 * 1024 * 1024;
 
 /** Page jobs this process runs at once (each page runs up to 4 item creates). */
 export const DEFAULT_PAGE_CONCURRENCY = 8;
@@ -20,11 +24,14 @@ export async function startMigrationWorkers(options: {
   logger: Logger;
   limits: BudgetLimits;
   pageConcurrency?: number;
+  /** Message bytes the process may hold at once (see ByteBudget). */
+  memoryBudgetBytes?: number;
 }): Promise<{ stop(): Promise<void> }> {
   const { queue, logger } = options;
   await ensureMigrationQueues(queue);
   const store = createMigrationStore(options.db, queue);
-  const depsFor = createEngineDepsCache(options.db, options.sealer, store, options.limits);
+  const memory = new ByteBudget(options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES);
+  const depsFor = createEngineDepsCache(options.db, options.sealer, store, options.limits, memory);
 
   // A mailbox never changes run: remember it, so each page job reads its mailbox row once, not twice.
   const runIds = new Map<string, string>();
