@@ -3,9 +3,12 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 
 import { App } from './App.tsx';
+import { ToastProvider } from './components/Toast.tsx';
 import { SessionProvider } from './session/SessionProvider.tsx';
 import './styles/base.css';
 import './styles/forms.css';
+import './styles/components.css';
+import './styles/console.css';
 import './styles/shell.css';
 import './styles/pages.css';
 
@@ -16,7 +19,9 @@ createRoot(root).render(
   <StrictMode>
     <BrowserRouter>
       <SessionProvider>
-        <App />
+        <ToastProvider>
+          <App />
+        </ToastProvider>
       </SessionProvider>
     </BrowserRouter>
   </StrictMode>,

@@ -548,6 +548,5615 @@ export interface Paths {
       };
     };
   };
+  '/api/workgroup': {
+    /** The workgroup of the signed-in agent */
+    get: {
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          /** On: every agent who is not Inactive sees every project; off: agents see the projects they created */
+          projectSharing: boolean;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Rename the workgroup or switch Project Sharing (Administrators) */
+    patch: {
+      body: {
+        name?: string;
+        projectSharing?: boolean;
+      };
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          /** On: every agent who is not Inactive sees every project; off: agents see the projects they created */
+          projectSharing: boolean;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/agents': {
+    /** Agents of the workgroup, searchable by name or email */
+    get: {
+      query?: {
+        /** Page number, from 1 */
+        page?: number;
+        /** Items per page (at most 500) */
+        pageSize?: number;
+        /** Case-insensitive text to look for */
+        search?: string;
+      };
+      responses: {
+        200: {
+          items: Array<{
+            id: string;
+            workgroupId: string;
+            email: string;
+            name: string;
+            role: 'administrator' | 'manager' | 'agent' | 'inactive';
+            createdAt: string;
+            lastSignInAt: string | null;
+          }>;
+          /** Items matching, on every page */
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/agents/{id}': {
+    /** Change an agent's role; Inactive ends their access (Manager or higher) */
+    patch: {
+      params: {
+        id: string;
+      };
+      body: {
+        role: 'administrator' | 'manager' | 'agent' | 'inactive';
+      };
+      responses: {
+        200: {
+          id: string;
+          workgroupId: string;
+          email: string;
+          name: string;
+          role: 'administrator' | 'manager' | 'agent' | 'inactive';
+          createdAt: string;
+          lastSignInAt: string | null;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/agents/invitations': {
+    /** Invitations not yet accepted (Manager or higher) */
+    get: {
+      responses: {
+        200: {
+          invitations: Array<{
+            id: string;
+            email: string;
+            role: 'administrator' | 'manager' | 'agent';
+            invitedBy: string;
+            createdAt: string;
+            expiresAt: string;
+          }>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Invite an agent by email with a role; the email carries a one-time link (Manager or higher) */
+    post: {
+      body: {
+        email: string;
+        /** Only Administrators invite Administrators */
+        role: 'administrator' | 'manager' | 'agent';
+      };
+      responses: {
+        201: {
+          id: string;
+          email: string;
+          role: 'administrator' | 'manager' | 'agent';
+          invitedBy: string;
+          createdAt: string;
+          expiresAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/agents/invitations/{id}': {
+    /** Revoke an invitation that was not accepted yet (Manager or higher) */
+    delete: {
+      params: {
+        id: string;
+      };
+      responses: {
+        204: undefined;
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/invitations/lookup': {
+    /** What an invitation link is for: email, role and workgroup */
+    post: {
+      body: {
+        token: string;
+      };
+      responses: {
+        200: {
+          email: string;
+          role: 'administrator' | 'manager' | 'agent';
+          workgroupName: string;
+          expiresAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/invitations/accept': {
+    /** Accept an invitation: choose a name and password, join the workgroup and sign in */
+    post: {
+      body: {
+        token: string;
+        name: string;
+        password: string;
+      };
+      responses: {
+        201: {
+          agent: {
+            id: string;
+            workgroupId: string;
+            email: string;
+            name: string;
+            role: 'administrator' | 'manager' | 'agent' | 'inactive';
+            createdAt: string;
+            lastSignInAt: string | null;
+          };
+          csrfToken: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/customers': {
+    /** All Customers of the workgroup; search matches Company Name or Primary Email Domain */
+    get: {
+      query?: {
+        /** Page number, from 1 */
+        page?: number;
+        /** Items per page (at most 500) */
+        pageSize?: number;
+        /** Case-insensitive text to look for */
+        search?: string;
+      };
+      responses: {
+        200: {
+          items: Array<{
+            id: string;
+            companyName: string;
+            primaryDomain: string;
+            country: string | null;
+            industry: string | null;
+            address: string | null;
+            phone: string | null;
+            website: string | null;
+            userCount: number;
+            createdAt: string;
+            updatedAt: string;
+          }>;
+          /** Items matching, on every page */
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Add Customer: Primary Email Domain and Company Name are required, the rest optional */
+    post: {
+      body: {
+        /** Company Name (required) */
+        companyName: string;
+        /** Primary Email Domain (required), such as contoso.com */
+        primaryDomain: string;
+        country?: string | null;
+        industry?: string | null;
+        address?: string | null;
+        phone?: string | null;
+        website?: string | null;
+      };
+      responses: {
+        201: {
+          id: string;
+          companyName: string;
+          primaryDomain: string;
+          country: string | null;
+          industry: string | null;
+          address: string | null;
+          phone: string | null;
+          website: string | null;
+          userCount: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/customers/{id}': {
+    /** One customer */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          companyName: string;
+          primaryDomain: string;
+          country: string | null;
+          industry: string | null;
+          address: string | null;
+          phone: string | null;
+          website: string | null;
+          userCount: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Delete a customer and its users (Manager or higher; refused while a user holds a licence) */
+    delete: {
+      params: {
+        id: string;
+      };
+      responses: {
+        204: undefined;
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Edit a customer's information */
+    patch: {
+      params: {
+        id: string;
+      };
+      body: {
+        /** Company Name (required) */
+        companyName?: string;
+        /** Primary Email Domain (required), such as contoso.com */
+        primaryDomain?: string;
+        country?: string | null;
+        industry?: string | null;
+        address?: string | null;
+        phone?: string | null;
+        website?: string | null;
+      };
+      responses: {
+        200: {
+          id: string;
+          companyName: string;
+          primaryDomain: string;
+          country: string | null;
+          industry: string | null;
+          address: string | null;
+          phone: string | null;
+          website: string | null;
+          userCount: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/customers/{id}/users': {
+    /** A customer's users with their licence state; search matches email or names */
+    get: {
+      params: {
+        id: string;
+      };
+      query?: {
+        /** Page number, from 1 */
+        page?: number;
+        /** Items per page (at most 500) */
+        pageSize?: number;
+        /** Case-insensitive text to look for */
+        search?: string;
+      };
+      responses: {
+        200: {
+          items: Array<{
+            id: string;
+            customerId: string;
+            email: string;
+            firstName: string | null;
+            lastName: string | null;
+            createdAt: string;
+            licence: {
+              /** licensed: holds an unexpired User Migration Bundle licence */
+              state: 'none' | 'licensed' | 'expired';
+              expiresAt: string | null;
+              firstUsedAt: string | null;
+            };
+          }>;
+          /** Items matching, on every page */
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Add one user to a customer */
+    post: {
+      params: {
+        id: string;
+      };
+      body: {
+        email: string;
+        firstName?: string;
+        lastName?: string;
+      };
+      responses: {
+        201: {
+          id: string;
+          customerId: string;
+          email: string;
+          firstName: string | null;
+          lastName: string | null;
+          createdAt: string;
+          licence: {
+            /** licensed: holds an unexpired User Migration Bundle licence */
+            state: 'none' | 'licensed' | 'expired';
+            expiresAt: string | null;
+            firstUsedAt: string | null;
+          };
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/customers/{id}/users/bulk': {
+    /** Bulk Add users to a customer from a list or an email,firstName,lastName CSV; any bad line refuses the whole list */
+    post: {
+      params: {
+        id: string;
+      };
+      body: {
+        users?: Array<{
+          email: string;
+          firstName?: string;
+          lastName?: string;
+        }>;
+        /** email,firstName,lastName lines; header optional */
+        csv?: string;
+        /** Check the list and report, changing nothing */
+        preview?: boolean;
+      };
+      responses: {
+        200: {
+          preview: boolean;
+          /** Emails added (or that would be added, in a preview) */
+          added: Array<string>;
+          /** Emails the customer already had, left unchanged */
+          alreadyPresent: Array<string>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/customers/{id}/users/{userId}': {
+    /** Delete a customer user (Manager or higher; refused once a licence was applied to them) */
+    delete: {
+      params: {
+        id: string;
+        userId: string;
+      };
+      responses: {
+        204: undefined;
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Edit a customer user's email or names; an applied licence stays with the user */
+    patch: {
+      params: {
+        id: string;
+        userId: string;
+      };
+      body: {
+        email?: string;
+        firstName?: string | null;
+        lastName?: string | null;
+      };
+      responses: {
+        200: {
+          id: string;
+          customerId: string;
+          email: string;
+          firstName: string | null;
+          lastName: string | null;
+          createdAt: string;
+          licence: {
+            /** licensed: holds an unexpired User Migration Bundle licence */
+            state: 'none' | 'licensed' | 'expired';
+            expiresAt: string | null;
+            firstUsedAt: string | null;
+          };
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/licenses': {
+    /** User Migration Bundle licences of the workgroup: available, assigned, used, expired, pending */
+    get: {
+      responses: {
+        200: {
+          /** Paid, unassigned and unexpired: what Apply can hand out */
+          available: number;
+          /** Applied to a user and unexpired */
+          assigned: number;
+          /** Applied and used by a Pre-Stage or Full pass, unexpired */
+          used: number;
+          expired: number;
+          /** Ordered by wire transfer, waiting for the payment */
+          pending: number;
+          /** Unexpired licences expiring within 30 days */
+          expiringSoon: number;
+          /** When the next available licence expires */
+          nextExpiry: string | null;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/licenses/pricing': {
+    /** Price and payment methods for Purchase (Manager or higher) */
+    get: {
+      responses: {
+        200: {
+          product: string;
+          unitPriceCents: number;
+          currency: string;
+          wireMinimumQuantity: number;
+          paymentMethods: Array<string>;
+          /** "test": the built-in provider, which accepts only test cards */
+          paymentProvider: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/licenses/orders': {
+    /** Licence orders, newest first (Manager or higher) */
+    get: {
+      query?: {
+        /** Page number, from 1 */
+        page?: number;
+        /** Items per page (at most 500) */
+        pageSize?: number;
+      };
+      responses: {
+        200: {
+          items: Array<{
+            id: string;
+            quantity: number;
+            paymentMethod: 'card' | 'wire';
+            unitPriceCents: number;
+            amountCents: number;
+            currency: string;
+            status: 'pending' | 'paid';
+            billingAddress: string | null;
+            cardLast4: string | null;
+            paymentReference: string | null;
+            orderedBy: string;
+            createdAt: string;
+            paidAt: string | null;
+            /** When the licences of this order expire (one year after payment) */
+            expiresAt: string | null;
+          }>;
+          /** Items matching, on every page */
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Purchase User Migration Bundle licences: card (available at once) or wire transfer (100 or more, available when the payment is recorded); purchase orders are not accepted (Manager or higher) */
+    post: {
+      body: {
+        quantity: number;
+        paymentMethod: 'card' | 'wire' | 'purchaseOrder';
+        /** Required for paymentMethod card; never stored but its last 4 digits */
+        card?: {
+          number: string;
+          expiryMonth: number;
+          expiryYear: number;
+          cvc: string;
+          holderName?: string;
+        };
+        billingAddress?: string;
+      };
+      responses: {
+        201: {
+          id: string;
+          quantity: number;
+          paymentMethod: 'card' | 'wire';
+          unitPriceCents: number;
+          amountCents: number;
+          currency: string;
+          status: 'pending' | 'paid';
+          billingAddress: string | null;
+          cardLast4: string | null;
+          paymentReference: string | null;
+          orderedBy: string;
+          createdAt: string;
+          paidAt: string | null;
+          /** When the licences of this order expire (one year after payment) */
+          expiresAt: string | null;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/licenses/orders/{id}': {
+    /** One licence order (Manager or higher) */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          quantity: number;
+          paymentMethod: 'card' | 'wire';
+          unitPriceCents: number;
+          amountCents: number;
+          currency: string;
+          status: 'pending' | 'paid';
+          billingAddress: string | null;
+          cardLast4: string | null;
+          paymentReference: string | null;
+          orderedBy: string;
+          createdAt: string;
+          paidAt: string | null;
+          /** When the licences of this order expire (one year after payment) */
+          expiresAt: string | null;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/licenses/orders/{id}/payment': {
+    /** Record the wire transfer of a pending order: its licences become available (Manager or higher) */
+    post: {
+      params: {
+        id: string;
+      };
+      body: {
+        /** Bank reference of the transfer */
+        reference?: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          quantity: number;
+          paymentMethod: 'card' | 'wire';
+          unitPriceCents: number;
+          amountCents: number;
+          currency: string;
+          status: 'pending' | 'paid';
+          billingAddress: string | null;
+          cardLast4: string | null;
+          paymentReference: string | null;
+          orderedBy: string;
+          createdAt: string;
+          paidAt: string | null;
+          /** When the licences of this order expire (one year after payment) */
+          expiresAt: string | null;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/licenses/apply': {
+    /** Apply User Migration Bundle License to selected customer users; Confirm succeeds only when enough unassigned licences exist (Manager or higher) */
+    post: {
+      body: {
+        customerUserIds: Array<string>;
+      };
+      responses: {
+        200: {
+          applied: Array<{
+            userId: string;
+            email: string;
+            licenceId: string;
+            expiresAt: string;
+          }>;
+          /** Users that already hold an unexpired licence: nothing was applied to them */
+          alreadyLicensed: Array<{
+            userId: string;
+            email: string;
+            expiresAt: string;
+          }>;
+          summary: {
+            /** Paid, unassigned and unexpired: what Apply can hand out */
+            available: number;
+            /** Applied to a user and unexpired */
+            assigned: number;
+            /** Applied and used by a Pre-Stage or Full pass, unexpired */
+            used: number;
+            expired: number;
+            /** Ordered by wire transfer, waiting for the payment */
+            pending: number;
+            /** Unexpired licences expiring within 30 days */
+            expiringSoon: number;
+            /** When the next available licence expires */
+            nextExpiry: string | null;
+          };
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/licenses/log': {
+    /** The append-only licence log: grants, applications and uses, newest first (Manager or higher) */
+    get: {
+      query?: {
+        /** Page number, from 1 */
+        page?: number;
+        /** Items per page (at most 500) */
+        pageSize?: number;
+      };
+      responses: {
+        200: {
+          items: Array<{
+            id: string;
+            event: 'granted' | 'applied' | 'used';
+            quantity: number;
+            orderId: string | null;
+            licenceId: string | null;
+            customerUserId: string | null;
+            userEmail: string | null;
+            runMailboxId: string | null;
+            pass: string | null;
+            agentId: string | null;
+            at: string;
+          }>;
+          /** Items matching, on every page */
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/audit': {
+    /** The workgroup's append-only audit log, newest first (Manager or higher) */
+    get: {
+      query?: {
+        /** Entries at or after this instant (ISO 8601) */
+        from?: unknown;
+        /** Entries before this instant (ISO 8601) */
+        to?: unknown;
+        /** One action (licence.purchased) or a prefix ending in a dot (licence.) */
+        action?: string;
+        /** Page number, from 1 */
+        page?: number;
+        /** Items per page (at most 500) */
+        pageSize?: number;
+      };
+      responses: {
+        200: {
+          items: Array<{
+            id: string;
+            at: string;
+            action: string;
+            agentId: string | null;
+            agentEmail: string | null;
+            target: string | null;
+            details: { [key: string]: unknown };
+          }>;
+          /** Items matching, on every page */
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/audit.csv': {
+    /** Export the audit log as CSV, with the same filters (Manager or higher) */
+    get: {
+      query?: {
+        /** Entries at or after this instant (ISO 8601) */
+        from?: unknown;
+        /** Entries before this instant (ISO 8601) */
+        to?: unknown;
+        /** One action (licence.purchased) or a prefix ending in a dot (licence.) */
+        action?: string;
+      };
+      responses: {
+        200: unknown;
+        400: unknown;
+        401: unknown;
+        402: unknown;
+        403: unknown;
+        404: unknown;
+        409: unknown;
+        429: unknown;
+      };
+    };
+  };
+  '/api/endpoints': {
+    /** The workgroup’s endpoints, searched case-insensitively by name, paged (never capped at ten) */
+    get: {
+      query?: {
+        /** Page number, from 1 */
+        page?: number;
+        /** Items per page (at most 500) */
+        pageSize?: number;
+        /** Case-insensitive text to look for, anywhere in the name */
+        search?: string;
+        kind?: 'zimbra' | 'm365';
+      };
+      responses: {
+        200: {
+          items: Array<{
+            id: string;
+            name: string;
+            kind: 'zimbra' | 'm365';
+            kindLabel: string;
+            zimbra: {
+              serverUrl: string;
+              adminUrl: string;
+              provideCredentials: boolean;
+              mode: 'admin' | 'user';
+              adminUsername: string | null;
+              /** Write-only secret: only whether it is set */
+              adminPassword: {
+                set: boolean;
+              };
+            } | null;
+            m365: {
+              applicationId: string;
+              tenantId: string;
+              provideCredentials: boolean;
+              /** Write-only secret: only whether it is set */
+              clientSecret: {
+                set: boolean;
+              };
+              nationalCloud: string;
+              authorityUrl: string | null;
+              graphUrl: string | null;
+            } | null;
+            /** Region of Destination Tenant: detected, read-only */
+            region: string | null;
+            regionName: string | null;
+            regionNotice: string | null;
+            validation: {
+              ok: boolean;
+              checks: Array<{
+                check: string;
+                ok: boolean;
+                message: string;
+                fix?: string;
+                code?: string;
+              }>;
+              region: string | null;
+              regionNotice: string | null;
+            } | null;
+            validatedAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+          }>;
+          /** Items matching, on every page */
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Add Endpoint: Zimbra 6.5+ (source) or Microsoft 365 (destination); secrets are write-only */
+    post: {
+      body:
+        | {
+            kind: 'zimbra';
+            name: string;
+            /** Zimbra server URL, e.g. https://mail.example.com */
+            serverUrl: string;
+            /** Admin URL; default https://<server>:7071 */
+            adminUrl?: string;
+            /** Provide Credentials (admin mode with the migration admin); false = regular-user mode, a password per mailbox */
+            provideCredentials?: boolean;
+            /** The Zimbra admin account, e.g. migration@example.com */
+            adminUsername?: string;
+            /** Admin password (no commas): write-only; omit to keep, null to clear */
+            adminPassword?: string | null;
+          }
+        | {
+            kind: 'm365';
+            name: string;
+            /** Application (client) ID (mandatory) */
+            applicationId: string;
+            /** Directory (tenant) ID (mandatory) */
+            tenantId: string;
+            /** Provide Credentials: the Client Secret is then required */
+            provideCredentials?: boolean;
+            /** Client Secret (its Value, not its Secret ID): write-only; omit to keep, null to clear */
+            clientSecret?: string | null;
+            nationalCloud?: 'global' | 'usGovernment' | 'china';
+            /** Identity address override (identity proxies, emulators) */
+            authorityUrl?: string | null;
+            /** Graph address override (proxies, emulators) */
+            graphUrl?: string | null;
+          };
+      responses: {
+        201: {
+          id: string;
+          name: string;
+          kind: 'zimbra' | 'm365';
+          kindLabel: string;
+          zimbra: {
+            serverUrl: string;
+            adminUrl: string;
+            provideCredentials: boolean;
+            mode: 'admin' | 'user';
+            adminUsername: string | null;
+            /** Write-only secret: only whether it is set */
+            adminPassword: {
+              set: boolean;
+            };
+          } | null;
+          m365: {
+            applicationId: string;
+            tenantId: string;
+            provideCredentials: boolean;
+            /** Write-only secret: only whether it is set */
+            clientSecret: {
+              set: boolean;
+            };
+            nationalCloud: string;
+            authorityUrl: string | null;
+            graphUrl: string | null;
+          } | null;
+          /** Region of Destination Tenant: detected, read-only */
+          region: string | null;
+          regionName: string | null;
+          regionNotice: string | null;
+          validation: {
+            ok: boolean;
+            checks: Array<{
+              check: string;
+              ok: boolean;
+              message: string;
+              fix?: string;
+              code?: string;
+            }>;
+            region: string | null;
+            regionNotice: string | null;
+          } | null;
+          validatedAt: string | null;
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/endpoints/{id}': {
+    /** One endpoint (its secret only as set / not set) */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          kind: 'zimbra' | 'm365';
+          kindLabel: string;
+          zimbra: {
+            serverUrl: string;
+            adminUrl: string;
+            provideCredentials: boolean;
+            mode: 'admin' | 'user';
+            adminUsername: string | null;
+            /** Write-only secret: only whether it is set */
+            adminPassword: {
+              set: boolean;
+            };
+          } | null;
+          m365: {
+            applicationId: string;
+            tenantId: string;
+            provideCredentials: boolean;
+            /** Write-only secret: only whether it is set */
+            clientSecret: {
+              set: boolean;
+            };
+            nationalCloud: string;
+            authorityUrl: string | null;
+            graphUrl: string | null;
+          } | null;
+          /** Region of Destination Tenant: detected, read-only */
+          region: string | null;
+          regionName: string | null;
+          regionNotice: string | null;
+          validation: {
+            ok: boolean;
+            checks: Array<{
+              check: string;
+              ok: boolean;
+              message: string;
+              fix?: string;
+              code?: string;
+            }>;
+            region: string | null;
+            regionNotice: string | null;
+          } | null;
+          validatedAt: string | null;
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Edit an endpoint; omit a secret to keep it, give a new one to replace it */
+    put: {
+      params: {
+        id: string;
+      };
+      body:
+        | {
+            kind: 'zimbra';
+            name: string;
+            /** Zimbra server URL, e.g. https://mail.example.com */
+            serverUrl: string;
+            /** Admin URL; default https://<server>:7071 */
+            adminUrl?: string;
+            /** Provide Credentials (admin mode with the migration admin); false = regular-user mode, a password per mailbox */
+            provideCredentials?: boolean;
+            /** The Zimbra admin account, e.g. migration@example.com */
+            adminUsername?: string;
+            /** Admin password (no commas): write-only; omit to keep, null to clear */
+            adminPassword?: string | null;
+          }
+        | {
+            kind: 'm365';
+            name: string;
+            /** Application (client) ID (mandatory) */
+            applicationId: string;
+            /** Directory (tenant) ID (mandatory) */
+            tenantId: string;
+            /** Provide Credentials: the Client Secret is then required */
+            provideCredentials?: boolean;
+            /** Client Secret (its Value, not its Secret ID): write-only; omit to keep, null to clear */
+            clientSecret?: string | null;
+            nationalCloud?: 'global' | 'usGovernment' | 'china';
+            /** Identity address override (identity proxies, emulators) */
+            authorityUrl?: string | null;
+            /** Graph address override (proxies, emulators) */
+            graphUrl?: string | null;
+          };
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          kind: 'zimbra' | 'm365';
+          kindLabel: string;
+          zimbra: {
+            serverUrl: string;
+            adminUrl: string;
+            provideCredentials: boolean;
+            mode: 'admin' | 'user';
+            adminUsername: string | null;
+            /** Write-only secret: only whether it is set */
+            adminPassword: {
+              set: boolean;
+            };
+          } | null;
+          m365: {
+            applicationId: string;
+            tenantId: string;
+            provideCredentials: boolean;
+            /** Write-only secret: only whether it is set */
+            clientSecret: {
+              set: boolean;
+            };
+            nationalCloud: string;
+            authorityUrl: string | null;
+            graphUrl: string | null;
+          } | null;
+          /** Region of Destination Tenant: detected, read-only */
+          region: string | null;
+          regionName: string | null;
+          regionNotice: string | null;
+          validation: {
+            ok: boolean;
+            checks: Array<{
+              check: string;
+              ok: boolean;
+              message: string;
+              fix?: string;
+              code?: string;
+            }>;
+            region: string | null;
+            regionNotice: string | null;
+          } | null;
+          validatedAt: string | null;
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Delete an endpoint no project uses */
+    delete: {
+      params: {
+        id: string;
+      };
+      responses: {
+        204: undefined;
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/endpoints/{id}/setup': {
+    /** How to prepare the endpoint: Graph application permissions and admin-consent link, or zmprov commands */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          kind: 'zimbra' | 'm365';
+          m365: {
+            permissions: Array<{
+              permission: string;
+              type: 'Application';
+              why: string;
+            }>;
+            adminConsentUrl: string;
+            steps: Array<string>;
+          } | null;
+          zimbra: {
+            createAdmin: string;
+            promoteAdmin: string;
+            ports: Array<string>;
+            steps: Array<string>;
+          } | null;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/endpoints/{id}/validate': {
+    /** Test the endpoint now: each port or credential, in plain words with the fix; detects the tenant region */
+    post: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          ok: boolean;
+          checks: Array<{
+            check: string;
+            ok: boolean;
+            message: string;
+            fix?: string;
+            code?: string;
+          }>;
+          region: string | null;
+          regionNotice: string | null;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects': {
+    /** Mailbox projects the agent may see (Project Sharing), searched by name, paged */
+    get: {
+      query?: {
+        /** Page number, from 1 */
+        page?: number;
+        /** Items per page (at most 500) */
+        pageSize?: number;
+        /** Case-insensitive text to look for, anywhere in the name */
+        search?: string;
+      };
+      responses: {
+        200: {
+          items: Array<{
+            id: string;
+            name: string;
+            customerId: string;
+            sourceEndpointId: string;
+            destinationEndpointId: string;
+            createdBy: string | null;
+            createdAt: string;
+            updatedAt: string;
+            mailboxCount: number;
+          }>;
+          /** Items matching, on every page */
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Create Project (Mailbox Project): name, Customer, source and destination endpoints */
+    post: {
+      body: {
+        /** Project name */
+        name: string;
+        /** The Customer the project migrates */
+        customerId: string;
+        /** A Zimbra 6.5+ endpoint */
+        sourceEndpointId: string;
+        /** A Microsoft 365 endpoint */
+        destinationEndpointId: string;
+      };
+      responses: {
+        201: {
+          id: string;
+          name: string;
+          customerId: string;
+          sourceEndpointId: string;
+          destinationEndpointId: string;
+          createdBy: string | null;
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}': {
+    /** One mailbox project */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          customerId: string;
+          sourceEndpointId: string;
+          destinationEndpointId: string;
+          createdBy: string | null;
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Edit a project: name, Customer, endpoints */
+    put: {
+      params: {
+        id: string;
+      };
+      body: {
+        /** Project name */
+        name: string;
+        /** The Customer the project migrates */
+        customerId: string;
+        /** A Zimbra 6.5+ endpoint */
+        sourceEndpointId: string;
+        /** A Microsoft 365 endpoint */
+        destinationEndpointId: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          customerId: string;
+          sourceEndpointId: string;
+          destinationEndpointId: string;
+          createdBy: string | null;
+          createdAt: string;
+          updatedAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Delete a project and its mailboxes (pass history and licence log stay) */
+    delete: {
+      params: {
+        id: string;
+      };
+      responses: {
+        204: undefined;
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/validate': {
+    /** Save and Go to Summary: validate both endpoints (credentials, Modern Authentication) and detect the tenant region */
+    post: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          ok: boolean;
+          source: {
+            ok: boolean;
+            checks: Array<{
+              check: string;
+              ok: boolean;
+              message: string;
+              fix?: string;
+              code?: string;
+            }>;
+            region: string | null;
+            regionNotice: string | null;
+          };
+          destination: {
+            ok: boolean;
+            checks: Array<{
+              check: string;
+              ok: boolean;
+              message: string;
+              fix?: string;
+              code?: string;
+            }>;
+            region: string | null;
+            regionNotice: string | null;
+          };
+          regionNotice: string | null;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/options': {
+    /** Advanced Options: Support, Performance, Source/Destination, filters, notifications */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          /** Support tab: Key=Value lines */
+          support: Array<string>;
+          /** Performance tab. We recommend a meager value, such as 5, so that server utilization does not go above 80%: a Zimbra server low on resources can return mail that migrates as blank. If the source server has resources to spare, allow three (3) mailboxes per 1 Mbps of bandwidth (for example 30 on a 10 Mbps connection); lower it when the server is short of memory or CPU. */
+          maxConcurrentMigrations: number;
+          /** Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach) */
+          useImpersonation: boolean;
+          itemTypes: Array<'mail' | 'contacts' | 'calendar' | 'tasks'>;
+          /** Folders whose path matches this regular expression are left out */
+          folderFilter: string | null;
+          receivedAfter: string | null;
+          receivedBefore: string | null;
+          maxMessageSizeMB: number;
+          /** Log the subjects of items that fail */
+          logSubjects: boolean;
+          notificationRecipients: Array<string>;
+          /** View-only Support options derived from the endpoints; secrets text-masked */
+          endpointSupport: Array<{
+            key:
+              | 'ModernAuthClientIdExport'
+              | 'ModernAuthTenantIdExport'
+              | 'ModernAuthClientSecretExport'
+              | 'ModernAuthClientIdImport'
+              | 'ModernAuthTenantIdImport'
+              | 'ModernAuthClientSecretImport';
+            value: string;
+            masked: boolean;
+          }>;
+          performanceGuidance: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Save Advanced Options; any bad option refuses them all, with the reason per field */
+    put: {
+      params: {
+        id: string;
+      };
+      body: {
+        /** Support tab: Key=Value lines */
+        support?: Array<string>;
+        /** Performance tab. We recommend a meager value, such as 5, so that server utilization does not go above 80%: a Zimbra server low on resources can return mail that migrates as blank. If the source server has resources to spare, allow three (3) mailboxes per 1 Mbps of bandwidth (for example 30 on a 10 Mbps connection); lower it when the server is short of memory or CPU. */
+        maxConcurrentMigrations?: number;
+        /** Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach) */
+        useImpersonation?: boolean;
+        itemTypes?: Array<'mail' | 'contacts' | 'calendar' | 'tasks'>;
+        /** Folders whose path matches this regular expression are left out */
+        folderFilter?: string | null;
+        receivedAfter?: string | null;
+        receivedBefore?: string | null;
+        maxMessageSizeMB?: number;
+        /** Log the subjects of items that fail */
+        logSubjects?: boolean;
+        notificationRecipients?: Array<string>;
+      };
+      responses: {
+        200: {
+          /** Support tab: Key=Value lines */
+          support: Array<string>;
+          /** Performance tab. We recommend a meager value, such as 5, so that server utilization does not go above 80%: a Zimbra server low on resources can return mail that migrates as blank. If the source server has resources to spare, allow three (3) mailboxes per 1 Mbps of bandwidth (for example 30 on a 10 Mbps connection); lower it when the server is short of memory or CPU. */
+          maxConcurrentMigrations: number;
+          /** Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach) */
+          useImpersonation: boolean;
+          itemTypes: Array<'mail' | 'contacts' | 'calendar' | 'tasks'>;
+          /** Folders whose path matches this regular expression are left out */
+          folderFilter: string | null;
+          receivedAfter: string | null;
+          receivedBefore: string | null;
+          maxMessageSizeMB: number;
+          /** Log the subjects of items that fail */
+          logSubjects: boolean;
+          notificationRecipients: Array<string>;
+          /** View-only Support options derived from the endpoints; secrets text-masked */
+          endpointSupport: Array<{
+            key:
+              | 'ModernAuthClientIdExport'
+              | 'ModernAuthTenantIdExport'
+              | 'ModernAuthClientSecretExport'
+              | 'ModernAuthClientIdImport'
+              | 'ModernAuthTenantIdImport'
+              | 'ModernAuthClientSecretImport';
+            value: string;
+            masked: boolean;
+          }>;
+          performanceGuidance: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/summary': {
+    /** The project summary: its endpoints (secrets as set / not set) and the Region of Destination Tenant */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          project: {
+            id: string;
+            name: string;
+            customerId: string;
+            sourceEndpointId: string;
+            destinationEndpointId: string;
+            createdBy: string | null;
+            createdAt: string;
+            updatedAt: string;
+          };
+          source: {
+            id: string;
+            name: string;
+            kind: 'zimbra' | 'm365';
+            kindLabel: string;
+            zimbra: {
+              serverUrl: string;
+              adminUrl: string;
+              provideCredentials: boolean;
+              mode: 'admin' | 'user';
+              adminUsername: string | null;
+              /** Write-only secret: only whether it is set */
+              adminPassword: {
+                set: boolean;
+              };
+            } | null;
+            m365: {
+              applicationId: string;
+              tenantId: string;
+              provideCredentials: boolean;
+              /** Write-only secret: only whether it is set */
+              clientSecret: {
+                set: boolean;
+              };
+              nationalCloud: string;
+              authorityUrl: string | null;
+              graphUrl: string | null;
+            } | null;
+            /** Region of Destination Tenant: detected, read-only */
+            region: string | null;
+            regionName: string | null;
+            regionNotice: string | null;
+            validation: {
+              ok: boolean;
+              checks: Array<{
+                check: string;
+                ok: boolean;
+                message: string;
+                fix?: string;
+                code?: string;
+              }>;
+              region: string | null;
+              regionNotice: string | null;
+            } | null;
+            validatedAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+          } | null;
+          destination: {
+            id: string;
+            name: string;
+            kind: 'zimbra' | 'm365';
+            kindLabel: string;
+            zimbra: {
+              serverUrl: string;
+              adminUrl: string;
+              provideCredentials: boolean;
+              mode: 'admin' | 'user';
+              adminUsername: string | null;
+              /** Write-only secret: only whether it is set */
+              adminPassword: {
+                set: boolean;
+              };
+            } | null;
+            m365: {
+              applicationId: string;
+              tenantId: string;
+              provideCredentials: boolean;
+              /** Write-only secret: only whether it is set */
+              clientSecret: {
+                set: boolean;
+              };
+              nationalCloud: string;
+              authorityUrl: string | null;
+              graphUrl: string | null;
+            } | null;
+            /** Region of Destination Tenant: detected, read-only */
+            region: string | null;
+            regionName: string | null;
+            regionNotice: string | null;
+            validation: {
+              ok: boolean;
+              checks: Array<{
+                check: string;
+                ok: boolean;
+                message: string;
+                fix?: string;
+                code?: string;
+              }>;
+              region: string | null;
+              regionNotice: string | null;
+            } | null;
+            validatedAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+          } | null;
+          regionNotice: string | null;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/mailboxes': {
+    /** The project’s mailboxes with their status: searched, filtered by status, sorted, paged */
+    get: {
+      params: {
+        id: string;
+      };
+      query?: {
+        /** Page number, from 1 */
+        page?: number;
+        /** Items per page (at most 500) */
+        pageSize?: number;
+        /** Case-insensitive text to look for, anywhere in the name */
+        search?: string;
+        status?:
+          'not_started' | 'queued' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'stopped';
+        sort?: 'source' | 'destination' | 'status' | 'created';
+        order?: 'asc' | 'desc';
+      };
+      responses: {
+        200: {
+          items: Array<{
+            id: string;
+            source: string;
+            destination: string;
+            sourcePassword: {
+              set: boolean;
+            };
+            status:
+              | 'not_started'
+              | 'queued'
+              | 'running'
+              | 'completed'
+              | 'completed_with_errors'
+              | 'failed'
+              | 'stopped';
+            statusLabel: string;
+            lastPass: string | null;
+            lastError: string | null;
+            startedAt: string | null;
+            finishedAt: string | null;
+            scheduledAt: string | null;
+            /** While Running: items and bytes done, folders, estimated time left */
+            progress: {
+              itemsDone: number;
+              itemsPlanned: number;
+              bytesDone: number;
+              foldersDone: number;
+              foldersTotal: number;
+              etaSeconds: number | null;
+            } | null;
+            createdAt: string;
+          }>;
+          /** Items matching, on every page */
+          total: number;
+          page: number;
+          pageSize: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Add one mailbox: source username and destination UPN */
+    post: {
+      params: {
+        id: string;
+      };
+      body: {
+        /** Source username: the user mailbox, never the Zimbra admin account */
+        source: string;
+        /** Destination UPN in Microsoft 365 */
+        destination: string;
+        /** Regular-user mode only: the mailbox’s Zimbra password (write-only, no commas) */
+        sourcePassword?: string;
+      };
+      responses: {
+        201: {
+          id: string;
+          source: string;
+          destination: string;
+          sourcePassword: {
+            set: boolean;
+          };
+          status:
+            | 'not_started'
+            | 'queued'
+            | 'running'
+            | 'completed'
+            | 'completed_with_errors'
+            | 'failed'
+            | 'stopped';
+          statusLabel: string;
+          lastPass: string | null;
+          lastError: string | null;
+          startedAt: string | null;
+          finishedAt: string | null;
+          scheduledAt: string | null;
+          /** While Running: items and bytes done, folders, estimated time left */
+          progress: {
+            itemsDone: number;
+            itemsPlanned: number;
+            bytesDone: number;
+            foldersDone: number;
+            foldersTotal: number;
+            etaSeconds: number | null;
+          } | null;
+          createdAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/mailboxes/bulk-preview': {
+    /** Bulk Add, step 1: preview the rows a CSV would add, with every bad or duplicate line */
+    post: {
+      params: {
+        id: string;
+      };
+      body: {
+        /** The Zimbra admin-console export (Search → Download) or source,destination lines */
+        csv: string;
+        /** Rewrite every destination to this domain (required for the Zimbra export, which names none) */
+        destinationDomain?: string;
+      };
+      responses: {
+        200: {
+          format: 'pairs' | 'zimbra-export';
+          rows: Array<{
+            line: number;
+            source: string;
+            destination: string;
+          }>;
+          problems: Array<{
+            line: number;
+            message: string;
+          }>;
+          /** Whether Bulk Add would import every row */
+          ok: boolean;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/mailboxes/bulk': {
+    /** Bulk Add: import every row of the CSV, or none when any line is bad */
+    post: {
+      params: {
+        id: string;
+      };
+      body: {
+        /** The Zimbra admin-console export (Search → Download) or source,destination lines */
+        csv: string;
+        /** Rewrite every destination to this domain (required for the Zimbra export, which names none) */
+        destinationDomain?: string;
+      };
+      responses: {
+        201: {
+          added: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/mailboxes/{mailboxId}': {
+    /** One mailbox with its status, progress and pass history */
+    get: {
+      params: {
+        id: string;
+        mailboxId: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          source: string;
+          destination: string;
+          sourcePassword: {
+            set: boolean;
+          };
+          status:
+            | 'not_started'
+            | 'queued'
+            | 'running'
+            | 'completed'
+            | 'completed_with_errors'
+            | 'failed'
+            | 'stopped';
+          statusLabel: string;
+          lastPass: string | null;
+          lastError: string | null;
+          startedAt: string | null;
+          finishedAt: string | null;
+          scheduledAt: string | null;
+          /** While Running: items and bytes done, folders, estimated time left */
+          progress: {
+            itemsDone: number;
+            itemsPlanned: number;
+            bytesDone: number;
+            foldersDone: number;
+            foldersTotal: number;
+            etaSeconds: number | null;
+          } | null;
+          createdAt: string;
+          passes: Array<{
+            runId: string;
+            pass: string;
+            status: string;
+            error: string | null;
+            startedBy: string | null;
+            scheduledAt: string | null;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+          }>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Edit a mailbox (not while it is in a pass); omit sourcePassword to keep it */
+    put: {
+      params: {
+        id: string;
+        mailboxId: string;
+      };
+      body: {
+        /** Source username: the user mailbox, never the Zimbra admin account */
+        source: string;
+        /** Destination UPN in Microsoft 365 */
+        destination: string;
+        /** Regular-user mode only: the mailbox’s Zimbra password (write-only, no commas) */
+        sourcePassword?: string;
+      };
+      responses: {
+        200: {
+          id: string;
+          source: string;
+          destination: string;
+          sourcePassword: {
+            set: boolean;
+          };
+          status:
+            | 'not_started'
+            | 'queued'
+            | 'running'
+            | 'completed'
+            | 'completed_with_errors'
+            | 'failed'
+            | 'stopped';
+          statusLabel: string;
+          lastPass: string | null;
+          lastError: string | null;
+          startedAt: string | null;
+          finishedAt: string | null;
+          scheduledAt: string | null;
+          /** While Running: items and bytes done, folders, estimated time left */
+          progress: {
+            itemsDone: number;
+            itemsPlanned: number;
+            bytesDone: number;
+            foldersDone: number;
+            foldersTotal: number;
+            etaSeconds: number | null;
+          } | null;
+          createdAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Remove a mailbox from the project (not while it is in a pass) */
+    delete: {
+      params: {
+        id: string;
+        mailboxId: string;
+      };
+      responses: {
+        204: undefined;
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/passes': {
+    /** Pass history of the project, newest first */
+    get: {
+      params: {
+        id: string;
+      };
+      query?: {
+        limit?: number;
+      };
+      responses: {
+        200: {
+          passes: Array<{
+            runId: string;
+            pass: 'verify' | 'trial' | 'prestage' | 'full' | 'retry';
+            passLabel: string;
+            startedBy: string | null;
+            scheduledAt: string | null;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+            /** How many of its mailboxes are in each status */
+            mailboxes: { [key: string]: number };
+          }>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Start: Verify Credentials, Trial, Pre-Stage, Full or Retry Errors for the selected mailboxes */
+    post: {
+      params: {
+        id: string;
+      };
+      body: {
+        /** verify = Verify Credentials, trial, prestage = Pre-Stage, full = Full, retry = Retry Errors */
+        pass: 'verify' | 'trial' | 'prestage' | 'full' | 'retry';
+        mailboxIds: Array<string>;
+        /** Migration Scheduling of a Pre-Stage pass: mail older than 30/60/90 days, or before a date (default 90 days ago) */
+        prestage?:
+          | {
+              daysAgo: 30 | 60 | 90;
+            }
+          | {
+              before: string;
+            };
+        /** Start the pass at this time instead of now */
+        scheduledAt?: string;
+      };
+      responses: {
+        202: {
+          runId: string;
+          pass: 'verify' | 'trial' | 'prestage' | 'full' | 'retry';
+          mailboxes: number;
+          scheduledAt: string | null;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        503: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/passes/stop': {
+    /** Stop the selected mailboxes: waiting ones never start, running ones stop at their next page */
+    post: {
+      params: {
+        id: string;
+      };
+      body: {
+        mailboxIds: Array<string>;
+      };
+      responses: {
+        200: {
+          stopped: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        503: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/events': {
+    /** Live mailbox status and progress as server-sent events ("mailbox" events; reconnect after "end") */
+    get: {
+      params: {
+        id: string;
+      };
+      query?: {
+        /** How long the stream stays open */
+        seconds?: number;
+      };
+      responses: {
+        200: undefined;
+      };
+    };
+  };
+  '/api/projects/{id}/statistics': {
+    /** Project statistics: items and bytes by type, errors, durations, per-mailbox reconciliation */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          project: {
+            mailboxes: number;
+            byStatus: { [key: string]: number };
+            migrated: {
+              mail: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              contacts: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              calendar: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              tasks: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+            };
+            failedItems: number;
+            durationMs: number;
+            bytesPerSecond: number;
+          };
+          mailboxes: Array<{
+            mailboxId: string;
+            source: string;
+            destination: string;
+            status: string;
+            lastPass: string | null;
+            lastError: string | null;
+            /** Items and bytes migrated over every pass */
+            migrated: {
+              mail: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              contacts: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              calendar: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              tasks: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+            };
+            /** Outcomes of the last pass: migrated, skipped (already there or filtered out), failed */
+            lastPassItems: {
+              mail: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              contacts: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              calendar: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              tasks: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+            };
+            durationMs: number;
+            throttledMs: number;
+            bytesPerSecond: number;
+            folders: Array<{
+              path: string;
+              itemType: string;
+              source: number;
+              atDestination: number;
+              failed: number;
+              verdict: 'complete' | 'failed-items' | 'incomplete';
+            }>;
+            errors: Array<{
+              type: string;
+              folder: string;
+              sourceId: string;
+              sizeBytes: number;
+              code: string;
+              message: string;
+              subject: string | null;
+            }>;
+            passes: number;
+          }>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/mailboxes/{mailboxId}/statistics': {
+    /** Statistics of one mailbox: counts by type, per-folder reconciliation and verdict, failed items */
+    get: {
+      params: {
+        id: string;
+        mailboxId: string;
+      };
+      responses: {
+        200: {
+          mailboxId: string;
+          source: string;
+          destination: string;
+          status: string;
+          lastPass: string | null;
+          lastError: string | null;
+          /** Items and bytes migrated over every pass */
+          migrated: {
+            mail: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            contacts: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            calendar: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            tasks: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+          };
+          /** Outcomes of the last pass: migrated, skipped (already there or filtered out), failed */
+          lastPassItems: {
+            mail: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            contacts: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            calendar: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            tasks: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+          };
+          durationMs: number;
+          throttledMs: number;
+          bytesPerSecond: number;
+          folders: Array<{
+            path: string;
+            itemType: string;
+            source: number;
+            atDestination: number;
+            failed: number;
+            verdict: 'complete' | 'failed-items' | 'incomplete';
+          }>;
+          errors: Array<{
+            type: string;
+            folder: string;
+            sourceId: string;
+            sizeBytes: number;
+            code: string;
+            message: string;
+            subject: string | null;
+          }>;
+          passes: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/statistics/request': {
+    /** Request Statistics: email the requesting agent (and the project’s notification recipients) the report */
+    post: {
+      params: {
+        id: string;
+      };
+      responses: {
+        202: {
+          sentTo: Array<string>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/notify-template': {
+    /** The Notify Users email template of the project (placeholders {{firstName}}, {{email}}, {{date}}, {{time}}) */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          subject: string;
+          body: string;
+          placeholders: Array<string>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+    /** Save the project’s Notify Users template */
+    put: {
+      params: {
+        id: string;
+      };
+      body: {
+        subject: string;
+        body: string;
+      };
+      responses: {
+        200: {
+          subject: string;
+          body: string;
+          placeholders: Array<string>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/notify': {
+    /** Notify Users: email the selected mailboxes’ users the date and time of their migration */
+    post: {
+      params: {
+        id: string;
+      };
+      body: {
+        mailboxIds: Array<string>;
+        /** When the migration happens */
+        migrationAt: string;
+        /** Time zone the users read the time in (IANA name) */
+        timeZone?: string;
+        /** Default: the project template */
+        subject?: string;
+        /** Default: the project template */
+        template?: string;
+        /** Which address of each mailbox receives it */
+        sendTo?: 'source' | 'destination';
+        /** Send every notice to this address instead (for a test) */
+        overrideAddress?: string;
+      };
+      responses: {
+        202: {
+          sent: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
 }
 
 export interface components {

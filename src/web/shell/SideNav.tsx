@@ -10,6 +10,8 @@ const SECTIONS: readonly { to: string; label: string; icon: IconName }[] = [
   { to: '/projects', label: 'Projects', icon: 'projects' },
   { to: '/endpoints', label: 'Endpoints', icon: 'endpoints' },
   { to: '/licenses', label: 'Licenses', icon: 'licenses' },
+  { to: '/agents', label: 'Agents', icon: 'agents' },
+  { to: '/audit', label: 'Audit Log', icon: 'audit' },
 ];
 
 const ROLE_LABELS = {

@@ -1,7 +1,7 @@
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useAgent } from '../../session/session-context.ts';
 import { ApiTokens } from './ApiTokens.tsx';
-import { formatDate } from './format-date.ts';
+import { formatDateTime } from '../../format.ts';
 
 const ROLE_LABELS = {
   administrator: 'Administrator',
@@ -28,7 +28,7 @@ export function AccountPage() {
           <dt>Role</dt>
           <dd>{ROLE_LABELS[agent.role]}</dd>
           <dt>Last sign-in</dt>
-          <dd>{formatDate(agent.lastSignInAt, 'This is your first session')}</dd>
+          <dd>{formatDateTime(agent.lastSignInAt, 'This is your first session')}</dd>
         </dl>
       </section>
       <ApiTokens />

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 import type { ApiToken } from './ApiTokens.tsx';
-import { formatDate } from './format-date.ts';
+import { formatDateTime } from '../../format.ts';
 
 interface TokenTableProps {
   tokens: ApiToken[];
@@ -42,13 +42,13 @@ export function TokenTable({ tokens, onRevoke }: TokenTableProps) {
               <td>
                 <code>{token.prefix}…</code>
               </td>
-              <td>{formatDate(token.createdAt)}</td>
-              <td>{formatDate(token.lastUsedAt, 'Never')}</td>
+              <td>{formatDateTime(token.createdAt)}</td>
+              <td>{formatDateTime(token.lastUsedAt, 'Never')}</td>
               <td>
                 {token.revokedAt === null ? (
                   <span className="badge badge-ok">Active</span>
                 ) : (
-                  <span className="badge">Revoked {formatDate(token.revokedAt)}</span>
+                  <span className="badge">Revoked {formatDateTime(token.revokedAt)}</span>
                 )}
               </td>
               <td className="cell-actions">
