@@ -39,10 +39,14 @@ export async function fillMailboxSlots(trx: Db, queue: JobQueue, runId: string):
     .execute();
   for (const { id } of next) {
     await trx.updateTable('run_mailboxes').set({ status: 'queued' }).where('id', '=', id).execute();
-    await queue.send(MIGRATION_QUEUES.startMailbox, { runMailboxId: id }, {
-      ...START_JOB_OPTIONS,
-      db: fromKysely(trx),
-    });
+    await queue.send(
+      MIGRATION_QUEUES.startMailbox,
+      { runMailboxId: id },
+      {
+        ...START_JOB_OPTIONS,
+        db: fromKysely(trx),
+      },
+    );
   }
   return next.length;
 }

@@ -54,7 +54,9 @@ export type GraphPayload = Readonly<Record<string, unknown>>;
 
 /** Graph `contact` create/update body (v1.0 fields only) plus what needs separate requests. */
 export interface ConvertedContact {
-  readonly contact: GraphPayload & { readonly singleValueExtendedProperties: readonly GraphExtendedProperty[] };
+  readonly contact: GraphPayload & {
+    readonly singleValueExtendedProperties: readonly GraphExtendedProperty[];
+  };
   readonly photo: { readonly contentType: string; readonly bytes: Uint8Array } | undefined;
   /** Set for a contact group: the destination makes a personal distribution list where it can. */
   readonly distributionList:
