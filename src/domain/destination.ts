@@ -1,4 +1,4 @@
-import type { GraphMessageDraft, LargeAttachment } from './mail.ts';
+import type { GraphExtendedProperty, GraphMessageDraft, LargeAttachment } from './mail.ts';
 import type {
   ConvertedContact,
   DestinationOccurrence,
@@ -32,6 +32,15 @@ export interface DestinationUsage {
   readonly uploadBytes: number;
 }
 
+/** The PATCH that follows an importMime: fields a message can change after delivery, and the stamp. */
+export interface MessageImportFollowUp {
+  readonly isRead: boolean;
+  readonly importance: GraphMessageDraft['importance'];
+  readonly flag: GraphMessageDraft['flag'];
+  readonly categories: readonly string[];
+  readonly singleValueExtendedProperties: readonly GraphExtendedProperty[];
+}
+
 export interface DestinationMailbox {
   /** The mailbox exists and has a mailbox enabled for Graph; otherwise a UserError saying which. */
   verify(): Promise<DestinationMailboxInfo>;
@@ -45,6 +54,11 @@ export interface DestinationMailbox {
     message: GraphMessageDraft,
     largeAttachments: readonly LargeAttachment[],
   ): Promise<string>;
+  /**
+   * Imports the original MIME (Graph beta importMime: a non-draft with every header and part), then
+   * sets what MIME cannot say (read state, flag, categories, importance) and the stamp.
+   */
+  importMessage(folderId: string, raw: Uint8Array, followUp: MessageImportFollowUp): Promise<string>;
   /** Deletes a message Ferry created (a half-built one found after a crash, before it is rebuilt). */
   deleteMessage(id: string): Promise<void>;
   /** Makes sure these categories exist in the mailbox's master list, with these colours (`preset0`…`preset24`). */

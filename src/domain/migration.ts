@@ -45,6 +45,11 @@ export interface PassOptions {
   readonly maxMessageBytes: number;
   /** Subjects of failed items may be stored and shown (off by default: they can be confidential). */
   readonly logSubjects: boolean;
+  /**
+   * Mail through Graph beta importMime (needs Mail-Advanced.ReadWrite.All) instead of the JSON
+   * create: the original MIME is kept whole. Messages too large for one request use the JSON path.
+   */
+  readonly useImportMime?: boolean;
   /** ZimbraCalendarExpandInstances=1: recurring series arrive as the single occurrences Zimbra computes. */
   readonly expandCalendarInstances?: boolean;
 }

@@ -7,6 +7,7 @@ import { query, segment, stampFilter, userPath } from './graph-paths.ts';
 import { createContacts } from './contacts.ts';
 import { createDistributionLists } from './distribution-lists.ts';
 import { createEvents } from './events.ts';
+import { importMimeMessage } from './import-mime.ts';
 import { addLargeAttachment } from './large-attachments.ts';
 import { createMailFolders } from './mail-folders.ts';
 import { verifyMailbox } from './mailbox-verification.ts';
@@ -115,6 +116,8 @@ function createGraphMailbox(
       }
       return id;
     },
+
+    importMessage: (folderId, raw, followUp) => importMimeMessage(transport, upn, folderId, raw, followUp),
 
     deleteMessage,
 

@@ -63,6 +63,7 @@ export async function startMigrationHarness(options: HarnessOptions) {
                 'Contacts.ReadWrite',
                 'Calendars.ReadWrite',
                 'Tasks.ReadWrite.All',
+                'Mail-Advanced.ReadWrite.All',
               ],
             },
           ],

@@ -123,6 +123,7 @@ function passOptions(plan: Plan, options: MigrateOptions): PassOptions {
     recipientMappings: plan.support.recipientMappings,
     maxMessageBytes: plan.maxMessageBytes,
     logSubjects: plan.logSubjects,
+    useImportMime: plan.useImportMime,
     expandCalendarInstances: plan.support.calendarExpandInstances,
   };
 }
