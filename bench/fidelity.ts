@@ -205,21 +205,36 @@ async function compareSeries(dump: Dump, zimbraUrl: string, graphUrl: string, to
       continue;
     }
     const master = events.find((e) => e.recurrence !== null && e.recurrence !== undefined);
+    // All-day occurrences are dates, not instants: compared as the dates they fall on.
+    const allDay = events[0]!.isAllDay === true;
+    const key = (wall: string) =>
+      allDay ? wall.slice(0, 10) : new Date(`${wall.slice(0, 19)}Z`).toISOString();
+    if (allDay) expected = [...new Set(expected.map((t) => t.slice(0, 10)))].sort();
     let actual: string[];
     if (master !== undefined) {
+      const zone = (master.start as { timeZone: string }).timeZone;
       const url = `${graphUrl}/v1.0/users/${DESTINATION}/events/${String(master.id)}/instances?startDateTime=${new Date(window.from).toISOString()}&endDateTime=${new Date(window.to).toISOString()}&$top=5000`;
       const instances =
         (
-          (await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json()) as {
-            value?: { start: { dateTime: string } }[];
-          }
+          (await (
+            await fetch(url, {
+              headers: {
+                authorization: `Bearer ${token}`,
+                ...(allDay ? { prefer: `outlook.timezone="${zone}"` } : {}),
+              },
+            })
+          ).json()) as { value?: { start: { dateTime: string } }[] }
         ).value ?? [];
-      actual = instances.map((i) => new Date(`${i.start.dateTime.slice(0, 19)}Z`).toISOString());
+      actual = instances.map((i) => key(i.start.dateTime));
     } else {
       actual = events
-        .map((e) => Date.parse(`${String((e.start as { dateTime: string }).dateTime).slice(0, 19)}Z`))
-        .filter((t) => t >= window.from && t < window.to)
-        .map((t) => new Date(t).toISOString());
+        .map((e) => String((e.start as { dateTime: string }).dateTime))
+        .filter((wall) => {
+          const t = Date.parse(`${wall.slice(0, 19)}Z`);
+          return t >= window.from - 86_400_000 && t < window.to + 86_400_000;
+        })
+        .map(key)
+        .filter((k) => !allDay || (k >= expected[0]! && k <= expected.at(-1)!));
     }
     actual.sort();
     compared++;
