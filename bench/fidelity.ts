@@ -231,7 +231,8 @@ async function compareSeries(dump: Dump, zimbraUrl: string, graphUrl: string, to
         .map((e) => String((e.start as { dateTime: string }).dateTime))
         .filter((wall) => {
           const t = Date.parse(`${wall.slice(0, 19)}Z`);
-          return t >= window.from - 86_400_000 && t < window.to + 86_400_000;
+          const slack = allDay ? 86_400_000 : 0;
+          return t >= window.from - slack && t < window.to + slack;
         })
         .map(key)
         .filter((k) => !allDay || (k >= expected[0]! && k <= expected.at(-1)!));
