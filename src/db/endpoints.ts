@@ -68,7 +68,11 @@ export async function createEndpoint(
 }
 
 /** The endpoint if it belongs to the workgroup; undefined otherwise (never reveals another workgroup's). */
-export async function findEndpoint(db: Db, workgroupId: string, id: string): Promise<EndpointRecord | undefined> {
+export async function findEndpoint(
+  db: Db,
+  workgroupId: string,
+  id: string,
+): Promise<EndpointRecord | undefined> {
   const row = await db
     .selectFrom('endpoints')
     .selectAll()
@@ -88,9 +92,7 @@ export async function listEndpoints(
   if (query.kind !== undefined) base = base.where('kind', '=', query.kind);
   if (query.search !== undefined && query.search !== '')
     base = base.where(sql<boolean>`lower(name) like ${`%${escapeLike(query.search.toLowerCase())}%`}`);
-  const { total } = await base
-    .select(sql<string>`count(*)`.as('total'))
-    .executeTakeFirstOrThrow();
+  const { total } = await base.select(sql<string>`count(*)`.as('total')).executeTakeFirstOrThrow();
   const rows = await base
     .selectAll()
     .orderBy(sql`lower(name)`)

@@ -107,7 +107,11 @@ export async function addMailboxes(
 ): Promise<{ added: number } | { duplicates: { line: number; source: string }[] }> {
   return db.transaction().execute(async (trx) => {
     if (mailboxes.length === 0) return { added: 0 };
-    const taken = await existingSources(trx, project.id, mailboxes.map((m) => m.source));
+    const taken = await existingSources(
+      trx,
+      project.id,
+      mailboxes.map((m) => m.source),
+    );
     if (taken.size > 0) {
       return {
         duplicates: mailboxes
@@ -138,8 +142,15 @@ export async function addMailboxes(
   });
 }
 
-export async function findMailbox(db: Db, projectId: string, id: string): Promise<ProjectMailbox | undefined> {
-  const row = await mailboxQuery(db).where('pm.project_id', '=', projectId).where('pm.id', '=', id).executeTakeFirst();
+export async function findMailbox(
+  db: Db,
+  projectId: string,
+  id: string,
+): Promise<ProjectMailbox | undefined> {
+  const row = await mailboxQuery(db)
+    .where('pm.project_id', '=', projectId)
+    .where('pm.id', '=', id)
+    .executeTakeFirst();
   return row && toMailbox(row);
 }
 
@@ -149,7 +160,10 @@ export async function findMailboxes(
   ids: readonly string[],
 ): Promise<(ProjectMailbox & { sourcePasswordSealed: string | null })[]> {
   if (ids.length === 0) return [];
-  const rows = await mailboxQuery(db).where('pm.project_id', '=', projectId).where('pm.id', 'in', ids).execute();
+  const rows = await mailboxQuery(db)
+    .where('pm.project_id', '=', projectId)
+    .where('pm.id', 'in', ids)
+    .execute();
   return rows.map((r) => ({ ...toMailbox(r), sourcePasswordSealed: r.source_password_sealed }));
 }
 
@@ -169,7 +183,9 @@ export async function listMailboxes(
   let base = mailboxQuery(db).where('pm.project_id', '=', projectId);
   if (query.search !== undefined && query.search !== '') {
     const pattern = `%${escapeLike(query.search.toLowerCase())}%`;
-    base = base.where(sql<boolean>`(lower(pm.source) like ${pattern} or lower(pm.destination) like ${pattern})`);
+    base = base.where(
+      sql<boolean>`(lower(pm.source) like ${pattern} or lower(pm.destination) like ${pattern})`,
+    );
   }
   if (query.status === 'not_started') base = base.where('pm.last_run_mailbox_id', 'is', null);
   else if (query.status !== undefined) base = base.where('rm.status', 'in', runStatusesOf(query.status));
@@ -200,7 +216,8 @@ export async function updateMailbox(
 ): Promise<'updated' | 'duplicate' | 'busy'> {
   return db.transaction().execute(async (trx) => {
     const current = await mailboxQuery(trx).where('pm.id', '=', id).forUpdate('pm').executeTakeFirstOrThrow();
-    if (current.run_status !== null && UNFINISHED_STATUSES.includes(current.run_status as never)) return 'busy';
+    if (current.run_status !== null && UNFINISHED_STATUSES.includes(current.run_status as never))
+      return 'busy';
     const clash = await trx
       .selectFrom('project_mailboxes')
       .select('id')
@@ -214,7 +231,9 @@ export async function updateMailbox(
       .set({
         source: change.source,
         destination: change.destination,
-        ...(change.sourcePasswordSealed === undefined ? {} : { source_password_sealed: change.sourcePasswordSealed }),
+        ...(change.sourcePasswordSealed === undefined
+          ? {}
+          : { source_password_sealed: change.sourcePasswordSealed }),
       })
       .where('id', '=', id)
       .execute();
@@ -226,7 +245,8 @@ export async function updateMailbox(
 export async function deleteMailbox(db: Db, id: string): Promise<'deleted' | 'busy'> {
   return db.transaction().execute(async (trx) => {
     const current = await mailboxQuery(trx).where('pm.id', '=', id).forUpdate('pm').executeTakeFirstOrThrow();
-    if (current.run_status !== null && UNFINISHED_STATUSES.includes(current.run_status as never)) return 'busy';
+    if (current.run_status !== null && UNFINISHED_STATUSES.includes(current.run_status as never))
+      return 'busy';
     await trx.deleteFrom('project_mailboxes').where('id', '=', id).execute();
     return 'deleted';
   });
@@ -253,7 +273,11 @@ export async function activeMailboxes(db: Db, projectId: string, since: Date): P
 }
 
 /** Which of `sources` the project already has (lower-cased). */
-export async function existingSources(db: Db, projectId: string, sources: readonly string[]): Promise<Set<string>> {
+export async function existingSources(
+  db: Db,
+  projectId: string,
+  sources: readonly string[],
+): Promise<Set<string>> {
   if (sources.length === 0) return new Set();
   const rows = await db
     .selectFrom('project_mailboxes')
@@ -275,7 +299,11 @@ export async function customerFirstNames(
     .selectFrom('customer_users')
     .select(['email', 'first_name'])
     .where('customer_id', '=', customerId)
-    .where('email', 'in', emails.map((e) => e.toLowerCase()))
+    .where(
+      'email',
+      'in',
+      emails.map((e) => e.toLowerCase()),
+    )
     .where('first_name', 'is not', null)
     .execute();
   return new Map(rows.map((r) => [r.email, r.first_name!]));

@@ -46,7 +46,10 @@ export async function startProjectPass(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const startAfter = pass.scheduledAt !== undefined && pass.scheduledAt.getTime() > Date.now() ? pass.scheduledAt : undefined;
+    const startAfter =
+      pass.scheduledAt !== undefined && pass.scheduledAt.getTime() > Date.now()
+        ? pass.scheduledAt
+        : undefined;
     const scheduled = startAfter !== undefined;
     await trx
       .insertInto('project_passes')
@@ -141,7 +144,11 @@ export async function stopProjectMailboxes(
   if (notLaunched.length > 0) {
     const result = await db
       .updateTable('run_mailboxes')
-      .set({ status: 'stopped', error: `STOPPED: stopped by ${stoppedBy} before its scheduled start.`, finished_at: new Date() })
+      .set({
+        status: 'stopped',
+        error: `STOPPED: stopped by ${stoppedBy} before its scheduled start.`,
+        finished_at: new Date(),
+      })
       .where('id', 'in', notLaunched)
       .where('status', 'in', UNFINISHED_STATUSES)
       .executeTakeFirst();
@@ -205,7 +212,11 @@ export async function mailboxProgress(
   if (runMailboxIds.length === 0) return progress;
   const items = await db
     .selectFrom('run_items')
-    .select(['run_mailbox_id', sql<string>`count(*)`.as('items'), sql<string>`coalesce(sum(bytes), 0)`.as('bytes')])
+    .select([
+      'run_mailbox_id',
+      sql<string>`count(*)`.as('items'),
+      sql<string>`coalesce(sum(bytes), 0)`.as('bytes'),
+    ])
     .where('run_mailbox_id', 'in', runMailboxIds)
     .groupBy('run_mailbox_id')
     .execute();
@@ -321,6 +332,6 @@ export async function projectPassHistory(db: Db, projectId: string, limit: numbe
     finishedAt: r.finished_at,
     mailboxes: Object.fromEntries(
       counts.filter((c) => c.run_id === r.run_id).map((c) => [c.status, Number(c.n)]),
-    ) as Record<string, number>,
+    ),
   }));
 }

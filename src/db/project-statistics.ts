@@ -52,7 +52,9 @@ export interface MailboxStatistics {
 }
 
 function emptyCounts(): CountsByType {
-  return Object.fromEntries(ITEM_TYPES.map((t) => [t, { migrated: 0, skipped: 0, failed: 0, bytes: 0 }])) as CountsByType;
+  return Object.fromEntries(
+    ITEM_TYPES.map((t) => [t, { migrated: 0, skipped: 0, failed: 0, bytes: 0 }]),
+  ) as CountsByType;
 }
 
 /** Statistics of some (or all) mailboxes of a project, from the passes' run tables. */
@@ -86,13 +88,20 @@ export async function mailboxStatistics(
   const mailboxes = await mailboxQuery.execute();
   if (mailboxes.length === 0) return [];
   const ids = mailboxes.map((m) => m.id);
-  const lastRunIds = mailboxes.flatMap((m) => (m.last_run_mailbox_id === null ? [] : [m.last_run_mailbox_id]));
+  const lastRunIds = mailboxes.flatMap((m) =>
+    m.last_run_mailbox_id === null ? [] : [m.last_run_mailbox_id],
+  );
   const none = ['00000000-0000-0000-0000-000000000000'];
 
   const everMigrated = await db
     .selectFrom('run_items as ri')
     .innerJoin('project_run_mailboxes as prm', 'prm.run_mailbox_id', 'ri.run_mailbox_id')
-    .select(['prm.project_mailbox_id', 'ri.item_type', sql<string>`count(*)`.as('n'), sql<string>`coalesce(sum(ri.bytes), 0)`.as('bytes')])
+    .select([
+      'prm.project_mailbox_id',
+      'ri.item_type',
+      sql<string>`count(*)`.as('n'),
+      sql<string>`coalesce(sum(ri.bytes), 0)`.as('bytes'),
+    ])
     .where('prm.project_mailbox_id', 'in', ids)
     .where('ri.outcome', '=', 'migrated')
     .groupBy(['prm.project_mailbox_id', 'ri.item_type'])
@@ -105,7 +114,13 @@ export async function mailboxStatistics(
     .execute();
   const lastItems = await db
     .selectFrom('run_items')
-    .select(['run_mailbox_id', 'item_type', 'outcome', sql<string>`count(*)`.as('n'), sql<string>`coalesce(sum(bytes), 0)`.as('bytes')])
+    .select([
+      'run_mailbox_id',
+      'item_type',
+      'outcome',
+      sql<string>`count(*)`.as('n'),
+      sql<string>`coalesce(sum(bytes), 0)`.as('bytes'),
+    ])
     .where('run_mailbox_id', 'in', lastRunIds.length === 0 ? none : lastRunIds)
     .groupBy(['run_mailbox_id', 'item_type', 'outcome'])
     .execute();
@@ -152,7 +167,16 @@ export async function mailboxStatistics(
         .onRef('run_folders.run_mailbox_id', '=', 'run_items.run_mailbox_id')
         .onRef('run_folders.source_folder_id', '=', 'run_items.source_folder_id'),
     )
-    .select(['run_items.run_mailbox_id', 'source_item_id', 'run_items.item_type', 'path', 'bytes', 'code', 'message', 'subject'])
+    .select([
+      'run_items.run_mailbox_id',
+      'source_item_id',
+      'run_items.item_type',
+      'path',
+      'bytes',
+      'code',
+      'message',
+      'subject',
+    ])
     .where('run_items.run_mailbox_id', 'in', lastRunIds.length === 0 ? none : lastRunIds)
     .where('outcome', '=', 'failed')
     .orderBy('path')
@@ -198,7 +222,8 @@ export async function mailboxStatistics(
             source: f.source_count,
             atDestination,
             failed,
-            verdict: failed > 0 ? 'failed-items' : atDestination >= f.source_count ? 'complete' : 'incomplete',
+            verdict:
+              failed > 0 ? 'failed-items' : atDestination >= f.source_count ? 'complete' : 'incomplete',
           } as const;
         }),
       errors: errors

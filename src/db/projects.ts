@@ -35,7 +35,7 @@ function toProject(row: Selectable<ProjectsTable>): ProjectRecord {
     customerId: row.customer_id,
     sourceEndpointId: row.source_endpoint_id,
     destinationEndpointId: row.destination_endpoint_id,
-    options: row.options as Partial<AdvancedOptions>,
+    options: row.options,
     notifyTemplate: row.notify_template as NotifyTemplate | null,
     createdBy: row.created_by,
     createdAt: row.created_at,
@@ -75,7 +75,11 @@ function scoped(db: Db, scope: ProjectScope) {
   return query;
 }
 
-export async function findProject(db: Db, scope: ProjectScope, id: string): Promise<ProjectRecord | undefined> {
+export async function findProject(
+  db: Db,
+  scope: ProjectScope,
+  id: string,
+): Promise<ProjectRecord | undefined> {
   const row = await scoped(db, scope).selectAll().where('id', '=', id).executeTakeFirst();
   return row && toProject(row);
 }
@@ -145,10 +149,7 @@ export async function saveNotifyTemplate(db: Db, id: string, template: NotifyTem
     .execute();
 }
 
-/** Deletes a project and its mailboxes; the pass runs stay (their history and licence log refer to them). */
+/** Deletes a project, its mailboxes and its pass links (cascade); the pass runs and the licence log stay. */
 export async function deleteProject(db: Db, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('project_passes').where('project_id', '=', id).execute();
-    await trx.deleteFrom('projects').where('id', '=', id).execute();
-  });
+  await db.deleteFrom('projects').where('id', '=', id).execute();
 }

@@ -56,6 +56,11 @@ export function cloudAddresses(settings: M365Settings): { authorityUrl: string; 
   };
 }
 
+/** The token scope: the Graph of the endpoint's cloud (an address override stands in for that cloud's Graph). */
+export function graphScope(settings: M365Settings): string {
+  return `${NATIONAL_CLOUDS[settings.nationalCloud].graphUrl}/.default`;
+}
+
 /** Application permissions (type Application, with admin consent) the engine uses, and why. */
 export const REQUIRED_GRAPH_PERMISSIONS = [
   { permission: 'Mail.ReadWrite', why: 'create mail, folders, attachments and extended properties' },

@@ -32,7 +32,10 @@ export function renderNotifyTemplate(
   text: string,
   values: Readonly<Record<(typeof NOTIFY_PLACEHOLDERS)[number], string>>,
 ): string {
-  return text.replace(/\{\{\s*(firstName|email|date|time)\s*\}\}/g, (_, name: keyof typeof values) => values[name]);
+  return text.replace(
+    /\{\{\s*(firstName|email|date|time)\s*\}\}/g,
+    (_, name: keyof typeof values) => values[name],
+  );
 }
 
 /** Date and time of the migration in a time zone the users read (IANA name), e.g. "Monday, 7 December 2026" and "18:00 (Europe/Paris)". */

@@ -15,7 +15,12 @@ export interface OutgoingEmail {
   readonly text: string;
   readonly html?: string;
   /** `cid` makes an attachment an inline image the HTML shows as `<img src="cid:…">`. */
-  readonly attachments?: readonly { filename: string; contentType: string; content: Uint8Array | string; cid?: string }[];
+  readonly attachments?: readonly {
+    filename: string;
+    contentType: string;
+    content: Uint8Array | string;
+    cid?: string;
+  }[];
 }
 
 export interface Mailer {

@@ -94,7 +94,8 @@ export function checkAdvancedOptions(options: AdvancedOptions): OptionProblem[] 
   ) {
     problems.push({ field: 'receivedBefore', message: 'must be later than receivedAfter' });
   }
-  if (options.itemTypes.length === 0) problems.push({ field: 'itemTypes', message: 'choose at least one item type' });
+  if (options.itemTypes.length === 0)
+    problems.push({ field: 'itemTypes', message: 'choose at least one item type' });
   return problems;
 }
 
@@ -116,7 +117,10 @@ export function passOptionsFor(
     'daysAgo' in schedule ? nowMs - schedule.daysAgo * DAY_MS : Date.parse(schedule.before);
   const receivedBeforeMs = options.receivedBefore === null ? undefined : Date.parse(options.receivedBefore);
   if (pass === 'prestage' && Number.isNaN(prestageBefore))
-    throw new UserError('PRESTAGE_DATE_INVALID', `The Pre-Stage date "${JSON.stringify(schedule)}" is not a date.`);
+    throw new UserError(
+      'PRESTAGE_DATE_INVALID',
+      `The Pre-Stage date "${JSON.stringify(schedule)}" is not a date.`,
+    );
   return {
     pass,
     // Pre-Stage moves mail only (MigrationWiz): contacts, calendars and tasks wait for the Full pass.

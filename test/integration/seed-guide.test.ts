@@ -25,7 +25,12 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 
 const TENANT = '5b3a2c1d-0e9f-4a8b-9c7d-6e5f4a3b2c1d';
 const CLIENT = '8f7e6d5c-4b3a-4291-8c7d-1a2b3c4d5e6f';
-const ADMIN = { workgroupName: 'Northwind MSP', name: 'Nina Admin', email: 'nina@northwind.example', password: 'seed guide walk 2026' };
+const ADMIN = {
+  workgroupName: 'Northwind MSP',
+  name: 'Nina Admin',
+  email: 'nina@northwind.example',
+  password: 'seed guide walk 2026',
+};
 
 let database: TestDatabase;
 let queue: JobQueue;
@@ -41,7 +46,15 @@ let headers: Record<string, string>;
 
 beforeAll(async () => {
   seedDir = mkdtempSync(path.join(tmpdir(), 'ferry-seed-guide-'));
-  seed = await generateSeed({ outDir: path.join(seedDir, 'zimbra'), accounts: 2, messages: 8, seed: 7, domain: 'northwind.example', specialAccounts: false, huge: true });
+  seed = await generateSeed({
+    outDir: path.join(seedDir, 'zimbra'),
+    accounts: 2,
+    messages: 8,
+    seed: 7,
+    domain: 'northwind.example',
+    specialAccounts: false,
+    huge: true,
+  });
   zimbra = await startZimbraEmulator({ dataDir: seed.outDir });
   m365 = await startM365Emulator({
     // Every 4th message create fails with a server error, whose outcome Ferry cannot know: a failed item.
@@ -65,7 +78,10 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw: Buffer.concat(chunks).toString('utf8') });
+        received.push({
+          to: session.envelope.rcptTo.map((r) => r.address).join(','),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         callback();
       });
     },
@@ -86,10 +102,18 @@ beforeAll(async () => {
   });
   ({ app } = await buildTestApp(database.db, {
     queue,
-    mailer: createMailer({ smtpUrl: `smtp://127.0.0.1:${smtpPort}`, dataDir: seedDir, from: 'ferry@northwind.example' }),
+    mailer: createMailer({
+      smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+      dataDir: seedDir,
+      from: 'ferry@northwind.example',
+    }),
   }));
   await createFirstAdministrator(database.db, ADMIN);
-  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: ADMIN.email, password: ADMIN.password } });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: ADMIN.email, password: ADMIN.password },
+  });
   const cookies = cookiesOf(login.headers['set-cookie']);
   headers = { cookie: cookies.header, 'x-csrf-token': cookies.values['ferry_csrf']! };
 }, 120_000);
@@ -105,8 +129,18 @@ afterAll(async () => {
   rmSync(seedDir, { recursive: true, force: true });
 });
 
-async function call<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, expected = 200) {
-  const response = await app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+async function call<T = Record<string, unknown>>(
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  payload?: unknown,
+  expected = 200,
+) {
+  const response = await app.inject({
+    method,
+    url,
+    headers,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
   expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(expected);
   return response.json<T>();
 }
@@ -132,67 +166,104 @@ it('walks the seed guide end to end against both emulators', async () => {
   const accounts = seed.accounts.map((a) => a.email);
 
   // Purchase: User Migration Bundle licences by card, available at once.
-  const order = await call<{ status: string }>('POST', '/api/licenses/orders', {
-    quantity: 5,
-    paymentMethod: 'card',
-    card: { number: '4242 4242 4242 4242', expiryMonth: 12, expiryYear: 2031, cvc: '123' },
-  }, 201);
+  const order = await call<{ status: string }>(
+    'POST',
+    '/api/licenses/orders',
+    {
+      quantity: 5,
+      paymentMethod: 'card',
+      card: { number: '4242 4242 4242 4242', expiryMonth: 12, expiryYear: 2031, cvc: '123' },
+    },
+    201,
+  );
   expect(order.status).toBe('paid');
 
   // Add Customer, with its users (vanity domain), then Apply User Migration Bundle License.
-  const customer = await call<{ id: string }>('POST', '/api/customers', { companyName: 'Northwind Traders', primaryDomain: 'northwind.example' }, 201);
+  const customer = await call<{ id: string }>(
+    'POST',
+    '/api/customers',
+    { companyName: 'Northwind Traders', primaryDomain: 'northwind.example' },
+    201,
+  );
   const userIds: string[] = [];
   for (const email of accounts) {
-    userIds.push((await call<{ id: string }>('POST', `/api/customers/${customer.id}/users`, { email }, 201)).id);
+    userIds.push(
+      (await call<{ id: string }>('POST', `/api/customers/${customer.id}/users`, { email }, 201)).id,
+    );
   }
-  const applied = await call<{ applied: unknown[] }>('POST', '/api/licenses/apply', { customerUserIds: userIds });
+  const applied = await call<{ applied: unknown[] }>('POST', '/api/licenses/apply', {
+    customerUserIds: userIds,
+  });
   expect(applied.applied).toHaveLength(2);
 
   // Endpoints: Zimbra 6.5+ with Provide Credentials, Microsoft 365 with the app's ids and secret.
-  const source = await call<{ id: string; zimbra: { adminPassword: { set: boolean } } }>('POST', '/api/endpoints', {
-    kind: 'zimbra',
-    name: 'Northwind Zimbra',
-    serverUrl: zimbra.url,
-    adminUrl: zimbra.adminUrl,
-    provideCredentials: true,
-    adminUsername: seed.admin.name,
-    adminPassword: seed.admin.password,
-  }, 201);
+  const source = await call<{ id: string; zimbra: { adminPassword: { set: boolean } } }>(
+    'POST',
+    '/api/endpoints',
+    {
+      kind: 'zimbra',
+      name: 'Northwind Zimbra',
+      serverUrl: zimbra.url,
+      adminUrl: zimbra.adminUrl,
+      provideCredentials: true,
+      adminUsername: seed.admin.name,
+      adminPassword: seed.admin.password,
+    },
+    201,
+  );
   expect(source.zimbra.adminPassword).toEqual({ set: true });
-  const destination = await call<{ id: string }>('POST', '/api/endpoints', {
-    kind: 'm365',
-    name: 'Contoso 365',
-    applicationId: CLIENT,
-    tenantId: TENANT,
-    provideCredentials: true,
-    clientSecret: 'the-client-secret',
-    authorityUrl: m365.authorityUrl,
-    graphUrl: m365.graphUrl,
-  }, 201);
+  const destination = await call<{ id: string }>(
+    'POST',
+    '/api/endpoints',
+    {
+      kind: 'm365',
+      name: 'Contoso 365',
+      applicationId: CLIENT,
+      tenantId: TENANT,
+      provideCredentials: true,
+      clientSecret: 'the-client-secret',
+      authorityUrl: m365.authorityUrl,
+      graphUrl: m365.graphUrl,
+    },
+    201,
+  );
 
   // Create Project (Mailbox Project), then Save and Go to Summary validates both endpoints.
-  const project = await call<{ id: string }>('POST', '/api/projects', {
-    name: 'Northwind to Contoso',
-    customerId: customer.id,
-    sourceEndpointId: source.id,
-    destinationEndpointId: destination.id,
-  }, 201);
-  const validation = await call<{ ok: boolean; regionNotice: string; source: { checks: { check: string; ok: boolean }[] } }>(
+  const project = await call<{ id: string }>(
     'POST',
-    `/api/projects/${project.id}/validate`,
+    '/api/projects',
+    {
+      name: 'Northwind to Contoso',
+      customerId: customer.id,
+      sourceEndpointId: source.id,
+      destinationEndpointId: destination.id,
+    },
+    201,
   );
+  const validation = await call<{
+    ok: boolean;
+    regionNotice: string;
+    source: { checks: { check: string; ok: boolean }[] };
+  }>('POST', `/api/projects/${project.id}/validate`);
   expect(validation.source.checks.map((c) => [c.check.split(' (')[0], c.ok])).toEqual([
     ['mail port', true],
     ['admin port', true],
   ]);
   expect(validation.ok).toBe(true);
-  expect(validation.regionNotice).toBe("Automatically detected destination tenant's region and assigned to the 'Ferry Datacenter' in Europe.");
-  const summary = await call<{ destination: { region: string } }>('GET', `/api/projects/${project.id}/summary`);
+  expect(validation.regionNotice).toBe(
+    "Automatically detected destination tenant's region and assigned to the 'Ferry Datacenter' in Europe.",
+  );
+  const summary = await call<{ destination: { region: string } }>(
+    'GET',
+    `/api/projects/${project.id}/summary`,
+  );
   expect(summary.destination.region).toBe('EU');
 
   // Bulk Add from the Zimbra admin-console export (8.8.15 p31+ layout), destinations rewritten to contoso.com.
   const csv = [
-    ...accounts.map((a, i) => `${a},0000000${i}-aaaa-4bbb-8ccc-000000000000,account,User ${i},active,cos-1,,`),
+    ...accounts.map(
+      (a, i) => `${a},0000000${i}-aaaa-4bbb-8ccc-000000000000,account,User ${i},active,cos-1,,`,
+    ),
     `all@northwind.example,11111111-aaaa-4bbb-8ccc-000000000000,dl,All staff,active,,,`,
   ].join('\r\n');
   const preview = await call<{ ok: boolean; rows: { source: string; destination: string }[] }>(
@@ -201,12 +272,26 @@ it('walks the seed guide end to end against both emulators', async () => {
     { csv, destinationDomain: 'contoso.com' },
   );
   expect(preview.ok).toBe(true);
-  expect(preview.rows.map((r) => r.destination)).toEqual(accounts.map((a) => `${a.split('@')[0]}@contoso.com`));
-  expect(await call('POST', `/api/projects/${project.id}/mailboxes/bulk`, { csv, destinationDomain: 'contoso.com' }, 201)).toEqual({ added: 2 });
+  expect(preview.rows.map((r) => r.destination)).toEqual(
+    accounts.map((a) => `${a.split('@')[0]}@contoso.com`),
+  );
+  expect(
+    await call(
+      'POST',
+      `/api/projects/${project.id}/mailboxes/bulk`,
+      { csv, destinationDomain: 'contoso.com' },
+      201,
+    ),
+  ).toEqual({ added: 2 });
 
   // Advanced Options: Support ZimbraCalendarExpandInstances=1, Performance 2 at once.
-  await call('PUT', `/api/projects/${project.id}/options`, { support: ['ZimbraCalendarExpandInstances=1'], maxConcurrentMigrations: 2 });
-  const ids = (await call<{ items: Mailbox[] }>('GET', `/api/projects/${project.id}/mailboxes`)).items.map((m) => m.id);
+  await call('PUT', `/api/projects/${project.id}/options`, {
+    support: ['ZimbraCalendarExpandInstances=1'],
+    maxConcurrentMigrations: 2,
+  });
+  const ids = (await call<{ items: Mailbox[] }>('GET', `/api/projects/${project.id}/mailboxes`)).items.map(
+    (m) => m.id,
+  );
 
   const verified = await runPass(project.id, { pass: 'verify', mailboxIds: ids });
   expect(verified.map((m) => [m.status, m.lastPass])).toEqual([
@@ -214,7 +299,11 @@ it('walks the seed guide end to end against both emulators', async () => {
     ['completed', 'verify'],
   ]);
 
-  const prestaged = await runPass(project.id, { pass: 'prestage', mailboxIds: ids, prestage: { daysAgo: 90 } });
+  const prestaged = await runPass(project.id, {
+    pass: 'prestage',
+    mailboxIds: ids,
+    prestage: { daysAgo: 90 },
+  });
   expect(prestaged.every((m) => m.lastPass === 'prestage' && m.status.startsWith('completed'))).toBe(true);
 
   const full = await runPass(project.id, { pass: 'full', mailboxIds: ids });
@@ -223,7 +312,12 @@ it('walks the seed guide end to end against both emulators', async () => {
   expect(withErrors.length).toBeGreaterThan(0);
   const notRetryable = full.find((m) => m.status === 'completed');
   if (notRetryable !== undefined) {
-    const refused = await app.inject({ method: 'POST', url: `/api/projects/${project.id}/passes`, headers, payload: { pass: 'retry', mailboxIds: [notRetryable.id] } });
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/api/projects/${project.id}/passes`,
+      headers,
+      payload: { pass: 'retry', mailboxIds: [notRetryable.id] },
+    });
     expect(refused.json().error.code).toBe('NOTHING_TO_RETRY');
   }
 
@@ -231,18 +325,22 @@ it('walks the seed guide end to end against both emulators', async () => {
   expect(retried.filter((m) => withErrors.includes(m.id)).every((m) => m.lastPass === 'retry')).toBe(true);
 
   // Pre-Stage and Full completed for both users: four licence uses, Verify and Retry free.
-  const uses = await database.db.selectFrom('licence_log').select(['user_email', 'pass']).where('event', '=', 'used').execute();
+  const uses = await database.db
+    .selectFrom('licence_log')
+    .select(['user_email', 'pass'])
+    .where('event', '=', 'used')
+    .execute();
   expect(uses.map((u) => `${u.pass}:${u.user_email}`).sort()).toEqual(
     [...accounts.map((a) => `full:${a}`), ...accounts.map((a) => `prestage:${a}`)].sort(),
   );
 
   const statistics = await call<{
     project: { mailboxes: number; migrated: { mail: { migrated: number; failed: number } } };
-    mailboxes: { source: string; folders: { path: string; source: number; atDestination: number; failed: number; verdict: string }[] }[];
-  }>(
-    'GET',
-    `/api/projects/${project.id}/statistics`,
-  );
+    mailboxes: {
+      source: string;
+      folders: { path: string; source: number; atDestination: number; failed: number; verdict: string }[];
+    }[];
+  }>('GET', `/api/projects/${project.id}/statistics`);
   const sourceMessages = seed.accounts.reduce((sum, a) => sum + a.mail.messages, 0);
   expect(statistics.project.mailboxes).toBe(2);
   // Every message is migrated once, but those still failing after Retry Errors.
@@ -261,7 +359,9 @@ it('walks the seed guide end to end against both emulators', async () => {
   }
 
   // Request Statistics: the report reaches the requesting agent through a real SMTP server.
-  expect(await call('POST', `/api/projects/${project.id}/statistics/request`, undefined, 202)).toEqual({ sentTo: [ADMIN.email] });
+  expect(await call('POST', `/api/projects/${project.id}/statistics/request`, undefined, 202)).toEqual({
+    sentTo: [ADMIN.email],
+  });
   // (The licence purchase sent its own email to the agent earlier.)
   const isReport = (m: { raw: string }) => m.raw.includes('Subject: Ferry statistics');
   await expect.poll(() => received.filter(isReport).length).toBe(1);
@@ -276,9 +376,16 @@ it('walks the seed guide end to end against both emulators', async () => {
   expect(chart.content.subarray(1, 4).toString('latin1')).toBe('PNG');
   expect(chart.content.readUInt32BE(16)).toBe(240);
   const idat = chart.content.indexOf('IDAT');
-  expect(inflateSync(chart.content.subarray(idat + 4, idat + 4 + chart.content.readUInt32BE(idat - 4))).length).toBe((240 * 3 + 1) * 240);
+  expect(
+    inflateSync(chart.content.subarray(idat + 4, idat + 4 + chart.content.readUInt32BE(idat - 4))).length,
+  ).toBe((240 * 3 + 1) * 240);
   const report = mail.attachments.find((a) => a.contentType === 'text/csv')!;
   const lines = report.content.toString('utf8').trim().split('\r\n');
   expect(lines[0]).toMatch(/^source,destination,status,last pass,mail migrated,mail failed/);
-  expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual([...accounts].sort());
+  expect(
+    lines
+      .slice(1)
+      .map((l) => l.split(',')[0])
+      .sort(),
+  ).toEqual([...accounts].sort());
 }, 120_000);

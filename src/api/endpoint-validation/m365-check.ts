@@ -1,5 +1,6 @@
 import {
   cloudAddresses,
+  graphScope,
   type M365Settings,
   regionNotice,
   REQUIRED_GRAPH_PERMISSIONS,
@@ -8,7 +9,6 @@ import { FerryError } from '../../domain/errors.ts';
 import { explainIdentityError } from '../../domain/identity-errors.ts';
 import type { Secret } from '../../domain/secret.ts';
 import { createTokenProvider } from '../../graph/token-provider.ts';
-import { graphScopeFor } from '../../worker/engine-deps.ts';
 import { type EndpointCheck, type EndpointValidation, networkProblem } from './check-result.ts';
 
 const TIMEOUT_MS = 10_000;
@@ -18,8 +18,11 @@ const TIMEOUT_MS = 10_000;
  * (openid-configuration, no sign-in needed), the application gets a token with its Client Secret,
  * and the token carries the application permissions the migration uses.
  */
-export async function validateM365(settings: M365Settings, clientSecret: Secret | undefined): Promise<EndpointValidation> {
-  const { authorityUrl, graphUrl } = cloudAddresses(settings);
+export async function validateM365(
+  settings: M365Settings,
+  clientSecret: Secret | undefined,
+): Promise<EndpointValidation> {
+  const { authorityUrl } = cloudAddresses(settings);
   const checks: EndpointCheck[] = [];
   let region: string | null = null;
 
@@ -32,20 +35,33 @@ export async function validateM365(settings: M365Settings, clientSecret: Secret 
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (response.ok) {
       region = typeof body['tenant_region_scope'] === 'string' ? body['tenant_region_scope'] : null;
-      checks.push({ check: tenantCheck, ok: true, message: `The tenant ${settings.tenantId} exists${region === null ? '' : ` (region ${region})`}.` });
+      checks.push({
+        check: tenantCheck,
+        ok: true,
+        message: `The tenant ${settings.tenantId} exists${region === null ? '' : ` (region ${region})`}.`,
+      });
     } else {
-      const explained = explainIdentityError(String(body['error_description'] ?? 'AADSTS90002'));
+      const description = body['error_description'];
+      const explained = explainIdentityError(typeof description === 'string' ? description : 'AADSTS90002');
       checks.push({
         check: tenantCheck,
         ok: false,
         code: explained?.code ?? 'TENANT_NOT_FOUND',
-        message: explained?.problem ?? `The identity platform answered HTTP ${response.status} for tenant ${settings.tenantId}.`,
+        message:
+          explained?.problem ??
+          `The identity platform answered HTTP ${response.status} for tenant ${settings.tenantId}.`,
         fix: explained?.fix ?? 'Check the Directory (tenant) ID and the national cloud.',
       });
     }
   } catch (error) {
     const problem = networkProblem(error, new URL(authorityUrl).host);
-    checks.push({ check: tenantCheck, ok: false, code: 'UNREACHABLE', message: problem.message, fix: problem.fix });
+    checks.push({
+      check: tenantCheck,
+      ok: false,
+      code: 'UNREACHABLE',
+      message: problem.message,
+      fix: problem.fix,
+    });
   }
 
   if (clientSecret === undefined) {
@@ -53,7 +69,8 @@ export async function validateM365(settings: M365Settings, clientSecret: Secret 
       check: 'Client Secret',
       ok: false,
       code: 'CLIENT_SECRET_MISSING',
-      message: 'No Client Secret is entered, so the application cannot sign in: Ferry migrates with application permissions (the API Permissions approach).',
+      message:
+        'No Client Secret is entered, so the application cannot sign in: Ferry migrates with application permissions (the API Permissions approach).',
       fix: 'Create a client secret under Certificates & secrets of the app registration and enter its Value.',
     });
   } else if (checks[0]?.ok === true) {
@@ -64,7 +81,7 @@ export async function validateM365(settings: M365Settings, clientSecret: Secret 
         tenantId: settings.tenantId,
         clientId: settings.applicationId,
         credential: clientSecret,
-        scope: graphScopeFor(graphUrl),
+        scope: graphScope(settings),
       })(true);
       checks.push({ check: tokenCheck, ok: true, message: 'The application signed in to the tenant.' });
       checks.push(permissionCheck(token));
@@ -92,13 +109,18 @@ function permissionCheck(token: string): EndpointCheck {
   const check = 'Application permissions';
   let roles: string[] = [];
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { roles?: unknown };
-    roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      roles?: unknown;
+    };
+    roles = Array.isArray(payload.roles)
+      ? payload.roles.filter((r): r is string => typeof r === 'string')
+      : [];
   } catch {
     roles = [];
   }
   const missing = REQUIRED_GRAPH_PERMISSIONS.filter((p) => !roles.includes(p.permission));
-  if (missing.length === 0) return { check, ok: true, message: 'Every application permission the migration needs is granted.' };
+  if (missing.length === 0)
+    return { check, ok: true, message: 'Every application permission the migration needs is granted.' };
   return {
     check,
     ok: false,

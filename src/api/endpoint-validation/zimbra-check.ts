@@ -12,14 +12,18 @@ const TIMEOUT_MS = 10_000;
  * (user SOAP) and, in admin mode, the admin port (admin AuthRequest), each on its own so the
  * agent learns which one is unreachable.
  */
-export async function validateZimbra(settings: ZimbraSettings, adminPassword: Secret | undefined): Promise<EndpointValidation> {
+export async function validateZimbra(
+  settings: ZimbraSettings,
+  adminPassword: Secret | undefined,
+): Promise<EndpointValidation> {
   const transport = createSoapTransport({
     url: settings.serverUrl,
     adminUrl: settings.adminUrl,
     maxAttempts: 1,
     fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }),
   });
-  const adminMode = settings.provideCredentials && settings.adminUsername !== null && adminPassword !== undefined;
+  const adminMode =
+    settings.provideCredentials && settings.adminUsername !== null && adminPassword !== undefined;
   const checks: EndpointCheck[] = [];
   const mailPort = `mail port (${settings.serverUrl})`;
   if (adminMode) {
@@ -45,7 +49,13 @@ export async function validateZimbra(settings: ZimbraSettings, adminPassword: Se
     checks.push(
       await attempt(mailPort, settings.serverUrl, async () => {
         try {
-          await transport.call({ port: 'user', request: 'NoOpRequest', namespace: 'urn:zimbraMail', body: {}, rateKey: 'ferry-check' });
+          await transport.call({
+            port: 'user',
+            request: 'NoOpRequest',
+            namespace: 'urn:zimbraMail',
+            body: {},
+            rateKey: 'ferry-check',
+          });
         } catch (error) {
           if (!(error instanceof ZimbraFaultError)) throw error;
         }
@@ -87,6 +97,12 @@ async function attempt(check: string, url: string, run: () => Promise<unknown>):
       return { check, ok: false, code: error.code, ...networkProblem({ code: error.code }, host) };
     }
     const problem = networkProblem(error, host);
-    return { check, ok: false, code: 'UNREACHABLE', message: `The ${check} is unreachable. ${problem.message}`, fix: problem.fix };
+    return {
+      check,
+      ok: false,
+      code: 'UNREACHABLE',
+      message: `The ${check} is unreachable. ${problem.message}`,
+      fix: problem.fix,
+    };
   }
 }

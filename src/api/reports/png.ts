@@ -23,7 +23,10 @@ export function encodePng(width: number, height: number, pixels: Uint8Array): Bu
   for (let y = 0; y < height; y++) {
     // Each scanline starts with its filter type; 0 = none.
     raw[y * (width * 3 + 1)] = 0;
-    Buffer.from(pixels.buffer, pixels.byteOffset + y * width * 3, width * 3).copy(raw, y * (width * 3 + 1) + 1);
+    Buffer.from(pixels.buffer, pixels.byteOffset + y * width * 3, width * 3).copy(
+      raw,
+      y * (width * 3 + 1) + 1,
+    );
   }
   return Buffer.concat([
     SIGNATURE,
@@ -58,7 +61,8 @@ export function pieChartPng(values: readonly { value: number; color: Rgb }[], si
       if (dx * dx + dy * dy > radius * radius) continue;
       // Fraction of the full turn, clockwise from the top.
       const turn = (Math.atan2(dx, -dy) / (2 * Math.PI) + 1) % 1;
-      const color = total === 0 ? ([200, 200, 200] as const) : (bounds.find((b) => turn < b.end) ?? bounds.at(-1)!).color;
+      const color =
+        total === 0 ? ([200, 200, 200] as const) : (bounds.find((b) => turn < b.end) ?? bounds.at(-1)!).color;
       pixels.set(color, (y * size + x) * 3);
     }
   }

@@ -14,7 +14,10 @@ const FAILED_COLOR: Rgb = [220, 38, 38];
 export const CHART_CID = 'statistics-chart@ferry';
 
 const esc = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 const hex = ([r, g, b]: Rgb) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 
@@ -60,7 +63,11 @@ export function statisticsReport(
   mailboxes: readonly MailboxStatistics[],
 ) {
   const slices = [
-    ...ITEM_TYPES.map((t) => ({ label: `${t} migrated`, value: summary.migrated[t].migrated, color: TYPE_COLORS[t] })),
+    ...ITEM_TYPES.map((t) => ({
+      label: `${t} migrated`,
+      value: summary.migrated[t].migrated,
+      color: TYPE_COLORS[t],
+    })),
     { label: 'failed', value: summary.failedItems, color: FAILED_COLOR },
   ];
   const chart = pieChartPng(slices);

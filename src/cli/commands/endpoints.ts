@@ -41,7 +41,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An endpoint by id or exact name (any case). */
 export async function resolveEndpoint(client: ApiClient, ref: string): Promise<string> {
   if (UUID.test(ref)) return ref;
-  const page = await client.json<Page<Endpoint>>('GET', `/api/endpoints${query({ search: ref, pageSize: 500 })}`);
+  const page = await client.json<Page<Endpoint>>(
+    'GET',
+    `/api/endpoints${query({ search: ref, pageSize: 500 })}`,
+  );
   const matches = page.items.filter((e) => e.name.toLowerCase() === ref.toLowerCase());
   if (matches.length === 1) return matches[0]!.id;
   throw new UserError(
@@ -124,7 +127,9 @@ async function zimbraBody(options: ZimbraOptions, current: Endpoint | undefined)
     serverUrl: options.serverUrl ?? zimbra?.serverUrl,
     adminUrl: options.adminUrl ?? zimbra?.adminUrl,
     provideCredentials,
-    ...(provideCredentials ? { adminUsername: options.adminUsername ?? zimbra?.adminUsername ?? undefined } : {}),
+    ...(provideCredentials
+      ? { adminUsername: options.adminUsername ?? zimbra?.adminUsername ?? undefined }
+      : {}),
     ...(options.passwordStdin === true || (current === undefined && provideCredentials)
       ? { adminPassword: await readPassword(options.passwordStdin === true) }
       : {}),
@@ -160,22 +165,24 @@ export function endpointsCommand() {
     .option('--page <n>', 'page', parsePositiveInt, 1)
     .option('--page-size <n>', 'endpoints per page', parsePositiveInt, 50)
     .option('--json', 'print JSON')
-    .action(async (options: { search?: string; kind?: string; page: number; pageSize: number; json?: boolean }) => {
-      const client = await ApiClient.fromLogin();
-      const page = await client.json<Page<Endpoint>>(
-        'GET',
-        `/api/endpoints${query({ search: options.search, kind: options.kind, page: options.page, pageSize: options.pageSize })}`,
-      );
-      if (options.json === true) return printJson(page);
-      printTable(page.items, [
-        { header: 'NAME', value: (e) => e.name },
-        { header: 'TYPE', value: (e) => e.kindLabel },
-        { header: 'ADDRESS', value: (e) => e.zimbra?.serverUrl ?? e.m365?.tenantId },
-        { header: 'REGION', value: (e) => e.region },
-        { header: 'ID', value: (e) => e.id },
-      ]);
-      printPageFooter(page);
-    });
+    .action(
+      async (options: { search?: string; kind?: string; page: number; pageSize: number; json?: boolean }) => {
+        const client = await ApiClient.fromLogin();
+        const page = await client.json<Page<Endpoint>>(
+          'GET',
+          `/api/endpoints${query({ search: options.search, kind: options.kind, page: options.page, pageSize: options.pageSize })}`,
+        );
+        if (options.json === true) return printJson(page);
+        printTable(page.items, [
+          { header: 'NAME', value: (e) => e.name },
+          { header: 'TYPE', value: (e) => e.kindLabel },
+          { header: 'ADDRESS', value: (e) => e.zimbra?.serverUrl ?? e.m365?.tenantId },
+          { header: 'REGION', value: (e) => e.region },
+          { header: 'ID', value: (e) => e.id },
+        ]);
+        printPageFooter(page);
+      },
+    );
 
   endpoints
     .command('show <endpoint>')
@@ -183,7 +190,10 @@ export function endpointsCommand() {
     .option('--json', 'print JSON')
     .action(async (ref: string, options: { json?: boolean }) => {
       const client = await ApiClient.fromLogin();
-      printEndpoint(await client.json<Endpoint>('GET', `/api/endpoints/${await resolveEndpoint(client, ref)}`), options.json === true);
+      printEndpoint(
+        await client.json<Endpoint>('GET', `/api/endpoints/${await resolveEndpoint(client, ref)}`),
+        options.json === true,
+      );
     });
 
   const zimbraOptions = (command: ReturnType<typeof endpoints.command>) =>
@@ -201,7 +211,10 @@ export function endpointsCommand() {
       .requiredOption('--server-url <url>', 'Zimbra server URL, such as https://mail.example.com'),
   ).action(async (options: ZimbraOptions) => {
     const client = await ApiClient.fromLogin();
-    printEndpoint(await client.json<Endpoint>('POST', '/api/endpoints', await zimbraBody(options, undefined)), options.json === true);
+    printEndpoint(
+      await client.json<Endpoint>('POST', '/api/endpoints', await zimbraBody(options, undefined)),
+      options.json === true,
+    );
   });
 
   const m365Options = (command: ReturnType<typeof endpoints.command>) =>
@@ -215,13 +228,18 @@ export function endpointsCommand() {
   m365Options(
     endpoints
       .command('add-m365')
-      .description('Add Endpoint → Microsoft 365: Application (client) ID and Directory (tenant) ID are mandatory')
+      .description(
+        'Add Endpoint → Microsoft 365: Application (client) ID and Directory (tenant) ID are mandatory',
+      )
       .requiredOption('--name <name>', 'endpoint name')
       .requiredOption('--application-id <id>', 'Application (client) ID')
       .requiredOption('--tenant-id <id>', 'Directory (tenant) ID or domain'),
   ).action(async (options: M365Options) => {
     const client = await ApiClient.fromLogin();
-    printEndpoint(await client.json<Endpoint>('POST', '/api/endpoints', await m365Body(options, undefined)), options.json === true);
+    printEndpoint(
+      await client.json<Endpoint>('POST', '/api/endpoints', await m365Body(options, undefined)),
+      options.json === true,
+    );
   });
 
   endpoints
@@ -242,13 +260,14 @@ export function endpointsCommand() {
     .option('--no-credentials', 'do not Provide Credentials')
     .option('--json', 'print JSON')
     .action(async (ref: string, options: ZimbraOptions & M365Options & { credentials?: boolean }) => {
-    const client = await ApiClient.fromLogin();
-    const id = await resolveEndpoint(client, ref);
-    const current = await client.json<Endpoint>('GET', `/api/endpoints/${id}`);
-    // With both --credentials and --no-credentials defined, commander leaves it undefined unless one is given.
-    const body = current.kind === 'zimbra' ? await zimbraBody(options, current) : await m365Body(options, current);
-    printEndpoint(await client.json<Endpoint>('PUT', `/api/endpoints/${id}`, body), options.json === true);
-  });
+      const client = await ApiClient.fromLogin();
+      const id = await resolveEndpoint(client, ref);
+      const current = await client.json<Endpoint>('GET', `/api/endpoints/${id}`);
+      // With both --credentials and --no-credentials defined, commander leaves it undefined unless one is given.
+      const body =
+        current.kind === 'zimbra' ? await zimbraBody(options, current) : await m365Body(options, current);
+      printEndpoint(await client.json<Endpoint>('PUT', `/api/endpoints/${id}`, body), options.json === true);
+    });
 
   endpoints
     .command('delete <endpoint>')
@@ -261,12 +280,18 @@ export function endpointsCommand() {
 
   endpoints
     .command('setup <endpoint>')
-    .description('How to prepare it: Graph application permissions and admin-consent link, or zmprov commands')
+    .description(
+      'How to prepare it: Graph application permissions and admin-consent link, or zmprov commands',
+    )
     .option('--json', 'print JSON')
     .action(async (ref: string, options: { json?: boolean }) => {
       const client = await ApiClient.fromLogin();
       const setup = await client.json<{
-        m365: { permissions: { permission: string; why: string }[]; adminConsentUrl: string; steps: string[] } | null;
+        m365: {
+          permissions: { permission: string; why: string }[];
+          adminConsentUrl: string;
+          steps: string[];
+        } | null;
         zimbra: { createAdmin: string; promoteAdmin: string; ports: string[]; steps: string[] } | null;
       }>('GET', `/api/endpoints/${await resolveEndpoint(client, ref)}/setup`);
       if (options.json === true) return printJson(setup);
@@ -291,7 +316,10 @@ export function endpointsCommand() {
     .option('--json', 'print JSON')
     .action(async (ref: string, options: { json?: boolean }) => {
       const client = await ApiClient.fromLogin();
-      const result = await client.json<Validation>('POST', `/api/endpoints/${await resolveEndpoint(client, ref)}/validate`);
+      const result = await client.json<Validation>(
+        'POST',
+        `/api/endpoints/${await resolveEndpoint(client, ref)}/validate`,
+      );
       if (options.json === true) printJson(result);
       else printValidation(ref, result);
       if (!result.ok) process.exitCode = 1;

@@ -41,13 +41,20 @@ export async function resolveMailboxes(
   all: boolean,
 ): Promise<string[]> {
   if (all) return (await allMailboxes(client, projectId)).map((m) => m.id);
-  if (refs.length === 0) throw new UserError('NO_MAILBOXES', 'Name the mailboxes (ids or source addresses), or give --all.');
+  if (refs.length === 0)
+    throw new UserError('NO_MAILBOXES', 'Name the mailboxes (ids or source addresses), or give --all.');
   if (refs.every((r) => UUID.test(r))) return [...refs];
-  const bySource = new Map((await allMailboxes(client, projectId)).map((m) => [m.source.toLowerCase(), m.id]));
+  const bySource = new Map(
+    (await allMailboxes(client, projectId)).map((m) => [m.source.toLowerCase(), m.id]),
+  );
   return refs.map((ref) => {
     if (UUID.test(ref)) return ref;
     const id = bySource.get(ref.toLowerCase());
-    if (id === undefined) throw new UserError('MAILBOX_UNKNOWN', `The project has no mailbox ${ref}; see "ferry mailboxes list".`);
+    if (id === undefined)
+      throw new UserError(
+        'MAILBOX_UNKNOWN',
+        `The project has no mailbox ${ref}; see "ferry mailboxes list".`,
+      );
     return id;
   });
 }
@@ -74,7 +81,10 @@ export function mailboxesCommand() {
     .command('list <project>')
     .description('Mailboxes with status and last error; search, filter by status, sort')
     .option('--search <text>', 'text in the source or destination address')
-    .option('--status <status>', 'not_started, queued, running, completed, completed_with_errors, failed or stopped')
+    .option(
+      '--status <status>',
+      'not_started, queued, running, completed, completed_with_errors, failed or stopped',
+    )
     .option('--sort <column>', 'source, destination, status or created', 'source')
     .option('--desc', 'sort in descending order')
     .option('--page <n>', 'page', parsePositiveInt, 1)
@@ -83,7 +93,15 @@ export function mailboxesCommand() {
     .action(
       async (
         ref: string,
-        options: { search?: string; status?: string; sort: string; desc?: boolean; page: number; pageSize: number; json?: boolean },
+        options: {
+          search?: string;
+          status?: string;
+          sort: string;
+          desc?: boolean;
+          page: number;
+          pageSize: number;
+          json?: boolean;
+        },
       ) => {
         const client = await ApiClient.fromLogin();
         const page = await client.json<Page<Mailbox>>(
@@ -108,52 +126,87 @@ export function mailboxesCommand() {
     .description('Add one mailbox: the source username (never the Zimbra admin) and the destination UPN')
     .option('--password-stdin', "regular-user mode: read the mailbox's Zimbra password from standard input")
     .option('--json', 'print JSON')
-    .action(async (ref: string, source: string, destination: string, options: { passwordStdin?: boolean; json?: boolean }) => {
-      const client = await ApiClient.fromLogin();
-      const mailbox = await client.json<Mailbox>('POST', `/api/projects/${await resolveProject(client, ref)}/mailboxes`, {
-        source,
-        destination,
-        ...(options.passwordStdin === true ? { sourcePassword: await readPassword(true) } : {}),
-      });
-      if (options.json === true) return printJson(mailbox);
-      process.stdout.write(`Added ${mailbox.source} -> ${mailbox.destination}.\n`);
-    });
+    .action(
+      async (
+        ref: string,
+        source: string,
+        destination: string,
+        options: { passwordStdin?: boolean; json?: boolean },
+      ) => {
+        const client = await ApiClient.fromLogin();
+        const mailbox = await client.json<Mailbox>(
+          'POST',
+          `/api/projects/${await resolveProject(client, ref)}/mailboxes`,
+          {
+            source,
+            destination,
+            ...(options.passwordStdin === true ? { sourcePassword: await readPassword(true) } : {}),
+          },
+        );
+        if (options.json === true) return printJson(mailbox);
+        process.stdout.write(`Added ${mailbox.source} -> ${mailbox.destination}.\n`);
+      },
+    );
 
   mailboxes
     .command('import <project> <csv-file>')
-    .description('Bulk Add from the Zimbra admin-console export or source,destination lines; all rows or none')
-    .option('--destination-domain <domain>', 'rewrite every destination to this domain (required for the Zimbra export)')
+    .description(
+      'Bulk Add from the Zimbra admin-console export or source,destination lines; all rows or none',
+    )
+    .option(
+      '--destination-domain <domain>',
+      'rewrite every destination to this domain (required for the Zimbra export)',
+    )
     .option('--preview', 'only show what would be imported, and every bad line')
     .option('--json', 'print JSON')
-    .action(async (ref: string, file: string, options: { destinationDomain?: string; preview?: boolean; json?: boolean }) => {
-      const client = await ApiClient.fromLogin();
-      const id = await resolveProject(client, ref);
-      const body = {
-        csv: await readFile(file, 'utf8').catch((error: unknown) => {
-          throw new UserError('CSV_UNREADABLE', `${file} cannot be read: ${(error as Error).message}`);
-        }),
-        ...(options.destinationDomain === undefined ? {} : { destinationDomain: options.destinationDomain }),
-      };
-      const preview = await client.json<{
-        ok: boolean;
-        format: string;
-        rows: { line: number; source: string; destination: string }[];
-        problems: { line: number; message: string }[];
-      }>('POST', `/api/projects/${id}/mailboxes/bulk-preview`, body);
-      if (options.preview === true || !preview.ok) {
-        if (options.json === true) printJson(preview);
-        else {
-          process.stdout.write(`${preview.format === 'zimbra-export' ? 'Zimbra admin-console export' : 'source,destination list'}: ${preview.rows.length} mailbox(es)\n`);
-          for (const row of preview.rows) process.stdout.write(`  line ${row.line}: ${row.source} -> ${row.destination}\n`);
-          for (const p of preview.problems) process.stdout.write(`  line ${p.line}: ${p.message}\n`);
+    .action(
+      async (
+        ref: string,
+        file: string,
+        options: { destinationDomain?: string; preview?: boolean; json?: boolean },
+      ) => {
+        const client = await ApiClient.fromLogin();
+        const id = await resolveProject(client, ref);
+        const body = {
+          csv: await readFile(file, 'utf8').catch((error: unknown) => {
+            throw new UserError('CSV_UNREADABLE', `${file} cannot be read: ${(error as Error).message}`);
+          }),
+          ...(options.destinationDomain === undefined
+            ? {}
+            : { destinationDomain: options.destinationDomain }),
+        };
+        const preview = await client.json<{
+          ok: boolean;
+          format: string;
+          rows: { line: number; source: string; destination: string }[];
+          problems: { line: number; message: string }[];
+        }>('POST', `/api/projects/${id}/mailboxes/bulk-preview`, body);
+        if (options.preview === true || !preview.ok) {
+          if (options.json === true) printJson(preview);
+          else {
+            process.stdout.write(
+              `${preview.format === 'zimbra-export' ? 'Zimbra admin-console export' : 'source,destination list'}: ${preview.rows.length} mailbox(es)\n`,
+            );
+            for (const row of preview.rows)
+              process.stdout.write(`  line ${row.line}: ${row.source} -> ${row.destination}\n`);
+            for (const p of preview.problems) process.stdout.write(`  line ${p.line}: ${p.message}\n`);
+          }
+          if (!preview.ok)
+            throw new UserError(
+              'CSV_ROW_INVALID',
+              `${file} has ${preview.problems.length} bad line(s); nothing was imported.`,
+            );
+          return;
         }
-        if (!preview.ok) throw new UserError('CSV_ROW_INVALID', `${file} has ${preview.problems.length} bad line(s); nothing was imported.`);
-        return;
-      }
-      const result = await client.json<{ added: number }>('POST', `/api/projects/${id}/mailboxes/bulk`, body);
-      if (options.json === true) return printJson(result);
-      process.stdout.write(`Imported ${result.added} mailbox(es).\n`);
-    });
+        const result = await client.json<{ added: number }>(
+          'POST',
+          `/api/projects/${id}/mailboxes/bulk`,
+          body,
+        );
+        if (options.json === true) return printJson(result);
+        process.stdout.write(`Imported ${result.added} mailbox(es).\n`);
+      },
+    );
 
   mailboxes
     .command('show <project> <mailbox>')
@@ -163,10 +216,9 @@ export function mailboxesCommand() {
       const client = await ApiClient.fromLogin();
       const projectId = await resolveProject(client, ref);
       const [id] = await resolveMailboxes(client, projectId, [mailboxRef], false);
-      const mailbox = await client.json<Mailbox & { passes: { pass: string; status: string; createdAt: string; error: string | null }[] }>(
-        'GET',
-        `/api/projects/${projectId}/mailboxes/${id}`,
-      );
+      const mailbox = await client.json<
+        Mailbox & { passes: { pass: string; status: string; createdAt: string; error: string | null }[] }
+      >('GET', `/api/projects/${projectId}/mailboxes/${id}`);
       if (options.json === true) return printJson(mailbox);
       printMailboxes([mailbox]);
       process.stdout.write('Pass history:\n');
@@ -184,18 +236,24 @@ export function mailboxesCommand() {
     .option('--source <address>', 'source username')
     .option('--destination <upn>', 'destination UPN')
     .option('--password-stdin', "regular-user mode: replace the mailbox's Zimbra password")
-    .action(async (ref: string, mailboxRef: string, options: { source?: string; destination?: string; passwordStdin?: boolean }) => {
-      const client = await ApiClient.fromLogin();
-      const projectId = await resolveProject(client, ref);
-      const [id] = await resolveMailboxes(client, projectId, [mailboxRef], false);
-      const current = await client.json<Mailbox>('GET', `/api/projects/${projectId}/mailboxes/${id}`);
-      const saved = await client.json<Mailbox>('PUT', `/api/projects/${projectId}/mailboxes/${id}`, {
-        source: options.source ?? current.source,
-        destination: options.destination ?? current.destination,
-        ...(options.passwordStdin === true ? { sourcePassword: await readPassword(true) } : {}),
-      });
-      process.stdout.write(`Saved ${saved.source} -> ${saved.destination}.\n`);
-    });
+    .action(
+      async (
+        ref: string,
+        mailboxRef: string,
+        options: { source?: string; destination?: string; passwordStdin?: boolean },
+      ) => {
+        const client = await ApiClient.fromLogin();
+        const projectId = await resolveProject(client, ref);
+        const [id] = await resolveMailboxes(client, projectId, [mailboxRef], false);
+        const current = await client.json<Mailbox>('GET', `/api/projects/${projectId}/mailboxes/${id}`);
+        const saved = await client.json<Mailbox>('PUT', `/api/projects/${projectId}/mailboxes/${id}`, {
+          source: options.source ?? current.source,
+          destination: options.destination ?? current.destination,
+          ...(options.passwordStdin === true ? { sourcePassword: await readPassword(true) } : {}),
+        });
+        process.stdout.write(`Saved ${saved.source} -> ${saved.destination}.\n`);
+      },
+    );
 
   mailboxes
     .command('remove <project> <mailbox...>')

@@ -45,13 +45,20 @@ interface StartOptions {
 }
 
 export function passesCommand() {
-  const passes = apiCommand('passes', 'Start and stop passes (Verify Credentials, Trial, Pre-Stage, Full, Retry Errors), their history, Notify Users');
+  const passes = apiCommand(
+    'passes',
+    'Start and stop passes (Verify Credentials, Trial, Pre-Stage, Full, Retry Errors), their history, Notify Users',
+  );
 
   passes
     .command('start <project> <pass> [mailboxes...]')
     .description(`Start a pass (${PASS_KINDS.join(', ')}) for mailboxes (ids or source addresses) or --all`)
     .option('--all', 'every mailbox of the project')
-    .addOption(new Option('--prestage-days <days>', 'Pre-Stage Migration Scheduling: 30, 60 or 90 days ago').argParser(parseDaysAgo))
+    .addOption(
+      new Option('--prestage-days <days>', 'Pre-Stage Migration Scheduling: 30, 60 or 90 days ago').argParser(
+        parseDaysAgo,
+      ),
+    )
     .option('--prestage-before <date>', 'Pre-Stage: mail received before YYYY-MM-DD')
     .option('--at <datetime>', 'scheduled start, ISO 8601 with a time zone (2026-12-01T20:00:00+01:00)')
     .option('--wait', 'wait until every mailbox has finished, with a progress bar')
@@ -78,7 +85,12 @@ export function passesCommand() {
         );
         return;
       }
-      const final = await waitForMailboxes(client, projectId, mailboxIds, options.json !== true && process.stderr.isTTY);
+      const final = await waitForMailboxes(
+        client,
+        projectId,
+        mailboxIds,
+        options.json !== true && process.stderr.isTTY,
+      );
       if (options.json === true) printJson({ ...started, mailboxes: final });
       else printMailboxes(final);
       process.exitCode = final.some((m) => m.status === 'failed' || m.status === 'stopped')
@@ -96,7 +108,11 @@ export function passesCommand() {
       const client = await ApiClient.fromLogin();
       const projectId = await resolveProject(client, ref);
       const mailboxIds = await resolveMailboxes(client, projectId, refs, options.all === true);
-      const { stopped } = await client.json<{ stopped: number }>('POST', `/api/projects/${projectId}/passes/stop`, { mailboxIds });
+      const { stopped } = await client.json<{ stopped: number }>(
+        'POST',
+        `/api/projects/${projectId}/passes/stop`,
+        { mailboxIds },
+      );
       process.stdout.write(`Stopped ${stopped} mailbox(es).\n`);
     });
 
@@ -107,14 +123,26 @@ export function passesCommand() {
     .action(async (ref: string, options: { json?: boolean }) => {
       const client = await ApiClient.fromLogin();
       const { passes: history } = await client.json<{
-        passes: { runId: string; passLabel: string; createdAt: string; scheduledAt: string | null; mailboxes: Record<string, number> }[];
+        passes: {
+          runId: string;
+          passLabel: string;
+          createdAt: string;
+          scheduledAt: string | null;
+          mailboxes: Record<string, number>;
+        }[];
       }>('GET', `/api/projects/${await resolveProject(client, ref)}/passes`);
       if (options.json === true) return printJson(history);
       printTable(history, [
         { header: 'PASS', value: (p) => p.passLabel },
         { header: 'STARTED', value: (p) => p.createdAt },
         { header: 'SCHEDULED', value: (p) => p.scheduledAt },
-        { header: 'MAILBOXES', value: (p) => Object.entries(p.mailboxes).map(([s, n]) => `${s} ${n}`).join(', ') },
+        {
+          header: 'MAILBOXES',
+          value: (p) =>
+            Object.entries(p.mailboxes)
+              .map(([s, n]) => `${s} ${n}`)
+              .join(', '),
+        },
         { header: 'RUN', value: (p) => p.runId },
       ]);
     });
@@ -126,13 +154,23 @@ export function passesCommand() {
     .option('--time-zone <tz>', 'time zone the users read the time in', 'UTC')
     .option('--all', 'every mailbox of the project')
     .option('--subject <text>', 'subject (default: the project template)')
-    .option('--template-file <file>', 'body with {{firstName}}, {{email}}, {{date}}, {{time}} (default: the project template)')
+    .option(
+      '--template-file <file>',
+      'body with {{firstName}}, {{email}}, {{date}}, {{time}} (default: the project template)',
+    )
     .option('--to-destination', 'send to the destination address instead of the source')
     .action(
       async (
         ref: string,
         refs: string[],
-        options: { at: string; timeZone: string; all?: boolean; subject?: string; templateFile?: string; toDestination?: boolean },
+        options: {
+          at: string;
+          timeZone: string;
+          all?: boolean;
+          subject?: string;
+          templateFile?: string;
+          toDestination?: boolean;
+        },
       ) => {
         const client = await ApiClient.fromLogin();
         const projectId = await resolveProject(client, ref);
@@ -143,7 +181,9 @@ export function passesCommand() {
           timeZone: options.timeZone,
           sendTo: options.toDestination === true ? 'destination' : 'source',
           ...(options.subject === undefined ? {} : { subject: options.subject }),
-          ...(options.templateFile === undefined ? {} : { template: await readFile(options.templateFile, 'utf8') }),
+          ...(options.templateFile === undefined
+            ? {}
+            : { template: await readFile(options.templateFile, 'utf8') }),
         });
         process.stdout.write(`Notified ${sent} user(s).\n`);
       },

@@ -20,7 +20,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A project by id or exact name (any case). */
 export async function resolveProject(client: ApiClient, ref: string): Promise<string> {
   if (UUID.test(ref)) return ref;
-  const page = await client.json<Page<Project>>('GET', `/api/projects${query({ search: ref, pageSize: 500 })}`);
+  const page = await client.json<Page<Project>>(
+    'GET',
+    `/api/projects${query({ search: ref, pageSize: 500 })}`,
+  );
   const matches = page.items.filter((p) => p.name.toLowerCase() === ref.toLowerCase());
   if (matches.length === 1) return matches[0]!.id;
   throw new UserError(
@@ -49,7 +52,10 @@ interface OptionFlags {
 }
 
 export function projectsCommand() {
-  const projects = apiCommand('projects', 'Mailbox projects: create, validate (Save and Go to Summary), Advanced Options');
+  const projects = apiCommand(
+    'projects',
+    'Mailbox projects: create, validate (Save and Go to Summary), Advanced Options',
+  );
 
   projects
     .command('list')
@@ -81,17 +87,25 @@ export function projectsCommand() {
     .requiredOption('--source <endpoint>', 'Zimbra 6.5+ endpoint (id or name)')
     .requiredOption('--destination <endpoint>', 'Microsoft 365 endpoint (id or name)')
     .option('--json', 'print JSON')
-    .action(async (options: { name: string; customer: string; source: string; destination: string; json?: boolean }) => {
-      const client = await ApiClient.fromLogin();
-      const project = await client.json<Project>('POST', '/api/projects', {
-        name: options.name,
-        customerId: await resolveCustomer(client, options.customer),
-        sourceEndpointId: await resolveEndpoint(client, options.source),
-        destinationEndpointId: await resolveEndpoint(client, options.destination),
-      });
-      if (options.json === true) return printJson(project);
-      process.stdout.write(`Created project ${project.name} (${project.id}).\n`);
-    });
+    .action(
+      async (options: {
+        name: string;
+        customer: string;
+        source: string;
+        destination: string;
+        json?: boolean;
+      }) => {
+        const client = await ApiClient.fromLogin();
+        const project = await client.json<Project>('POST', '/api/projects', {
+          name: options.name,
+          customerId: await resolveCustomer(client, options.customer),
+          sourceEndpointId: await resolveEndpoint(client, options.source),
+          destinationEndpointId: await resolveEndpoint(client, options.destination),
+        });
+        if (options.json === true) return printJson(project);
+        process.stdout.write(`Created project ${project.name} (${project.id}).\n`);
+      },
+    );
 
   projects
     .command('show <project>')
@@ -130,20 +144,33 @@ export function projectsCommand() {
     .option('--source <endpoint>', 'Zimbra 6.5+ endpoint')
     .option('--destination <endpoint>', 'Microsoft 365 endpoint')
     .option('--json', 'print JSON')
-    .action(async (ref: string, options: { name?: string; customer?: string; source?: string; destination?: string; json?: boolean }) => {
-      const client = await ApiClient.fromLogin();
-      const id = await resolveProject(client, ref);
-      const current = await client.json<Project>('GET', `/api/projects/${id}`);
-      const project = await client.json<Project>('PUT', `/api/projects/${id}`, {
-        name: options.name ?? current.name,
-        customerId: options.customer === undefined ? current.customerId : await resolveCustomer(client, options.customer),
-        sourceEndpointId: options.source === undefined ? current.sourceEndpointId : await resolveEndpoint(client, options.source),
-        destinationEndpointId:
-          options.destination === undefined ? current.destinationEndpointId : await resolveEndpoint(client, options.destination),
-      });
-      if (options.json === true) return printJson(project);
-      process.stdout.write(`Saved project ${project.name}.\n`);
-    });
+    .action(
+      async (
+        ref: string,
+        options: { name?: string; customer?: string; source?: string; destination?: string; json?: boolean },
+      ) => {
+        const client = await ApiClient.fromLogin();
+        const id = await resolveProject(client, ref);
+        const current = await client.json<Project>('GET', `/api/projects/${id}`);
+        const project = await client.json<Project>('PUT', `/api/projects/${id}`, {
+          name: options.name ?? current.name,
+          customerId:
+            options.customer === undefined
+              ? current.customerId
+              : await resolveCustomer(client, options.customer),
+          sourceEndpointId:
+            options.source === undefined
+              ? current.sourceEndpointId
+              : await resolveEndpoint(client, options.source),
+          destinationEndpointId:
+            options.destination === undefined
+              ? current.destinationEndpointId
+              : await resolveEndpoint(client, options.destination),
+        });
+        if (options.json === true) return printJson(project);
+        process.stdout.write(`Saved project ${project.name}.\n`);
+      },
+    );
 
   projects
     .command('delete <project>')
@@ -175,7 +202,11 @@ export function projectsCommand() {
   projects
     .command('options <project>')
     .description('Show Advanced Options, or change them with the flags (bad options change nothing)')
-    .option('--support <Key=Value>', 'add a Support option (repeatable), e.g. ZimbraCalendarExpandInstances=1', collect)
+    .option(
+      '--support <Key=Value>',
+      'add a Support option (repeatable), e.g. ZimbraCalendarExpandInstances=1',
+      collect,
+    )
     .option('--clear-support', 'remove every Support option first')
     .option('--max-concurrent <n>', 'Performance: maximum concurrent migrations (1–100)', parsePositiveInt)
     .option('--item-types <list>', 'comma-separated: mail,contacts,calendar,tasks')
@@ -191,18 +222,25 @@ export function projectsCommand() {
     .action(async (ref: string, flags: OptionFlags) => {
       const client = await ApiClient.fromLogin();
       const id = await resolveProject(client, ref);
-      const current = await client.json<Record<string, unknown> & { support: string[] }>('GET', `/api/projects/${id}/options`);
+      const current = await client.json<Record<string, unknown> & { support: string[] }>(
+        'GET',
+        `/api/projects/${id}/options`,
+      );
       const argv = process.argv;
       const changes: Record<string, unknown> = {};
       if (flags.clearSupport === true || flags.support !== undefined)
         changes.support = [...(flags.clearSupport === true ? [] : current.support), ...(flags.support ?? [])];
       if (flags.maxConcurrent !== undefined) changes.maxConcurrentMigrations = flags.maxConcurrent;
       if (flags.itemTypes !== undefined) changes.itemTypes = flags.itemTypes.split(',').map((t) => t.trim());
-      if (flags.folderFilter !== undefined) changes.folderFilter = flags.folderFilter === '' ? null : flags.folderFilter;
-      if (flags.receivedAfter !== undefined) changes.receivedAfter = flags.receivedAfter === '' ? null : flags.receivedAfter;
-      if (flags.receivedBefore !== undefined) changes.receivedBefore = flags.receivedBefore === '' ? null : flags.receivedBefore;
+      if (flags.folderFilter !== undefined)
+        changes.folderFilter = flags.folderFilter === '' ? null : flags.folderFilter;
+      if (flags.receivedAfter !== undefined)
+        changes.receivedAfter = flags.receivedAfter === '' ? null : flags.receivedAfter;
+      if (flags.receivedBefore !== undefined)
+        changes.receivedBefore = flags.receivedBefore === '' ? null : flags.receivedBefore;
       if (flags.maxMessageSize !== undefined) changes.maxMessageSizeMB = flags.maxMessageSize;
-      if (argv.includes('--log-subjects') || argv.includes('--no-log-subjects')) changes.logSubjects = flags.logSubjects;
+      if (argv.includes('--log-subjects') || argv.includes('--no-log-subjects'))
+        changes.logSubjects = flags.logSubjects;
       if (argv.includes('--no-impersonation')) changes.useImpersonation = false;
       if (flags.notify !== undefined) changes.notificationRecipients = flags.notify;
       let options = current;
@@ -211,7 +249,10 @@ export function projectsCommand() {
         options = await client.json('PUT', `/api/projects/${id}/options`, { ...editable, ...changes });
       }
       if (flags.json === true) return printJson(options);
-      const { endpointSupport, performanceGuidance, ...rest } = options as unknown as Record<string, unknown> & {
+      const { endpointSupport, performanceGuidance, ...rest } = options as unknown as Record<
+        string,
+        unknown
+      > & {
         endpointSupport: { key: string; value: string }[];
         performanceGuidance: string;
       };

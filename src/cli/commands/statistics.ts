@@ -25,7 +25,10 @@ const TYPES = ['mail', 'contacts', 'calendar', 'tasks'] as const;
 const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
 
 export function statisticsCommand() {
-  const statistics = apiCommand('statistics', 'Migration statistics of a project or a mailbox; Request Statistics by email');
+  const statistics = apiCommand(
+    'statistics',
+    'Migration statistics of a project or a mailbox; Request Statistics by email',
+  );
 
   statistics
     .command('show <project> [mailbox]')
@@ -37,7 +40,10 @@ export function statisticsCommand() {
       const out = (line: string) => process.stdout.write(`${line}\n`);
       if (mailboxRef !== undefined) {
         const [id] = await resolveMailboxes(client, projectId, [mailboxRef], false);
-        const m = await client.json<MailboxStatistics>('GET', `/api/projects/${projectId}/mailboxes/${id}/statistics`);
+        const m = await client.json<MailboxStatistics>(
+          'GET',
+          `/api/projects/${projectId}/mailboxes/${id}/statistics`,
+        );
         if (options.json === true) return printJson(m);
         out(`${m.source} -> ${m.destination}: ${m.status}, ${(m.durationMs / 1000).toFixed(1)} s`);
         printTable(m.folders, [
@@ -51,16 +57,30 @@ export function statisticsCommand() {
         return;
       }
       const result = await client.json<{
-        project: { mailboxes: number; byStatus: Record<string, number>; migrated: ByType; failedItems: number };
+        project: {
+          mailboxes: number;
+          byStatus: Record<string, number>;
+          migrated: ByType;
+          failedItems: number;
+        };
         mailboxes: MailboxStatistics[];
       }>('GET', `/api/projects/${projectId}/statistics`);
       if (options.json === true) return printJson(result);
-      out(`${result.project.mailboxes} mailbox(es): ${Object.entries(result.project.byStatus).map(([s, n]) => `${s} ${n}`).join(', ')}`);
-      out(`Migrated: ${TYPES.map((t) => `${t} ${result.project.migrated[t].migrated}`).join(', ')}; ${result.project.failedItems} failed`);
+      out(
+        `${result.project.mailboxes} mailbox(es): ${Object.entries(result.project.byStatus)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', ')}`,
+      );
+      out(
+        `Migrated: ${TYPES.map((t) => `${t} ${result.project.migrated[t].migrated}`).join(', ')}; ${result.project.failedItems} failed`,
+      );
       printTable(result.mailboxes, [
         { header: 'SOURCE', value: (m) => m.source },
         { header: 'STATUS', value: (m) => m.status },
-        ...TYPES.map((t) => ({ header: t.toUpperCase(), value: (m: MailboxStatistics) => m.migrated[t].migrated })),
+        ...TYPES.map((t) => ({
+          header: t.toUpperCase(),
+          value: (m: MailboxStatistics) => m.migrated[t].migrated,
+        })),
         { header: 'FAILED', value: (m) => TYPES.reduce((s, t) => s + m.lastPassItems[t].failed, 0) },
         { header: 'MB', value: (m) => mb(TYPES.reduce((s, t) => s + m.migrated[t].bytes, 0)) },
       ]);

@@ -45,13 +45,20 @@ import {
   validationSchema,
 } from './schemas.ts';
 
-const TENANT_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
+const TENANT_ID =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' });
 
 /** A secret as written: a new value, null to clear it, or absent to keep the stored one. */
 const secretInput = (label: string) =>
-  z.string().min(1).max(1024).nullable().optional().describe(`${label}: write-only; omit to keep, null to clear`);
+  z
+    .string()
+    .min(1)
+    .max(1024)
+    .nullable()
+    .optional()
+    .describe(`${label}: write-only; omit to keep, null to clear`);
 
 const zimbraBody = z.object({
   kind: z.literal('zimbra'),
@@ -61,7 +68,9 @@ const zimbraBody = z.object({
   provideCredentials: z
     .boolean()
     .default(true)
-    .describe('Provide Credentials (admin mode with the migration admin); false = regular-user mode, a password per mailbox'),
+    .describe(
+      'Provide Credentials (admin mode with the migration admin); false = regular-user mode, a password per mailbox',
+    ),
   adminUsername: emailAddress.optional().describe('The Zimbra admin account, e.g. migration@example.com'),
   adminPassword: secretInput('Admin password (no commas)'),
 });
@@ -69,16 +78,26 @@ const zimbraBody = z.object({
 const m365Body = z.object({
   kind: z.literal('m365'),
   name: z.string().trim().min(1).max(200),
-  applicationId: z.string().trim().regex(GUID, 'must be the Application (client) ID, a GUID').describe('Application (client) ID (mandatory)'),
+  applicationId: z
+    .string()
+    .trim()
+    .regex(GUID, 'must be the Application (client) ID, a GUID')
+    .describe('Application (client) ID (mandatory)'),
   tenantId: z
     .string()
     .trim()
     .regex(TENANT_ID, 'must be the Directory (tenant) ID: a GUID or a domain such as contoso.onmicrosoft.com')
     .describe('Directory (tenant) ID (mandatory)'),
-  provideCredentials: z.boolean().default(true).describe('Provide Credentials: the Client Secret is then required'),
+  provideCredentials: z
+    .boolean()
+    .default(true)
+    .describe('Provide Credentials: the Client Secret is then required'),
   clientSecret: secretInput('Client Secret (its Value, not its Secret ID)'),
   nationalCloud: z.enum(NATIONAL_CLOUD_NAMES as [string, ...string[]]).default('global'),
-  authorityUrl: httpUrl.nullable().optional().describe('Identity address override (identity proxies, emulators)'),
+  authorityUrl: httpUrl
+    .nullable()
+    .optional()
+    .describe('Identity address override (identity proxies, emulators)'),
   graphUrl: httpUrl.nullable().optional().describe('Graph address override (proxies, emulators)'),
 });
 
@@ -183,9 +202,15 @@ function settingsFrom(
     if (comma !== undefined) problems.push({ field: 'adminPassword', message: comma });
     if (body.provideCredentials) {
       if (body.adminUsername === undefined)
-        problems.push({ field: 'adminUsername', message: 'is required with Provide Credentials (admin mode)' });
+        problems.push({
+          field: 'adminUsername',
+          message: 'is required with Provide Credentials (admin mode)',
+        });
       if (secretSealed === null)
-        problems.push({ field: 'adminPassword', message: 'is required with Provide Credentials (admin mode)' });
+        problems.push({
+          field: 'adminPassword',
+          message: 'is required with Provide Credentials (admin mode)',
+        });
     }
     settings = {
       serverUrl: body.serverUrl.replace(/\/$/, ''),
@@ -197,7 +222,8 @@ function settingsFrom(
     if (body.provideCredentials && secretSealed === null)
       problems.push({
         field: secretField,
-        message: 'is required with Provide Credentials: the API Permissions approach signs in with the Client Secret',
+        message:
+          'is required with Provide Credentials: the API Permissions approach signs in with the Client Secret',
       });
     settings = {
       applicationId: body.applicationId.toLowerCase(),
@@ -234,7 +260,9 @@ const setupSchema = z.object({
   kind: z.enum(ENDPOINT_KINDS),
   m365: z
     .object({
-      permissions: z.array(z.object({ permission: z.string(), type: z.literal('Application'), why: z.string() })),
+      permissions: z.array(
+        z.object({ permission: z.string(), type: z.literal('Application'), why: z.string() }),
+      ),
       adminConsentUrl: z.string(),
       steps: z.array(z.string()),
     })
@@ -261,7 +289,8 @@ export function endpointRoutes(app: App, { db, sealer }: ControlPlaneDeps): void
     {
       schema: {
         tags: ['endpoints'],
-        summary: 'The workgroup’s endpoints, searched case-insensitively by name, paged (never capped at ten)',
+        summary:
+          'The workgroup’s endpoints, searched case-insensitively by name, paged (never capped at ten)',
         querystring: pageQuery.extend({ kind: z.enum(ENDPOINT_KINDS).optional() }),
         response: { 200: pageOf(endpointSchema), ...errorResponses },
       },
@@ -341,7 +370,12 @@ export function endpointRoutes(app: App, { db, sealer }: ControlPlaneDeps): void
       const agent = requireAgent(request);
       const current = await load(agent.workgroupId, request.params.id);
       if (current.kind !== request.body.kind)
-        throw invalid([{ field: 'kind', message: `cannot change: this is a ${ENDPOINT_KIND_LABELS[current.kind]} endpoint` }]);
+        throw invalid([
+          {
+            field: 'kind',
+            message: `cannot change: this is a ${ENDPOINT_KIND_LABELS[current.kind]} endpoint`,
+          },
+        ]);
       const { settings, secretSealed } = settingsFrom(request.body, sealer, current);
       const tenantChanged =
         current.kind === 'm365' &&
@@ -388,7 +422,11 @@ export function endpointRoutes(app: App, { db, sealer }: ControlPlaneDeps): void
       const agent = requireAgent(request);
       const endpoint = await load(agent.workgroupId, request.params.id);
       if (!(await deleteEndpoint(db, endpoint.id)))
-        throw new HttpError(409, 'ENDPOINT_IN_USE', `The endpoint ${endpoint.name} is used by a project; change the project's endpoints first.`);
+        throw new HttpError(
+          409,
+          'ENDPOINT_IN_USE',
+          `The endpoint ${endpoint.name} is used by a project; change the project's endpoints first.`,
+        );
       await appendAudit(db, {
         workgroupId: agent.workgroupId,
         agentId: agent.id,
@@ -405,7 +443,8 @@ export function endpointRoutes(app: App, { db, sealer }: ControlPlaneDeps): void
     {
       schema: {
         tags: ['endpoints'],
-        summary: 'How to prepare the endpoint: Graph application permissions and admin-consent link, or zmprov commands',
+        summary:
+          'How to prepare the endpoint: Graph application permissions and admin-consent link, or zmprov commands',
         params: idParams,
         response: { 200: setupSchema, ...errorResponses },
       },
@@ -457,7 +496,8 @@ export function endpointRoutes(app: App, { db, sealer }: ControlPlaneDeps): void
     {
       schema: {
         tags: ['endpoints'],
-        summary: 'Test the endpoint now: each port or credential, in plain words with the fix; detects the tenant region',
+        summary:
+          'Test the endpoint now: each port or credential, in plain words with the fix; detects the tenant region',
         params: idParams,
         response: { 200: validationSchema, ...errorResponses },
       },

@@ -56,7 +56,9 @@ export const mailboxSchema = z.object({
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
   scheduledAt: z.date().nullable(),
-  progress: progressSchema.nullable().describe('While Running: items and bytes done, folders, estimated time left'),
+  progress: progressSchema
+    .nullable()
+    .describe('While Running: items and bytes done, folders, estimated time left'),
   createdAt: z.date(),
 });
 
@@ -68,7 +70,8 @@ export async function presentMailboxes(db: Db, mailboxes: readonly ProjectMailbo
     running.map((m) => m.lastRunMailboxId!),
   );
   return mailboxes.map((m): z.infer<typeof mailboxSchema> => {
-    const p = m.status === 'running' && m.lastRunMailboxId !== null ? progress.get(m.lastRunMailboxId) : undefined;
+    const p =
+      m.status === 'running' && m.lastRunMailboxId !== null ? progress.get(m.lastRunMailboxId) : undefined;
     const elapsed = m.startedAt === null ? 0 : Date.now() - m.startedAt.getTime();
     const etaSeconds =
       p === undefined || p.itemsDone === 0 || p.itemsPlanned <= p.itemsDone
@@ -104,7 +107,11 @@ const mailboxBody = z.object({
 });
 
 const bulkBody = z.object({
-  csv: z.string().min(1).max(10 * 1024 * 1024).describe('The Zimbra admin-console export (Search → Download) or source,destination lines'),
+  csv: z
+    .string()
+    .min(1)
+    .max(10 * 1024 * 1024)
+    .describe('The Zimbra admin-console export (Search → Download) or source,destination lines'),
   destinationDomain: z
     .string()
     .trim()
@@ -127,16 +134,24 @@ async function previewList(db: Db, project: ProjectRecord, body: z.infer<typeof 
   const admin = await adminAccount(db, project);
   for (const row of list.rows) {
     if (admin !== null && row.source.toLowerCase() === admin)
-      problems.push({ line: row.line, message: `${row.source} is the Zimbra admin account: add user mailboxes, not the admin` });
+      problems.push({
+        line: row.line,
+        message: `${row.source} is the Zimbra admin account: add user mailboxes, not the admin`,
+      });
   }
   if (list.rows.length > 0) {
-    const existing = await existingSources(db, project.id, list.rows.map((r) => r.source));
+    const existing = await existingSources(
+      db,
+      project.id,
+      list.rows.map((r) => r.source),
+    );
     for (const row of list.rows) {
       if (existing.has(row.source.toLowerCase()))
         problems.push({ line: row.line, message: `${row.source} is already in the project` });
     }
   }
-  if (list.rows.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'the list names no mailbox' });
+  if (list.rows.length === 0 && problems.length === 0)
+    problems.push({ line: 1, message: 'the list names no mailbox' });
   problems.sort((a, b) => a.line - b.line);
   return { format: list.format, rows: [...list.rows], problems, ok: problems.length === 0 };
 }
@@ -193,7 +208,11 @@ export function mailboxRoutes(app: App, { db, sealer }: ControlPlaneDeps): void 
         { source: request.body.source, destination: request.body.destination, sourcePasswordSealed: sealed },
       ]);
       if ('duplicates' in result)
-        throw new HttpError(409, 'MAILBOX_EXISTS', `${request.body.source} is already in the project ${project.name}.`);
+        throw new HttpError(
+          409,
+          'MAILBOX_EXISTS',
+          `${request.body.source} is already in the project ${project.name}.`,
+        );
       await appendAudit(db, {
         workgroupId: agent.workgroupId,
         agentId: agent.id,
@@ -257,9 +276,14 @@ export function mailboxRoutes(app: App, { db, sealer }: ControlPlaneDeps): void 
       }
       const result = await addMailboxes(db, project, preview.rows);
       if ('duplicates' in result)
-        throw new HttpError(409, 'MAILBOX_EXISTS', 'Another agent added some of these mailboxes meanwhile; preview again.', {
-          details: { duplicates: result.duplicates },
-        });
+        throw new HttpError(
+          409,
+          'MAILBOX_EXISTS',
+          'Another agent added some of these mailboxes meanwhile; preview again.',
+          {
+            details: { duplicates: result.duplicates },
+          },
+        );
       await appendAudit(db, {
         workgroupId: agent.workgroupId,
         agentId: agent.id,
@@ -324,7 +348,8 @@ export function mailboxRoutes(app: App, { db, sealer }: ControlPlaneDeps): void 
     },
     async (request) => {
       const { agent, project } = await projectOf(db, request, request.params.id);
-      if ((await findMailbox(db, project.id, request.params.mailboxId)) === undefined) throw notFound('That mailbox');
+      if ((await findMailbox(db, project.id, request.params.mailboxId)) === undefined)
+        throw notFound('That mailbox');
       const sealed = await checkedPassword(db, project, request.body);
       const outcome = await updateMailbox(db, project.id, request.params.mailboxId, {
         source: request.body.source,
@@ -332,17 +357,31 @@ export function mailboxRoutes(app: App, { db, sealer }: ControlPlaneDeps): void 
         ...(sealed === null ? {} : { sourcePasswordSealed: sealed }),
       });
       if (outcome === 'duplicate')
-        throw new HttpError(409, 'MAILBOX_EXISTS', `${request.body.source} is already in the project ${project.name}.`);
+        throw new HttpError(
+          409,
+          'MAILBOX_EXISTS',
+          `${request.body.source} is already in the project ${project.name}.`,
+        );
       if (outcome === 'busy')
-        throw new HttpError(409, 'MAILBOX_BUSY', 'The mailbox is in a pass now; stop it or wait for it to finish.');
+        throw new HttpError(
+          409,
+          'MAILBOX_BUSY',
+          'The mailbox is in a pass now; stop it or wait for it to finish.',
+        );
       await appendAudit(db, {
         workgroupId: agent.workgroupId,
         agentId: agent.id,
         action: 'mailbox.updated',
         target: request.body.source,
-        details: { projectId: project.id, destination: request.body.destination, passwordReplaced: sealed !== null },
+        details: {
+          projectId: project.id,
+          destination: request.body.destination,
+          passwordReplaced: sealed !== null,
+        },
       });
-      return (await presentMailboxes(db, [(await findMailbox(db, project.id, request.params.mailboxId))!]))[0]!;
+      return (
+        await presentMailboxes(db, [(await findMailbox(db, project.id, request.params.mailboxId))!])
+      )[0]!;
     },
   );
 
@@ -360,8 +399,13 @@ export function mailboxRoutes(app: App, { db, sealer }: ControlPlaneDeps): void 
       const { agent, project } = await projectOf(db, request, request.params.id);
       const mailbox = await findMailbox(db, project.id, request.params.mailboxId);
       if (mailbox === undefined) throw notFound('That mailbox');
+      await settleLicenceUses(db, project.workgroupId, project.id);
       if ((await deleteMailbox(db, mailbox.id)) === 'busy')
-        throw new HttpError(409, 'MAILBOX_BUSY', 'The mailbox is in a pass now; stop it or wait for it to finish.');
+        throw new HttpError(
+          409,
+          'MAILBOX_BUSY',
+          'The mailbox is in a pass now; stop it or wait for it to finish.',
+        );
       await appendAudit(db, {
         workgroupId: agent.workgroupId,
         agentId: agent.id,
@@ -380,11 +424,21 @@ export function mailboxRoutes(app: App, { db, sealer }: ControlPlaneDeps): void 
   ): Promise<string | null> {
     const admin = await adminAccount(db, project);
     if (admin !== null && body.source.toLowerCase() === admin)
-      throw invalid([{ field: 'source', message: 'is the Zimbra admin account: add the user mailbox to migrate, not the admin' }]);
+      throw invalid([
+        {
+          field: 'source',
+          message: 'is the Zimbra admin account: add the user mailbox to migrate, not the admin',
+        },
+      ]);
     if (body.sourcePassword === undefined) return null;
     const source = await findEndpoint(db, project.workgroupId, project.sourceEndpointId);
     if ((source?.settings as ZimbraSettings | undefined)?.provideCredentials !== false)
-      throw invalid([{ field: 'sourcePassword', message: 'is only for regular-user mode: the source endpoint signs in as the admin' }]);
+      throw invalid([
+        {
+          field: 'sourcePassword',
+          message: 'is only for regular-user mode: the source endpoint signs in as the admin',
+        },
+      ]);
     const comma = passwordCommaProblem(body.sourcePassword);
     if (comma !== undefined) throw invalid([{ field: 'sourcePassword', message: comma }]);
     return sealer.seal(new Secret(body.sourcePassword));

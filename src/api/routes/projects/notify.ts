@@ -46,14 +46,18 @@ export function notifyRoutes(app: App, { db, mailer }: ControlPlaneDeps): void {
     {
       schema: {
         tags: ['notify'],
-        summary: 'The Notify Users email template of the project (placeholders {{firstName}}, {{email}}, {{date}}, {{time}})',
+        summary:
+          'The Notify Users email template of the project (placeholders {{firstName}}, {{email}}, {{date}}, {{time}})',
         params: idParams,
         response: { 200: templateSchema.extend({ placeholders: z.array(z.string()) }), ...errorResponses },
       },
     },
     async (request) => {
       const { project } = await projectOf(db, request, request.params.id);
-      return { ...(project.notifyTemplate ?? DEFAULT_NOTIFY_TEMPLATE), placeholders: [...NOTIFY_PLACEHOLDERS] };
+      return {
+        ...(project.notifyTemplate ?? DEFAULT_NOTIFY_TEMPLATE),
+        placeholders: [...NOTIFY_PLACEHOLDERS],
+      };
     },
   );
 
@@ -89,8 +93,13 @@ export function notifyRoutes(app: App, { db, mailer }: ControlPlaneDeps): void {
           timeZone: timeZone.default('UTC').describe('Time zone the users read the time in (IANA name)'),
           subject: z.string().trim().min(1).max(500).optional().describe('Default: the project template'),
           template: z.string().trim().min(1).max(20_000).optional().describe('Default: the project template'),
-          sendTo: z.enum(['source', 'destination']).default('source').describe('Which address of each mailbox receives it'),
-          overrideAddress: emailAddress.optional().describe('Send every notice to this address instead (for a test)'),
+          sendTo: z
+            .enum(['source', 'destination'])
+            .default('source')
+            .describe('Which address of each mailbox receives it'),
+          overrideAddress: emailAddress
+            .optional()
+            .describe('Send every notice to this address instead (for a test)'),
         }),
         response: { 202: z.object({ sent: z.number().int() }), ...errorResponses },
       },
@@ -98,13 +107,20 @@ export function notifyRoutes(app: App, { db, mailer }: ControlPlaneDeps): void {
     async (request, reply) => {
       const { agent, project } = await projectOf(db, request, request.params.id);
       const saved = project.notifyTemplate ?? DEFAULT_NOTIFY_TEMPLATE;
-      const template = { subject: request.body.subject ?? saved.subject, body: request.body.template ?? saved.body };
+      const template = {
+        subject: request.body.subject ?? saved.subject,
+        body: request.body.template ?? saved.body,
+      };
       checkTemplate(template);
       const ids = [...new Set(request.body.mailboxIds)];
       const mailboxes = await findMailboxes(db, project.id, ids);
       if (mailboxes.length !== ids.length)
         throw invalid([{ field: 'mailboxIds', message: 'include mailboxes that are not in this project' }]);
-      const firstNames = await customerFirstNames(db, project.customerId, mailboxes.map((m) => m.source));
+      const firstNames = await customerFirstNames(
+        db,
+        project.customerId,
+        mailboxes.map((m) => m.source),
+      );
       const { date, time } = migrationDateParts(new Date(request.body.migrationAt), request.body.timeZone);
       for (const mailbox of mailboxes) {
         const email = request.body.sendTo === 'source' ? mailbox.source : mailbox.destination;
@@ -125,7 +141,11 @@ export function notifyRoutes(app: App, { db, mailer }: ControlPlaneDeps): void {
         agentId: agent.id,
         action: 'users.notified',
         target: project.name,
-        details: { projectId: project.id, mailboxes: mailboxes.length, migrationAt: request.body.migrationAt },
+        details: {
+          projectId: project.id,
+          mailboxes: mailboxes.length,
+          migrationAt: request.body.migrationAt,
+        },
       });
       return reply.status(202).send({ sent: mailboxes.length });
     },

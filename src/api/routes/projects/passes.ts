@@ -40,7 +40,9 @@ export const PASS_LABELS: Record<PassKind, string> = {
 };
 
 const startBody = z.object({
-  pass: z.enum(PASS_KINDS).describe('verify = Verify Credentials, trial, prestage = Pre-Stage, full = Full, retry = Retry Errors'),
+  pass: z
+    .enum(PASS_KINDS)
+    .describe('verify = Verify Credentials, trial, prestage = Pre-Stage, full = Full, retry = Retry Errors'),
   mailboxIds: z.array(z.uuid()).min(1).max(100_000),
   prestage: z
     .union([
@@ -48,8 +50,13 @@ const startBody = z.object({
       z.object({ before: z.iso.date('must be a date as YYYY-MM-DD') }),
     ])
     .optional()
-    .describe('Migration Scheduling of a Pre-Stage pass: mail older than 30/60/90 days, or before a date (default 90 days ago)'),
-  scheduledAt: z.iso.datetime({ offset: true }).optional().describe('Start the pass at this time instead of now'),
+    .describe(
+      'Migration Scheduling of a Pre-Stage pass: mail older than 30/60/90 days, or before a date (default 90 days ago)',
+    ),
+  scheduledAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Start the pass at this time instead of now'),
 });
 
 const historySchema = z.object({
@@ -78,17 +85,30 @@ async function sealedEndpoints(
   const m365 = destination.settings as M365Settings;
   if (destination.secretSealed === null)
     throw invalid(
-      [{ field: 'destination', message: `the endpoint ${destination.name} has no Client Secret: Ferry migrates with application permissions; enter the Client Secret` }],
+      [
+        {
+          field: 'destination',
+          message: `the endpoint ${destination.name} has no Client Secret: Ferry migrates with application permissions; enter the Client Secret`,
+        },
+      ],
       'CLIENT_SECRET_MISSING',
     );
   if (zimbra.provideCredentials && source.secretSealed === null)
-    throw invalid([{ field: 'source', message: `the endpoint ${source.name} has no admin password` }], 'SOURCE_CREDENTIALS_MISSING');
+    throw invalid(
+      [{ field: 'source', message: `the endpoint ${source.name} has no admin password` }],
+      'SOURCE_CREDENTIALS_MISSING',
+    );
   const userMode = !zimbra.provideCredentials;
   if (userMode) {
     const without = mailboxes.filter((m) => m.sourcePasswordSealed === null).map((m) => m.source);
     if (without.length > 0)
       throw invalid(
-        [{ field: 'mailboxIds', message: `regular-user mode needs each mailbox's Zimbra password; none is set for ${without.join(', ')}` }],
+        [
+          {
+            field: 'mailboxIds',
+            message: `regular-user mode needs each mailbox's Zimbra password; none is set for ${without.join(', ')}`,
+          },
+        ],
         'SOURCE_PASSWORD_MISSING',
       );
   }
@@ -101,7 +121,9 @@ async function sealedEndpoints(
       username: userMode ? undefined : (zimbra.adminUsername ?? undefined),
       password: userMode ? undefined : sealer.open(source.secretSealed!).reveal(),
       userPasswords: userMode
-        ? Object.fromEntries(mailboxes.map((m) => [m.source.toLowerCase(), sealer.open(m.sourcePasswordSealed!).reveal()]))
+        ? Object.fromEntries(
+            mailboxes.map((m) => [m.source.toLowerCase(), sealer.open(m.sourcePasswordSealed!).reveal()]),
+          )
         : {},
     },
     destination: {
@@ -121,12 +143,16 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
     // Scheduled starts are launched by a job that waits (pg-boss startAfter) until their time.
     app.addHook('onReady', async () => {
       await ensureLaunchQueue(queue);
-      await queue.work<{ runId: string }>(LAUNCH_PASS_QUEUE, async ([job]) => {
+      // A delayed job wakes no one when it becomes due: poll often enough that a start is seconds late at most.
+      const polling = { pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 };
+      await queue.work<{ runId: string }>(LAUNCH_PASS_QUEUE, polling, async ([job]) => {
         if (job !== undefined) await launchScheduledPass(db, queue, job.data.runId);
       });
     });
     app.addHook('onClose', async () => {
-      await queue.offWork(LAUNCH_PASS_QUEUE).catch((error: unknown) => logger.warn({ err: error }, 'stopping the pass launcher failed'));
+      await queue
+        .offWork(LAUNCH_PASS_QUEUE)
+        .catch((error: unknown) => logger.warn({ err: error }, 'stopping the pass launcher failed'));
     });
   }
 
@@ -135,11 +161,17 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
     {
       schema: {
         tags: ['passes'],
-        summary: 'Start: Verify Credentials, Trial, Pre-Stage, Full or Retry Errors for the selected mailboxes',
+        summary:
+          'Start: Verify Credentials, Trial, Pre-Stage, Full or Retry Errors for the selected mailboxes',
         params: idParams,
         body: startBody,
         response: {
-          202: z.object({ runId: z.uuid(), pass: z.enum(PASS_KINDS), mailboxes: z.number().int(), scheduledAt: z.date().nullable() }),
+          202: z.object({
+            runId: z.uuid(),
+            pass: z.enum(PASS_KINDS),
+            mailboxes: z.number().int(),
+            scheduledAt: z.date().nullable(),
+          }),
           ...errorResponses,
           503: errorResponses[400],
         },
@@ -147,7 +179,12 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
     },
     async (request, reply) => {
       const { agent, project } = await projectOf(db, request, request.params.id);
-      if (queue === undefined) throw new HttpError(503, 'QUEUE_UNAVAILABLE', 'This Ferry process runs no job queue; start it with "ferry start" or "ferry server".');
+      if (queue === undefined)
+        throw new HttpError(
+          503,
+          'QUEUE_UNAVAILABLE',
+          'This Ferry process runs no job queue; start it with "ferry start" or "ferry server".',
+        );
       const { pass, mailboxIds } = request.body;
       if (pass !== 'prestage' && request.body.prestage !== undefined)
         throw invalid([{ field: 'prestage', message: 'is only for a Pre-Stage pass' }]);
@@ -155,23 +192,44 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
       const mailboxes = await findMailboxes(db, project.id, ids);
       if (mailboxes.length !== ids.length) {
         const found = new Set(mailboxes.map((m) => m.id));
-        throw invalid([{ field: 'mailboxIds', message: `are not mailboxes of this project: ${ids.filter((id) => !found.has(id)).join(', ')}` }]);
+        throw invalid([
+          {
+            field: 'mailboxIds',
+            message: `are not mailboxes of this project: ${ids.filter((id) => !found.has(id)).join(', ')}`,
+          },
+        ]);
       }
       const busy = await busyMailboxes(db, project.id, ids);
       if (busy.length > 0)
-        throw new HttpError(409, 'MAILBOX_BUSY', `These mailboxes are in a pass already; stop them or wait: ${busy.join(', ')}.`, {
-          details: { mailboxes: busy },
-        });
+        throw new HttpError(
+          409,
+          'MAILBOX_BUSY',
+          `These mailboxes are in a pass already; stop them or wait: ${busy.join(', ')}.`,
+          {
+            details: { mailboxes: busy },
+          },
+        );
       if (pass === 'retry') {
-        const notRetryable = mailboxes.filter((m) => m.status !== 'completed_with_errors').map((m) => m.source);
+        const notRetryable = mailboxes
+          .filter((m) => m.status !== 'completed_with_errors')
+          .map((m) => m.source);
         if (notRetryable.length > 0)
           throw invalid(
-            [{ field: 'mailboxIds', message: `Retry Errors is for mailboxes whose last pass completed with errors; not ${notRetryable.join(', ')}` }],
+            [
+              {
+                field: 'mailboxIds',
+                message: `Retry Errors is for mailboxes whose last pass completed with errors; not ${notRetryable.join(', ')}`,
+              },
+            ],
             'NOTHING_TO_RETRY',
           );
       }
       if ((LICENSED_PASSES as readonly string[]).includes(pass)) {
-        const unlicensed = await usersWithoutLicence(db, agent.workgroupId, mailboxes.map((m) => m.source));
+        const unlicensed = await usersWithoutLicence(
+          db,
+          agent.workgroupId,
+          mailboxes.map((m) => m.source),
+        );
         if (unlicensed.length > 0)
           throw new HttpError(
             400,
@@ -183,10 +241,17 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
       const options = projectOptions(project);
       if (!options.useImpersonation)
         throw invalid(
-          [{ field: 'useImpersonation', message: 'must be checked (Advanced Options → Source/Destination): the API Permissions approach requires Use Impersonation to Authenticate' }],
+          [
+            {
+              field: 'useImpersonation',
+              message:
+                'must be checked (Advanced Options → Source/Destination): the API Permissions approach requires Use Impersonation to Authenticate',
+            },
+          ],
           'OPTIONS_INVALID',
         );
-      const scheduledAt = request.body.scheduledAt === undefined ? undefined : new Date(request.body.scheduledAt);
+      const scheduledAt =
+        request.body.scheduledAt === undefined ? undefined : new Date(request.body.scheduledAt);
       const { runId } = await startProjectPass(db, queue, {
         projectId: project.id,
         name: `${project.name}: ${PASS_LABELS[pass]}`,
@@ -202,11 +267,20 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
         agentId: agent.id,
         action: 'pass.started',
         target: project.name,
-        details: { projectId: project.id, runId, pass, mailboxes: mailboxes.length, scheduledAt: request.body.scheduledAt ?? null },
+        details: {
+          projectId: project.id,
+          runId,
+          pass,
+          mailboxes: mailboxes.length,
+          scheduledAt: request.body.scheduledAt ?? null,
+        },
       });
-      return reply
-        .status(202)
-        .send({ runId, pass, mailboxes: mailboxes.length, scheduledAt: scheduledAt !== undefined && scheduledAt.getTime() > Date.now() ? scheduledAt : null });
+      return reply.status(202).send({
+        runId,
+        pass,
+        mailboxes: mailboxes.length,
+        scheduledAt: scheduledAt !== undefined && scheduledAt.getTime() > Date.now() ? scheduledAt : null,
+      });
     },
   );
 
@@ -215,15 +289,21 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
     {
       schema: {
         tags: ['passes'],
-        summary: 'Stop the selected mailboxes: waiting ones never start, running ones stop at their next page',
+        summary:
+          'Stop the selected mailboxes: waiting ones never start, running ones stop at their next page',
         params: idParams,
         body: z.object({ mailboxIds: z.array(z.uuid()).min(1).max(100_000) }),
-        response: { 200: z.object({ stopped: z.number().int() }), ...errorResponses, 503: errorResponses[400] },
+        response: {
+          200: z.object({ stopped: z.number().int() }),
+          ...errorResponses,
+          503: errorResponses[400],
+        },
       },
     },
     async (request) => {
       const { agent, project } = await projectOf(db, request, request.params.id);
-      if (queue === undefined) throw new HttpError(503, 'QUEUE_UNAVAILABLE', 'This Ferry process runs no job queue.');
+      if (queue === undefined)
+        throw new HttpError(503, 'QUEUE_UNAVAILABLE', 'This Ferry process runs no job queue.');
       const stopped = await stopProjectMailboxes(db, queue, project.id, request.body.mailboxIds, agent.email);
       await appendAudit(db, {
         workgroupId: agent.workgroupId,
@@ -260,10 +340,17 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
     {
       schema: {
         tags: ['passes'],
-        summary: 'Live mailbox status and progress as server-sent events ("mailbox" events; reconnect after "end")',
+        summary:
+          'Live mailbox status and progress as server-sent events ("mailbox" events; reconnect after "end")',
         params: idParams,
         querystring: z.object({
-          seconds: z.coerce.number().int().min(1).max(600).default(300).describe('How long the stream stays open'),
+          seconds: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(600)
+            .default(300)
+            .describe('How long the stream stays open'),
         }),
       },
     },
@@ -287,7 +374,10 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
         const changed = await presentMailboxes(db, await activeMailboxes(db, project.id, since));
         for (const mailbox of changed) {
           const text = JSON.stringify(mailbox);
-          const key = JSON.stringify({ ...mailbox, progress: mailbox.progress && { ...mailbox.progress, etaSeconds: 0 } });
+          const key = JSON.stringify({
+            ...mailbox,
+            progress: mailbox.progress && { ...mailbox.progress, etaSeconds: 0 },
+          });
           if (sent.get(mailbox.id) === key) continue;
           sent.set(mailbox.id, key);
           reply.raw.write(`event: mailbox\ndata: ${text}\n\n`);

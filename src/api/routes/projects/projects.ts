@@ -4,6 +4,8 @@ import { appendAudit } from '../../../db/audit-log.ts';
 import { findCustomer } from '../../../db/customers.ts';
 import type { Db } from '../../../db/database.ts';
 import { type EndpointRecord, findEndpoint } from '../../../db/endpoints.ts';
+import { activeMailboxes } from '../../../db/project-mailboxes.ts';
+import { settleLicenceUses } from '../../../db/project-passes.ts';
 import {
   createProject,
   deleteProject,
@@ -25,7 +27,7 @@ import type { Agent } from '../../../domain/agents.ts';
 import type { App } from '../../app-type.ts';
 import { requireAgent } from '../../auth.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
-import { notFound } from '../../errors.ts';
+import { HttpError, notFound } from '../../errors.ts';
 import { invalid, projectOf, projectScope } from './access.ts';
 import { endpointSchema, presentEndpoint, validateEndpoint } from './endpoints.ts';
 import { emailAddress, errorResponses, idParams, pageOf, pageQuery, validationSchema } from './schemas.ts';
@@ -68,14 +70,31 @@ export function projectOptions(project: ProjectRecord): AdvancedOptions {
 const dateOnly = z.iso.date('must be a date as YYYY-MM-DD');
 
 const optionsBody = z.object({
-  support: z.array(z.string().trim().min(1).max(2000)).max(200).default([]).describe('Support tab: Key=Value lines'),
-  maxConcurrentMigrations: z.number().int().min(1).max(100).default(5).describe(`Performance tab. ${PERFORMANCE_GUIDANCE}`),
+  support: z
+    .array(z.string().trim().min(1).max(2000))
+    .max(200)
+    .default([])
+    .describe('Support tab: Key=Value lines'),
+  maxConcurrentMigrations: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(5)
+    .describe(`Performance tab. ${PERFORMANCE_GUIDANCE}`),
   useImpersonation: z
     .boolean()
     .default(true)
-    .describe('Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach)'),
+    .describe(
+      'Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach)',
+    ),
   itemTypes: z.array(z.enum(ITEM_TYPES)).default([...ITEM_TYPES]),
-  folderFilter: z.string().max(1000).nullable().default(null).describe('Folders whose path matches this regular expression are left out'),
+  folderFilter: z
+    .string()
+    .max(1000)
+    .nullable()
+    .default(null)
+    .describe('Folders whose path matches this regular expression are left out'),
   receivedAfter: dateOnly.nullable().default(null),
   receivedBefore: dateOnly.nullable().default(null),
   maxMessageSizeMB: z.number().int().min(1).max(150).default(35),
@@ -105,13 +124,17 @@ function endpointSupport(destination: EndpointRecord | undefined) {
 async function checkedReferences(db: Db, agent: Agent, body: z.infer<typeof projectBody>) {
   const problems: { field: string; message: string }[] = [];
   const customer = await findCustomer(db, agent.workgroupId, body.customerId);
-  if (customer === undefined) problems.push({ field: 'customerId', message: 'is not a customer of your workgroup' });
+  if (customer === undefined)
+    problems.push({ field: 'customerId', message: 'is not a customer of your workgroup' });
   const source = await findEndpoint(db, agent.workgroupId, body.sourceEndpointId);
   if (source?.kind !== 'zimbra')
     problems.push({ field: 'sourceEndpointId', message: 'is not a Zimbra 6.5+ endpoint of your workgroup' });
   const destination = await findEndpoint(db, agent.workgroupId, body.destinationEndpointId);
   if (destination?.kind !== 'm365')
-    problems.push({ field: 'destinationEndpointId', message: 'is not a Microsoft 365 endpoint of your workgroup' });
+    problems.push({
+      field: 'destinationEndpointId',
+      message: 'is not a Microsoft 365 endpoint of your workgroup',
+    });
   if (problems.length > 0) throw invalid(problems);
 }
 
@@ -123,7 +146,10 @@ export function projectCrudRoutes(app: App, { db, sealer }: ControlPlaneDeps): v
         tags: ['projects'],
         summary: 'Mailbox projects the agent may see (Project Sharing), searched by name, paged',
         querystring: pageQuery,
-        response: { 200: pageOf(projectSchema.extend({ mailboxCount: z.number().int() })), ...errorResponses },
+        response: {
+          200: pageOf(projectSchema.extend({ mailboxCount: z.number().int() })),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -152,7 +178,11 @@ export function projectCrudRoutes(app: App, { db, sealer }: ControlPlaneDeps): v
       const agent = requireAgent(request);
       await checkedReferences(db, agent, request.body);
       const project = await db.transaction().execute(async (trx) => {
-        const created = await createProject(trx, { ...request.body, workgroupId: agent.workgroupId, createdBy: agent.id });
+        const created = await createProject(trx, {
+          ...request.body,
+          workgroupId: agent.workgroupId,
+          createdBy: agent.id,
+        });
         await appendAudit(trx, {
           workgroupId: agent.workgroupId,
           agentId: agent.id,
@@ -220,6 +250,15 @@ export function projectCrudRoutes(app: App, { db, sealer }: ControlPlaneDeps): v
     },
     async (request, reply) => {
       const { agent, project } = await projectOf(db, request, request.params.id);
+      const busy = await activeMailboxes(db, project.id, new Date());
+      if (busy.length > 0)
+        throw new HttpError(
+          409,
+          'PROJECT_BUSY',
+          `${busy.length} mailbox(es) of ${project.name} are in a pass now; stop them before deleting the project.`,
+        );
+      // Completed passes use their licences before the project's records of them go.
+      await settleLicenceUses(db, project.workgroupId, project.id);
       await deleteProject(db, project.id);
       await appendAudit(db, {
         workgroupId: agent.workgroupId,
@@ -237,7 +276,8 @@ export function projectCrudRoutes(app: App, { db, sealer }: ControlPlaneDeps): v
     {
       schema: {
         tags: ['projects'],
-        summary: 'Save and Go to Summary: validate both endpoints (credentials, Modern Authentication) and detect the tenant region',
+        summary:
+          'Save and Go to Summary: validate both endpoints (credentials, Modern Authentication) and detect the tenant region',
         params: idParams,
         response: {
           200: z.object({
@@ -264,7 +304,12 @@ export function projectCrudRoutes(app: App, { db, sealer }: ControlPlaneDeps): v
         agentId: agent.id,
         action: 'project.validated',
         target: project.name,
-        details: { projectId: project.id, source: sourceResult.ok, destination: destinationResult.ok, region: destinationResult.region },
+        details: {
+          projectId: project.id,
+          source: sourceResult.ok,
+          destination: destinationResult.ok,
+          region: destinationResult.region,
+        },
       });
       return {
         ok: sourceResult.ok && destinationResult.ok,
@@ -339,7 +384,8 @@ export function projectCrudRoutes(app: App, { db, sealer }: ControlPlaneDeps): v
     {
       schema: {
         tags: ['projects'],
-        summary: 'The project summary: its endpoints (secrets as set / not set) and the Region of Destination Tenant',
+        summary:
+          'The project summary: its endpoints (secrets as set / not set) and the Region of Destination Tenant',
         params: idParams,
         response: {
           200: z.object({

@@ -7,7 +7,12 @@ export { errorResponses };
 export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).default(1).describe('Page number, from 1'),
   pageSize: z.coerce.number().int().min(1).max(500).default(50).describe('Items per page (at most 500)'),
-  search: z.string().trim().max(200).optional().describe('Case-insensitive text to look for, anywhere in the name'),
+  search: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe('Case-insensitive text to look for, anywhere in the name'),
 });
 
 export function pageOf<T extends z.ZodType>(item: T) {
@@ -29,7 +34,9 @@ export const emailAddress = z
   .regex(/^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/, 'is not an email address');
 
 /** Secrets in responses: whether one is set, never its value. */
-export const secretState = z.object({ set: z.boolean() }).describe('Write-only secret: only whether it is set');
+export const secretState = z
+  .object({ set: z.boolean() })
+  .describe('Write-only secret: only whether it is set');
 
 export const checkSchema = z.object({
   check: z.string(),

@@ -18,7 +18,12 @@ const counts = z.object({
   failed: z.number().int(),
   bytes: z.number().int(),
 });
-const byType = z.object(Object.fromEntries(ITEM_TYPES.map((t) => [t, counts])) as Record<(typeof ITEM_TYPES)[number], typeof counts>);
+const byType = z.object(
+  Object.fromEntries(ITEM_TYPES.map((t) => [t, counts])) as Record<
+    (typeof ITEM_TYPES)[number],
+    typeof counts
+  >,
+);
 
 const mailboxStatisticsSchema = z.object({
   mailboxId: z.uuid(),
@@ -28,7 +33,9 @@ const mailboxStatisticsSchema = z.object({
   lastPass: z.string().nullable(),
   lastError: z.string().nullable(),
   migrated: byType.describe('Items and bytes migrated over every pass'),
-  lastPassItems: byType.describe('Outcomes of the last pass: migrated, skipped (already there or filtered out), failed'),
+  lastPassItems: byType.describe(
+    'Outcomes of the last pass: migrated, skipped (already there or filtered out), failed',
+  ),
   durationMs: z.number().int(),
   throttledMs: z.number().int(),
   bytesPerSecond: z.number().int(),
@@ -92,7 +99,8 @@ export function statisticsRoutes(app: App, { db, mailer }: ControlPlaneDeps): vo
     {
       schema: {
         tags: ['statistics'],
-        summary: 'Statistics of one mailbox: counts by type, per-folder reconciliation and verdict, failed items',
+        summary:
+          'Statistics of one mailbox: counts by type, per-folder reconciliation and verdict, failed items',
         params: mailboxParams,
         response: { 200: mailboxStatisticsSchema, ...errorResponses },
       },
@@ -110,7 +118,8 @@ export function statisticsRoutes(app: App, { db, mailer }: ControlPlaneDeps): vo
     {
       schema: {
         tags: ['statistics'],
-        summary: 'Request Statistics: email the requesting agent (and the project’s notification recipients) the report',
+        summary:
+          'Request Statistics: email the requesting agent (and the project’s notification recipients) the report',
         params: idParams,
         response: { 202: z.object({ sentTo: z.array(z.string()) }), ...errorResponses },
       },
@@ -129,7 +138,11 @@ export function statisticsRoutes(app: App, { db, mailer }: ControlPlaneDeps): vo
         html: report.html,
         attachments: [
           { filename: 'statistics.png', contentType: 'image/png', content: report.chart, cid: CHART_CID },
-          { filename: `${project.name.replace(/[^\w.-]+/g, '-')}-statistics-${stamp}.csv`, contentType: 'text/csv', content: report.csv },
+          {
+            filename: `${project.name.replace(/[^\w.-]+/g, '-')}-statistics-${stamp}.csv`,
+            contentType: 'text/csv',
+            content: report.csv,
+          },
         ],
       });
       await appendAudit(db, {
