@@ -74,8 +74,6 @@ const planSchema = z.object({
         }, 'must be a valid regular expression')
         .optional(),
       logSubjects: z.boolean().default(false),
-      /** "importMime": mail through Graph beta importMime (Mail-Advanced.ReadWrite.All) instead of JSON. */
-      mailImport: z.enum(['json', 'importMime']).default('json'),
       maxMessageSizeMB: z.number().min(1).max(150).optional(),
       receivedAfter: z.iso.date().optional(),
     })
@@ -91,7 +89,6 @@ export interface Plan {
   readonly support: SupportOptions;
   readonly folderFilter: string | undefined;
   readonly logSubjects: boolean;
-  readonly useImportMime: boolean;
   readonly maxMessageBytes: number;
   readonly receivedAfterMs: number | undefined;
 }
@@ -159,7 +156,6 @@ export async function loadPlan(file: string): Promise<Plan> {
     support,
     folderFilter: plan.options.folderFilter,
     logSubjects: plan.options.logSubjects,
-    useImportMime: plan.options.mailImport === 'importMime',
     maxMessageBytes:
       plan.options.maxMessageSizeMB === undefined
         ? DEFAULT_MAX_MESSAGE_BYTES

@@ -49,6 +49,7 @@ describe('passOptionsFor', () => {
       maxMessageBytes: 150 * 1024 * 1024,
       logSubjects: true,
       expandCalendarInstances: true,
+      useImportMime: false,
     });
   });
 

@@ -134,5 +134,6 @@ export function passOptionsFor(
     maxMessageBytes: options.maxMessageSizeMB * 1024 * 1024,
     logSubjects: options.logSubjects,
     expandCalendarInstances: support.calendarExpandInstances,
+    useImportMime: support.useImportMime,
   };
 }

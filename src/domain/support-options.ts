@@ -8,14 +8,22 @@ export interface SupportOptions {
   readonly folderMappings: readonly { pattern: string; replacement: string }[];
   readonly recipientMappings: readonly { from: string; to: string }[];
   readonly calendarExpandInstances: boolean;
+  /** UseImportMime=1: mail through Graph beta importMime (the original MIME whole). */
+  readonly useImportMime: boolean;
 }
 
-const KNOWN_KEYS = ['FolderMapping', 'RecipientMapping', 'ZimbraCalendarExpandInstances'] as const;
+const KNOWN_KEYS = [
+  'FolderMapping',
+  'RecipientMapping',
+  'ZimbraCalendarExpandInstances',
+  'UseImportMime',
+] as const;
 
 export function parseSupportOptions(entries: readonly string[]): SupportOptions {
   const folderMappings: { pattern: string; replacement: string }[] = [];
   const recipientMappings: { from: string; to: string }[] = [];
   let calendarExpandInstances = false;
+  let useImportMime = false;
   for (const entry of entries) {
     const eq = entry.indexOf('=');
     const key = eq < 0 ? entry.trim() : entry.slice(0, eq).trim();
@@ -41,11 +49,15 @@ export function parseSupportOptions(entries: readonly string[]): SupportOptions 
         if (value !== '0' && value !== '1') throw invalid(entry, 'the value must be 0 or 1');
         calendarExpandInstances = value === '1';
         break;
+      case 'UseImportMime':
+        if (value !== '0' && value !== '1') throw invalid(entry, 'the value must be 0 or 1');
+        useImportMime = value === '1';
+        break;
       default:
         throw invalid(entry, `"${key}" is not a known Support option (known: ${KNOWN_KEYS.join(', ')})`);
     }
   }
-  return { folderMappings, recipientMappings, calendarExpandInstances };
+  return { folderMappings, recipientMappings, calendarExpandInstances, useImportMime };
 }
 
 function unquote(value: string): string {

@@ -123,7 +123,7 @@ function passOptions(plan: Plan, options: MigrateOptions): PassOptions {
     recipientMappings: plan.support.recipientMappings,
     maxMessageBytes: plan.maxMessageBytes,
     logSubjects: plan.logSubjects,
-    useImportMime: plan.useImportMime,
+    useImportMime: plan.support.useImportMime,
     expandCalendarInstances: plan.support.calendarExpandInstances,
   };
 }

@@ -124,7 +124,7 @@ export function AdvancedOptionsDialog({
             <div hidden={tab !== 'support'} className="form">
               <TextAreaField
                 label="Support options"
-                hint='One Key=Value per line, for example ZimbraCalendarExpandInstances=1, FolderMapping="^Archive->Old Archive" or RecipientMapping=@example.com->@contoso.com.'
+                hint='One Key=Value per line, for example ZimbraCalendarExpandInstances=1, UseImportMime=1, FolderMapping="^Archive->Old Archive" or RecipientMapping=@example.com->@contoso.com.'
                 rows={6}
                 spellCheck={false}
                 value={supportText}
