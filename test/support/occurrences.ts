@@ -55,14 +55,30 @@ function isKnownIana(name: string): boolean {
   }
 }
 
+/** The IANA zone a TZID names, also behind "/" or vendor prefixes ("/mozilla.org/…/Europe/Berlin"). */
+function knownIanaSuffix(tzid: string): string | undefined {
+  const parts = tzid
+    .replace(/^"|"$/g, '')
+    .split('/')
+    .filter((p) => p !== '');
+  for (let i = 0; i < parts.length; i++) {
+    const candidate = parts.slice(i).join('/');
+    if (candidate.includes('/') || /^utc$/i.test(candidate)) {
+      if (isKnownIana(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
 /** Instant of an ical.js time: its VTIMEZONE, else a known IANA TZID, else UTC (floating, dates). */
 function icalInstant(time: ICAL.Time): number {
-  const tzid = (time as unknown as { timezone?: string }).timezone;
+  const raw = (time as unknown as { timezone?: string }).timezone;
+  const tzid = raw === undefined ? undefined : knownIanaSuffix(raw);
   const wall = Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
   if (time.isDate) return wall;
   if (time.zone !== undefined && time.zone !== null && time.zone.tzid !== 'floating')
     return time.toUnixTime() * 1000;
-  if (tzid !== undefined && isKnownIana(tzid)) return wallToInstant(wall, tzid);
+  if (tzid !== undefined) return wallToInstant(wall, tzid);
   return wall;
 }
 
