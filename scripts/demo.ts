@@ -97,18 +97,21 @@ const setupToken = await new Promise<string>((resolve, reject) => {
 const url = /listening on (http:\/\/\S+)/.exec(printed)![1]!;
 
 let stopping = false;
-const stop = async (exitCode = 0) => {
+const stop = async (exitCode = 0, fromTerminal = false) => {
   if (stopping) return;
   stopping = true;
   out('\nStopping Ferry and the emulators…');
   const exited = new Promise((resolve) => ferry.once('exit', resolve));
-  ferry.kill('SIGINT');
+  // Ctrl-C in a terminal reaches Ferry too (same process group), and a second signal would cut its
+  // drain short: give it a moment to notice before asking it ourselves.
+  if (fromTerminal) await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+  if (ferry.exitCode === null && ferry.signalCode === null) ferry.kill('SIGTERM');
   await exited;
   await zimbra.close();
   await m365.close();
   process.exit(exitCode);
 };
-process.on('SIGINT', () => void stop());
+process.on('SIGINT', () => void stop(0, true));
 process.on('SIGTERM', () => void stop());
 
 let headers: Record<string, string> = {};

@@ -13,6 +13,16 @@ export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): voi
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // A Ctrl-C in a terminal reaches the embedded PostgreSQL too (same process group): it closes
+    // our connections while we drain. During shutdown that is expected, not a crash.
+    process.on('uncaughtException', (error: Error & { code?: string }) => {
+      if (error.code === '57P01' || /Connection terminated/i.test(error.message)) {
+        logger.debug({ error: error.message }, 'database connection closed during shutdown');
+        return;
+      }
+      logger.error({ err: error }, 'unexpected error during shutdown');
+      process.exit(1);
+    });
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
