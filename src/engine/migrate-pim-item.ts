@@ -28,6 +28,8 @@ export interface PimContext {
 /** What one converted item needs from the destination, whatever its kind. */
 interface Converted {
   readonly contentHash: string;
+  /** What the item weighs in Zimbra, for statistics when the folder listing gave no size. */
+  readonly bytes: number;
   /** Creates the item (or rebuilds it over `previous`, the ids an earlier pass or attempt left); returns its id(s). */
   write(previous: readonly string[]): Promise<{ id: string; problem?: string }>;
   /** Ids of copies an interrupted attempt may have created, found by their stamps. */
@@ -78,11 +80,12 @@ export async function migratePimItem(
     });
     const written = await converted.write([...new Set(previous)]);
     await context.store.markMigrated(context.source, context.destination, ref.id, written.id, version);
-    if (written.problem === undefined) await record({ outcome: 'migrated', bytes: ref.sizeBytes });
+    const bytes = ref.sizeBytes > 0 ? ref.sizeBytes : converted.bytes;
+    if (written.problem === undefined) await record({ outcome: 'migrated', bytes });
     else {
       await record({
         outcome: 'failed',
-        bytes: ref.sizeBytes,
+        bytes,
         code: 'PARTLY_MIGRATED',
         message: written.problem,
         ...subject,
@@ -104,11 +107,13 @@ async function convert(context: PimContext, ref: SourcePimRef, stamp: string): P
   const { mailbox, containerId } = context;
   switch (ref.kind) {
     case 'contacts': {
-      const contact = convertZimbraContact(await context.sourceReader.fetchContact(context.source, ref), {
+      const source = await context.sourceReader.fetchContact(context.source, ref);
+      const contact = convertZimbraContact(source, {
         stamp: { propertyId: STAMP_PROPERTY_ID, value: stamp },
       });
       return {
         contentHash: contact.contentHash,
+        bytes: Buffer.byteLength(JSON.stringify(source.attrs)) + (source.photo?.bytes.length ?? 0),
         findInterrupted: async () =>
           present(await mailbox.findPimItemByStamp('contacts', containerId, stamp)),
         async write(previous) {
@@ -126,11 +131,11 @@ async function convert(context: PimContext, ref: SourcePimRef, stamp: string): P
       };
     }
     case 'tasks': {
-      const task = convertZimbraTask(await context.sourceReader.fetchCalendarItem(context.source, ref), {
-        stamp,
-      });
+      const item = await context.sourceReader.fetchCalendarItem(context.source, ref);
+      const task = convertZimbraTask(item, { stamp });
       return {
         contentHash: task.contentHash,
+        bytes: Buffer.byteLength(item.ics),
         findInterrupted: async () => present(await mailbox.findPimItemByStamp('tasks', containerId, stamp)),
         async write(previous) {
           const [existing] = previous;
@@ -152,6 +157,7 @@ async function convert(context: PimContext, ref: SourcePimRef, stamp: string): P
         event.series !== undefined ? [event.series.master.stamp] : event.singles.map((s) => s.stamp);
       return {
         contentHash: event.contentHash,
+        bytes: Buffer.byteLength(item.ics),
         async findInterrupted() {
           const found = await Promise.all(
             stamps.map((s) => mailbox.findPimItemByStamp('calendar', containerId, s)),
