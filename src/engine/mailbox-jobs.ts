@@ -121,10 +121,7 @@ export async function migrateFolderPage(
       folder.cursor,
       trial ? TRIAL_ITEMS_PER_FOLDER : PAGE_SIZE,
     );
-    const retryOnly =
-      options.pass === 'retry'
-        ? await deps.store.previouslyFailedItems(mailbox.source, mailbox.destination, mailbox.runId)
-        : undefined;
+    const retryOnly = await failedInLastPass(deps, mailbox);
     const wanted = page.items.filter((m) => selected(m, options, retryOnly));
     const mapped = await deps.store.findMappedItems(
       mailbox.source,
@@ -159,6 +156,12 @@ export async function migrateFolderPage(
   });
 }
 
+/** Retry Errors: the items that failed in the mailbox's last pass; undefined for every other pass. */
+async function failedInLastPass(deps: EngineDeps, mailbox: RunMailbox): Promise<Set<string> | undefined> {
+  if (mailbox.options.pass !== 'retry') return undefined;
+  return deps.store.previouslyFailedItems(mailbox.source, mailbox.destination, mailbox.runId);
+}
+
 /** One page of a contact, calendar or task folder, checkpointed like a mail page. */
 async function migratePimPage(
   deps: EngineDeps,
@@ -175,10 +178,7 @@ async function migratePimPage(
     folder.cursor,
     PAGE_SIZE,
   );
-  const retryOnly =
-    options.pass === 'retry'
-      ? await deps.store.previouslyFailedItems(mailbox.source, mailbox.destination, mailbox.runId)
-      : undefined;
+  const retryOnly = await failedInLastPass(deps, mailbox);
   const wanted = page.items.filter((item) => retryOnly === undefined || retryOnly.has(item.id));
   const mapped = await deps.store.findMappedItems(
     mailbox.source,
