@@ -18,6 +18,7 @@ import type { Db } from '../db/database.ts';
 import type { JobQueue, QueueRoundTrip } from '../db/job-queue.ts';
 import type { Mailer, SecretSealer } from '../domain/ports.ts';
 import { registerAuthentication } from './auth.ts';
+import type { ControlPlaneDeps } from './control-plane-deps.ts';
 import { errorBody, handleError } from './errors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -39,6 +40,7 @@ export interface AppDeps {
   readonly mailer: Mailer;
   readonly queue: JobQueue | undefined;
   readonly publicUrl: string;
+  readonly m365Addresses?: ControlPlaneDeps['m365Addresses'];
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -96,6 +98,7 @@ export async function buildApp(deps: AppDeps) {
     mailer: deps.mailer,
     queue: deps.queue,
     publicUrl: deps.publicUrl,
+    ...(deps.m365Addresses === undefined ? {} : { m365Addresses: deps.m365Addresses }),
   };
   mspRoutes(app, controlPlane);
   projectRoutes(app, controlPlane);

@@ -13,4 +13,9 @@ export interface ControlPlaneDeps {
   readonly queue: JobQueue | undefined;
   /** The address agents reach the console at, for links in emails ("http://localhost:8080"). */
   readonly publicUrl: string;
+  /** FERRY_M365_AUTHORITY_URL / FERRY_M365_GRAPH_URL: addresses for new Microsoft 365 endpoints that name none. */
+  readonly m365Addresses?: {
+    readonly authorityUrl: string | undefined;
+    readonly graphUrl: string | undefined;
+  };
 }

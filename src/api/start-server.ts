@@ -41,6 +41,7 @@ export async function startServer(options: {
     mailer: options.mailer,
     queue,
     publicUrl: (config.publicUrl ?? listenUrl).replace(/\/$/, ''),
+    m365Addresses: { authorityUrl: config.m365AuthorityUrl, graphUrl: config.m365GraphUrl },
   });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -57,6 +57,18 @@ export const CONFIG_KEYS = {
     description: 'Sender of the emails Ferry sends (notifications, statistics, licences)',
     defaultText: 'Ferry <ferry@localhost>',
   },
+  m365AuthorityUrl: {
+    env: 'FERRY_M365_AUTHORITY_URL',
+    description:
+      'Identity authority new Microsoft 365 endpoints use unless they name their own (an identity proxy, or `ferry emulate m365`)',
+    defaultText: "(the endpoint's national cloud)",
+  },
+  m365GraphUrl: {
+    env: 'FERRY_M365_GRAPH_URL',
+    description:
+      'Graph address new Microsoft 365 endpoints use unless they name their own (a proxy, or the emulator)',
+    defaultText: "(the endpoint's national cloud)",
+  },
   logLevel: { env: 'LOG_LEVEL', description: `Log level (${LOG_LEVELS.join(', ')})`, defaultText: 'info' },
 } as const satisfies Record<string, KeySpec>;
 
@@ -95,6 +107,8 @@ const envSchema = z.object({
   SMTP_URL: urlSchema(['smtp:', 'smtps:']).optional(),
   FERRY_PUBLIC_URL: urlSchema(['http:', 'https:']).optional(),
   FERRY_MAIL_FROM: z.string().min(3, 'must be an email address').default('Ferry <ferry@localhost>'),
+  FERRY_M365_AUTHORITY_URL: urlSchema(['http:', 'https:']).optional(),
+  FERRY_M365_GRAPH_URL: urlSchema(['http:', 'https:']).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -107,6 +121,9 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   readonly publicUrl: string | undefined;
   readonly mailFrom: string;
+  /** Addresses new Microsoft 365 endpoints get when they name none of their own. */
+  readonly m365AuthorityUrl: string | undefined;
+  readonly m365GraphUrl: string | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -148,6 +165,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     smtpUrl: e.SMTP_URL,
     publicUrl: e.FERRY_PUBLIC_URL,
     mailFrom: e.FERRY_MAIL_FROM,
+    m365AuthorityUrl: e.FERRY_M365_AUTHORITY_URL,
+    m365GraphUrl: e.FERRY_M365_GRAPH_URL,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -23,7 +23,12 @@ export function recordingMailer(): Mailer & { readonly sent: OutgoingEmail[] } {
 /** The API on a test database, with every log line captured so tests can check what was logged. */
 export async function buildTestApp(
   db: Db,
-  options: { mailer?: Mailer; queue?: JobQueue; publicUrl?: string } = {},
+  options: {
+    mailer?: Mailer;
+    queue?: JobQueue;
+    publicUrl?: string;
+    m365Addresses?: { authorityUrl: string | undefined; graphUrl: string | undefined };
+  } = {},
 ) {
   const logLines: string[] = [];
   const sink = new Writable({
@@ -43,6 +48,7 @@ export async function buildTestApp(
     mailer: options.mailer ?? recordingMailer(),
     queue: options.queue,
     publicUrl: options.publicUrl ?? 'http://ferry.test',
+    ...(options.m365Addresses === undefined ? {} : { m365Addresses: options.m365Addresses }),
   });
   await app.ready();
   return { app, logLines };

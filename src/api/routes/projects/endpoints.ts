@@ -277,7 +277,7 @@ const setupSchema = z.object({
     .nullable(),
 });
 
-export function endpointRoutes(app: App, { db, sealer }: ControlPlaneDeps): void {
+export function endpointRoutes(app: App, { db, sealer, m365Addresses }: ControlPlaneDeps): void {
   const load = async (workgroupId: string, id: string) => {
     const endpoint = await findEndpoint(db, workgroupId, id);
     if (endpoint === undefined) throw notFound('That endpoint');
@@ -319,7 +319,15 @@ export function endpointRoutes(app: App, { db, sealer }: ControlPlaneDeps): void
     },
     async (request, reply) => {
       const agent = requireAgent(request);
-      const { settings, secretSealed } = settingsFrom(request.body, sealer, undefined);
+      const body =
+        request.body.kind === 'm365' && request.body.nationalCloud === 'global'
+          ? {
+              ...request.body,
+              authorityUrl: request.body.authorityUrl ?? m365Addresses?.authorityUrl ?? null,
+              graphUrl: request.body.graphUrl ?? m365Addresses?.graphUrl ?? null,
+            }
+          : request.body;
+      const { settings, secretSealed } = settingsFrom(body, sealer, undefined);
       const endpoint = await db.transaction().execute(async (trx) => {
         const created = await createEndpoint(trx, {
           workgroupId: agent.workgroupId,
