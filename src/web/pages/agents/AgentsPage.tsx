@@ -3,9 +3,7 @@ import { type FormEvent, useCallback, useState } from 'react';
 import { api, type ApiError } from '../../api/client.ts';
 import { fieldErrors } from '../../api/field-errors.ts';
 import { Alert } from '../../components/Alert.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
 import { CheckboxField, FormField, SelectField } from '../../components/FormField.tsx';
-import { LoadingState } from '../../components/LoadingState.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { SearchBox } from '../../components/SearchBox.tsx';
@@ -14,6 +12,7 @@ import { formatDateTime } from '../../format.ts';
 import { useLoad } from '../../hooks/use-load.ts';
 import { asApiError } from '../../session/SessionProvider.tsx';
 import { useAgent, useSession } from '../../session/session-context.ts';
+import { LoadStatus } from '../../components/LoadStatus.tsx';
 
 type Role = 'administrator' | 'manager' | 'agent' | 'inactive';
 const ROLE_LABELS: Record<Role, string> = {
@@ -67,14 +66,12 @@ function WorkgroupSettings({ editable }: { editable: boolean }) {
   return (
     <section className="panel" aria-labelledby="workgroup-title">
       <h2 id="workgroup-title">Workgroup</h2>
-      {workgroup.status === 'loading' && <LoadingState label="Loading the workgroup…" />}
-      {workgroup.status === 'error' && (
-        <ErrorState
-          title="The workgroup could not be loaded"
-          error={workgroup.error}
-          onRetry={() => void reload()}
-        />
-      )}
+      <LoadStatus
+        state={workgroup}
+        loading="Loading the workgroup…"
+        failed="The workgroup could not be loaded"
+        onRetry={reload}
+      />
       {error !== undefined && (
         <Alert tone="error" title="The workgroup was not saved">
           <p>{error.message}</p>
@@ -162,14 +159,12 @@ function AgentList({
           <p>{error.message}</p>
         </Alert>
       )}
-      {agents.status === 'loading' && <LoadingState label="Loading agents…" />}
-      {agents.status === 'error' && (
-        <ErrorState
-          title="The agents could not be loaded"
-          error={agents.error}
-          onRetry={() => void reload()}
-        />
-      )}
+      <LoadStatus
+        state={agents}
+        loading="Loading agents…"
+        failed="The agents could not be loaded"
+        onRetry={reload}
+      />
       {agents.status === 'loaded' && (
         <>
           <div className="table-wrap">

@@ -1,13 +1,12 @@
 import { type FormEvent, useState } from 'react';
 
 import { api } from '../../api/client.ts';
-import { ErrorState } from '../../components/ErrorState.tsx';
 import { FormField } from '../../components/FormField.tsx';
-import { LoadingState } from '../../components/LoadingState.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useLoad } from '../../hooks/use-load.ts';
+import { LoadStatus } from '../../components/LoadStatus.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -97,14 +96,12 @@ export function AuditPage() {
           </button>
         </div>
       </form>
-      {log.status === 'loading' && <LoadingState label="Loading the audit log…" />}
-      {log.status === 'error' && (
-        <ErrorState
-          title="The audit log could not be loaded"
-          error={log.error}
-          onRetry={() => void reload()}
-        />
-      )}
+      <LoadStatus
+        state={log}
+        loading="Loading the audit log…"
+        failed="The audit log could not be loaded"
+        onRetry={reload}
+      />
       {log.status === 'loaded' &&
         (log.data.total === 0 ? (
           <div className="vt-empty">

@@ -3,8 +3,6 @@ import { Link } from 'react-router';
 
 import { api, type ResponseOf } from '../../api/client.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { LoadingState } from '../../components/LoadingState.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { SearchBox } from '../../components/SearchBox.tsx';
@@ -12,6 +10,7 @@ import { useToast } from '../../components/Toast.tsx';
 import { formatNumber } from '../../format.ts';
 import { useLoad } from '../../hooks/use-load.ts';
 import { AddCustomerDialog } from './AddCustomerDialog.tsx';
+import { LoadStatus } from '../../components/LoadStatus.tsx';
 
 export type Customer = ResponseOf<'/api/customers', 'get'>['items'][number];
 
@@ -58,14 +57,12 @@ export function CustomersPage() {
       <div className="toolbar">
         <SearchBox label="Search customers" onSearch={onSearch} />
       </div>
-      {listing.status === 'loading' && <LoadingState label="Loading customers…" />}
-      {listing.status === 'error' && (
-        <ErrorState
-          title="The customers could not be loaded"
-          error={listing.error}
-          onRetry={() => void reload()}
-        />
-      )}
+      <LoadStatus
+        state={listing}
+        loading="Loading customers…"
+        failed="The customers could not be loaded"
+        onRetry={reload}
+      />
       {listing.status === 'loaded' &&
         (listing.data.total === 0 && search === '' ? (
           <EmptyState icon="customers" title="No customers yet">

@@ -4,8 +4,6 @@ import { useNavigate } from 'react-router';
 import { api } from '../../api/client.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { LoadingState } from '../../components/LoadingState.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { SearchBox } from '../../components/SearchBox.tsx';
@@ -14,6 +12,7 @@ import { formatDateTime } from '../../format.ts';
 import { useLoad } from '../../hooks/use-load.ts';
 import { draftEndpointSide, loadDraft, saveDraft } from '../projects/wizard/project-draft.ts';
 import { type Endpoint, EndpointDialog } from './EndpointDialog.tsx';
+import { LoadStatus } from '../../components/LoadStatus.tsx';
 
 const PAGE_SIZE = 25;
 
@@ -101,14 +100,12 @@ export function EndpointsPage() {
       <div className="toolbar">
         <SearchBox label="Search endpoints" onSearch={onSearch} />
       </div>
-      {listing.status === 'loading' && <LoadingState label="Loading endpoints…" />}
-      {listing.status === 'error' && (
-        <ErrorState
-          title="The endpoints could not be loaded"
-          error={listing.error}
-          onRetry={() => void reload()}
-        />
-      )}
+      <LoadStatus
+        state={listing}
+        loading="Loading endpoints…"
+        failed="The endpoints could not be loaded"
+        onRetry={reload}
+      />
       {listing.status === 'loaded' &&
         (listing.data.total === 0 && search === '' ? (
           <EmptyState icon="endpoints" title="No endpoints yet">

@@ -3,8 +3,6 @@ import { Link } from 'react-router';
 
 import { api, type ApiError } from '../../api/client.ts';
 import { Alert } from '../../components/Alert.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { LoadingState } from '../../components/LoadingState.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { useToast } from '../../components/Toast.tsx';
@@ -12,6 +10,7 @@ import { formatDateTime, formatNumber } from '../../format.ts';
 import { useLoad } from '../../hooks/use-load.ts';
 import { asApiError } from '../../session/SessionProvider.tsx';
 import { useAgent } from '../../session/session-context.ts';
+import { LoadStatus } from '../../components/LoadStatus.tsx';
 
 const PAGE_SIZE = 20;
 const EVENT_LABELS = { granted: 'Granted', applied: 'Applied', used: 'Used' } as const;
@@ -37,14 +36,12 @@ export function LicensesPage() {
           ) : undefined
         }
       />
-      {summary.status === 'loading' && <LoadingState label="Counting licenses…" />}
-      {summary.status === 'error' && (
-        <ErrorState
-          title="The licenses could not be counted"
-          error={summary.error}
-          onRetry={() => void reloadSummary()}
-        />
-      )}
+      <LoadStatus
+        state={summary}
+        loading="Counting licenses…"
+        failed="The licenses could not be counted"
+        onRetry={reloadSummary}
+      />
       {summary.status === 'loaded' && (
         <dl className="stat-cards">
           <div>
@@ -122,14 +119,12 @@ function Orders({ onPaid }: { onPaid: () => void }) {
           <p>{error.message}</p>
         </Alert>
       )}
-      {orders.status === 'loading' && <LoadingState label="Loading orders…" />}
-      {orders.status === 'error' && (
-        <ErrorState
-          title="The orders could not be loaded"
-          error={orders.error}
-          onRetry={() => void reload()}
-        />
-      )}
+      <LoadStatus
+        state={orders}
+        loading="Loading orders…"
+        failed="The orders could not be loaded"
+        onRetry={reload}
+      />
       {orders.status === 'loaded' &&
         (orders.data.total === 0 ? (
           <p className="muted">No order yet.</p>
@@ -198,14 +193,12 @@ function LicenceLog() {
   return (
     <section className="panel" aria-labelledby="log-title">
       <h2 id="log-title">Licence log</h2>
-      {log.status === 'loading' && <LoadingState label="Loading the log…" />}
-      {log.status === 'error' && (
-        <ErrorState
-          title="The licence log could not be loaded"
-          error={log.error}
-          onRetry={() => void reload()}
-        />
-      )}
+      <LoadStatus
+        state={log}
+        loading="Loading the log…"
+        failed="The licence log could not be loaded"
+        onRetry={reload}
+      />
       {log.status === 'loaded' &&
         (log.data.total === 0 ? (
           <p className="muted">Nothing happened to licenses yet.</p>

@@ -3,14 +3,13 @@ import { Link } from 'react-router';
 
 import { api } from '../../api/client.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { ErrorState } from '../../components/ErrorState.tsx';
-import { LoadingState } from '../../components/LoadingState.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager } from '../../components/Pager.tsx';
 import { SearchBox } from '../../components/SearchBox.tsx';
 import { formatDateTime, formatNumber } from '../../format.ts';
 import { useLoad } from '../../hooks/use-load.ts';
 import { clearDraft } from './wizard/project-draft.ts';
+import { LoadStatus } from '../../components/LoadStatus.tsx';
 
 const PAGE_SIZE = 25;
 
@@ -46,14 +45,12 @@ export function ProjectsPage() {
       <div className="toolbar">
         <SearchBox label="Search projects" onSearch={onSearch} />
       </div>
-      {listing.status === 'loading' && <LoadingState label="Loading projects…" />}
-      {listing.status === 'error' && (
-        <ErrorState
-          title="The projects could not be loaded"
-          error={listing.error}
-          onRetry={() => void reload()}
-        />
-      )}
+      <LoadStatus
+        state={listing}
+        loading="Loading projects…"
+        failed="The projects could not be loaded"
+        onRetry={reload}
+      />
       {listing.status === 'loaded' &&
         (listing.data.total === 0 && search === '' ? (
           <EmptyState icon="projects" title="No projects yet">

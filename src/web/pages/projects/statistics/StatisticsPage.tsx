@@ -18,14 +18,13 @@ import {
 
 import { api, type ResponseOf } from '../../../api/client.ts';
 import { Alert } from '../../../components/Alert.tsx';
-import { ErrorState } from '../../../components/ErrorState.tsx';
-import { LoadingState } from '../../../components/LoadingState.tsx';
 import { PageHeader } from '../../../components/PageHeader.tsx';
 import { useToast } from '../../../components/Toast.tsx';
 import { formatBytes, formatDuration, formatNumber } from '../../../format.ts';
 import { useLoad } from '../../../hooks/use-load.ts';
 import { asApiError } from '../../../session/SessionProvider.tsx';
 import { type ThroughputPoint, useLiveThroughput } from './use-live-throughput.ts';
+import { LoadStatus } from '../../../components/LoadStatus.tsx';
 
 type Statistics = ResponseOf<'/api/projects/{id}/statistics', 'get'>;
 
@@ -89,14 +88,12 @@ export function StatisticsPage() {
           </>
         }
       />
-      {statistics.status === 'loading' && <LoadingState label="Loading the statistics…" />}
-      {statistics.status === 'error' && (
-        <ErrorState
-          title="The statistics could not be loaded"
-          error={statistics.error}
-          onRetry={() => void reload()}
-        />
-      )}
+      <LoadStatus
+        state={statistics}
+        loading="Loading the statistics…"
+        failed="The statistics could not be loaded"
+        onRetry={reload}
+      />
       {statistics.status === 'loaded' && <StatisticsView statistics={statistics.data} live={live} />}
     </>
   );
