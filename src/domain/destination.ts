@@ -69,8 +69,14 @@ export interface DestinationMailbox {
   findPimItemByStamp(kind: PimKind, containerId: string, stamp: string): Promise<string | undefined>;
   /** Creates the contact and sets its photo; returns its id. */
   createContact(folderId: string, contact: ConvertedContact): Promise<string>;
-  /** Replaces the fields of a contact Ferry created (its source changed since). */
-  updateContact(id: string, contact: ConvertedContact): Promise<void>;
+  /**
+   * Replaces the fields and photo of a contact Ferry created (its source changed since) and returns
+   * its id. Graph cannot remove a contact's photo, so when the source's photo is gone the contact is
+   * created again without it (a new id); one that no longer exists is created again in the folder.
+   */
+  updateContact(folderId: string, id: string, contact: ConvertedContact): Promise<string>;
+  /** Deletes a contact Ferry created (a copy an interrupted attempt left behind); one already gone is fine. */
+  deleteContact(id: string): Promise<void>;
   /**
    * Creates a personal distribution list (Graph beta) holding these members, or reuses the one of
    * that name; undefined when the destination does not offer the API (the caller falls back).

@@ -68,6 +68,11 @@ import type {
 /** What the engine reads from the source system (Zimbra); `zimbra/` implements it. */
 export interface Source {
   listTags(mailbox: string): Promise<SourceTag[]>;
+  /**
+   * The mailbox owner's time zone as the source names it (Zimbra: an Olson id such as
+   * "Europe/Berlin"); undefined when unset or unreadable, which is never a reason to fail.
+   */
+  mailboxTimeZone(mailbox: string): Promise<string | undefined>;
   listFolders(mailbox: string): Promise<SourceFolder[]>;
   /** One page of a folder's messages, oldest first, continuing after `cursor`. */
   listMessages(

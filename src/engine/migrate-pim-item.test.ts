@@ -36,6 +36,16 @@ const eventRef = (revision: string): SourcePimRef => ({
   kind: 'calendar',
 });
 
+const taskRef = (revision: string): SourcePimRef => ({
+  ...contactRef(revision),
+  id: '950',
+  folderId: '15',
+  kind: 'tasks',
+});
+
+const calendar = (...lines: string[]) =>
+  ['BEGIN:VCALENDAR', 'VERSION:2.0', ...lines, 'END:VCALENDAR', ''].join('\r\n');
+
 const ics = (summary: string) =>
   [
     'BEGIN:VCALENDAR',
@@ -52,8 +62,19 @@ const ics = (summary: string) =>
   ].join('\r\n');
 
 /** Records what the engine asked of each side; every method the engine must not call throws. */
-function fakes(source: { jobTitle?: string; summary?: string }) {
+interface FakeSource {
+  jobTitle?: string;
+  summary?: string;
+  ics?: string;
+  timeZone?: string;
+  /** What a lookup by stamp finds. */
+  found?: string;
+}
+
+function fakes(source: FakeSource) {
   const calls: string[] = [];
+  const events: Record<string, unknown>[] = [];
+  const tasks: Record<string, unknown>[] = [];
   const outcomes: ItemOutcome[] = [];
   const map = new Map<
     string,
@@ -71,7 +92,8 @@ function fakes(source: { jobTitle?: string; summary?: string }) {
         groupMembers: [],
       }),
     fetchCalendarItem: (_mailbox: string, ref: SourcePimRef) =>
-      Promise.resolve({ ref, ics: ics(source.summary ?? 'Review') }),
+      Promise.resolve({ ref, ics: source.ics ?? ics(source.summary ?? 'Review') }),
+    mailboxTimeZone: () => Promise.resolve(source.timeZone),
   } as unknown as Source;
   let created = 0;
   const mailbox = {
@@ -79,13 +101,23 @@ function fakes(source: { jobTitle?: string; summary?: string }) {
       calls.push(`createContact ${String(contact.contact.jobTitle)}`);
       return Promise.resolve(`contact-${++created}`);
     },
-    updateContact: (id: string, contact: { contact: Record<string, unknown> }) => {
+    updateContact: (_folder: string, id: string, contact: { contact: Record<string, unknown> }) => {
       calls.push(`updateContact ${id} ${String(contact.contact.jobTitle)}`);
+      return Promise.resolve(id);
+    },
+    deleteContact: (id: string) => {
+      calls.push(`deleteContact ${id}`);
       return Promise.resolve();
     },
     createEvent: (_calendar: string, event: Record<string, unknown>) => {
       calls.push(`createEvent ${String(event.subject)}`);
+      events.push(event);
       return Promise.resolve(`event-${++created}`);
+    },
+    createTask: (_list: string, task: Record<string, unknown>) => {
+      calls.push(`createTask ${String(task.title)}`);
+      tasks.push(task);
+      return Promise.resolve(`task-${++created}`);
     },
     deleteEvent: (id: string) => {
       calls.push(`deleteEvent ${id}`);
@@ -93,7 +125,7 @@ function fakes(source: { jobTitle?: string; summary?: string }) {
     },
     findPimItemByStamp: (kind: string, _container: string, stamp: string) => {
       calls.push(`find ${kind} ${stamp}`);
-      return Promise.resolve(source.summary === 'found' ? 'event-orphan' : undefined);
+      return Promise.resolve(source.found ?? (source.summary === 'found' ? 'event-orphan' : undefined));
     },
     createDistributionList: forbidden('createDistributionList'),
     listOccurrences: forbidden('listOccurrences'),
@@ -145,7 +177,7 @@ function fakes(source: { jobTitle?: string; summary?: string }) {
       revision: entry.revision,
     };
   };
-  return { calls, outcomes, map, context, mapped };
+  return { calls, events, tasks, outcomes, map, context, mapped };
 }
 
 describe('migrating contacts, calendar items and tasks again', () => {
@@ -194,5 +226,123 @@ describe('migrating contacts, calendar items and tasks again', () => {
       'deleteEvent event-orphan',
       'createEvent found',
     ]);
+  });
+});
+
+describe('the mailbox owner’s time zone', () => {
+  const floating = calendar(
+    'BEGIN:VEVENT',
+    'UID:floating@ferry.test',
+    'DTSTAMP:20240101T000000Z',
+    'DTSTART:20240105T090000',
+    'DTEND:20240105T100000',
+    'SUMMARY:Floating',
+    'END:VEVENT',
+  );
+  const allDay = calendar(
+    'BEGIN:VEVENT',
+    'UID:all-day@ferry.test',
+    'DTSTAMP:20240101T000000Z',
+    'DTSTART;VALUE=DATE:20240301',
+    'DTEND;VALUE=DATE:20240302',
+    'SUMMARY:Holiday',
+    'END:VEVENT',
+  );
+  const task = calendar(
+    'BEGIN:VTODO',
+    'UID:task@ferry.test',
+    'DTSTAMP:20240101T000000Z',
+    'SUMMARY:Call back',
+    'DUE:20240210T170000',
+    'END:VTODO',
+  );
+
+  it('pins floating and all-day events to the zone the source reports', async () => {
+    for (const [ics, start, end] of [
+      [floating, '2024-01-05T09:00:00', '2024-01-05T10:00:00'],
+      [allDay, '2024-03-01T00:00:00', '2024-03-02T00:00:00'],
+    ] as const) {
+      const berlin = fakes({ ics, timeZone: 'Europe/Berlin' });
+      await migratePimItem(berlin.context, eventRef('1'), undefined);
+      expect(berlin.events).toHaveLength(1);
+      expect(berlin.events[0]!.start).toEqual({ dateTime: start, timeZone: 'W. Europe Standard Time' });
+      expect(berlin.events[0]!.end).toEqual({ dateTime: end, timeZone: 'W. Europe Standard Time' });
+      const unknown = fakes({ ics });
+      await migratePimItem(unknown.context, eventRef('1'), undefined);
+      expect(unknown.events[0]!.start).toEqual({ dateTime: start, timeZone: 'UTC' });
+    }
+  });
+
+  it('gives a task’s floating due time the same zone', async () => {
+    const berlin = fakes({ ics: task, timeZone: 'Europe/Berlin' });
+    await migratePimItem(berlin.context, taskRef('1'), undefined);
+    expect(berlin.calls).toEqual(['createTask Call back']);
+    expect(berlin.tasks[0]!.dueDateTime).toEqual({
+      dateTime: '2024-02-10T17:00:00',
+      timeZone: 'Europe/Berlin',
+    });
+  });
+});
+
+describe('transactionId on created events', () => {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('is the same for the same content, and new once the content changed or an earlier copy was deleted', async () => {
+    const first = fakes({});
+    await migratePimItem(first.context, eventRef('1'), undefined);
+    const again = fakes({});
+    await migratePimItem(again.context, eventRef('1'), undefined);
+    const [created] = first.events;
+    expect(created!.transactionId).toMatch(uuid);
+    expect(again.events[0]!.transactionId).toBe(created!.transactionId);
+
+    const changed = fakes({ summary: 'Review (moved)' });
+    changed.map.set('900', { ...first.map.get('900')! });
+    await migratePimItem(changed.context, eventRef('2'), changed.mapped('900'));
+    expect(changed.events[0]!.transactionId).toMatch(uuid);
+    expect(changed.events[0]!.transactionId).not.toBe(created!.transactionId);
+
+    // The same content again after a crash: the copy found by its stamp is deleted, so Exchange must not hand it back.
+    const interrupted = fakes({ found: 'event-orphan' });
+    interrupted.map.set('900', { status: 'in_flight', hash: 'old' });
+    await migratePimItem(interrupted.context, eventRef('1'), interrupted.mapped('900'));
+    expect(interrupted.calls).toContain('deleteEvent event-orphan');
+    expect(interrupted.events[0]!.transactionId).toMatch(uuid);
+    expect(interrupted.events[0]!.transactionId).not.toBe(created!.transactionId);
+  });
+
+  it('differs for every single event cut from one series', async () => {
+    const rdates = fakes({
+      ics: calendar(
+        'BEGIN:VEVENT',
+        'UID:training@ferry.test',
+        'DTSTAMP:20240101T000000Z',
+        'DTSTART:20240205T090000Z',
+        'DTEND:20240205T100000Z',
+        'RRULE:FREQ=WEEKLY;COUNT=3',
+        'RDATE:20240229T090000Z',
+        'SUMMARY:Training',
+        'END:VEVENT',
+      ),
+    });
+    await migratePimItem(rdates.context, eventRef('1'), undefined);
+    const ids = rdates.events.map((e) => e.transactionId);
+    expect(ids).toHaveLength(4);
+    for (const id of ids) expect(id).toMatch(uuid);
+    expect(new Set(ids).size).toBe(4);
+  });
+});
+
+describe('a contact an interrupted attempt left twice', () => {
+  it('updates the copy found by its stamp and deletes the one recorded before', async () => {
+    const interrupted = fakes({ jobTitle: 'Countess', found: 'contact-9' });
+    interrupted.map.set('258', { status: 'in_flight', hash: 'old', id: 'contact-1' });
+    await migratePimItem(interrupted.context, contactRef('7'), interrupted.mapped('258'));
+    expect(interrupted.calls).toEqual([
+      'find contacts zimbra:alice@zimbra.test:258',
+      'updateContact contact-9 Countess',
+      'deleteContact contact-1',
+    ]);
+    expect(interrupted.map.get('258')).toMatchObject({ status: 'migrated', id: 'contact-9', revision: '7' });
   });
 });

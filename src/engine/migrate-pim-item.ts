@@ -121,18 +121,18 @@ async function convert(context: PimContext, ref: SourcePimRef, stamp: string): P
             const list = await mailbox.createDistributionList(containerId, contact.distributionList);
             if (list !== undefined) return { id: list };
           }
-          const [existing] = previous;
-          if (existing !== undefined) {
-            await mailbox.updateContact(existing, contact);
-            return { id: existing };
-          }
-          return { id: await mailbox.createContact(containerId, contact) };
+          // The copy found by its stamp comes last: the live one when an interrupted rebuild left an id behind.
+          const existing = previous.at(-1);
+          if (existing === undefined) return { id: await mailbox.createContact(containerId, contact) };
+          const id = await mailbox.updateContact(containerId, existing, contact);
+          for (const stale of previous) if (stale !== existing) await mailbox.deleteContact(stale);
+          return { id };
         },
       };
     }
     case 'tasks': {
       const item = await context.sourceReader.fetchCalendarItem(context.source, ref);
-      const task = convertZimbraTask(item, { stamp });
+      const task = convertZimbraTask(item, { stamp, ...(await mailboxZone(context)) });
       return {
         contentHash: task.contentHash,
         bytes: Buffer.byteLength(item.ics),
@@ -149,10 +149,11 @@ async function convert(context: PimContext, ref: SourcePimRef, stamp: string): P
     }
     case 'calendar': {
       const item = await context.sourceReader.fetchCalendarItem(context.source, ref);
+      const options = { stamp, ...(await mailboxZone(context)) };
       const event: ConvertedCalendarItem =
         context.instances === undefined
-          ? convertCalendarItem(item, { stamp })
-          : convertExpandedInstances(item, context.instances.get(ref.id) ?? [], { stamp });
+          ? convertCalendarItem(item, options)
+          : convertExpandedInstances(item, context.instances.get(ref.id) ?? [], options);
       const stamps =
         event.series !== undefined ? [event.series.master.stamp] : event.singles.map((s) => s.stamp);
       return {
@@ -167,7 +168,9 @@ async function convert(context: PimContext, ref: SourcePimRef, stamp: string): P
         async write(previous) {
           // Rebuilt, not patched: deleting an event Ferry created sends nothing (it has no attendees).
           for (const id of previous) await mailbox.deleteEvent(id);
-          const written = await writeCalendarItem(mailbox, containerId, event);
+          // A new transaction per content and per set of replaced events: Exchange must never hand back one just deleted.
+          const transaction = [event.contentHash, ...previous].join(',');
+          const written = await writeCalendarItem(mailbox, containerId, event, transaction);
           return {
             id: written.ids.join(','),
             ...(written.problem === undefined ? {} : { problem: written.problem }),
@@ -176,6 +179,12 @@ async function convert(context: PimContext, ref: SourcePimRef, stamp: string): P
       };
     }
   }
+}
+
+/** The mailbox owner's zone for all-day and floating times; the converters fall back without it. */
+async function mailboxZone(context: PimContext): Promise<{ timeZone?: string }> {
+  const timeZone = await context.sourceReader.mailboxTimeZone(context.source);
+  return timeZone === undefined ? {} : { timeZone };
 }
 
 function present(id: string | undefined): string[] {

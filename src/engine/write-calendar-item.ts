@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+
 import type { DestinationMailbox } from '../domain/destination.ts';
-import type { ConvertedCalendarItem } from '../domain/pim.ts';
+import { FERRY_PROPERTY_SET_GUID } from '../domain/mail.ts';
+import type { ConvertedCalendarItem, GraphEventDraft } from '../domain/pim.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -7,17 +10,27 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Writes a converted calendar item: the series master, then its changed occurrences (PATCH) and
  * cancelled ones (DELETE), matched on their original start; or its single events. Returns the
  * created ids and, when some occurrence could not be matched, what was left out.
+ *
+ * Every created event carries a `transactionId`, so a create repeated after a lost answer returns
+ * the event Exchange already made (microsoft-graph.md §6): a UUID derived from the event's own
+ * stamp and `transaction`, which must change whenever an earlier copy was deleted.
  */
 export async function writeCalendarItem(
   mailbox: DestinationMailbox,
   calendarId: string,
   item: ConvertedCalendarItem,
+  transaction: string,
 ): Promise<{ ids: string[]; problem: string | undefined }> {
+  const create = (draft: GraphEventDraft) =>
+    mailbox.createEvent(calendarId, {
+      ...draft.event,
+      transactionId: transactionId(`${draft.stamp}\n${transaction}`),
+    });
   const ids: string[] = [];
   const unmatched: string[] = [];
   if (item.series !== undefined) {
     const { master, exceptions, cancelledOriginalStartsUtc } = item.series;
-    const seriesId = await mailbox.createEvent(calendarId, master.event);
+    const seriesId = await create(master);
     ids.push(seriesId);
     const starts = [...exceptions.map((e) => e.originalStartUtc), ...cancelledOriginalStartsUtc].map(instant);
     if (starts.length > 0) {
@@ -37,12 +50,22 @@ export async function writeCalendarItem(
       }
     }
   }
-  for (const single of item.singles) ids.push(await mailbox.createEvent(calendarId, single.event));
+  for (const single of item.singles) ids.push(await create(single));
   const problem =
     unmatched.length === 0
       ? undefined
       : `The series was created, but Microsoft 365 has no occurrence for: ${unmatched.join(', ')}; those changes are missing.`;
   return { ids, problem };
+}
+
+/** A name-based UUID (RFC 9562 version 5) in Ferry's property set namespace. */
+export function transactionId(name: string): string {
+  const namespace = Buffer.from(FERRY_PROPERTY_SET_GUID.replaceAll('-', ''), 'hex');
+  const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function instant(iso: string): number {

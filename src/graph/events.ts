@@ -27,8 +27,9 @@ export function createEvents(transport: GraphTransport, userPrincipalName: strin
         path: `${base}/calendars/${segment(calendarId)}/events`,
         mailbox,
         json: event,
-        // An unknown outcome surfaces as mayHaveSucceeded: the engine looks the stamp up first.
-        repeatable: false,
+        // With a transactionId Exchange answers a repeated create with the event it already made
+        // (microsoft-graph.md §6); without one, an unknown outcome surfaces as mayHaveSucceeded.
+        repeatable: typeof event.transactionId === 'string',
       });
       return created.body.id;
     },

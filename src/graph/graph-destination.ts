@@ -142,7 +142,8 @@ function createGraphMailbox(
     },
 
     createContact: (folderId, contact) => pim('contacts', () => contacts.create(folderId, contact)),
-    updateContact: (id, contact) => pim('contacts', () => contacts.update(id, contact)),
+    updateContact: (folderId, id, contact) => pim('contacts', () => contacts.update(folderId, id, contact)),
+    deleteContact: (id) => pim('contacts', () => contacts.remove(id)),
     // Which contact folder a beta list lands in is not the caller's to choose (microsoft-graph.md §7).
     createDistributionList: (_folderId, list) => pim('contacts', () => distributionLists.ensure(list)),
 

@@ -35,6 +35,34 @@ export function scaleLimits(limits: BudgetLimits, factor: number): BudgetLimits 
   };
 }
 
+/**
+ * Budgets and windows divided by `factor` (the emulator's `--limits compressed:F`): Microsoft's own
+ * rates, with windows short enough that a benchmark spans many of them.
+ */
+export function compressLimits(limits: BudgetLimits, factor: number): BudgetLimits {
+  const scaled = scaleLimits(limits, factor);
+  return {
+    ...scaled,
+    maxRequests: Math.max(1, Math.round(limits.maxRequests / factor)),
+    maxUploadBytes: Math.round(limits.maxUploadBytes / factor),
+  };
+}
+
+/** `microsoft`, `scaled:F` or `compressed:F`, as `ferry migrate --graph-limits` takes them. */
+export function parseBudgetLimits(value: string): BudgetLimits {
+  if (value === 'microsoft') return MICROSOFT_LIMITS;
+  const match = /^(scaled|compressed):(\d+(?:\.\d+)?)$/.exec(value);
+  const factor = Number(match?.[2]);
+  if (match === null || !(factor > 0)) {
+    throw new RangeError(
+      `Graph limits must be "microsoft", "scaled:F" or "compressed:F" with F > 0, not "${value}"`,
+    );
+  }
+  return match[1] === 'scaled'
+    ? scaleLimits(MICROSOFT_LIMITS, factor)
+    : compressLimits(MICROSOFT_LIMITS, factor);
+}
+
 export interface BudgetUsage {
   /** Milliseconds spent waiting for the budget or a Retry-After pause. */
   readonly waitedMs: number;

@@ -126,6 +126,31 @@ describe('Graph transport', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('treats an answer cut mid-body like a lost connection: a create says it may have succeeded, a repeatable call retries', async () => {
+    const cut: Handler = (_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json', 'content-length': '400' });
+      res.write('{"id":"ev', () => res.destroy());
+    };
+    script.push(cut);
+    const { t } = transport();
+    const error = await t
+      .request({ method: 'POST', path: '/v1.0/x', mailbox: 'f@x', json: {} })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphUnavailableError);
+    expect((error as GraphUnavailableError).mayHaveSucceeded).toBe(true);
+
+    script.push(cut, json(201, { id: 'ev-1' }));
+    const retried = await t.request<{ id: string }>({
+      method: 'POST',
+      path: '/v1.0/x',
+      mailbox: 'f@x',
+      json: { transactionId: 't-1' },
+      repeatable: true,
+    });
+    expect(retried.body).toEqual({ id: 'ev-1' });
+    expect(seen.map((s) => s.body)).toEqual(['{}', '{"transactionId":"t-1"}', '{"transactionId":"t-1"}']);
+  });
+
   it('refreshes the token once after InvalidAuthenticationToken', async () => {
     script.push(graphError(401, 'InvalidAuthenticationToken'), json(200, {}));
     const forced: boolean[] = [];

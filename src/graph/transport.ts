@@ -129,6 +129,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       const token = call.authenticated ? await options.getToken(false) : undefined;
       const release = await budget.acquire(call.method === 'GET' || call.method === 'DELETE' ? 0 : bodyBytes);
       let response: Response;
+      let text: string;
       try {
         response = await doFetch(call.url, {
           method: call.method,
@@ -140,6 +141,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
           },
           ...(call.body === undefined ? {} : { body: call.body }),
         });
+        // A connection cut in the middle of the answer is as uncertain as one cut before it.
+        text = await response.text();
       } catch (cause) {
         release();
         failures += 1;
@@ -164,7 +167,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         await clock.sleep(backoff(failures, random));
         continue;
       }
-      const text = await response.text().finally(release);
+      release();
       const requestId = response.headers.get('request-id') ?? undefined;
       if (response.ok) {
         return {

@@ -1,6 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 
+import type { Logger } from '../config/logger.ts';
 import type { Db } from '../db/database.ts';
+import { SYSTEM_CLOCK } from '../domain/clock.ts';
 import { type M365EndpointSettings, NATIONAL_CLOUDS, type PassEndpoints } from '../domain/endpoints.ts';
 import { UserError } from '../domain/errors.ts';
 import type { MigrationStore } from '../domain/migration-store.ts';
@@ -29,6 +31,7 @@ export function createEngineDeps(
   store: MigrationStore,
   limits: BudgetLimits,
   memory: ByteBudget,
+  logger: Logger,
 ): EngineDeps {
   const { source, destination } = endpoints;
   const soap = createSoapTransport({ url: source.url, adminUrl: source.adminUrl });
@@ -52,7 +55,7 @@ export function createEngineDeps(
   });
   const transport = createGraphTransport({ graphUrl: destination.graphUrl, getToken, limits });
   return {
-    source: createZimbraSource(soap, sessions),
+    source: createZimbraSource(soap, sessions, SYSTEM_CLOCK, (message) => logger.warn(message)),
     destination: createGraphDestination({ transport, stampPropertyId: STAMP_PROPERTY_ID }),
     store,
     memory,
@@ -66,6 +69,7 @@ export function createEngineDepsCache(
   store: MigrationStore,
   limits: BudgetLimits,
   memory: ByteBudget,
+  logger: Logger,
 ) {
   const cache = new Map<string, Promise<EngineDeps>>();
   return (runId: string): Promise<EngineDeps> => {
@@ -82,6 +86,7 @@ export function createEngineDepsCache(
             store,
             limits,
             memory,
+            logger,
           ),
         );
       cache.set(runId, deps);

@@ -31,7 +31,7 @@ export async function startMigrationWorkers(options: {
   await ensureMigrationQueues(queue);
   const store = createMigrationStore(options.db, queue);
   const memory = new ByteBudget(options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES);
-  const depsFor = createEngineDepsCache(options.db, options.sealer, store, options.limits, memory);
+  const depsFor = createEngineDepsCache(options.db, options.sealer, store, options.limits, memory, logger);
 
   // A mailbox never changes run: remember it, so each page job reads its mailbox row once, not twice.
   const runIds = new Map<string, string>();

@@ -8,6 +8,7 @@ import { flattenFolderTree } from './folders.ts';
 import { bool, children, integer, text } from './json-element.ts';
 import { folderPageRequest, readMessagePage } from './messages.ts';
 import { pimPageRequest, readPimPage } from './pim-items.ts';
+import { prefsRequest, readPref, TIME_ZONE_PREF } from './prefs.ts';
 import { createRestFetcher } from './rest-fetch.ts';
 import type { SessionFactory } from './session.ts';
 import type { SoapTransport } from './soap-transport.ts';
@@ -18,22 +19,34 @@ const utf8 = new TextDecoder('utf-8');
 /** REST path of a mailbox's home (zimbra.md §7.5); the name works for delegated and own tokens alike. */
 const homePath = (mailbox: string) => `/service/home/${encodeURIComponent(mailbox)}/`;
 
+/** Where the source reports what it works around without failing (an unreadable preference). */
+export type SourceWarn = (message: string) => void;
+
+const emitWarning: SourceWarn = (message) => process.emitWarning(message, 'FerrySourceWarning');
+
 export function createZimbraSource(
   transport: SoapTransport,
   sessions: SessionFactory,
   clock: Clock = SYSTEM_CLOCK,
+  warn: SourceWarn = emitWarning,
 ): Source {
   const tagCache = new Map<string, Promise<SourceTag[]>>();
+  const timeZoneCache = new Map<string, Promise<string | undefined>>();
   const fetchRest = createRestFetcher(transport, sessions, clock);
 
-  /** A mail request with the mailbox's token, renewed once if Zimbra says it expired. */
-  const mailCall = async (mailbox: string, request: string, body: Record<string, unknown>) => {
+  /** A request with the mailbox's token, renewed once if Zimbra says it expired. */
+  const mailboxCall = async (
+    mailbox: string,
+    request: string,
+    body: Record<string, unknown>,
+    namespace: 'urn:zimbraMail' | 'urn:zimbraAccount',
+  ) => {
     const session = sessions.forMailbox(mailbox);
     const send = async (renew: boolean) =>
       transport.call({
         port: session.port,
         request,
-        namespace: 'urn:zimbraMail',
+        namespace,
         body,
         authToken: await session.token(renew),
         rateKey: mailbox,
@@ -50,6 +63,8 @@ export function createZimbraSource(
       throw error;
     }
   };
+  const mailCall = (mailbox: string, request: string, body: Record<string, unknown>) =>
+    mailboxCall(mailbox, request, body, 'urn:zimbraMail');
 
   const tagsOf = (mailbox: string) => {
     let tags = tagCache.get(mailbox);
@@ -70,8 +85,29 @@ export function createZimbraSource(
   const tagNamesOf = async (mailbox: string) =>
     new Map((await tagsOf(mailbox)).map((tag) => [tag.id, tag.name]));
 
+  /** Read once per mailbox; a failure costs the zone (events keep their calendar's), never the pass. */
+  const timeZoneOf = (mailbox: string) => {
+    const key = mailbox.toLowerCase();
+    let zone = timeZoneCache.get(key);
+    if (zone === undefined) {
+      zone = mailboxCall(mailbox, 'GetPrefsRequest', prefsRequest(TIME_ZONE_PREF), 'urn:zimbraAccount').then(
+        (response) => readPref(response, TIME_ZONE_PREF),
+        (error: unknown) => {
+          warn(
+            `The time zone of the Zimbra mailbox ${mailbox} could not be read (${error instanceof Error ? error.message : String(error)}); its all-day and floating-time events and tasks take the calendar's own zone, else UTC.`,
+          );
+          return undefined;
+        },
+      );
+      timeZoneCache.set(key, zone);
+    }
+    return zone;
+  };
+
   return {
     listTags: tagsOf,
+
+    mailboxTimeZone: timeZoneOf,
 
     async listFolders(mailbox) {
       return flattenFolderTree(await mailCall(mailbox, 'GetFolderRequest', { visible: 0 }));

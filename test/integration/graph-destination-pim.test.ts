@@ -264,7 +264,9 @@ describe('Graph destination: contacts', () => {
         emailAddresses: [{ address: 'ann@x.test' }],
       }),
     );
-    await mailbox.updateContact(id, contact('zimbra:alice:303', { displayName: 'Ann Smith' }));
+    expect(
+      await mailbox.updateContact(folder, id, contact('zimbra:alice:303', { displayName: 'Ann Smith' })),
+    ).toBe(id);
     const stored = (await dump()).contactFolders
       .find((f) => f.path === 'Contacts/People')
       ?.contacts.find((c) => hasStamp(c, 'zimbra:alice:303'));

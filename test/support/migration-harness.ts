@@ -104,6 +104,9 @@ export async function startMigrationHarness(options: HarnessOptions) {
 
   return {
     graphUrl: m365.graphUrl,
+    /** The emulated Zimbra and the source account's files: edit them, then POST /_emulator/reload. */
+    zimbraUrl: zimbra.url,
+    sourceDir: path.join(dataDir, 'accounts', options.source),
 
     /** An app token for reading the emulated Graph directly, as a tenant admin would check it. */
     async graphToken(): Promise<string> {

@@ -6,11 +6,12 @@ import type { Limits } from '../../emulators/m365/throttle.ts';
 
 function parseLimits(value: string): Limits {
   if (value === 'microsoft' || value === 'off') return value;
-  const factor = /^scaled:(\d+(?:\.\d+)?)$/.exec(value)?.[1];
-  if (factor === undefined || Number(factor) <= 0) {
-    throw new InvalidArgumentError('expected microsoft, off or scaled:F (F > 0)');
+  const match = /^(scaled|compressed):(\d+(?:\.\d+)?)$/.exec(value);
+  const factor = Number(match?.[2]);
+  if (match === null || !(factor > 0)) {
+    throw new InvalidArgumentError('expected microsoft, off, scaled:F or compressed:F (F > 0)');
   }
-  return { scaled: Number(factor) };
+  return match[1] === 'scaled' ? { scaled: factor } : { compressed: factor };
 }
 
 function parsePort(value: string): number {
@@ -56,7 +57,7 @@ export function emulateM365Command(): Command {
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 0)
     .option(
       '--limits <limits>',
-      'throttling: microsoft, off or scaled:F (windows divided by F)',
+      'throttling: microsoft, off, scaled:F (windows ÷ F) or compressed:F (budgets and windows ÷ F)',
       parseLimits,
       'microsoft' as Limits,
     )

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 
 import { createLogger } from '../../config/logger.ts';
@@ -13,7 +13,7 @@ import {
   type PassKind,
   type PassOptions,
 } from '../../domain/migration.ts';
-import { MICROSOFT_LIMITS, scaleLimits, type BudgetLimits } from '../../graph/mailbox-budget.ts';
+import { type BudgetLimits, MICROSOFT_LIMITS, parseBudgetLimits } from '../../graph/mailbox-budget.ts';
 import { startMigrationWorkers } from '../../worker/migration-workers.ts';
 import { type PassProgress, runPassToCompletion } from '../../worker/run-pass.ts';
 import { loadConfigOrExit } from '../load-config.ts';
@@ -26,7 +26,7 @@ interface MigrateOptions {
   prestageDays: number;
   dataDir?: string;
   json?: boolean;
-  graphLimits: string;
+  graphLimits?: BudgetLimits;
 }
 
 export function migrateCommand(): Command {
@@ -47,9 +47,9 @@ export function migrateCommand(): Command {
     .addOption(
       new Option(
         '--graph-limits <limits>',
-        'client-side Graph budgets: microsoft or scaled:F (for emulators)',
+        'client-side Graph budgets: microsoft, scaled:F or compressed:F (for emulators)',
       )
-        .default('microsoft')
+        .argParser(toLimits)
         .hideHelp(),
     )
     .action(async (options: MigrateOptions) => {
@@ -58,7 +58,7 @@ export function migrateCommand(): Command {
       const config = loadConfigOrExit(env);
       const logger = createLogger(env.LOG_LEVEL ?? 'warn');
       const plan = await loadPlan(options.plan);
-      const limits = parseLimits(options.graphLimits);
+      const limits = options.graphLimits ?? MICROSOFT_LIMITS;
       const runtime = await openRuntime(config, logger);
       const queue = await startJobQueue({
         url: runtime.url,
@@ -159,11 +159,12 @@ function printSummary(pass: PassKind, reports: readonly MailboxReport[]): void {
   }
 }
 
-function parseLimits(value: string): BudgetLimits {
-  if (value === 'microsoft') return MICROSOFT_LIMITS;
-  const scaled = /^scaled:(\d+(\.\d+)?)$/.exec(value);
-  if (scaled?.[1] !== undefined) return scaleLimits(MICROSOFT_LIMITS, Number(scaled[1]));
-  throw new Error(`--graph-limits must be "microsoft" or "scaled:F", not "${value}"`);
+function toLimits(value: string): BudgetLimits {
+  try {
+    return parseBudgetLimits(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 function parsePositiveInt(value: string, name: string): number {

@@ -45,6 +45,29 @@ describe('contacts', () => {
   });
 });
 
+describe('contact photos', () => {
+  it('describes a photo once one is set, and refuses to delete it as Graph does', async () => {
+    const contact = await h.call('POST', `${U}/contacts`, { givenName: 'Pia' });
+    const photo = `${U}/contacts/${contact.json.id}/photo`;
+    const none = await h.call('GET', photo);
+    expect(none.status).toBe(404);
+    expect(none.json.error.code).toBe('ErrorItemNotFound');
+    const put = await fetch(`${h.emulator.graphUrl}${photo}/$value`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${h.token}`, 'Content-Type': 'image/png' },
+      body: new Uint8Array([137, 80, 78, 71, 1, 2, 3]),
+    });
+    expect(put.status).toBe(200);
+    const metadata = await h.call('GET', photo);
+    expect(metadata.status).toBe(200);
+    expect(metadata.json['@odata.mediaContentType']).toBe('image/png');
+    const removed = await h.call('DELETE', `${photo}/$value`);
+    expect(removed.status).toBe(405);
+    expect(removed.json.error.message).toBe('The OData request is not supported.');
+    expect((await h.call('GET', photo)).status).toBe(200);
+  });
+});
+
 describe('To Do', () => {
   it('creates lists and tasks, keeps only the due date and stamps completion', async () => {
     const lists = await h.call('GET', `${U}/todo/lists`);

@@ -9,12 +9,35 @@ export const OUTLOOK_LIMITS = {
   uploadWindowMs: 5 * 60_000,
 } as const;
 
-/** `microsoft`: Microsoft's numbers; `scaled`: same counts, windows divided by the factor; `off`: none. */
-export type Limits = 'microsoft' | 'off' | { scaled: number };
+/**
+ * `microsoft`: Microsoft's numbers; `off`: none; `scaled`: same budgets, windows divided by the
+ * factor (time runs F× faster, so the rates are F× Microsoft's); `compressed`: budgets and windows
+ * divided by the factor (Microsoft's own rates, with windows short enough for a benchmark).
+ */
+export type Limits = 'microsoft' | 'off' | { scaled: number } | { compressed: number };
+
+type OutlookLimits = { -readonly [K in keyof typeof OUTLOOK_LIMITS]: number };
+
+export function outlookLimits(limits: Exclude<Limits, 'off'>): OutlookLimits {
+  if (limits === 'microsoft') return { ...OUTLOOK_LIMITS };
+  const factor = 'scaled' in limits ? limits.scaled : limits.compressed;
+  if (!(factor > 0)) throw new Error(`limits scale factor must be positive, got ${factor}`);
+  const budgets = 'compressed' in limits ? factor : 1;
+  return {
+    concurrency: OUTLOOK_LIMITS.concurrency,
+    requests: Math.max(1, Math.round(OUTLOOK_LIMITS.requests / budgets)),
+    requestWindowMs: OUTLOOK_LIMITS.requestWindowMs / factor,
+    uploadBytes: Math.round(OUTLOOK_LIMITS.uploadBytes / budgets),
+    uploadWindowMs: OUTLOOK_LIMITS.uploadWindowMs / factor,
+  };
+}
+
+export type ThrottleReason = 'concurrency' | 'requests' | 'uploadBytes';
 
 export interface MailboxStats {
   requests: number;
   throttled429: number;
+  throttledBy: Record<ThrottleReason, number>;
   bytesUploaded: number;
   maxConcurrency: number;
 }
@@ -30,8 +53,14 @@ export type Admission = { ok: true; release: () => void } | { ok: false; error: 
 
 const seconds = (ms: number): string => String(Math.max(0.001, Math.round(ms) / 1000));
 
-function throttled(message: string, retryAfterMs: number): GraphError {
-  return new GraphError(429, 'ApplicationThrottled', message, { 'Retry-After': seconds(retryAfterMs) });
+interface Refusal {
+  readonly reason: ThrottleReason;
+  readonly error: GraphError;
+}
+
+function throttled(reason: ThrottleReason, message: string, retryAfterMs: number): Refusal {
+  const headers = { 'Retry-After': seconds(retryAfterMs) };
+  return { reason, error: new GraphError(429, 'ApplicationThrottled', message, headers) };
 }
 
 /** Per (app, mailbox) admission control: concurrency, a sliding request window and an upload budget. */
@@ -39,12 +68,11 @@ export class Throttle {
   readonly #lanes = new Map<string, Lane>();
   readonly #stats = new Map<string, MailboxStats>();
   readonly #enabled: boolean;
-  readonly #scale: number;
+  readonly #limits: OutlookLimits;
 
   constructor(limits: Limits) {
     this.#enabled = limits !== 'off';
-    this.#scale = typeof limits === 'object' ? limits.scaled : 1;
-    if (!(this.#scale > 0)) throw new Error(`limits scale factor must be positive, got ${this.#scale}`);
+    this.#limits = outlookLimits(limits === 'off' ? 'microsoft' : limits);
   }
 
   /**
@@ -58,10 +86,11 @@ export class Throttle {
     stats.requests += 1;
     lane.requests.push(now);
     if (this.#enabled) {
-      const error = this.#check(lane, now, uploadBytes);
-      if (error !== undefined) {
+      const refusal = this.#check(lane, now, uploadBytes);
+      if (refusal !== undefined) {
         stats.throttled429 += 1;
-        return { ok: false, error };
+        stats.throttledBy[refusal.reason] += 1;
+        return { ok: false, error: refusal.error };
       }
     }
     lane.inFlight += 1;
@@ -82,32 +111,40 @@ export class Throttle {
   }
 
   stats(): Record<string, MailboxStats> {
-    return Object.fromEntries([...this.#stats].map(([mailbox, stats]) => [mailbox, { ...stats }]));
+    return Object.fromEntries(
+      [...this.#stats].map(([mailbox, stats]) => [
+        mailbox,
+        { ...stats, throttledBy: { ...stats.throttledBy } },
+      ]),
+    );
   }
 
-  #check(lane: Lane, now: number, uploadBytes: number): GraphError | undefined {
-    if (lane.inFlight >= OUTLOOK_LIMITS.concurrency) {
-      return throttled('Application is over its MailboxConcurrency limit.', 1000 / this.#scale);
+  #check(lane: Lane, now: number, uploadBytes: number): Refusal | undefined {
+    const limits = this.#limits;
+    if (lane.inFlight >= limits.concurrency) {
+      const scale = OUTLOOK_LIMITS.requestWindowMs / limits.requestWindowMs;
+      return throttled('concurrency', 'Application is over its MailboxConcurrency limit.', 1000 / scale);
     }
-    const requestWindow = OUTLOOK_LIMITS.requestWindowMs / this.#scale;
+    const requestWindow = limits.requestWindowMs;
     const count = lane.requests.length - lane.requestsHead;
-    if (count > OUTLOOK_LIMITS.requests) {
-      const oldestToExpire = lane.requests[lane.requestsHead + count - OUTLOOK_LIMITS.requests] ?? now;
+    if (count > limits.requests) {
+      const oldestToExpire = lane.requests[lane.requestsHead + count - limits.requests] ?? now;
       return throttled(
+        'requests',
         'Application is over its MailboxRequests limit.',
         oldestToExpire + requestWindow - now,
       );
     }
-    const uploadWindow = OUTLOOK_LIMITS.uploadWindowMs / this.#scale;
+    const uploadWindow = limits.uploadWindowMs;
     let used = lane.uploads.reduce((sum, upload) => sum + upload.bytes, 0);
-    if (uploadBytes > 0 && used + uploadBytes > OUTLOOK_LIMITS.uploadBytes) {
+    if (uploadBytes > 0 && used + uploadBytes > limits.uploadBytes) {
       let wait = uploadWindow;
       for (const upload of lane.uploads) {
         used -= upload.bytes;
         wait = upload.at + uploadWindow - now;
-        if (used + uploadBytes <= OUTLOOK_LIMITS.uploadBytes) break;
+        if (used + uploadBytes <= limits.uploadBytes) break;
       }
-      return throttled('Application is over its MailboxUploadSize limit.', wait);
+      return throttled('uploadBytes', 'Application is over its MailboxUploadSize limit.', wait);
     }
     return undefined;
   }
@@ -118,7 +155,7 @@ export class Throttle {
       lane = { inFlight: 0, requests: [], requestsHead: 0, uploads: [] };
       this.#lanes.set(key, lane);
     }
-    const requestCutoff = now - OUTLOOK_LIMITS.requestWindowMs / this.#scale;
+    const requestCutoff = now - this.#limits.requestWindowMs;
     while (
       lane.requestsHead < lane.requests.length &&
       (lane.requests[lane.requestsHead] ?? now) <= requestCutoff
@@ -129,7 +166,7 @@ export class Throttle {
       lane.requests = lane.requests.slice(lane.requestsHead);
       lane.requestsHead = 0;
     }
-    const uploadCutoff = now - OUTLOOK_LIMITS.uploadWindowMs / this.#scale;
+    const uploadCutoff = now - this.#limits.uploadWindowMs;
     lane.uploads = lane.uploads.filter((upload) => upload.at > uploadCutoff);
     return lane;
   }
@@ -137,7 +174,13 @@ export class Throttle {
   #statsFor(mailbox: string): MailboxStats {
     let stats = this.#stats.get(mailbox);
     if (stats === undefined) {
-      stats = { requests: 0, throttled429: 0, bytesUploaded: 0, maxConcurrency: 0 };
+      stats = {
+        requests: 0,
+        throttled429: 0,
+        throttledBy: { concurrency: 0, requests: 0, uploadBytes: 0 },
+        bytesUploaded: 0,
+        maxConcurrency: 0,
+      };
       this.#stats.set(mailbox, stats);
     }
     return stats;

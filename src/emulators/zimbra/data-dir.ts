@@ -23,7 +23,8 @@
  * Emailed Contacts, Calendar, Tasks, Chats, Briefcase; case-insensitive) are those folders; other
  * directories are user folders nested as on disk. Files directly under mail/, contacts/, calendar/ or
  * tasks/ go to Inbox, Contacts, Calendar and Tasks. Missing files get defaults: password "test123",
- * admin "admin@<first account's domain>", version 8.8.15.
+ * admin "admin@<first account's domain>", version 8.8.15. `POST /_emulator/reload` reads the directory
+ * again while the emulator runs (reload.ts).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';

@@ -100,9 +100,9 @@ export function contactJson(
     id: String(contact.id),
     l: String(contact.folderId),
     md: Math.floor(contact.date / 1000),
-    ms: contact.id,
+    ms: contact.modSeq ?? contact.id,
     d: contact.date,
-    rev: contact.id,
+    rev: contact.modSeq ?? contact.id,
     fileAsStr: contact.fileAsStr,
   };
   Object.assign(json, tagAttrs(account, contact.tags, version));
@@ -158,9 +158,9 @@ export function calendarHitJson(account: Account, item: CalendarItem, version: s
     l: String(item.folderId),
     d: item.date,
     md: Math.floor(item.date / 1000),
-    ms: item.id,
+    ms: item.modSeq ?? item.id,
     s: item.size,
-    rev: item.id,
+    rev: item.modSeq ?? item.id,
   };
   if (!first) return json;
   const comp = componentJson(item, first, { ownerEmail: account.email, withUtc: atLeast(version, 7) });

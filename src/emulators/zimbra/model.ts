@@ -1,4 +1,4 @@
-/** In-memory model of the emulated Zimbra directory and mailboxes, built once from the data dir. */
+/** In-memory model of the emulated Zimbra directory and mailboxes, built from the data dir (again on reload). */
 import type ICAL from 'ical.js';
 
 import type { MessageSummary } from './message-summary.ts';
@@ -34,6 +34,8 @@ interface ItemBase {
   readonly size: number;
   readonly flags: string;
   readonly tags: readonly string[];
+  /** Modified and saved sequence (`ms`, `rev`) once the item was edited (see reload.ts); its id before. */
+  readonly modSeq?: number;
 }
 
 export interface MessageItem extends ItemBase {

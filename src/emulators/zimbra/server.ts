@@ -1,7 +1,9 @@
 /**
  * The emulated Zimbra server: a user listener (/service/soap, REST, content servlet) and an admin
  * listener (/service/admin/soap hosting admin, account and mail services, REST, content servlet),
- * with the DoSFilter and the shared fault injection (`--faults`) in front of both.
+ * with the DoSFilter and the shared fault injection (`--faults`) in front of both. The user
+ * listener also takes `POST /_emulator/reload` (no Zimbra API): the data directory is read again
+ * and edited items get new modified sequences (reload.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +13,7 @@ import { createTokenStore } from './auth-tokens.ts';
 import { loadDirectory } from './data-dir.ts';
 import { createDosFilter } from './dos-filter.ts';
 import { createHandlerTable } from './handlers/index.ts';
+import { reloadDirectory } from './reload.ts';
 import { handleRest, restToken, type RestRequest } from './rest.ts';
 import { dispatchSoap, type Port, soapToken } from './soap-dispatch.ts';
 import { envelope, isObject, type Json } from './soap-envelope.ts';
@@ -70,6 +73,12 @@ export async function startZimbraEmulator(options: ZimbraEmulatorOptions): Promi
     async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
       const body = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (port === 'user' && url.pathname === '/_emulator/reload') {
+        if (req.method !== 'POST')
+          return send(res, { status: 405, headers: {}, body: Buffer.alloc(0) }, undefined);
+        state.directory = reloadDirectory(state.directory, loadDirectory(options.dataDir, options.version));
+        return send(res, { status: 204, headers: {}, body: Buffer.alloc(0) }, undefined);
+      }
       const cookies = parseCookies(req.headers.cookie);
       const isSoap = isSoapPath(url.pathname, port);
       let envelopeJson: Json | undefined;

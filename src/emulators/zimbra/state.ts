@@ -9,7 +9,8 @@ export interface Lifetimes {
 }
 
 export interface EmulatorState {
-  readonly directory: Directory;
+  /** Replaced as a whole when the data directory is reloaded. */
+  directory: Directory;
   readonly tokens: TokenStore;
   readonly lifetimes: Lifetimes;
   readonly nextTrace: () => string;

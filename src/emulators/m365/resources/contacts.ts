@@ -175,6 +175,27 @@ function getPhoto(ctx: GraphContext): GraphResponse {
   return { status: 200, headers: { 'Content-Type': photo.contentType }, body: photo.bytes };
 }
 
+/**
+ * GET …/contacts/{id}/photo: the photo's metadata, 404 when the contact has none [D profilephoto-get].
+ * Exchange also reports the pixel size (and an id naming it); the emulator decodes no image and
+ * answers null sizes [U].
+ * DELETE on the photo is refused like any method Graph lacks: it removes user and group photos only
+ * [D profilephoto-delete].
+ */
+function getPhotoMetadata(ctx: GraphContext): GraphResponse {
+  const contact = lookup(ctx.mailbox.contacts, param(ctx, 'contact'));
+  const photo = ctx.mailbox.contactPhotos.get(contact.immutableId);
+  if (photo === undefined) throw new GraphError(404, 'ErrorItemNotFound', 'The photo wasn’t found.');
+  return ok({
+    '@odata.context': `${metadataBase(ctx)}/contacts('${ctx.ids(contact)}')/photo/$entity`,
+    '@odata.mediaContentType': photo.contentType,
+    '@odata.mediaEtag': `"${contact.changeKey}"`,
+    id: 'default',
+    height: null,
+    width: null,
+  });
+}
+
 const folderOf = (ctx: GraphContext) => resolveContactFolder(ctx, param(ctx, 'folder'));
 const contacts = (ctx: GraphContext, folder?: StoredItem) =>
   listResponse(
@@ -295,5 +316,6 @@ export const contactRoutes: Route[] = [
     },
     { method: 'PUT', pattern: `${pattern}/photo/$value`, area: 'Contacts', handler: putPhoto },
     { method: 'GET', pattern: `${pattern}/photo/$value`, area: 'Contacts', handler: getPhoto },
+    { method: 'GET', pattern: `${pattern}/photo`, area: 'Contacts', handler: getPhotoMetadata },
   ]),
 ];

@@ -93,7 +93,7 @@ function getCalendarItem(kind: 'appointment' | 'task') {
       uid: item.uid,
       id: String(item.id),
       l: String(item.folderId),
-      rev: item.id,
+      rev: item.modSeq ?? item.id,
       s: item.size,
       d: item.date,
       ...tagAttrs(account, item.tags, version),
