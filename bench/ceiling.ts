@@ -1,25 +1,30 @@
-/** How close a mailbox came to Microsoft's per-mailbox ceiling (Outlook limits, windows divided by F). */
-import { OUTLOOK_LIMITS } from '../src/emulators/m365/throttle.ts';
+/** How close a mailbox came to Microsoft's per-mailbox ceiling, given the limits it ran under. */
+import { type Limits, outlookLimits } from '../src/emulators/m365/throttle.ts';
 
 export interface CeilingFraction {
-  /** Requests per second ÷ 10,000 per (600 / F) s. */
+  /** Requests sent ÷ the most the request window allows in the mailbox's duration. */
   readonly requests: number;
-  /** Uploaded bytes per second ÷ 150 MB per (300 / F) s. */
+  /** Bytes uploaded ÷ the most the upload window allows in the mailbox's duration. */
   readonly bytes: number;
   /** The binding one of the two. */
   readonly max: number;
 }
 
+/**
+ * A sliding window of W holding at most B starts full, so in T seconds a client can send at most
+ * B × (1 + T / W): the first window's burst plus the sustained rate. That bound is the ceiling; a
+ * mailbox shorter than a few windows is dominated by the burst and says little about the rate.
+ */
 export function ceilingFraction(
-  scale: number,
+  limits: Exclude<Limits, 'off'>,
   requests: number,
   uploadBytes: number,
   seconds: number,
 ): CeilingFraction {
   if (seconds <= 0) return { requests: 0, bytes: 0, max: 0 };
-  const requestCeiling = OUTLOOK_LIMITS.requests / (OUTLOOK_LIMITS.requestWindowMs / 1000 / scale);
-  const byteCeiling = OUTLOOK_LIMITS.uploadBytes / (OUTLOOK_LIMITS.uploadWindowMs / 1000 / scale);
-  const r = requests / seconds / requestCeiling;
-  const b = uploadBytes / seconds / byteCeiling;
+  const l = outlookLimits(limits);
+  const most = (budget: number, windowMs: number) => budget * (1 + (seconds * 1000) / windowMs);
+  const r = requests / most(l.requests, l.requestWindowMs);
+  const b = uploadBytes / most(l.uploadBytes, l.uploadWindowMs);
   return { requests: r, bytes: b, max: Math.max(r, b) };
 }

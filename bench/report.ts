@@ -18,7 +18,8 @@ const COLUMNS = [
   'emu CPU-s',
   'requests',
   '429 share',
-  'ceiling',
+  'ceiling mean',
+  'ceiling min',
 ] as const;
 
 export function formatTable(results: readonly ScenarioResult[]): string {
@@ -39,7 +40,8 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     fixed(r.emulatorCpuS, 1),
     String(r.requests),
     `${fixed(r.share429 * 100, 2)}%`,
-    `${fixed(r.meanCeilingFraction, 3)} (F=${r.ceilingScale})`,
+    fixed(r.meanCeilingFraction, 3),
+    fixed(Math.min(...r.mailboxes.map((m) => m.ceiling.max)), 3),
   ]);
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const line = (cells: readonly string[]): string =>
@@ -59,10 +61,17 @@ export function formatMailboxes(result: ScenarioResult): string {
   const lines = result.mailboxes.map(
     (m) =>
       `  ${m.destination}: ${m.status}, ${m.migrated} items in ${fixed(m.durationS, 1)} s (client waited ${fixed(m.throttledS, 1)} s), ` +
-      `${m.requests} requests, ${m.throttled429} × 429, ${fixed(m.bytesUploaded / 1024 ** 2, 1)} MB uploaded, ` +
+      `${m.requests} requests, ${m.throttled429} × 429${reasons(m.throttledBy)}, ${fixed(m.bytesUploaded / 1024 ** 2, 1)} MB uploaded, ` +
       `ceiling: requests ${fixed(m.ceiling.requests, 3)}, bytes ${fixed(m.ceiling.bytes, 3)}`,
   );
   return [...lines, served('zimbra', result.zimbraServed), served('graph', result.graphServed)].join('\n');
+}
+
+function reasons(by: Record<string, number> | undefined): string {
+  const parts = Object.entries(by ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([reason, n]) => `${reason} ${n}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
 function fixed(value: number | undefined, digits: number): string {

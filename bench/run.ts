@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: migrates a generated corpus emulator to emulator with the real `ferry migrate`, once
- * per scenario (limits off, Graph limits scaled by F, Zimbra's default DoSFilter), side by side in one
+ * per scenario (limits off, Microsoft's limits with windows compressed by F, Zimbra's default DoSFilter), side by side in one
  * run; prints a table and writes bench/results/<timestamp>.json. Speed is compared, never asserted.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,11 +13,11 @@ import { checkFreeDisk, prepareCorpus } from './corpus.ts';
 import { formatMailboxes, formatTable } from './report.ts';
 import { runScenario, scenarioSpec, type ScenarioResult } from './scenario.ts';
 
-const USAGE = `usage: node bench/run.ts [--accounts 5] [--messages 5000] [--scale 60] [--seed 1] [--quick]
-       [--scenarios off,scaled,dos] [--timeout-min 60] [--cpu-prof] [--keep]
+const USAGE = `usage: node bench/run.ts [--accounts 5] [--messages 5000] [--compress 10] [--seed 1] [--quick]
+       [--scenarios off,ceiling,dos] [--timeout-min 60] [--cpu-prof] [--keep]
   --quick       2 mailboxes × 300 messages (smoke run)
-  --scale F     Graph limits of the scaled scenario: Microsoft's windows divided by F
-  --scenarios   off = no limits; scaled = emulator and Ferry at scaled:F; dos = Zimbra DoSFilter at 30/s
+  --compress F  limits of the ceiling scenario: Microsoft's budgets and windows divided by F (same rates)
+  --scenarios   off = no limits; ceiling = emulator and Ferry at compressed:F; dos = Zimbra DoSFilter at 30/s
   --cpu-prof    write a V8 CPU profile of Ferry per scenario into the results directory
   --keep        keep each scenario's Ferry data dir and plan (printed)`;
 
@@ -25,10 +25,10 @@ const { values } = parseArgs({
   options: {
     accounts: { type: 'string' },
     messages: { type: 'string' },
-    scale: { type: 'string', default: '60' },
+    compress: { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
     quick: { type: 'boolean', default: false },
-    scenarios: { type: 'string', default: 'off,scaled,dos' },
+    scenarios: { type: 'string', default: 'off,ceiling,dos' },
     'timeout-min': { type: 'string', default: '60' },
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -42,11 +42,11 @@ if (values.help) {
 
 const accounts = positive('accounts', values.accounts ?? (values.quick ? '2' : '5'));
 const messages = positive('messages', values.messages ?? (values.quick ? '300' : '5000'));
-const scale = positive('scale', values.scale);
+const compress = positive('compress', values.compress);
 const seed = positive('seed', values.seed, 0);
 const timeoutMs = positive('timeout-min', values['timeout-min']) * 60_000;
 const kinds = values.scenarios.split(',').filter((k) => k !== '');
-const specs = kinds.map((k) => scenarioSpec(k, scale));
+const specs = kinds.map((k) => scenarioSpec(k, compress));
 
 const resultsDir = path.resolve(import.meta.dirname, 'results');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -88,7 +88,7 @@ await writeFile(
   `${JSON.stringify(
     {
       startedAt: new Date().toISOString(),
-      options: { accounts, messages, scale, seed, scenarios: kinds },
+      options: { accounts, messages, compress, seed, scenarios: kinds },
       machine: {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type { MailboxReport } from '../src/domain/migration.ts';
-import type { Limits } from '../src/emulators/m365/throttle.ts';
+import type { Limits, MailboxStats } from '../src/emulators/m365/throttle.ts';
 import { type Corpus } from './corpus.ts';
 import { CLIENT_ID, DESTINATION_DOMAIN, TENANT_ID, startEmulators, type EmulatorPair } from './emulators.ts';
 import { runFerry } from './ferry-process.ts';
@@ -24,14 +24,14 @@ export interface ScenarioSpec {
   readonly zimbraDosPerSec: number;
 }
 
-export function scenarioSpec(kind: string, scale: number): ScenarioSpec {
+export function scenarioSpec(kind: string, compression: number): ScenarioSpec {
   if (kind === 'off')
     return { name: 'limits off', graphLimits: 'off', ferryLimits: FERRY_LIMITS_OFF, zimbraDosPerSec: 0 };
-  if (kind === 'scaled')
+  if (kind === 'ceiling')
     return {
-      name: `scaled:${scale}`,
-      graphLimits: { scaled: scale },
-      ferryLimits: `scaled:${scale}`,
+      name: `compressed:${compression}`,
+      graphLimits: { compressed: compression },
+      ferryLimits: `compressed:${compression}`,
       zimbraDosPerSec: 0,
     };
   if (kind === 'dos')
@@ -41,7 +41,7 @@ export function scenarioSpec(kind: string, scale: number): ScenarioSpec {
       ferryLimits: FERRY_LIMITS_OFF,
       zimbraDosPerSec: 30,
     };
-  throw new Error(`unknown scenario "${kind}" (off, scaled, dos)`);
+  throw new Error(`unknown scenario "${kind}" (off, ceiling, dos)`);
 }
 
 export interface MailboxResult {
@@ -55,15 +55,15 @@ export interface MailboxResult {
   readonly throttledS: number;
   readonly requests: number;
   readonly throttled429: number;
+  readonly throttledBy: MailboxStats['throttledBy'] | undefined;
   readonly bytesUploaded: number;
   readonly maxConcurrency: number;
-  /** Against the scenario's scaled ceiling, or Microsoft's real one (F = 1) when the emulator does not throttle. */
+  /** Against the limits the emulator enforced, or Microsoft's own when it enforced none. */
   readonly ceiling: CeilingFraction;
 }
 
 export interface ScenarioResult {
   readonly spec: ScenarioSpec;
-  readonly ceilingScale: number;
   readonly exitCode: number | null;
   readonly mailboxes: readonly MailboxResult[];
   readonly items: number;
@@ -139,7 +139,7 @@ export async function runScenario(spec: ScenarioSpec, options: ScenarioOptions):
     const graphServed = tap.tally(port(emulators.m365.graphUrl));
     const stats = await emulators.stats();
     const reports = parseReports(run.stdout);
-    const ceilingScale = typeof spec.graphLimits === 'object' ? spec.graphLimits.scaled : 1;
+    const ceilingLimits = spec.graphLimits === 'off' ? 'microsoft' : spec.graphLimits;
     const mailboxes = reports.map((r): MailboxResult => {
       const s = stats[r.destination.toLowerCase()];
       const durationS = r.durationMs / 1000;
@@ -156,9 +156,10 @@ export async function runScenario(spec: ScenarioSpec, options: ScenarioOptions):
         throttledS: r.throttledMs / 1000,
         requests,
         throttled429: s?.throttled429 ?? 0,
+        throttledBy: s?.throttledBy,
         bytesUploaded,
         maxConcurrency: s?.maxConcurrency ?? 0,
-        ceiling: ceilingFraction(ceilingScale, requests, bytesUploaded, durationS),
+        ceiling: ceilingFraction(ceilingLimits, requests, bytesUploaded, durationS),
       };
     });
     const items = sum(mailboxes.map((m) => m.migrated));
@@ -168,7 +169,6 @@ export async function runScenario(spec: ScenarioSpec, options: ScenarioOptions):
     const ferryCpuS = run.usage === undefined ? undefined : run.usage.userCpuS + run.usage.systemCpuS;
     return {
       spec,
-      ceilingScale,
       exitCode: run.exitCode,
       mailboxes,
       items,

@@ -29,8 +29,11 @@ export interface EngineDeps {
 export const PAGE_SIZE = 100;
 /** A message in flight holds its raw bytes, their parse and the base64 request body: about 4× its size. */
 const BYTES_HELD_PER_BYTE = 4;
-/** Creates in flight per page; the destination budget still caps a mailbox at 4 concurrent requests. */
-const ITEM_CONCURRENCY = 4;
+/**
+ * Items in flight per page: twice the 4 concurrent requests the destination budget allows a
+ * mailbox, so that while four creates are on the wire four more items are fetched and converted.
+ */
+const ITEM_CONCURRENCY = 8;
 
 export interface JobAttempt {
   /** True on the last attempt pg-boss will make: a transient failure then fails the mailbox instead of retrying. */

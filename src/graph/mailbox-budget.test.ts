@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Clock } from '../domain/clock.ts';
-import { createMailboxBudget, MICROSOFT_LIMITS, scaleLimits } from './mailbox-budget.ts';
+import {
+  compressLimits,
+  createMailboxBudget,
+  MICROSOFT_LIMITS,
+  parseBudgetLimits,
+  scaleLimits,
+} from './mailbox-budget.ts';
 
 /** Virtual time: sleeping advances the clock at once, so window arithmetic is tested exactly. */
 function fakeClock(): Clock & { t: number } {
@@ -93,5 +99,37 @@ describe('mailbox budget', () => {
       uploadWindowMs: 5_000,
     });
     expect(() => scaleLimits(MICROSOFT_LIMITS, 0)).toThrow(RangeError);
+  });
+
+  it('counts a request from its answer, so a slow one never expires here before the server has it', async () => {
+    const clock = fakeClock();
+    const budget = createMailboxBudget({ ...limits, maxRequests: 1, maxUploadBytes: 40 }, clock);
+    const slow = await budget.acquire(40);
+    clock.t = 400; // the answer arrives 400 ms later; the server counted it somewhere in between
+    slow();
+    (await budget.acquire(40))();
+    expect(clock.t).toBe(1400);
+  });
+
+  it("compresses budgets and windows alike, keeping Microsoft's rates and concurrency", () => {
+    const compressed = compressLimits(MICROSOFT_LIMITS, 10);
+    expect(compressed).toEqual({
+      maxConcurrent: 4,
+      maxRequests: 1000,
+      requestWindowMs: 60_000,
+      maxUploadBytes: 15 * 1024 * 1024,
+      uploadWindowMs: 30_000,
+    });
+    expect(compressed.maxUploadBytes / compressed.uploadWindowMs).toBeCloseTo(
+      MICROSOFT_LIMITS.maxUploadBytes / MICROSOFT_LIMITS.uploadWindowMs,
+    );
+  });
+
+  it('parses the --graph-limits forms and refuses anything else with the forms it takes', () => {
+    expect(parseBudgetLimits('microsoft')).toBe(MICROSOFT_LIMITS);
+    expect(parseBudgetLimits('scaled:2.5')).toEqual(scaleLimits(MICROSOFT_LIMITS, 2.5));
+    expect(parseBudgetLimits('compressed:10')).toEqual(compressLimits(MICROSOFT_LIMITS, 10));
+    for (const bad of ['scaled:0', 'compressed:', 'fast', 'scaled:-1'])
+      expect(() => parseBudgetLimits(bad)).toThrow(/"microsoft", "scaled:F" or "compressed:F"/);
   });
 });

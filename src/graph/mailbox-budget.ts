@@ -78,10 +78,21 @@ export interface MailboxBudget {
   usage(): BudgetUsage;
 }
 
-/** A sliding window of timestamped amounts. */
+interface WindowEntry {
+  at: number;
+  readonly amount: number;
+}
+
+/**
+ * A sliding window of timestamped amounts. An entry is stamped when its request is admitted and
+ * stamped again when the answer arrives: Microsoft counts a request when it receives it, which is
+ * somewhere in between, so our copy of an entry never expires before the server's does. Stamping
+ * at admission alone lets a slow request expire here first, and the request sent into that gap is
+ * answered 429.
+ */
 class SlidingWindow {
   readonly #windowMs: number;
-  readonly #entries: { at: number; amount: number }[] = [];
+  readonly #entries: WindowEntry[] = [];
   #total = 0;
 
   constructor(windowMs: number) {
@@ -89,28 +100,33 @@ class SlidingWindow {
   }
 
   #expire(now: number): void {
+    // Entries are nearly in order; a re-stamped one behind an older head only expires late, never early.
     while (this.#entries.length > 0 && this.#entries[0]!.at <= now - this.#windowMs) {
       this.#total -= this.#entries.shift()!.amount;
     }
   }
 
-  /** How long until `amount` more fits under `max` (0 when it fits now). */
+  /** How long until `amount` more fits under `max` (0 when it fits now; callers check again after waiting). */
   waitFor(now: number, amount: number, max: number): number {
     this.#expire(now);
     if (this.#total + amount <= max) return 0;
     // An amount larger than the whole budget would never fit: let it through alone in an empty window.
     if (amount > max && this.#total === 0) return 0;
     let excess = this.#total + amount - max;
+    let latest = now - this.#windowMs;
     for (const entry of this.#entries) {
       excess -= entry.amount;
-      if (excess <= 0) return entry.at + this.#windowMs - now;
+      latest = Math.max(latest, entry.at);
+      if (excess <= 0) return Math.max(1, latest + this.#windowMs - now);
     }
     return this.#windowMs;
   }
 
-  add(now: number, amount: number): void {
-    this.#entries.push({ at: now, amount });
+  add(now: number, amount: number): WindowEntry {
+    const entry = { at: now, amount };
+    this.#entries.push(entry);
     this.#total += amount;
+    return entry;
   }
 }
 
@@ -126,12 +142,14 @@ export function createMailboxBudget(limits: BudgetLimits, clock: Clock = SYSTEM_
   // Requests are admitted one at a time so that waiting requests keep their order.
   let admission: Promise<void> = Promise.resolve();
 
-  const release = () => {
+  const release = (entries: readonly WindowEntry[]) => {
+    const now = clock.now();
+    for (const entry of entries) entry.at = Math.max(entry.at, now);
     inFlight -= 1;
     waiters.shift()?.();
   };
 
-  const admit = async (uploadBytes: number, started: number): Promise<void> => {
+  const admit = async (uploadBytes: number, started: number): Promise<WindowEntry[]> => {
     for (;;) {
       if (inFlight >= limits.maxConcurrent) {
         await new Promise<void>((resolve) => waiters.push(resolve));
@@ -147,25 +165,29 @@ export function createMailboxBudget(limits: BudgetLimits, clock: Clock = SYSTEM_
       await clock.sleep(wait);
     }
     const now = clock.now();
-    requests.add(now, 1);
-    if (uploadBytes > 0) uploads.add(now, uploadBytes);
+    const entries = [requests.add(now, 1)];
+    if (uploadBytes > 0) entries.push(uploads.add(now, uploadBytes));
     inFlight += 1;
     requestCount += 1;
     uploadTotal += uploadBytes;
     waitedMs += now - started;
+    return entries;
   };
 
   return {
     async acquire(uploadBytes) {
       const started = clock.now();
       const turn = admission.then(() => admit(uploadBytes, started));
-      admission = turn.catch(() => undefined);
-      await turn;
+      admission = turn.then(
+        () => undefined,
+        () => undefined,
+      );
+      const entries = await turn;
       let released = false;
       return () => {
         if (!released) {
           released = true;
-          release();
+          release(entries);
         }
       };
     },
