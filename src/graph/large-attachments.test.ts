@@ -28,7 +28,7 @@ function fakeTransport(answers: ((part: GraphUpload) => { status: number; next?:
         location: undefined,
       });
     },
-    stats: () => ({ requests: 0, throttled: 0, throttledWaitMs: 0, budgetWaitMs: 0, uploadBytes: 0 }),
+    stats: () => ({ requests: 0, throttled: 0, throttledWaitMs: 0, uploadBytes: 0 }),
   };
   return { transport, requests, ranges };
 }

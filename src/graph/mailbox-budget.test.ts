@@ -31,7 +31,7 @@ const limits = {
 };
 
 describe('mailbox budget', () => {
-  it('never lets more than the concurrent limit run at once', async () => {
+  it('never lets more than the concurrent limit run at once, and waiting for a slot is not throttling', async () => {
     const budget = createMailboxBudget(limits, fakeClock());
     let running = 0;
     let highest = 0;
@@ -46,6 +46,7 @@ describe('mailbox budget', () => {
       }),
     );
     expect(highest).toBe(4);
+    expect(budget.usage().throttledMs).toBe(0);
   });
 
   it('admits exactly the request budget per sliding window', async () => {
@@ -60,7 +61,7 @@ describe('mailbox budget', () => {
     expect(admittedAt.slice(0, 10).every((t) => t === 0)).toBe(true);
     expect(admittedAt.slice(10, 20).every((t) => t === 1000)).toBe(true);
     expect(admittedAt.slice(20).every((t) => t === 2000)).toBe(true);
-    expect(budget.usage()).toMatchObject({ requests: 25 });
+    expect(budget.usage()).toMatchObject({ requests: 25, throttledMs: 2000 });
   });
 
   it('charges request bodies against the upload budget', async () => {
@@ -89,7 +90,7 @@ describe('mailbox budget', () => {
     budget.pause(2500);
     (await budget.acquire(0))();
     expect(clock.t).toBe(2500);
-    expect(budget.usage().waitedMs).toBe(2500);
+    expect(budget.usage().throttledMs).toBe(2500);
   });
 
   it('scales windows but keeps the counts', () => {

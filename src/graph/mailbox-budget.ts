@@ -64,8 +64,11 @@ export function parseBudgetLimits(value: string): BudgetLimits {
 }
 
 export interface BudgetUsage {
-  /** Milliseconds spent waiting for the budget or a Retry-After pause. */
-  readonly waitedMs: number;
+  /**
+   * Milliseconds the mailbox was held back by its request or upload window or a Retry-After pause
+   * (waiting for one of the concurrent slots is not counted: that is the normal pace).
+   */
+  readonly throttledMs: number;
   readonly requests: number;
   readonly uploadBytes: number;
 }
@@ -135,7 +138,7 @@ export function createMailboxBudget(limits: BudgetLimits, clock: Clock = SYSTEM_
   const uploads = new SlidingWindow(limits.uploadWindowMs);
   let inFlight = 0;
   let pausedUntil = 0;
-  let waitedMs = 0;
+  let throttledMs = 0;
   let requestCount = 0;
   let uploadTotal = 0;
   const waiters: (() => void)[] = [];
@@ -149,7 +152,7 @@ export function createMailboxBudget(limits: BudgetLimits, clock: Clock = SYSTEM_
     waiters.shift()?.();
   };
 
-  const admit = async (uploadBytes: number, started: number): Promise<WindowEntry[]> => {
+  const admit = async (uploadBytes: number): Promise<WindowEntry[]> => {
     for (;;) {
       if (inFlight >= limits.maxConcurrent) {
         await new Promise<void>((resolve) => waiters.push(resolve));
@@ -162,6 +165,8 @@ export function createMailboxBudget(limits: BudgetLimits, clock: Clock = SYSTEM_
         uploads.waitFor(now, uploadBytes, limits.maxUploadBytes),
       );
       if (wait <= 0) break;
+      // Admissions run one at a time, so these sleeps never overlap and add up to wall time.
+      throttledMs += wait;
       await clock.sleep(wait);
     }
     const now = clock.now();
@@ -170,14 +175,12 @@ export function createMailboxBudget(limits: BudgetLimits, clock: Clock = SYSTEM_
     inFlight += 1;
     requestCount += 1;
     uploadTotal += uploadBytes;
-    waitedMs += now - started;
     return entries;
   };
 
   return {
     async acquire(uploadBytes) {
-      const started = clock.now();
-      const turn = admission.then(() => admit(uploadBytes, started));
+      const turn = admission.then(() => admit(uploadBytes));
       admission = turn.then(
         () => undefined,
         () => undefined,
@@ -194,6 +197,6 @@ export function createMailboxBudget(limits: BudgetLimits, clock: Clock = SYSTEM_
     pause(ms) {
       pausedUntil = Math.max(pausedUntil, clock.now() + ms);
     },
-    usage: () => ({ waitedMs, requests: requestCount, uploadBytes: uploadTotal }),
+    usage: () => ({ throttledMs, requests: requestCount, uploadBytes: uploadTotal }),
   };
 }

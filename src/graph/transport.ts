@@ -44,8 +44,8 @@ export interface GraphResponse<T> {
 export interface GraphStats {
   readonly requests: number;
   readonly throttled: number;
+  /** Time the mailbox was held back: its windows kept full (client side) and Retry-After pauses. */
   readonly throttledWaitMs: number;
-  readonly budgetWaitMs: number;
   readonly uploadBytes: number;
 }
 
@@ -99,7 +99,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const random = options.random ?? Math.random;
   const maxAttempts = options.maxAttempts ?? 6;
   const budgets = new Map<string, MailboxBudget>();
-  const counters = new Map<string, { throttled: number; throttledWaitMs: number }>();
+  const counters = new Map<string, { throttled: number }>();
   const baseUrl = options.graphUrl.replace(/\/$/, '');
 
   const lane = (mailbox: string) => {
@@ -108,7 +108,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     if (budget === undefined) {
       budget = createMailboxBudget(options.limits, clock);
       budgets.set(key, budget);
-      counters.set(key, { throttled: 0, throttledWaitMs: 0 });
+      counters.set(key, { throttled: 0 });
     }
     return { budget, counter: counters.get(key)! };
   };
@@ -188,7 +188,6 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         throttles += 1;
         const wait = retryAfterMs ?? DEFAULT_RETRY_AFTER_MS * 2 ** Math.min(throttles - 1, 5);
         counter.throttled += 1;
-        counter.throttledWaitMs += wait;
         if (throttles >= THROTTLE_ATTEMPTS) {
           throw new GraphUnavailableError(`Microsoft Graph kept throttling the mailbox ${call.mailbox}.`, {
             failure,
@@ -269,8 +268,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       return {
         requests: usage.requests,
         throttled: counter.throttled,
-        throttledWaitMs: counter.throttledWaitMs,
-        budgetWaitMs: usage.waitedMs,
+        throttledWaitMs: usage.throttledMs,
         uploadBytes: usage.uploadBytes,
       };
     },
