@@ -13,10 +13,11 @@ import { checkFreeDisk, prepareCorpus } from './corpus.ts';
 import { formatMailboxes, formatTable } from './report.ts';
 import { runScenario, scenarioSpec, type ScenarioResult } from './scenario.ts';
 
-const USAGE = `usage: node bench/run.ts [--accounts 5] [--messages 5000] [--compress 10] [--seed 1] [--quick]
-       [--scenarios off,ceiling,dos] [--timeout-min 60] [--cpu-prof] [--keep]
+const USAGE = `usage: node bench/run.ts [--accounts 5] [--messages 5000] [--compress 20] [--at-once 2] [--seed 1]
+       [--quick] [--scenarios off,ceiling,dos] [--timeout-min 60] [--cpu-prof] [--keep]
   --quick       2 mailboxes × 300 messages (smoke run)
   --compress F  limits of the ceiling scenario: Microsoft's budgets and windows divided by F (same rates)
+  --at-once N   mailboxes the ceiling scenario migrates at a time (each must reach 0.5 MB/s)
   --scenarios   off = no limits; ceiling = emulator and Ferry at compressed:F; dos = Zimbra DoSFilter at 30/s
   --cpu-prof    write a V8 CPU profile of Ferry per scenario into the results directory
   --keep        keep each scenario's Ferry data dir and plan (printed)`;
@@ -25,7 +26,8 @@ const { values } = parseArgs({
   options: {
     accounts: { type: 'string' },
     messages: { type: 'string' },
-    compress: { type: 'string', default: '10' },
+    compress: { type: 'string', default: '20' },
+    'at-once': { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
     quick: { type: 'boolean', default: false },
     scenarios: { type: 'string', default: 'off,ceiling,dos' },
@@ -46,7 +48,8 @@ const compress = positive('compress', values.compress);
 const seed = positive('seed', values.seed, 0);
 const timeoutMs = positive('timeout-min', values['timeout-min']) * 60_000;
 const kinds = values.scenarios.split(',').filter((k) => k !== '');
-const specs = kinds.map((k) => scenarioSpec(k, compress));
+const atOnce = positive('at-once', values['at-once']);
+const specs = kinds.map((k) => scenarioSpec(k, { compression: compress, mailboxesAtOnce: atOnce }));
 
 const resultsDir = path.resolve(import.meta.dirname, 'results');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -88,7 +91,7 @@ await writeFile(
   `${JSON.stringify(
     {
       startedAt: new Date().toISOString(),
-      options: { accounts, messages, compress, seed, scenarios: kinds },
+      options: { accounts, messages, compress, atOnce, seed, scenarios: kinds },
       machine: {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model,

@@ -22,17 +22,23 @@ export interface ScenarioSpec {
   readonly ferryLimits: string;
   /** The Zimbra DoSFilter limit per account and second; 0 = off. */
   readonly zimbraDosPerSec: number;
+  /** The plan's maxConcurrentMigrations; undefined = every mailbox at once. */
+  readonly maxConcurrentMigrations?: number;
 }
 
-export function scenarioSpec(kind: string, compression: number): ScenarioSpec {
+export function scenarioSpec(
+  kind: string,
+  ceiling: { readonly compression: number; readonly mailboxesAtOnce: number },
+): ScenarioSpec {
   if (kind === 'off')
     return { name: 'limits off', graphLimits: 'off', ferryLimits: FERRY_LIMITS_OFF, zimbraDosPerSec: 0 };
   if (kind === 'ceiling')
     return {
-      name: `compressed:${compression}`,
-      graphLimits: { compressed: compression },
-      ferryLimits: `compressed:${compression}`,
+      name: `compressed:${ceiling.compression}`,
+      graphLimits: { compressed: ceiling.compression },
+      ferryLimits: `compressed:${ceiling.compression}`,
       zimbraDosPerSec: 0,
+      maxConcurrentMigrations: ceiling.mailboxesAtOnce,
     };
   if (kind === 'dos')
     return {
@@ -109,7 +115,7 @@ export async function runScenario(spec: ScenarioSpec, options: ScenarioOptions):
   });
   try {
     const planFile = path.join(work, 'plan.json');
-    await writeFile(planFile, JSON.stringify(plan(options.corpus, emulators), null, 2));
+    await writeFile(planFile, JSON.stringify(plan(options.corpus, emulators, spec), null, 2));
     const tap = startHttpTap();
     const cpuBefore = process.cpuUsage();
     const run = await runFerry({
@@ -199,7 +205,7 @@ export async function runScenario(spec: ScenarioSpec, options: ScenarioOptions):
   }
 }
 
-function plan(corpus: Corpus, emulators: EmulatorPair): object {
+function plan(corpus: Corpus, emulators: EmulatorPair, spec: ScenarioSpec): object {
   return {
     name: 'bench',
     source: {
@@ -221,7 +227,10 @@ function plan(corpus: Corpus, emulators: EmulatorPair): object {
       source: a.email,
       destination: `${a.email.split('@')[0] ?? a.email}@${DESTINATION_DOMAIN}`,
     })),
-    options: { maxConcurrentMigrations: corpus.accounts.length, itemTypes: ['mail'] },
+    options: {
+      maxConcurrentMigrations: spec.maxConcurrentMigrations ?? corpus.accounts.length,
+      itemTypes: ['mail'],
+    },
   };
 }
 
