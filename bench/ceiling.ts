@@ -1,5 +1,5 @@
 /** How close a mailbox came to Microsoft's per-mailbox ceiling, given the limits it ran under. */
-import { type Limits, outlookLimits } from '../src/emulators/m365/throttle.ts';
+import { type Limits, type MailboxStats, outlookLimits } from '../src/emulators/m365/throttle.ts';
 
 export interface CeilingFraction {
   /** Requests sent ÷ the most the request window allows in the mailbox's duration. */
@@ -26,5 +26,38 @@ export function ceilingFraction(
   const most = (budget: number, windowMs: number) => budget * (1 + (seconds * 1000) / windowMs);
   const r = requests / most(l.requests, l.requestWindowMs);
   const b = uploadBytes / most(l.uploadBytes, l.uploadWindowMs);
+  return { requests: r, bytes: b, max: Math.max(r, b) };
+}
+
+export interface Sample {
+  readonly atMs: number;
+  readonly mailboxes: Readonly<Record<string, MailboxStats>>;
+}
+
+/**
+ * The steady rate: from one window after the mailbox's first request to its last one, requests
+ * and bytes per second over the windows' own rates. Undefined parts (a mailbox shorter than two
+ * windows) are 0.
+ */
+export function sustainedFraction(
+  limits: Exclude<Limits, 'off'>,
+  samples: readonly Sample[],
+  mailbox: string,
+): CeilingFraction {
+  const l = outlookLimits(limits);
+  const series = samples
+    .map((s) => ({ atMs: s.atMs, stats: s.mailboxes[mailbox] }))
+    .filter((s): s is { atMs: number; stats: MailboxStats } => s.stats !== undefined && s.stats.requests > 0);
+  const first = series[0];
+  const last = series.findLast((s) => s.stats.requests === series.at(-1)?.stats.requests);
+  const rate = (windowMs: number, pick: (s: MailboxStats) => number, budget: number): number => {
+    if (first === undefined || last === undefined) return 0;
+    const from = series.find((s) => s.atMs >= first.atMs + windowMs);
+    if (from === undefined || last.atMs - from.atMs < windowMs) return 0;
+    const perMs = (pick(last.stats) - pick(from.stats)) / (last.atMs - from.atMs);
+    return perMs / (budget / windowMs);
+  };
+  const r = rate(l.requestWindowMs, (s) => s.requests, l.requests);
+  const b = rate(l.uploadWindowMs, (s) => s.bytesUploaded, l.uploadBytes);
   return { requests: r, bytes: b, max: Math.max(r, b) };
 }

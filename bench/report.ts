@@ -20,6 +20,7 @@ const COLUMNS = [
   '429 share',
   'ceiling mean',
   'ceiling min',
+  'sustained min',
 ] as const;
 
 export function formatTable(results: readonly ScenarioResult[]): string {
@@ -42,6 +43,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     `${fixed(r.share429 * 100, 2)}%`,
     fixed(r.meanCeilingFraction, 3),
     fixed(Math.min(...r.mailboxes.map((m) => m.ceiling.max)), 3),
+    fixed(Math.min(...r.mailboxes.map((m) => m.sustained.max)), 3),
   ]);
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const line = (cells: readonly string[]): string =>
@@ -62,7 +64,8 @@ export function formatMailboxes(result: ScenarioResult): string {
     (m) =>
       `  ${m.destination}: ${m.status}, ${m.migrated} items in ${fixed(m.durationS, 1)} s (client waited ${fixed(m.throttledS, 1)} s), ` +
       `${m.requests} requests, ${m.throttled429} × 429${reasons(m.throttledBy)}, ${fixed(m.bytesUploaded / 1024 ** 2, 1)} MB uploaded, ` +
-      `ceiling: requests ${fixed(m.ceiling.requests, 3)}, bytes ${fixed(m.ceiling.bytes, 3)}`,
+      `ceiling: requests ${fixed(m.ceiling.requests, 3)}, bytes ${fixed(m.ceiling.bytes, 3)}; ` +
+      `sustained: requests ${fixed(m.sustained.requests, 3)}, bytes ${fixed(m.sustained.bytes, 3)}`,
   );
   return [...lines, served('zimbra', result.zimbraServed), served('graph', result.graphServed)].join('\n');
 }

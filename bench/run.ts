@@ -83,7 +83,8 @@ process.stdout.write(
   `\nFerry migrate, ${accounts} mailboxes × ${messages} messages, ${(corpus.bytes / 1024 ** 2).toFixed(0)} MB, ${cpus().length} CPUs, Node ${process.version}\n\n${formatTable(results)}\n\n` +
     'items/s and MB/s over wall time (Ferry start to exit); CPU-s/1k and RSS are the Ferry process alone;\n' +
     'PG = its embedded PostgreSQL (CPU of reaped children, summed Pss); emu = both emulators in the bench process;\n' +
-    'ceiling = mean over mailboxes of max(req/s, upload B/s) ÷ Microsoft per-mailbox limit with windows ÷ F.\n',
+    'ceiling = what a mailbox sent ÷ the most its windows allowed in its duration, B × (1 + T / W), the binding of\n' +
+    'requests and bytes (mean and worst mailbox); sustained = its rate after the first window ÷ B / W (worst mailbox).\n',
 );
 const file = path.join(resultsDir, `${stamp}.json`);
 await writeFile(

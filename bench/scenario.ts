@@ -9,7 +9,7 @@ import { type Corpus } from './corpus.ts';
 import { CLIENT_ID, DESTINATION_DOMAIN, TENANT_ID, startEmulators, type EmulatorPair } from './emulators.ts';
 import { runFerry } from './ferry-process.ts';
 import { startHttpTap, type ServerTally } from './http-tap.ts';
-import { ceilingFraction, type CeilingFraction } from './ceiling.ts';
+import { ceilingFraction, type CeilingFraction, type Sample, sustainedFraction } from './ceiling.ts';
 
 /** Ferry's own budgets that never bind (windows of well under a millisecond); its 4-request concurrency stays. */
 const FERRY_LIMITS_OFF = 'scaled:1000000';
@@ -66,6 +66,8 @@ export interface MailboxResult {
   readonly maxConcurrency: number;
   /** Against the limits the emulator enforced, or Microsoft's own when it enforced none. */
   readonly ceiling: CeilingFraction;
+  /** The rate after the mailbox's first window ÷ the window's rate (the burst left out). */
+  readonly sustained: CeilingFraction;
 }
 
 export interface ScenarioResult {
@@ -117,6 +119,7 @@ export async function runScenario(spec: ScenarioSpec, options: ScenarioOptions):
     const planFile = path.join(work, 'plan.json');
     await writeFile(planFile, JSON.stringify(plan(options.corpus, emulators, spec), null, 2));
     const tap = startHttpTap();
+    const timeline = sampleTimeline(emulators);
     const cpuBefore = process.cpuUsage();
     const run = await runFerry({
       args: [
@@ -136,6 +139,7 @@ export async function runScenario(spec: ScenarioSpec, options: ScenarioOptions):
       cpuProfileDir: options.cpuProfileDir,
     });
     const cpu = process.cpuUsage(cpuBefore);
+    const samples = await timeline.stop();
     tap.stop();
     const port = (url: string): number => Number(new URL(url).port);
     const zimbraServed = mergeTallies(
@@ -166,6 +170,7 @@ export async function runScenario(spec: ScenarioSpec, options: ScenarioOptions):
         bytesUploaded,
         maxConcurrency: s?.maxConcurrency ?? 0,
         ceiling: ceilingFraction(ceilingLimits, requests, bytesUploaded, durationS),
+        sustained: sustainedFraction(ceilingLimits, samples, r.destination.toLowerCase()),
       };
     });
     const items = sum(mailboxes.map((m) => m.migrated));
@@ -230,6 +235,25 @@ function plan(corpus: Corpus, emulators: EmulatorPair, spec: ScenarioSpec): obje
     options: {
       maxConcurrentMigrations: spec.maxConcurrentMigrations ?? corpus.accounts.length,
       itemTypes: ['mail'],
+    },
+  };
+}
+
+/** The emulated Graph's per-mailbox counters once a second while Ferry runs. */
+function sampleTimeline(emulators: EmulatorPair): { stop(): Promise<Sample[]> } {
+  const samples: Sample[] = [];
+  let sampling: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = emulators
+      .stats()
+      .then((mailboxes) => void samples.push({ atMs: Date.now(), mailboxes }))
+      .catch(() => undefined);
+  }, 1000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sampling;
+      return samples;
     },
   };
 }
