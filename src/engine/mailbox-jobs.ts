@@ -16,6 +16,7 @@ import { planMailFolders } from './folder-plan.ts';
 import { migrateMessage } from './migrate-message.ts';
 import { migratePimItem } from './migrate-pim-item.ts';
 import { planPimFolders } from './pim-folder-plan.ts';
+import type { ThrottleLedger } from './throttle-ledger.ts';
 
 export interface EngineDeps {
   readonly source: Source;
@@ -23,6 +24,7 @@ export interface EngineDeps {
   readonly store: MigrationStore;
   /** Shared by every job of the process: bounds the message bytes held in memory at once. */
   readonly memory: ByteBudget;
+  readonly throttleLedger: ThrottleLedger;
 }
 
 /** Items per page job: small enough that a job ends well within its expiry even at the throttling ceiling. */
@@ -132,7 +134,6 @@ export async function migrateFolderPage(
       wanted.map((m) => m.id),
     );
     const destination = deps.destination.mailbox(mailbox.destination);
-    const throttledBefore = destination.usage().throttledWaitMs;
     const context = {
       runMailboxId: mailbox.id,
       source: mailbox.source,
@@ -154,7 +155,7 @@ export async function migrateFolderPage(
       mailbox.id,
       folder.sourceFolderId,
       next,
-      destination.usage().throttledWaitMs - throttledBefore,
+      deps.throttleLedger.take(mailbox.destination, destination.usage().throttledWaitMs),
     );
   });
 }
@@ -189,7 +190,6 @@ async function migratePimPage(
     wanted.map((item) => item.id),
   );
   const destination = deps.destination.mailbox(mailbox.destination);
-  const throttledBefore = destination.usage().throttledWaitMs;
   const context = {
     runMailboxId: mailbox.id,
     source: mailbox.source,
@@ -211,7 +211,7 @@ async function migratePimPage(
     mailbox.id,
     folder.sourceFolderId,
     page.next,
-    destination.usage().throttledWaitMs - throttledBefore,
+    deps.throttleLedger.take(mailbox.destination, destination.usage().throttledWaitMs),
   );
 }
 

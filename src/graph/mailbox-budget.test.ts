@@ -112,6 +112,19 @@ describe('mailbox budget', () => {
     expect(clock.t).toBe(1400);
   });
 
+  it('frees a quick request on time even behind a slow one admitted before it', async () => {
+    const clock = fakeClock();
+    const budget = createMailboxBudget(limits, clock);
+    const slow = await budget.acquire(50);
+    const quick = await budget.acquire(50);
+    clock.t = 10;
+    quick();
+    clock.t = 300;
+    slow();
+    (await budget.acquire(50))();
+    expect(clock.t).toBe(1010);
+  });
+
   it("compresses budgets and windows alike, keeping Microsoft's rates and concurrency", () => {
     const compressed = compressLimits(MICROSOFT_LIMITS, 10);
     expect(compressed).toEqual({

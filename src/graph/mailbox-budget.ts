@@ -87,15 +87,16 @@ interface WindowEntry {
 }
 
 /**
- * A sliding window of timestamped amounts. An entry is stamped when its request is admitted and
- * stamped again when the answer arrives: Microsoft counts a request when it receives it, which is
- * somewhere in between, so our copy of an entry never expires before the server's does. Stamping
- * at admission alone lets a slow request expire here first, and the request sent into that gap is
- * answered 429.
+ * A sliding window of timestamped amounts, kept in time order. An entry is stamped when its
+ * request is admitted and stamped again (moved to the end) when the answer arrives: Microsoft
+ * counts a request when it receives it, which is somewhere in between, so our copy of an entry
+ * never expires before the server's does. Stamping at admission alone lets a slow request expire
+ * here first, and the request sent into that gap is answered 429.
  */
 class SlidingWindow {
   readonly #windowMs: number;
-  readonly #entries: WindowEntry[] = [];
+  #entries: WindowEntry[] = [];
+  #head = 0;
   #total = 0;
 
   constructor(windowMs: number) {
@@ -103,24 +104,28 @@ class SlidingWindow {
   }
 
   #expire(now: number): void {
-    // Entries are nearly in order; a re-stamped one behind an older head only expires late, never early.
-    while (this.#entries.length > 0 && this.#entries[0]!.at <= now - this.#windowMs) {
-      this.#total -= this.#entries.shift()!.amount;
+    const entries = this.#entries;
+    while (this.#head < entries.length && entries[this.#head]!.at <= now - this.#windowMs) {
+      this.#total -= entries[this.#head]!.amount;
+      this.#head += 1;
+    }
+    if (this.#head > 1024 && this.#head * 2 > entries.length) {
+      this.#entries = entries.slice(this.#head);
+      this.#head = 0;
     }
   }
 
-  /** How long until `amount` more fits under `max` (0 when it fits now; callers check again after waiting). */
+  /** How long until `amount` more fits under `max` (0 when it fits now). */
   waitFor(now: number, amount: number, max: number): number {
     this.#expire(now);
     if (this.#total + amount <= max) return 0;
     // An amount larger than the whole budget would never fit: let it through alone in an empty window.
     if (amount > max && this.#total === 0) return 0;
     let excess = this.#total + amount - max;
-    let latest = now - this.#windowMs;
-    for (const entry of this.#entries) {
+    for (let i = this.#head; i < this.#entries.length; i++) {
+      const entry = this.#entries[i]!;
       excess -= entry.amount;
-      latest = Math.max(latest, entry.at);
-      if (excess <= 0) return Math.max(1, latest + this.#windowMs - now);
+      if (excess <= 0) return Math.max(1, entry.at + this.#windowMs - now);
     }
     return this.#windowMs;
   }
@@ -131,6 +136,21 @@ class SlidingWindow {
     this.#total += amount;
     return entry;
   }
+
+  /** The answer to `entry`'s request arrived at `now`: it counts from now on (still in order). */
+  restamp(entry: WindowEntry, now: number): void {
+    const index = this.#entries.indexOf(entry, this.#head);
+    // Answered after a whole window: it expired here already, but the server may still count it.
+    if (index < 0) this.#total += entry.amount;
+    else this.#entries.splice(index, 1);
+    entry.at = Math.max(entry.at, now);
+    this.#entries.push(entry);
+  }
+}
+
+interface Admitted {
+  readonly request: WindowEntry;
+  readonly upload?: WindowEntry;
 }
 
 export function createMailboxBudget(limits: BudgetLimits, clock: Clock = SYSTEM_CLOCK): MailboxBudget {
@@ -145,14 +165,15 @@ export function createMailboxBudget(limits: BudgetLimits, clock: Clock = SYSTEM_
   // Requests are admitted one at a time so that waiting requests keep their order.
   let admission: Promise<void> = Promise.resolve();
 
-  const release = (entries: readonly WindowEntry[]) => {
+  const release = (entries: Admitted) => {
     const now = clock.now();
-    for (const entry of entries) entry.at = Math.max(entry.at, now);
+    requests.restamp(entries.request, now);
+    if (entries.upload !== undefined) uploads.restamp(entries.upload, now);
     inFlight -= 1;
     waiters.shift()?.();
   };
 
-  const admit = async (uploadBytes: number): Promise<WindowEntry[]> => {
+  const admit = async (uploadBytes: number): Promise<Admitted> => {
     for (;;) {
       if (inFlight >= limits.maxConcurrent) {
         await new Promise<void>((resolve) => waiters.push(resolve));
@@ -170,8 +191,10 @@ export function createMailboxBudget(limits: BudgetLimits, clock: Clock = SYSTEM_
       await clock.sleep(wait);
     }
     const now = clock.now();
-    const entries = [requests.add(now, 1)];
-    if (uploadBytes > 0) entries.push(uploads.add(now, uploadBytes));
+    const entries: Admitted = {
+      request: requests.add(now, 1),
+      ...(uploadBytes > 0 ? { upload: uploads.add(now, uploadBytes) } : {}),
+    };
     inFlight += 1;
     requestCount += 1;
     uploadTotal += uploadBytes;

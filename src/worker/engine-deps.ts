@@ -10,6 +10,7 @@ import type { SecretSealer } from '../domain/ports.ts';
 import { Secret } from '../domain/secret.ts';
 import type { ByteBudget } from '../engine/byte-budget.ts';
 import type { EngineDeps } from '../engine/mailbox-jobs.ts';
+import { createThrottleLedger } from '../engine/throttle-ledger.ts';
 import { STAMP_PROPERTY_ID } from '../engine/migrate-message.ts';
 import { createGraphDestination } from '../graph/graph-destination.ts';
 import { type BudgetLimits } from '../graph/mailbox-budget.ts';
@@ -59,6 +60,7 @@ export function createEngineDeps(
     destination: createGraphDestination({ transport, stampPropertyId: STAMP_PROPERTY_ID }),
     store,
     memory,
+    throttleLedger: createThrottleLedger(),
   };
 }
 
