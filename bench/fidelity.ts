@@ -3,8 +3,9 @@
  * pass, on real-world .ics and .vcf files that are not in the repository (e.g. ../shared/corpus).
  * Each file becomes its own folder of one emulated Zimbra account, and the real `ferry migrate`
  * moves it to the emulated Microsoft 365. Then: per recurring series, the occurrence starts Zimbra
- * itself computes (calExpandInstStart/End) over two years from the series' start against the
- * instances Graph lists, or the single events an inexpressible series became; per vCard, every
+ * itself computes (calExpandInstStart/End) and those ical.js reads, over two years (see
+ * compareSeries for which), against the instances Graph lists and the single events Ferry cut from
+ * the series, or the single events an inexpressible series became; per vCard, every
  * e-mail address and phone number looked for on the Graph contacts. A second Full pass must
  * create nothing, and no invitation may be sent.
  */
@@ -15,7 +16,8 @@ import path from 'node:path';
 import ICAL from 'ical.js';
 
 import { Secret } from '../src/domain/secret.ts';
-import { sourceOccurrences } from '../test/support/occurrences.ts';
+import { EXPANSION_YEARS } from '../src/convert/ical-event-to-graph.ts';
+import { graphTimeInstant, sourceOccurrences } from '../test/support/occurrences.ts';
 import { createSessionFactory } from '../src/zimbra/session.ts';
 import { createSoapTransport } from '../src/zimbra/soap-transport.ts';
 import { createZimbraSource } from '../src/zimbra/zimbra-source.ts';
@@ -24,7 +26,9 @@ import { runFerry } from './ferry-process.ts';
 
 const ACCOUNT = 'fidelity@zimbra.test';
 const DESTINATION = `fidelity@${DESTINATION_DOMAIN}`;
-const TWO_YEARS_MS = 2 * 365 * 24 * 60 * 60 * 1000;
+const DAY_MS = 86_400_000;
+const TWO_YEARS_MS = 2 * 365 * DAY_MS;
+const YEAR_MS = 365.25 * DAY_MS;
 
 interface Dump {
   contactFolders: { path: string; contacts: Record<string, unknown>[] }[];
@@ -177,9 +181,15 @@ async function graphToken(authorityUrl: string, secret: string): Promise<string>
 
 /**
  * Per recurring source item (found through the stamp on what Ferry created): the occurrence starts
- * of the iCalendar Zimbra exports for it, over two years from its first start, against what Graph
- * yields — the series' instances (exceptions moved, cancellations gone), or the single events an
- * inexpressible series became.
+ * of the iCalendar Zimbra exports for it against what Graph yields — the series' instances
+ * (exceptions moved, cancellations gone) plus the single events cut from it (changed occurrences
+ * Outlook cannot hold in a series), or the single events an inexpressible series became.
+ *
+ * The window is two years from the series' first start — or, for a series that began more than
+ * EXPANSION_YEARS ago, from that many years before now: Ferry copies an endless series Outlook
+ * cannot express as single events within now ± EXPANSION_YEARS only, and a window before that
+ * would count its deliberate cut as missing occurrences. An all-day occurrence is a day, not an
+ * instant: it is compared as its date on every side (a timed series may have an all-day exception).
  */
 async function compareSeries(dump: Dump, zimbraUrl: string, graphUrl: string, token: string) {
   const byItem = new Map<string, Record<string, unknown>[]>();
@@ -201,6 +211,8 @@ async function compareSeries(dump: Dump, zimbraUrl: string, graphUrl: string, to
     createSessionFactory(soap, { mode: 'user', passwords: new Map([[ACCOUNT, new Secret('test123')]]) }),
   );
   const folderOf = new Map<string, string>();
+  const folderNames = new Map<string, string>();
+  const earliest = Date.now() - EXPANSION_YEARS * YEAR_MS + DAY_MS;
   for (const [itemId, events] of byItem) {
     const response = await fetch(`${zimbraUrl}/service/home/${ACCOUNT}/?id=${itemId}&fmt=ics`, {
       headers: { authorization: basic },
@@ -208,11 +220,17 @@ async function compareSeries(dump: Dump, zimbraUrl: string, graphUrl: string, to
     const ics = await response.text();
     const first = firstStart(ics);
     if (first === undefined) continue;
-    const window = { from: first - 86_400_000, to: first - 86_400_000 + TWO_YEARS_MS };
-    // The source's truth is what Zimbra itself expands (calExpandInstStart/End), not our converter.
+    const from = Math.max(first - DAY_MS, earliest);
+    const window = { from, to: from + TWO_YEARS_MS };
+    const inWindow = (key: string) => {
+      const t = Date.parse(key.length === 10 ? `${key}T00:00:00Z` : key);
+      return t >= window.from && t < window.to;
+    };
+    const keys = (list: readonly string[]) => [...new Set(list.filter(inWindow))].sort();
     if (folderOf.size === 0) {
       for (const folder of await zimbra.listFolders(ACCOUNT)) {
         if (folder.view !== 'appointment') continue;
+        folderNames.set(folder.id, folder.name);
         for (let cursor: string | undefined, page; ; cursor = page.next) {
           page = await zimbra.listPimItems(ACCOUNT, folder.id, 'calendar', cursor, 500);
           for (const ref of page.items) folderOf.set(ref.id, folder.id);
@@ -222,62 +240,54 @@ async function compareSeries(dump: Dump, zimbraUrl: string, graphUrl: string, to
     }
     const folderId = folderOf.get(itemId);
     if (folderId === undefined) continue;
-    const instances = await zimbra.listCalendarInstances(ACCOUNT, folderId, window.from, window.to);
-    const master = events.find((e) => e.recurrence !== null && e.recurrence !== undefined);
-    // All-day occurrences are dates, not instants: compared as the dates they fall on.
-    const allDay = events[0]!.isAllDay === true;
-    const key = (wall: string) =>
-      allDay ? wall.slice(0, 10) : new Date(`${wall.slice(0, 19)}Z`).toISOString();
-    // A start instant of an all-day occurrence is local midnight; half a day later is that date in UTC.
-    const asKeys = (starts: readonly number[]) =>
-      [
-        ...new Set(
-          starts.map((t) =>
-            allDay ? new Date(t + 43_200_000).toISOString().slice(0, 10) : new Date(t).toISOString(),
-          ),
-        ),
-      ].sort();
     // Two independent readings of the source: Zimbra's own expansion, and ical.js over its iCalendar.
-    const byZimbra = asKeys(
+    const instances = await zimbra.listCalendarInstances(ACCOUNT, folderId, window.from, window.to);
+    // A Zimbra all-day instance starts at midnight in the account's zone; half a day later is its date in UTC.
+    const byZimbra = keys(
       instances
-        .filter((i) => i.itemId === itemId && i.startMs >= window.from && i.startMs < window.to)
-        .map((i) => i.startMs),
+        .filter((i) => i.itemId === itemId)
+        .map((i) =>
+          i.allDay
+            ? new Date(i.startMs + 43_200_000).toISOString().slice(0, 10)
+            : new Date(i.startMs).toISOString(),
+        ),
     );
     let byIcal: string[] | undefined;
     try {
-      byIcal = asKeys([...sourceOccurrences(ics, window.from, window.to)].map((t) => Date.parse(t)));
+      byIcal = keys(
+        [...sourceOccurrences(ics, window.from - DAY_MS, window.to + DAY_MS, { allDayAsDate: true })].map(
+          (k) => (k.length === 10 ? k : new Date(k).toISOString()),
+        ),
+      );
     } catch {
       byIcal = undefined;
     }
-    const expected = byZimbra;
-    let actual: string[];
+    const graphKey = (event: Record<string, unknown>) => {
+      const start = event.start as { dateTime: string; timeZone: string };
+      return event.isAllDay === true
+        ? start.dateTime.slice(0, 10)
+        : new Date(graphTimeInstant(start)).toISOString();
+    };
+    const master = events.find((e) => e.recurrence !== null && e.recurrence !== undefined);
+    const singles = events.filter(
+      (e) => e !== master && (e.recurrence === null || e.recurrence === undefined),
+    );
+    const actualKeys = singles.map(graphKey);
     if (master !== undefined) {
       const zone = (master.start as { timeZone: string }).timeZone;
-      const url = `${graphUrl}/v1.0/users/${DESTINATION}/events/${String(master.id)}/instances?startDateTime=${new Date(window.from).toISOString()}&endDateTime=${new Date(window.to).toISOString()}&$top=5000`;
-      const instances =
+      const url = `${graphUrl}/v1.0/users/${DESTINATION}/events/${String(master.id)}/instances?startDateTime=${new Date(window.from - DAY_MS).toISOString()}&endDateTime=${new Date(window.to + DAY_MS).toISOString()}&$top=5000`;
+      const listed =
         (
           (await (
             await fetch(url, {
-              headers: {
-                authorization: `Bearer ${token}`,
-                ...(allDay ? { prefer: `outlook.timezone="${zone}"` } : {}),
-              },
+              headers: { authorization: `Bearer ${token}`, prefer: `outlook.timezone="${zone}"` },
             })
-          ).json()) as { value?: { start: { dateTime: string } }[] }
+          ).json()) as { value?: Record<string, unknown>[] }
         ).value ?? [];
-      actual = instances.map((i) => key(i.start.dateTime));
-    } else {
-      actual = events
-        .map((e) => String((e.start as { dateTime: string }).dateTime))
-        .filter((wall) => {
-          const t = Date.parse(`${wall.slice(0, 19)}Z`);
-          const slack = allDay ? 86_400_000 : 0;
-          return t >= window.from - slack && t < window.to + slack;
-        })
-        .map(key)
-        .filter((k) => !allDay || expected.length === 0 || (k >= expected[0]! && k <= expected.at(-1)!));
+      actualKeys.push(...listed.map(graphKey));
     }
-    actual.sort();
+    const actual = keys(actualKeys);
+    const expected = byZimbra;
     compared++;
     const same = (a: readonly string[] | undefined) =>
       a !== undefined && JSON.stringify(a) === JSON.stringify(actual);
@@ -288,8 +298,13 @@ async function compareSeries(dump: Dump, zimbraUrl: string, graphUrl: string, to
       const missing = expected.filter((t) => !actual.includes(t)).length;
       const extra = actual.filter((t) => !expected.includes(t)).length;
       different.push(
-        `item ${itemId} "${String(events[0]!.subject)}": ${missing} missing, ${extra} extra of ${expected.length} (Zimbra's expansion)`,
+        `item ${itemId} in ${folderNames.get(folderId) ?? folderId} "${String(events[0]!.subject)}": ${missing} missing, ${extra} extra of ${expected.length} (Zimbra's expansion)`,
       );
+      if (process.env.FIDELITY_VERBOSE !== undefined) {
+        process.stderr.write(
+          `${different.at(-1)!}\n  zimbra ${byZimbra.join(' ')}\n  ical.js ${byIcal?.join(' ') ?? '(unreadable)'}\n  graph ${actual.join(' ')}\n`,
+        );
+      }
     }
   }
   return { compared, equalToZimbra, equalToIcal, equalToEither: equal, different };

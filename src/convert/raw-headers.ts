@@ -64,15 +64,21 @@ function findBlankLine(raw: Uint8Array, start: number, limit: number): number {
 
 const FIELD_NAME = /^[!-9;-~]+$/;
 
-/** Unfolds header text into fields; lines that are neither a field nor a continuation are skipped. */
+/**
+ * Unfolds header text into fields; lines that are neither a field nor a continuation are skipped.
+ * An indented first line continues nothing, so it is read as a field, as JavaMail (and so Zimbra)
+ * reads it: " From: a@b" still names the sender.
+ */
 export function parseHeaderFields(text: string): HeaderField[] {
   const fields: { name: string; value: string }[] = [];
   let current: { name: string; value: string } | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    if (/^[ \t]/.test(line)) {
-      if (current !== undefined) current.value += line;
+  for (const [index, whole] of text.split(/\r?\n/).entries()) {
+    const indented = /^[ \t]/.test(whole);
+    if (indented && index > 0) {
+      if (current !== undefined) current.value += whole;
       continue;
     }
+    const line = indented ? whole.trimStart() : whole;
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
     if (name === '' || !FIELD_NAME.test(name)) {

@@ -216,7 +216,10 @@ export function expandSeries(request: ExpansionRequest): Expansion {
     const value: unknown = prop.getFirstValue();
     if (!(value instanceof ICAL.Recur)) continue;
     const rule = value.clone();
-    if (rule.count !== null && rule.count !== undefined && rule.count <= 0) rule.count = null;
+    // ical.js counts an occurrence twice when its iteration meets the same date again (a BYMONTH
+    // list across a year's end), ending COUNT rules early: the count is kept here instead.
+    const count = rule.count !== null && rule.count !== undefined && rule.count > 0 ? rule.count : undefined;
+    rule.count = null;
     if (rule.until !== null && rule.until !== undefined) {
       const untilWall =
         rule.until.isDate && !dtstart.isDate ? wallMs(rule.until) + DAY_MS - SECOND : toWall(rule.until);
@@ -225,7 +228,7 @@ export function expandSeries(request: ExpansionRequest): Expansion {
     checkIterable(rule, startWall, Math.min(endWall, rule.until ? wallMs(rule.until) : endWall));
     try {
       const iterator = rule.iterator(floating(dtstart));
-      for (let steps = 0; ; steps += 1) {
+      for (let steps = 0; count === undefined || steps < count; steps += 1) {
         if (steps >= MAX_STEPS) {
           truncated = true;
           break;

@@ -65,6 +65,90 @@ describe('occurrence helpers', () => {
     ]);
   });
 
+  it('reads the recurrence set of RFC 5545 where ical.js alone does not (hand-computed)', () => {
+    const bare = (...lines: string[]): string =>
+      [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'BEGIN:VEVENT',
+        'UID:r',
+        ...lines,
+        'END:VEVENT',
+        'END:VCALENDAR',
+      ].join('\r\n');
+    // Two rules, an RDATE period, an EXDATE on a rule's and on an RDATE's occurrence.
+    const set = bare(
+      'DTSTART:20240805T190000Z',
+      'RRULE:FREQ=DAILY;COUNT=3',
+      'RRULE:FREQ=WEEKLY;COUNT=2',
+      'RDATE;VALUE=PERIOD:20240820T100000Z/PT1H',
+      'RDATE:20240821T190000Z',
+      'EXDATE:20240821T190000Z,20240806T190000Z',
+    );
+    expect([...sourceOccurrences(set, FROM, TO)].sort()).toEqual([
+      '2024-08-05T19:00:00Z',
+      '2024-08-07T19:00:00Z',
+      '2024-08-12T19:00:00Z',
+      '2024-08-20T10:00:00Z',
+    ]);
+    // DTSTART stays when an EXDATE removes the only RDATE.
+    const lone = bare('DTSTART:20240803T190000Z', 'RDATE:20250705T190000Z', 'EXDATE:20250705T190000Z');
+    expect([...sourceOccurrences(lone, FROM, TO)]).toEqual(['2024-08-03T19:00:00Z']);
+    // A TZID behind "/" with no VTIMEZONE is still Stockholm (CET in January) on every occurrence.
+    const slash = bare('DTSTART;TZID=/Europe/Stockholm:20240105T200000', 'RRULE:FREQ=WEEKLY;COUNT=2');
+    expect([...sourceOccurrences(slash, FROM, TO)]).toEqual(['2024-01-05T19:00:00Z', '2024-01-12T19:00:00Z']);
+    // A VTIMEZONE listed by dates: each observance's DTSTART is an onset, and every RDATE value.
+    const office = [
+      'BEGIN:VCALENDAR',
+      'BEGIN:VTIMEZONE',
+      'TZID:Office',
+      'BEGIN:STANDARD',
+      'DTSTART:20221106T020000',
+      'TZOFFSETFROM:-0700',
+      'TZOFFSETTO:-0800',
+      'RDATE:20231105T020000,20241103T020000',
+      'END:STANDARD',
+      'BEGIN:DAYLIGHT',
+      'DTSTART:20230312T020000',
+      'TZOFFSETFROM:-0800',
+      'TZOFFSETTO:-0700',
+      'RDATE:20240310T020000',
+      'END:DAYLIGHT',
+      'END:VTIMEZONE',
+      'BEGIN:VEVENT',
+      'UID:o',
+      'DTSTART;TZID=Office:20240115T100000',
+      'RDATE;TZID=Office:20240615T100000,20241215T100000',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    expect([...sourceOccurrences(office, FROM, TO)]).toEqual([
+      '2024-01-15T18:00:00Z',
+      '2024-06-15T17:00:00Z',
+      '2024-12-15T18:00:00Z',
+    ]);
+    // An all-day exception whose RECURRENCE-ID is written as a time replaces its day.
+    const allDay = [
+      'BEGIN:VCALENDAR',
+      'BEGIN:VEVENT',
+      'UID:d',
+      'DTSTART;VALUE=DATE:20240801',
+      'RRULE:FREQ=WEEKLY;COUNT=3',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:d',
+      'RECURRENCE-ID;TZID=America/New_York:20240808T000000',
+      'DTSTART;VALUE=DATE:20240809',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    expect([...sourceOccurrences(allDay, FROM, TO, { allDayAsDate: true })].sort()).toEqual([
+      '2024-08-01',
+      '2024-08-09',
+      '2024-08-15',
+    ]);
+  });
+
   it('expands Graph patterns independently (hand-computed)', () => {
     const master = {
       start: { dateTime: '2024-01-31T10:00:00', timeZone: 'W. Europe Standard Time' },
@@ -126,6 +210,35 @@ describe('occurrence helpers', () => {
       onGraph.add(`${start.dateTime}Z`);
     }
     expect([...onGraph].sort()).toEqual([...sourceOccurrences(series, FROM, TO)].sort());
+  });
+});
+
+describe('series cut into single events', () => {
+  const ref = {
+    id: '8',
+    folderId: '10',
+    kind: 'calendar',
+    revision: '1',
+    sizeBytes: 1,
+    tags: [],
+    subject: 'x',
+  } as const;
+  const starts = (ics: string): string[] =>
+    convertCalendarItem({ ref, ics }, { stamp: 's', now: Date.UTC(2024, 5, 1) })
+      .singles.map((s) => (s.event['start'] as { dateTime: string }).dateTime)
+      .sort();
+
+  it('keeps COUNT occurrences when a month list wraps the year (ical.js counts one twice there)', () => {
+    // Third Wednesday of the listed months, nine times from 20 September 2023, 12:00 UTC (hand-computed).
+    const ics = calendar([
+      'DTSTART:20230920T120000Z',
+      'RRULE:FREQ=MONTHLY;COUNT=9;BYDAY=+3WE;BYMONTH=1,2,3,4,5,9,10,11,12',
+    ]);
+    expect(starts(ics)).toEqual(
+      ['2023-09-20', '2023-10-18', '2023-11-15', '2023-12-20', '2024-01-17', '2024-02-21', '2024-03-20']
+        .concat(['2024-04-17', '2024-05-15'])
+        .map((d) => `${d}T12:00:00`),
+    );
   });
 });
 

@@ -88,6 +88,19 @@ describe('resolveTimeZone', () => {
     expect(london?.name).toBe('GMT Standard Time');
   });
 
+  it("lets the item's VTIMEZONE decide a TZID that only resembles an Olson name", () => {
+    // "Europe/lisbon" is not the registry's spelling; this item defines it with Central European rules.
+    const defined = resolveTimeZone('Europe/lisbon', vtimezoneOffsets(euLike('Europe/lisbon', 1)), years);
+    expect(defined).toBeDefined();
+    expect(zoneOffsetMs(defined!.iana, Date.UTC(2024, 0, 15))).toBe(3_600_000);
+    expect(zoneOffsetMs(defined!.iana, Date.UTC(2024, 6, 15))).toBe(7_200_000);
+    // Without a definition the name is all there is; spelled exactly, it is trusted over a definition.
+    expect(name('Europe/lisbon')).toBe('GMT Standard Time');
+    expect(resolveTimeZone('Europe/Lisbon', vtimezoneOffsets(euLike('x', 1)), years)?.name).toBe(
+      'GMT Standard Time',
+    );
+  });
+
   it('returns undefined for a custom zone no Windows zone shares, and for unknown names', () => {
     const odd = vtimezone([
       'TZID:Mars Base',
@@ -142,5 +155,35 @@ describe('offsets', () => {
     expect(offsets?.(Date.UTC(2024, 6, 15))).toBe(7_200_000);
     expect(offsets?.(Date.UTC(2024, 2, 31, 0, 59))).toBe(3_600_000);
     expect(offsets?.(Date.UTC(2024, 2, 31, 1, 0))).toBe(7_200_000);
+  });
+});
+
+describe('offsets of observances listed by date', () => {
+  it('counts each observance DTSTART as an onset beside its RDATEs, and every RDATE value', () => {
+    // Pacific rules written as dated onsets: PST from 2022-11-06, PDT from 2023-03-12 and 2024-03-10,
+    // PST again from 2023-11-05 and 2024-11-03 (two values on one line).
+    const offsets = vtimezoneOffsets(
+      vtimezone([
+        'TZID:Office time',
+        'BEGIN:STANDARD',
+        'DTSTART:20221106T020000',
+        'TZOFFSETFROM:-0700',
+        'TZOFFSETTO:-0800',
+        'RDATE:20231105T020000,20241103T020000',
+        'END:STANDARD',
+        'BEGIN:DAYLIGHT',
+        'DTSTART:20230312T020000',
+        'TZOFFSETFROM:-0800',
+        'TZOFFSETTO:-0700',
+        'RDATE:20240310T020000',
+        'END:DAYLIGHT',
+      ]),
+    );
+    const hour = 3_600_000;
+    expect(offsets?.(Date.UTC(2023, 0, 15))).toBe(-8 * hour);
+    expect(offsets?.(Date.UTC(2023, 5, 15))).toBe(-7 * hour);
+    expect(offsets?.(Date.UTC(2024, 0, 15))).toBe(-8 * hour);
+    expect(offsets?.(Date.UTC(2024, 5, 15))).toBe(-7 * hour);
+    expect(offsets?.(Date.UTC(2024, 11, 15))).toBe(-8 * hour);
   });
 });

@@ -5,7 +5,8 @@
  *
  * 1. a Windows name as such ("W. Europe Standard Time");
  * 2. an Olson name, bare, quoted or behind a `/vendor/…/` prefix, through CLDR's windowsZones table
- *    (`windows-iana`), then through the runtime's canonical name, then by its rules;
+ *    (`windows-iana`), then through the runtime's canonical name, then by its rules — unless the
+ *    item defines a TZID spelled unlike the registry ("Europe/lisbon"): then its VTIMEZONE decides;
  * 3. the descriptions older Zimbra and Outlook write ("(GMT+01.00) Amsterdam / Berlin / …"), from the
  *    table of Zimbra's own time zone list;
  * 4. a custom VTIMEZONE: the Windows zone whose offsets are identical over the event's years,
@@ -202,6 +203,11 @@ function canonicalIana(name: string): string | undefined {
   return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
 }
 
+/** Whether `name` is spelled as CLDR or the IANA database spell it (the runtime ignores case). */
+function isRegistrySpelling(name: string): boolean {
+  return findWindows(name).length > 0 || canonicalIana(name) === name;
+}
+
 /** Olson names a TZID may carry: itself, then what follows each `/` of a vendor prefix. */
 function olsonCandidates(tzid: string): string[] {
   const parts = tzid.replace(/^\/+/, '').split('/');
@@ -239,6 +245,9 @@ export function resolveTimeZone(
   if (windows !== undefined) return graphZone(windows);
   for (const name of olsonCandidates(clean)) {
     if (!name.includes('/') && !isKnownIana(name)) continue;
+    // A name the runtime only knows case-insensitively ("Europe/lisbon") is not the registry's:
+    // when the item defines it, its VTIMEZONE says what it means.
+    if (definition !== undefined && !isRegistrySpelling(name)) continue;
     const zone = windowsZoneOfIana(name, years);
     if (zone !== undefined) return zone;
   }
@@ -381,9 +390,33 @@ interface ZoneChange {
   readonly prevUtcOffset: number;
 }
 
+/**
+ * A copy of a VTIMEZONE with one RDATE line per onset: ical.js reads only the first value of each
+ * RDATE line, and skips the DTSTART of an observance listed by RDATE — its first onset (RFC 5545
+ * §3.6.5). Undefined when it lists too many onsets.
+ */
+function withEveryOnset(vtimezone: ICAL.Component): ICAL.Component | undefined {
+  const copy = new ICAL.Component(ICAL.parse(vtimezone.toString()) as unknown[]);
+  for (const observance of copy.getAllSubcomponents()) {
+    const lines = observance.getAllProperties('rdate');
+    if (lines.length === 0) continue;
+    const onsets = lines
+      .flatMap((line) => line.getValues() as unknown[])
+      .filter((value): value is ICAL.Time => value instanceof ICAL.Time);
+    const start: unknown = observance.getFirstPropertyValue('dtstart');
+    if (!observance.hasProperty('rrule') && start instanceof ICAL.Time) onsets.push(start);
+    if (onsets.length > 400) return undefined;
+    for (const line of lines) observance.removeProperty(line);
+    for (const onset of new Map(onsets.map((t) => [t.toString(), t])).values()) {
+      observance.addPropertyWithValue('rdate', onset);
+    }
+  }
+  return copy;
+}
+
 /** The offsets of a VTIMEZONE definition, or undefined when it is unusable or oversized. */
-export function vtimezoneOffsets(vtimezone: ICAL.Component): OffsetAt | undefined {
-  const observances = vtimezone.getAllSubcomponents();
+export function vtimezoneOffsets(definition: ICAL.Component): OffsetAt | undefined {
+  const observances = definition.getAllSubcomponents();
   if (observances.length === 0 || observances.length > 400) return undefined;
   for (const observance of observances) {
     if (observance.getAllProperties('rdate').length > 400) return undefined;
@@ -393,8 +426,10 @@ export function vtimezoneOffsets(vtimezone: ICAL.Component): OffsetAt | undefine
       if (!(value instanceof ICAL.Recur) || value.freq !== 'YEARLY') return undefined;
     }
   }
-  const tzid = String(vtimezone.getFirstPropertyValue('tzid') ?? '');
+  const tzid = String(definition.getFirstPropertyValue('tzid') ?? '');
   try {
+    const vtimezone = withEveryOnset(definition);
+    if (vtimezone === undefined) return undefined;
     const zone = new ICAL.Timezone({ component: vtimezone, tzid });
     // ical.js's own conversion reads a UTC time as local near transitions; its list of changes
     // (instants in UTC, each with the offset from then on) is exact.

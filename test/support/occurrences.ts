@@ -2,8 +2,9 @@
  * Two independent ways to list a series' occurrences, for tests that compare a Zimbra series with
  * what Graph holds after migration:
  *
- * - `sourceOccurrences`: the iCalendar as ical.js expands it (RRULE, RDATE, EXDATE, RECURRENCE-ID
- *   overrides at their new start; cancelled ones left out), instants from the item's VTIMEZONEs;
+ * - `sourceOccurrences`: the iCalendar's recurrence set per RFC 5545 (DTSTART, RRULEs, RDATEs, less
+ *   EXDATEs; ical.js iterates each rule), RECURRENCE-ID overrides at their new start, cancelled ones
+ *   left out; instants from the item's VTIMEZONEs, else the zone a TZID names;
  * - `graphOccurrences`: a Graph `patternedRecurrence` expanded here from Graph's documented rules
  *   (not the emulator's or the converter's code), plus exception moves, minus cancellations.
  *
@@ -55,12 +56,15 @@ function isKnownIana(name: string): boolean {
   }
 }
 
-/** The IANA zone a TZID names, also behind "/" or vendor prefixes ("/mozilla.org/…/Europe/Berlin"). */
-function knownIanaSuffix(tzid: string): string | undefined {
-  const parts = tzid
-    .replace(/^"|"$/g, '')
-    .split('/')
-    .filter((p) => p !== '');
+/**
+ * The IANA zone a TZID without VTIMEZONE names: an Olson name, also behind "/" or vendor prefixes
+ * ("/mozilla.org/…/Europe/Berlin"), or a Windows name ("Pacific Standard Time").
+ */
+function knownIana(tzid: string): string | undefined {
+  const clean = tzid.replace(/^"|"$/g, '');
+  const windows = findIana(clean, '001')[0] ?? findIana(clean)[0];
+  if (windows !== undefined && isKnownIana(windows)) return windows;
+  const parts = clean.split('/').filter((p) => p !== '');
   for (let i = 0; i < parts.length; i++) {
     const candidate = parts.slice(i).join('/');
     if (candidate.includes('/') || /^utc$/i.test(candidate)) {
@@ -70,42 +74,152 @@ function knownIanaSuffix(tzid: string): string | undefined {
   return undefined;
 }
 
-/** Instant of an ical.js time: its VTIMEZONE, else a known IANA TZID, else UTC (floating, dates). */
-function icalInstant(time: ICAL.Time): number {
-  const raw = (time as unknown as { timezone?: string }).timezone;
-  const tzid = raw === undefined ? undefined : knownIanaSuffix(raw);
+/**
+ * Instant of an ical.js time: its VTIMEZONE, else a TZID the IANA database or CLDR knows (its own,
+ * or `fallbackTzid` — ical.js's rule iterator drops TZIDs nothing defines), else UTC (floating,
+ * dates).
+ */
+function icalInstant(time: ICAL.Time, fallbackTzid?: string): number {
+  const written = (time as unknown as { timezone?: string }).timezone ?? fallbackTzid;
   const wall = Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
   if (time.isDate) return wall;
   if (time.zone !== undefined && time.zone !== null && time.zone.tzid !== 'floating')
     return time.toUnixTime() * 1000;
-  if (tzid !== undefined) return wallToInstant(wall, tzid);
+  const iana = written === undefined ? undefined : knownIana(written);
+  if (iana !== undefined) return wallToInstant(wall, iana);
   return wall;
 }
 
-/** Occurrence starts of the series in `ics` (its first VEVENT without RECURRENCE-ID). */
-export function sourceOccurrences(ics: string, fromMs: number, toMs: number): Set<string> {
+const dayOf = (time: ICAL.Time): string => time.toString().slice(0, 10);
+
+/** `date`'s day at the wall-clock time and zone of `start`. */
+function atTimeOf(date: ICAL.Time, start: ICAL.Time, end = false): ICAL.Time {
+  const time = start.clone();
+  time.year = date.year;
+  time.month = date.month;
+  time.day = date.day;
+  if (end) [time.hour, time.minute, time.second] = [23, 59, 59];
+  return time;
+}
+
+function values(component: ICAL.Component, name: string): unknown[] {
+  return component.getAllProperties(name).flatMap((p) => p.getValues() as unknown[]);
+}
+
+/**
+ * The start times of the recurrence set (RFC 5545 §3.8.5): DTSTART, each RRULE, each RDATE (a
+ * PERIOD by its start), less every EXDATE — RDATEs included. ical.js iterates each rule alone
+ * (its RecurExpansion stops at the first rule that ends, keeps RDATEs an EXDATE removes, and
+ * counts some occurrences twice); COUNT counts the rule's own occurrences, a COUNT below one is
+ * ignored, a date UNTIL in a timed series includes that day. Keys: instants.
+ */
+function recurrenceSet(master: ICAL.Component, toMs: number): Map<number, ICAL.Time> {
+  const start = master.getFirstPropertyValue('dtstart') as ICAL.Time;
+  const tzid = (start as unknown as { timezone?: string }).timezone;
+  const instant = (t: ICAL.Time): number => icalInstant(t, tzid);
+  const times = new Map<number, ICAL.Time>([[instant(start), start]]);
+  for (const prop of master.getAllProperties('rrule')) {
+    const rule = (prop.getFirstValue() as ICAL.Recur).clone();
+    const count = (rule.count ?? 0) > 0 ? (rule.count as number) : Infinity;
+    const until = rule.until;
+    const untilMs =
+      until === null || until === undefined
+        ? Infinity
+        : instant(until.isDate && !start.isDate ? atTimeOf(until, start, true) : until);
+    rule.count = null;
+    rule.until = null;
+    const iterator = rule.iterator(start);
+    for (let n = 0; n < count && n < 100_000; n += 1) {
+      const next = iterator.next();
+      if (next === null || next === undefined) break;
+      const at = instant(next);
+      if (at > untilMs || at >= toMs + 60 * DAY_MS) break;
+      times.set(at, next.clone());
+    }
+  }
+  for (const value of values(master, 'rdate')) {
+    const time = value instanceof ICAL.Period ? value.start : value;
+    if (!(time instanceof ICAL.Time)) continue;
+    const own = time.isDate && !start.isDate ? atTimeOf(time, start) : time;
+    times.set(instant(own), own);
+  }
+  for (const value of values(master, 'exdate')) {
+    if (!(value instanceof ICAL.Time)) continue;
+    if (value.isDate && !start.isDate) {
+      for (const [at, time] of times) if (dayOf(time) === dayOf(value)) times.delete(at);
+    } else times.delete(instant(value));
+  }
+  return times;
+}
+
+/**
+ * Rewrites a VTIMEZONE's RDATE lines to one per onset: ical.js reads only the first value of each,
+ * and skips the DTSTART of an observance listed by RDATE — its first onset (RFC 5545 §3.6.5).
+ */
+function listEveryOnset(vtimezone: ICAL.Component): void {
+  for (const observance of vtimezone.getAllSubcomponents()) {
+    const lines = observance.getAllProperties('rdate');
+    if (lines.length === 0) continue;
+    const onsets = values(observance, 'rdate');
+    const start: unknown = observance.getFirstPropertyValue('dtstart');
+    if (!observance.hasProperty('rrule') && start instanceof ICAL.Time) onsets.push(start);
+    for (const line of lines) observance.removeProperty(line);
+    const unique = new Map<string, ICAL.Time>();
+    for (const onset of onsets) if (onset instanceof ICAL.Time) unique.set(onset.toString(), onset);
+    for (const onset of unique.values()) observance.addPropertyWithValue('rdate', onset);
+  }
+}
+
+export interface OccurrenceOptions {
+  /** Occurrences that are dates (all-day) as "2024-02-07" instead of the instant of their midnight UTC. */
+  readonly allDayAsDate?: boolean;
+}
+
+/**
+ * Occurrence starts of the series in `ics` (its first VEVENT without RECURRENCE-ID). An exception
+ * replaces the occurrence its RECURRENCE-ID names (by instant; by day in an all-day series), also
+ * when it names none; cancelled ones are left out. RANGE=THISANDFUTURE is read as this occurrence
+ * only, as Zimbra does.
+ */
+export function sourceOccurrences(
+  ics: string,
+  fromMs: number,
+  toMs: number,
+  options: OccurrenceOptions = {},
+): Set<string> {
   const calendar = new ICAL.Component(ICAL.parse(ics));
+  for (const vtimezone of calendar.getAllSubcomponents('vtimezone')) listEveryOnset(vtimezone);
   const vevents = calendar.getAllSubcomponents('vevent');
   const master = vevents.find((v) => !v.hasProperty('recurrence-id'));
   if (master === undefined) throw new Error('no series VEVENT');
-  const event = new ICAL.Event(master);
+  const start = master.getFirstPropertyValue('dtstart') as ICAL.Time;
+  const tzid = (start as unknown as { timezone?: string }).timezone;
+  const keyOf = (rid: ICAL.Time): string =>
+    start.isDate ? dayOf(rid) : String(icalInstant(rid, rid.isDate ? undefined : tzid));
+  const occurrences = new Map<string, ICAL.Time | ICAL.Component>();
+  for (const time of recurrenceSet(master, toMs).values()) occurrences.set(keyOf(time), time);
   for (const exception of vevents.filter((v) => v.hasProperty('recurrence-id'))) {
-    event.relateException(exception);
+    if (uid(exception) !== uid(master) || !exception.hasProperty('dtstart')) continue;
+    occurrences.set(keyOf(exception.getFirstPropertyValue('recurrence-id') as ICAL.Time), exception);
   }
   const result = new Set<string>();
-  const iterator = event.iterator();
-  for (let n = 0; n < 100_000; n += 1) {
-    const next = iterator.next();
-    if (next === null || next === undefined) break;
-    if (icalInstant(next) >= toMs + 60 * DAY_MS) break;
-    const details = event.getOccurrenceDetails(next);
-    const item = details.item as ICAL.Event;
-    const status = String(item.component.getFirstPropertyValue('status') ?? '').toUpperCase();
-    if (status === 'CANCELLED') continue;
-    const start = icalInstant(details.startDate);
-    if (start >= fromMs && start < toMs) result.add(iso(start));
+  for (const occurrence of occurrences.values()) {
+    let time = occurrence;
+    if (occurrence instanceof ICAL.Component) {
+      const status = String(occurrence.getFirstPropertyValue('status') ?? '').toUpperCase();
+      if (status === 'CANCELLED') continue;
+      time = occurrence.getFirstPropertyValue('dtstart') as ICAL.Time;
+    }
+    const at = time as ICAL.Time;
+    const instant = icalInstant(at, at === occurrence ? tzid : undefined);
+    if (instant < fromMs || instant >= toMs) continue;
+    result.add(at.isDate && options.allDayAsDate === true ? iso(instant).slice(0, 10) : iso(instant));
   }
   return result;
+}
+
+function uid(component: ICAL.Component): string {
+  return String(component.getFirstPropertyValue('uid') ?? '');
 }
 
 interface GraphTime {
@@ -136,6 +250,11 @@ const ORDINALS = ['first', 'second', 'third', 'fourth'];
 function graphInstant(time: GraphTime): number {
   const wall = Date.parse(`${time.dateTime.slice(0, 19)}Z`);
   return wallToInstant(wall, ianaOf(time.timeZone));
+}
+
+/** The instant (ISO UTC) Graph computes for a `dateTimeTimeZone`. */
+export function graphTimeInstant(time: GraphTime): string {
+  return iso(graphInstant(time));
 }
 
 /** Whether `date` (UTC midnight ms) is the index-th (or last) of its month among `days`. */

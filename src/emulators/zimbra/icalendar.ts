@@ -1,6 +1,6 @@
 /**
- * iCalendar reading and time helpers on top of ical.js. VTIMEZONEs found in the data are registered
- * so TZIDs resolve; TZIDs without a definition fall back to the IANA database through Intl.
+ * iCalendar reading and time helpers on top of ical.js. TZIDs resolve against the VTIMEZONEs of
+ * their own calendar; TZIDs without a definition fall back to the IANA database through Intl.
  */
 import ICAL from 'ical.js';
 import { zoneOffsetMs } from '../zone-offset.ts';
@@ -25,7 +25,6 @@ export function groupCalendarComponents(
         const tzid = String(vtz.getFirstPropertyValue('tzid') ?? '');
         if (!tzid) continue;
         zones.set(tzid, vtz);
-        registerTimezone(vtz);
       }
       calendar.getAllSubcomponents(componentName).forEach((component, n) => {
         dropBrokenProperties(component);
@@ -71,14 +70,6 @@ function dropBrokenProperties(component: ICAL.Component): void {
     }
   }
   for (const sub of component.getAllSubcomponents()) dropBrokenProperties(sub);
-}
-
-function registerTimezone(vtz: ICAL.Component): void {
-  try {
-    ICAL.TimezoneService.register(vtz);
-  } catch {
-    // an unusable VTIMEZONE leaves its TZID to the IANA fallback
-  }
 }
 
 function referencedTzids(component: ICAL.Component): Set<string> {
@@ -150,17 +141,50 @@ export function toUtcMs(time: ICAL.Time): number {
   if (time.isDate || isUtc(time)) return wall;
   const tzid = tzidOf(time);
   if (!tzid) return wall;
-  try {
-    const zone = ICAL.TimezoneService.get(tzid);
-    if (zone) {
+  // ical.js resolves a TZID against the VTIMEZONEs of the item's own calendar; each item keeps
+  // its own definitions (a process-wide registry would let one file's zone leak into another's).
+  const zone = time.zone;
+  if (zone && zone.tzid === tzid && zone !== ICAL.Timezone.localTimezone) {
+    try {
       const copy = time.clone();
-      copy.zone = zone;
+      copy.zone = withEveryOnset(zone);
       return copy.toUnixTime() * 1000;
+    } catch {
+      // fall through to Intl
     }
-  } catch {
-    // fall through to Intl
   }
   return wall - ianaOffsetMs(tzid, wall);
+}
+
+const completeZones = new WeakMap<ICAL.Timezone, ICAL.Timezone>();
+
+/**
+ * `zone` with one RDATE line per onset: ical.js reads only the first value of an RDATE line and
+ * skips the DTSTART of an observance listed by RDATE, its first onset (RFC 5545 §3.6.5).
+ */
+function withEveryOnset(zone: ICAL.Timezone): ICAL.Timezone {
+  const known = completeZones.get(zone);
+  if (known) return known;
+  let complete = zone;
+  if (zone.component) {
+    const copy = new ICAL.Component(ICAL.parse(zone.component.toString()) as unknown[]);
+    for (const observance of copy.getAllSubcomponents()) {
+      const lines = observance.getAllProperties('rdate');
+      if (lines.length === 0) continue;
+      const onsets = lines
+        .flatMap((line) => line.getValues() as unknown[])
+        .filter((value): value is ICAL.Time => value instanceof ICAL.Time);
+      const start: unknown = observance.getFirstPropertyValue('dtstart');
+      if (!observance.hasProperty('rrule') && start instanceof ICAL.Time) onsets.push(start);
+      for (const line of lines) observance.removeProperty(line);
+      for (const onset of new Map(onsets.map((t) => [t.toString(), t])).values()) {
+        observance.addPropertyWithValue('rdate', onset);
+      }
+    }
+    complete = new ICAL.Timezone({ component: copy, tzid: zone.tzid });
+  }
+  completeZones.set(zone, complete);
+  return complete;
 }
 
 /** Offset from UTC (ms) of `tzid` at the given instant, 0 when the zone is unknown. */
