@@ -336,15 +336,56 @@ function compareContacts(dump: Dump, sources: ReadonlyMap<string, { file: string
   const graphText = JSON.stringify(dump.contactFolders).toLowerCase();
   for (const [, source] of sources) {
     if (!source.file.toLowerCase().endsWith('.vcf')) continue;
-    for (const line of source.text.split(/\r?\n/)) {
-      const match = /^(?:item\d+\.)?(EMAIL|TEL)[^:]*:(.+)$/i.exec(line);
-      const value = match?.[2]?.trim().replace(/^(mailto|tel):/i, '');
-      if (value === undefined || value === '') continue;
+    for (const { name, value } of vcardValues(source.text)) {
+      if (name !== 'EMAIL' && name !== 'TEL') continue;
+      const wanted = value.trim().replace(/^(mailto|tel):/i, '');
+      if (wanted === '') continue;
       values++;
-      if (graphText.includes(JSON.stringify(value.toLowerCase()).slice(1, -1))) found++;
+      if (graphText.includes(JSON.stringify(wanted.toLowerCase()).slice(1, -1))) found++;
+      else if (process.env.FIDELITY_VERBOSE !== undefined) {
+        process.stderr.write(`fidelity: ${path.basename(source.file)}: ${name} ${wanted} not found\n`);
+      }
     }
   }
   return { emailAndPhoneValues: values, foundOnGraphItems: found };
+}
+
+/**
+ * The properties of vCard text, read independently of Ferry's parser: lines unfolded (RFC 6350
+ * §3.2, and vCard 2.1's quoted-printable soft breaks), the name split from parameters that may
+ * quote colons, quoted-printable decoded as UTF-8, and \; \, \\ \n unescaped.
+ */
+function vcardValues(text: string): { name: string; value: string }[] {
+  const lines: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const previous = lines.at(-1);
+    if (previous !== undefined && /^[ \t]/.test(raw)) lines[lines.length - 1] = previous + raw.slice(1);
+    else if (previous !== undefined && /QUOTED-PRINTABLE/i.test(previous) && previous.endsWith('='))
+      lines[lines.length - 1] = previous.slice(0, -1) + raw;
+    else lines.push(raw);
+  }
+  return lines.flatMap((line) => {
+    let quoted = false;
+    let colon = -1;
+    for (let i = 0; i < line.length && colon < 0; i++) {
+      if (line[i] === '"') quoted = !quoted;
+      else if (line[i] === ':' && !quoted) colon = i;
+    }
+    if (colon < 0) return [];
+    const head = line.slice(0, colon);
+    const name = (head.split(';')[0] ?? '').replace(/^item\d+\./i, '').toUpperCase();
+    let value = line.slice(colon + 1);
+    if (/QUOTED-PRINTABLE/i.test(head)) {
+      const bytes = value.replace(/=([0-9A-F]{2})/gi, (_, hex: string) => `%${hex}`);
+      try {
+        value = decodeURIComponent(bytes);
+      } catch {
+        value = unescape(bytes);
+      }
+    }
+    value = value.replace(/\\([;,\\nN])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
+    return [{ name, value }];
+  });
 }
 
 function count(dump: Dump): number {
