@@ -49,7 +49,8 @@ export function sustainedFraction(
     .map((s) => ({ atMs: s.atMs, stats: s.mailboxes[mailbox] }))
     .filter((s): s is { atMs: number; stats: MailboxStats } => s.stats !== undefined && s.stats.requests > 0);
   const first = series[0];
-  const last = series.findLast((s) => s.stats.requests === series.at(-1)?.stats.requests);
+  // The first sample with the final count: the mailbox's last request, not the end of the run.
+  const last = series.find((s) => s.stats.requests === series.at(-1)?.stats.requests);
   const rate = (windowMs: number, pick: (s: MailboxStats) => number, budget: number): number => {
     if (first === undefined || last === undefined) return 0;
     const from = series.find((s) => s.atMs >= first.atMs + windowMs);

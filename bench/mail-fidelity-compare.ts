@@ -62,9 +62,15 @@ export interface Mismatch {
  *   (body and attachments not compared; the subject "(unreadable message)" when there was none).
  * - kept-as-original:repaired — broken MIME structure: what could be read was imported (compared)
  *   and the raw message added as original.eml.
+ * - kept-as-original:altered — text Ferry had to alter (control characters, bytes no charset
+ *   explains, non-UTF-8 raw headers): what could be read was imported and the original attached;
+ *   a message that needs this and lacks original.eml is a mismatch of field `original`.
  * - address-as-written — a recipient with no e-mail address kept with its text as the address.
  * - attachment-name-generated — an unnamed part, named by Ferry (only its bytes compared).
- * - charset-unknown — 8-bit body text with no charset that explains it: only ASCII compared.
+ * - charset-unknown — 8-bit body text with no charset that explains it: the body must be one of
+ *   mailparser's readings of the message under a legacy charset (bodyReadings), U+FFFD ignored.
+ * - c1-as-windows-1252 — U+0080–U+009F in a single-part body labelled Latin-1, ASCII or nothing:
+ *   expected as the Windows-1252 characters of those bytes.
  * - control-characters — the source text holds control characters, which Graph cannot (dropped
  *   on both sides before comparing).
  * - sent-from-received — no readable Date header: the sent date is Zimbra's received date.
@@ -73,12 +79,14 @@ export interface Mismatch {
 export type Rule =
   | 'kept-as-original:unreadable'
   | 'kept-as-original:repaired'
+  | 'kept-as-original:altered'
   | 'address-as-written'
   | 'attachment-name-generated'
   | 'charset-unknown'
   | 'control-characters'
   | 'sent-from-received'
-  | 'byte-order-mark';
+  | 'byte-order-mark'
+  | 'c1-as-windows-1252';
 
 export interface Verdict {
   /** Fields compared for this message and whether each was equal. */
@@ -103,8 +111,7 @@ function expectAddress(a: ExpectedAddress, rules: Set<Rule>): ExpectedAddress {
   return { address: a.address === '' ? a.name : a.address, name: a.name };
 }
 
-/** Only the ASCII characters, for text whose other bytes no declared charset explains. */
-const asciiOnly = (text: string) => squash(text.replace(/[^\p{ASCII}]/gu, ' '));
+const withoutReplacements = (text: string) => squash(text.replace(/\uFFFD/g, ''));
 
 const addressKey = (a: ExpectedAddress) => `${a.address.toLowerCase()}\u0000${squash(a.name)}`;
 const fromGraph = (r: GraphRecipientJson | null | undefined): ExpectedAddress => ({
@@ -169,7 +176,9 @@ export async function compareMessage(
       ? undefined
       : message.body.content.startsWith(UNREADABLE_BODY)
         ? 'unreadable'
-        : 'repaired';
+        : expected.originalRequired
+          ? 'altered'
+          : 'repaired';
 
   check('folder', expectedFolder, copy.folder);
   check('isDraft', false, message.isDraft);
@@ -207,6 +216,7 @@ export async function compareMessage(
   check('importance', expected.importance, message.importance);
   check('categories', [...expected.categories].sort(), [...message.categories].sort());
   if (original !== undefined) check('original', expected.sourceSha256, original.sha256);
+  else if (expected.originalRequired && !sourceHasOriginal) check('original', 'original.eml', 'none');
   if (keptAsOriginal !== undefined) rules.add(`kept-as-original:${keptAsOriginal}`);
   if (keptAsOriginal === 'unreadable') return verdict();
 
@@ -221,7 +231,9 @@ export async function compareMessage(
     gotBody,
     wantBody.contentType === gotBody.contentType &&
       (bodyCharsetUnknown
-        ? asciiOnly(wantBody.text) === asciiOnly(gotBody.text)
+        ? [wantBody.text, ...expected.bodyReadings]
+            .map(withoutReplacements)
+            .includes(withoutReplacements(gotBody.text))
         : wantBody.text === gotBody.text),
   );
   const attachments = compareAttachments(

@@ -43,8 +43,22 @@ export interface Expected {
   readonly body: { readonly kind: 'html' | 'text'; readonly text: string };
   readonly attachments: ExpectedAttachment[];
   readonly sourceSha256: string;
+  /**
+   * Whether Ferry must attach the source as original.eml because the text it imports cannot be the
+   * whole message: control characters or U+FFFD (bytes no charset explains) in the subject, an
+   * address or the body, or raw header bytes that are control characters or not UTF-8.
+   */
+  readonly originalRequired: boolean;
+  /**
+   * For a body with bytes its declared charset does not explain: the body as mailparser reads it
+   * when the message is labelled with each legacy charset in turn (Ferry may guess any of them),
+   * squashed, without U+FFFD.
+   */
+  readonly bodyReadings: readonly string[];
   /** Rules that already shaped this expectation (see Rule). */
-  readonly rules: readonly ('control-characters' | 'sent-from-received' | 'byte-order-mark')[];
+  readonly rules: readonly (
+    'control-characters' | 'sent-from-received' | 'byte-order-mark' | 'c1-as-windows-1252'
+  )[];
 }
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -57,6 +71,82 @@ export const toSecond = (ms: number): string => new Date(Math.floor(ms / 1000) *
  * of text).
  */
 const CONTROL = /[^\P{Cc}\t\n\r]/u;
+const LOSSY = /[^\P{Cc}\t\n\r]|\uFFFD/u;
+
+/**
+ * Charsets under which U+0080–U+009F in a single-part body are Windows-1252 bytes read the wrong
+ * way (0x80 €, 0x93 “…): Ferry imports those characters, not controls.
+ */
+const LATIN1_LABELS = new Set([
+  '',
+  'us-ascii',
+  'ascii',
+  'iso-8859-1',
+  'iso8859-1',
+  'iso_8859-1',
+  'latin1',
+  'latin-1',
+  'l1',
+  'cp819',
+  'ibm819',
+]);
+const windows1252 = new TextDecoder('windows-1252');
+const c1AsWindows1252 = (text: string) =>
+  text.replace(/[\u0080-\u009F]/g, (c) => windows1252.decode(new Uint8Array([c.charCodeAt(0)])));
+
+/** The legacy charsets a body without a usable label may be in (Ferry's guess is one of them). */
+const LEGACY_CHARSETS = [
+  'windows-1252',
+  'big5',
+  'gb18030',
+  'shift_jis',
+  'euc-jp',
+  'euc-kr',
+  'koi8-r',
+  'windows-1251',
+];
+
+/** The top-level header block as text: UTF-8 when it is, else Latin-1; and whether it was. */
+function headerBlock(raw: Buffer): { text: string; utf8: boolean } {
+  const match = /\r?\n\r?\n/.exec(raw.toString('latin1'));
+  const bytes = raw.subarray(0, match === null ? raw.length : match.index);
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), utf8: true };
+  } catch {
+    return { text: bytes.toString('latin1'), utf8: false };
+  }
+}
+
+/** The raw message with its top-level charset parameter set to `charset`. */
+function relabelled(raw: Buffer, charset: string): Buffer {
+  const text = raw.toString('latin1');
+  const end = /\r?\n\r?\n/.exec(text)?.index ?? text.length;
+  const head = text.slice(0, end);
+  const contentType = /^content-type[ \t]*:.*(?:\r?\n[ \t].*)*/im.exec(head);
+  const newHead =
+    contentType === null
+      ? `${head}\r\nContent-Type: text/plain; charset=${charset}`
+      : head.replace(
+          contentType[0],
+          /charset\s*=/i.test(contentType[0])
+            ? contentType[0].replace(/charset\s*=\s*("[^"]*"|[^;\s]*)/i, `charset=${charset}`)
+            : `${contentType[0]}; charset=${charset}`,
+        );
+  return Buffer.from(newHead + text.slice(end), 'latin1');
+}
+
+const readable = (text: string) => squash(text.replace(/\uFFFD/g, ''));
+
+/** The body as mailparser reads the message relabelled with each legacy charset. */
+async function bodyReadings(raw: Buffer): Promise<string[]> {
+  const readings: string[] = [];
+  for (const charset of LEGACY_CHARSETS) {
+    const parsed = await simpleParser(relabelled(raw, charset), { keepCidLinks: true, skipTextLinks: true });
+    const html = typeof parsed.html === 'string' && parsed.html.trim() !== '' ? parsed.html : undefined;
+    readings.push(html === undefined ? readable(parsed.text ?? '') : readable(await htmlText(html)));
+  }
+  return readings;
+}
 
 export const squash = (text: string): string =>
   text.replace(new RegExp(CONTROL.source, 'gu'), '').replace(/\s+/g, ' ').trim();
@@ -89,6 +179,10 @@ function flatten(value: AddressObject | AddressObject[] | undefined): ExpectedAd
   entries.forEach(visit);
   return out;
 }
+
+/** Every name and address of an entry and its group members, as mailparser decoded them. */
+const addressText = (entry: EmailAddress): string =>
+  [entry.name, entry.address ?? '', ...(entry.group ?? []).map(addressText)].join(' ');
 
 /** The first raw value of a header, unfolded; undefined when absent. */
 function rawHeader(parsed: ParsedMail, name: string): string | undefined {
@@ -129,13 +223,36 @@ export async function expectedOf(raw: Buffer, zimbra: ZimbraFacts): Promise<Expe
   const parsed = await simpleParser(bom ? raw.subarray(3) : raw, { keepCidLinks: true, skipTextLinks: true });
   const dateHeader = rawHeader(parsed, 'Date');
   const dateMs = dateHeader === undefined ? Number.NaN : new Date(dateHeader).getTime();
-  const html = typeof parsed.html === 'string' && parsed.html.trim() !== '' ? parsed.html : undefined;
+  const source = bom ? raw.subarray(3) : raw;
+  const contentType = parsed.headers.get('content-type') as
+    { value?: string; params?: Record<string, string> } | undefined;
+  const singlePart = !(contentType?.value ?? '').toLowerCase().startsWith('multipart/');
+  const latin1Label = LATIN1_LABELS.has((contentType?.params?.charset ?? '').trim().toLowerCase());
+  let html = typeof parsed.html === 'string' && parsed.html.trim() !== '' ? parsed.html : undefined;
+  let text = parsed.text ?? '';
   const rules: Expected['rules'][number][] = [];
+  if (singlePart && latin1Label && /[\u0080-\u009F]/.test(html ?? text)) {
+    rules.push('c1-as-windows-1252');
+    html = html === undefined ? undefined : c1AsWindows1252(html);
+    text = c1AsWindows1252(text);
+  }
   if (bom) rules.push('byte-order-mark');
   if (!Number.isFinite(dateMs)) rules.push('sent-from-received');
-  if (CONTROL.test(`${parsed.subject ?? ''}${html ?? parsed.text ?? ''}`)) rules.push('control-characters');
+  if (CONTROL.test(`${parsed.subject ?? ''}${html ?? text}`)) rules.push('control-characters');
+  const addresses = [parsed.from, parsed.to, parsed.cc, parsed.bcc, parsed.replyTo]
+    .flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? a : [a]))
+    .flatMap((a) => a.value)
+    .map(addressText)
+    .join(' ');
+  const header = headerBlock(source);
+  const originalRequired =
+    LOSSY.test(`${parsed.subject ?? ''}${addresses}${html ?? text}`) ||
+    !header.utf8 ||
+    CONTROL.test(header.text);
   return {
     rules,
+    originalRequired,
+    bodyReadings: (html ?? text).includes('\uFFFD') ? await bodyReadings(source) : [],
     subject: squash(parsed.subject ?? ''),
     from: flatten(parsed.from),
     to: flatten(parsed.to),
@@ -150,7 +267,7 @@ export async function expectedOf(raw: Buffer, zimbra: ZimbraFacts): Promise<Expe
     categories: [...zimbra.tags],
     body:
       html === undefined
-        ? { kind: 'text', text: squash(parsed.text ?? '') }
+        ? { kind: 'text', text: squash(text) }
         : { kind: 'html', text: await htmlText(html) },
     attachments: parsed.attachments.map((a) => ({
       name: a.filename === undefined || a.filename.trim() === '' ? undefined : a.filename,

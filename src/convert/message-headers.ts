@@ -7,6 +7,7 @@ import libmime from 'libmime';
 import { parseAddressHeader } from 'mailparser';
 import type { ConversionWarning, GraphRecipient, RecipientMapping } from '../domain/mail.ts';
 import { MAX_MESSAGE_ID_CHARS, MAX_REFERENCES } from './limits.ts';
+import { hasLossyCharacters } from './message-text.ts';
 import { headerValue, headerValues, type HeaderField } from './raw-headers.ts';
 
 export interface HeaderFacts {
@@ -23,6 +24,11 @@ export interface HeaderFacts {
   /** Epoch ms of the Date header, when present and readable. */
   readonly dateMs: number | undefined;
   readonly importance: Importance | undefined;
+  /**
+   * True when the decoded subject or an address held characters that had to be removed (control
+   * characters) or were already lost in decoding (U+FFFD).
+   */
+  readonly textAltered: boolean;
 }
 
 /**
@@ -68,12 +74,16 @@ export function mapAddress(address: string, mapping: readonly RecipientMapping[]
 
 type Warn = (warning: ConversionWarning) => void;
 
+/** Notes decoded header text that will not reach Graph unchanged; returns the text. */
+type Inspect = (decoded: string) => string;
+
 /** Parses address headers (all occurrences), flattening groups and decoding names. */
 function recipients(
   fields: readonly HeaderField[],
   name: string,
   mapping: readonly RecipientMapping[],
   warn: Warn,
+  inspect: Inspect,
 ): GraphRecipient[] {
   const result: GraphRecipient[] = [];
   for (const value of headerValues(fields, name)) {
@@ -84,8 +94,8 @@ function recipients(
       parsed = [{ name: value }];
     }
     for (const entry of parsed) {
-      const display = stripControlCharacters(entry.name ?? '').trim();
-      let address = stripControlCharacters(entry.address ?? '').trim();
+      const display = stripControlCharacters(inspect(entry.name ?? '')).trim();
+      let address = stripControlCharacters(inspect(entry.address ?? '')).trim();
       if (address === '' && display === '') continue;
       if (address === '' || !address.includes('@')) {
         // keep what the header said rather than lose a recipient; Graph stores it as written [U]
@@ -145,6 +155,14 @@ export function readHeaderFacts(
   mapping: readonly RecipientMapping[],
   warn: Warn,
 ): HeaderFacts {
+  let textAltered = false;
+  const inspect: Inspect = (decoded) => {
+    if (hasLossyCharacters(decoded)) textAltered = true;
+    return decoded;
+  };
+  const addresses = (name: string) => recipients(fields, name, mapping, warn, inspect);
+  const rawSubject = headerValue(fields, 'Subject');
+  if (rawSubject !== undefined) inspect(decodeWords(rawSubject));
   const rawMessageId = headerValue(fields, 'Message-ID');
   const messageId = messageIds(rawMessageId)[0];
   if (rawMessageId !== undefined && messageId === undefined) {
@@ -158,20 +176,25 @@ export function readHeaderFacts(
     references.length > MAX_REFERENCES
       ? [...references.slice(0, 1), ...references.slice(references.length - MAX_REFERENCES + 1)]
       : references;
-  const from = recipients(fields, 'From', mapping, warn)[0];
-  const sender = recipients(fields, 'Sender', mapping, warn)[0];
+  const from = addresses('From')[0];
+  const sender = addresses('Sender')[0];
+  const to = addresses('To');
+  const cc = addresses('Cc');
+  const bcc = addresses('Bcc');
+  const replyTo = addresses('Reply-To');
   return {
-    subject: decodeSubject(headerValue(fields, 'Subject')),
+    subject: decodeSubject(rawSubject),
     from,
     sender: sender ?? from,
-    to: recipients(fields, 'To', mapping, warn),
-    cc: recipients(fields, 'Cc', mapping, warn),
-    bcc: recipients(fields, 'Bcc', mapping, warn),
-    replyTo: recipients(fields, 'Reply-To', mapping, warn),
+    to,
+    cc,
+    bcc,
+    replyTo,
     messageId,
     inReplyTo: messageIds(headerValue(fields, 'In-Reply-To'))[0],
     references: keptReferences,
     dateMs: parseDateHeader(headerValue(fields, 'Date')),
     importance: parseImportance(fields),
+    textAltered,
   };
 }

@@ -17,6 +17,11 @@ export interface MimeStructure {
   readonly unclosedBoundaries: number;
   /** Multiparts declared without a boundary parameter. */
   readonly missingBoundaries: number;
+  /**
+   * The charset label (lowercase, '' when none) of every text part not marked as an attachment —
+   * the parts the body is made of. A part without Content-Type is text/plain.
+   */
+  readonly textCharsets: readonly string[];
 }
 
 interface Container {
@@ -28,6 +33,8 @@ interface PartType {
   readonly multipartBoundary: string | undefined;
   readonly multipartWithoutBoundary: boolean;
   readonly message: boolean;
+  /** The charset label of a text part not marked as an attachment; undefined for other parts. */
+  readonly textCharset: string | undefined;
 }
 
 function partType(headerLines: readonly string[]): PartType {
@@ -35,11 +42,13 @@ function partType(headerLines: readonly string[]): PartType {
   const contentType = /^content-type[ \t]*:(.*)$/im.exec(unfolded)?.[1] ?? '';
   let type: string;
   let boundary = '';
+  let charset = '';
   try {
     // libmime also reads RFC 2231 parameters (boundary*=…, boundary*0=…)
     const parsed = libmime.parseHeaderValue(contentType);
     type = parsed.value.toLowerCase();
     boundary = parsed.params.boundary ?? '';
+    charset = (parsed.params.charset ?? '').trim().toLowerCase();
   } catch {
     type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   }
@@ -48,12 +57,20 @@ function partType(headerLines: readonly string[]): PartType {
       multipartBoundary: boundary === '' ? undefined : boundary,
       multipartWithoutBoundary: boundary === '',
       message: false,
+      textCharset: undefined,
     };
   }
   // only an unencoded attached message has headers of its own to scan (as in the parser)
   const encoding = /^content-transfer-encoding[ \t]*:[ \t]*(\S*)/im.exec(unfolded)?.[1]?.toLowerCase() ?? '';
   const message = type === 'message/rfc822' && ['', '7bit', '8bit', 'binary'].includes(encoding);
-  return { multipartBoundary: undefined, multipartWithoutBoundary: false, message };
+  const attachment = /^content-disposition[ \t]*:[ \t]*attachment/im.test(unfolded);
+  const text = type === '' || type.startsWith('text/');
+  return {
+    multipartBoundary: undefined,
+    multipartWithoutBoundary: false,
+    message,
+    textCharset: text && !attachment ? charset : undefined,
+  };
 }
 
 /**
@@ -83,6 +100,7 @@ export function scanMimeStructure(raw: Uint8Array): MimeStructure {
   const stack: Container[] = [];
   let depth = 0;
   let missingBoundaries = 0;
+  const textCharsets: string[] = [];
   let headerTooLarge = false;
   let inHeaders = true;
   let headerLines: string[] = [];
@@ -117,16 +135,24 @@ export function scanMimeStructure(raw: Uint8Array): MimeStructure {
     headerBytes = 0;
     inHeaders = false;
     if (type.multipartWithoutBoundary) missingBoundaries++;
+    if (type.textCharset !== undefined) textCharsets.push(type.textCharset);
     if (type.multipartBoundary !== undefined || type.message) {
       stack.push({ boundary: type.multipartBoundary });
       depth = Math.max(depth, stack.length);
       if (stack.length > MAX_NESTING_DEPTH) {
-        return { depth, tooDeep: true, headerTooLarge, unclosedBoundaries: 0, missingBoundaries };
+        return {
+          depth,
+          tooDeep: true,
+          headerTooLarge,
+          unclosedBoundaries: 0,
+          missingBoundaries,
+          textCharsets,
+        };
       }
       // an attached message starts with its own header block
       if (type.message) inHeaders = true;
     }
   }
   const unclosedBoundaries = stack.filter((container) => container.boundary !== undefined).length;
-  return { depth, tooDeep: false, headerTooLarge, unclosedBoundaries, missingBoundaries };
+  return { depth, tooDeep: false, headerTooLarge, unclosedBoundaries, missingBoundaries, textCharsets };
 }

@@ -6,11 +6,16 @@
  * - subject, from, sender (Sender header, else From), to/cc/bcc/replyTo, internetMessageId: the
  *   top-level headers, read from the raw bytes (raw-headers.ts, message-headers.ts); addresses go
  *   through the recipient mapping.
- * - body: the HTML body when there is one, else the text body (mailparser decodes charsets).
+ * - body: the HTML body when there is one, else the text body (mailparser decodes charsets; an
+ *   undeclared one is guessed, C1 controls under a Latin-1 label are read as Windows-1252).
  * - attachments: every MIME attachment; inline images keep their Content-ID (attachments.ts).
  * - importance: Zimbra `!`/`?`, else Importance / X-Priority / X-MSMail-Priority / Priority.
  * - isRead: Zimbra `u` absent. flag: Zimbra `f` → flagged. categories: Zimbra tag names.
  * - singleValueExtendedProperties: message-properties.ts.
+ *
+ * Nothing is lost silently: a message whose text had to be altered beyond whitespace (control
+ * characters removed, undecodable bytes, a guessed charset) also carries its original as
+ * original.eml, like hostile MIME does.
  */
 import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -25,6 +30,7 @@ import { attachmentCandidates, type AttachmentCandidate } from './attachments.ts
 import { CREATE_JSON_BUDGET_BYTES, MAX_ATTACHMENTS, MAX_HEADER_BYTES, MAX_MIME_PARTS } from './limits.ts';
 import { readHeaderFacts, stripControlCharacters, type HeaderFacts } from './message-headers.ts';
 import { messageProperties } from './message-properties.ts';
+import { c1AsWindows1252, hasLossyCharacters, isLatin1Label } from './message-text.ts';
 import { scanMimeStructure, type MimeStructure } from './mime-structure.ts';
 import { UNREADABLE_SUBJECT, bodyMovedNote, originalAttachment, unreadableBody } from './original-message.ts';
 import { headerValue, looksLikeMessageHeaders, readHeaderBlock, type HeaderBlock } from './raw-headers.ts';
@@ -73,23 +79,56 @@ function unreadableContent(raw: Uint8Array, reason: string): Content {
   };
 }
 
+/**
+ * The body text as the parser read it, repaired where its charset label is missing or wrong, and
+ * whether what reaches Graph differs from the message beyond that (the original must be kept).
+ */
+function bodyText(
+  raw: Uint8Array,
+  header: HeaderBlock,
+  parsedText: string,
+  structure: MimeStructure,
+  warn: Warn,
+): { text: string; altered: boolean } {
+  const guess = redecodeUnlabelledText(raw, header, parsedText);
+  if (guess !== undefined) {
+    warn({
+      code: 'charset-guessed',
+      message: `The message body is 8-bit text without a usable charset; it was read as ${guess.charset} and the original is attached as original.eml.`,
+    });
+  }
+  let text = guess?.text ?? parsedText;
+  // under these labels U+0080–U+009F are Windows-1252 bytes decoded the wrong way, not controls
+  if (structure.textCharsets.every(isLatin1Label)) text = c1AsWindows1252(text);
+  const lossy = hasLossyCharacters(text);
+  if (lossy) {
+    warn({
+      code: 'text-altered',
+      message:
+        'The message body holds control characters or bytes its charset does not explain, which Microsoft 365 cannot store; ' +
+        'they were removed and the original is attached as original.eml.',
+    });
+  }
+  return { text: stripControlCharacters(text), altered: guess !== undefined || lossy };
+}
+
 /** Body and attachments of a message the parser could read. */
 function readableContent(
   raw: Uint8Array,
   header: HeaderBlock,
   parsed: ParsedMail,
   structure: MimeStructure,
+  headerAltered: boolean,
   warn: Warn,
 ): Content {
   const html = typeof parsed.html === 'string' && parsed.html.trim() !== '' ? parsed.html : undefined;
-  const text = html ?? parsed.text ?? '';
-  const content = redecodeUnlabelledText(raw, header, text) ?? text;
+  const { text, altered } = bodyText(raw, header, html ?? parsed.text ?? '', structure, warn);
   const body: GraphMessageDraft['body'] = {
     contentType: html === undefined ? 'text' : 'html',
-    content: stripControlCharacters(content),
+    content: text,
   };
   let attachments = attachmentCandidates(parsed.attachments, html);
-  let keepOriginal = false;
+  let keepOriginal = headerAltered || altered;
   if (structure.unclosedBoundaries > 0 || structure.missingBoundaries > 0) {
     keepOriginal = true;
     warn({
@@ -200,10 +239,19 @@ export async function convertMimeToGraphMessage(
     warn({
       code: 'header-not-utf8',
       message:
-        'The message headers contain raw 8-bit text that is not UTF-8; they were read as Windows-1252.',
+        'The message headers contain raw 8-bit text that is not UTF-8; they were read as Windows-1252 and the original is attached as original.eml.',
     });
   }
   const facts = readHeaderFacts(header.fields, options.recipientMapping ?? [], warn);
+  const headerLossy = facts.textAltered || hasLossyCharacters(header.text);
+  if (headerLossy) {
+    warn({
+      code: 'text-altered',
+      message:
+        'The message headers hold control characters or bytes their charset does not explain, which Microsoft 365 cannot store; ' +
+        'they were removed and the original is attached as original.eml.',
+    });
+  }
 
   let content: Content;
   let readable = false;
@@ -218,7 +266,8 @@ export async function convertMimeToGraphMessage(
     let reason = unreadableReason(header, structure);
     if (reason === undefined) {
       try {
-        content = readableContent(raw, header, await parseMime(raw), structure, warn);
+        const headerAltered = header.notUtf8 || headerLossy;
+        content = readableContent(raw, header, await parseMime(raw), structure, headerAltered, warn);
         readable = true;
       } catch (error) {
         reason = `the MIME parser failed (${describeError(error)})`;

@@ -1,11 +1,13 @@
 /**
  * Repairs the commonest wrong decoding in old mail: a single-part text message whose 8-bit body is
- * labelled us-ascii (or carries no charset) but is really Latin-1/Windows-1252. The parser reads it as
- * UTF-8 and turns every accented letter into U+FFFD; re-reading the body bytes as Windows-1252 keeps
- * them. Multipart messages are left to the parser (its part bytes are not available here).
+ * labelled us-ascii (or carries no charset) but is in a legacy charset — mostly Latin-1/Windows-1252,
+ * sometimes Big5, Shift_JIS, KOI8-R… The parser reads it as UTF-8 and turns every such byte into
+ * U+FFFD; re-reading the body bytes in the guessed charset (mime-charset-guess.ts) keeps them.
+ * Multipart messages are left to the parser (its part bytes are not available here).
  */
 import libmime from 'libmime';
-import { decodeHeaderBytes, headerValue, type HeaderBlock } from './raw-headers.ts';
+import { guessCharset, type CharsetGuess } from './mime-charset-guess.ts';
+import { headerValue, type HeaderBlock } from './raw-headers.ts';
 
 const UNLABELLED = new Set(['', 'us-ascii', 'ascii', 'utf-8', 'utf8']);
 
@@ -24,12 +26,12 @@ function decodeQuotedPrintable(text: string): Uint8Array {
   return new Uint8Array(bytes);
 }
 
-/** The re-decoded body text, or undefined when the repair does not apply. */
+/** The re-decoded body text and the charset guessed, or undefined when the repair does not apply. */
 export function redecodeUnlabelledText(
   raw: Uint8Array,
   header: HeaderBlock,
   parsedText: string,
-): string | undefined {
+): CharsetGuess | undefined {
   if (!parsedText.includes('\uFFFD')) return undefined;
   let type: string;
   let charset: string;
@@ -50,6 +52,6 @@ export function redecodeUnlabelledText(
       : encoding === 'quoted-printable'
         ? decodeQuotedPrintable(latin1)
         : body;
-  const { text, notUtf8 } = decodeHeaderBytes(bytes);
-  return notUtf8 ? text : undefined;
+  const guess = guessCharset(bytes);
+  return guess.charset === 'utf-8' ? undefined : guess;
 }

@@ -98,6 +98,8 @@ export const CONVERSION_WARNING_CODES = [
   'transport-headers-truncated',
   'body-moved-to-attachment',
   'size-mismatch',
+  'text-altered',
+  'charset-guessed',
 ] as const;
 export type ConversionWarningCode = (typeof CONVERSION_WARNING_CODES)[number];
 

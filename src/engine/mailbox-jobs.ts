@@ -32,10 +32,11 @@ export const PAGE_SIZE = 100;
 /** A message in flight holds its raw bytes, their parse and the base64 request body: about 4× its size. */
 const BYTES_HELD_PER_BYTE = 4;
 /**
- * Items in flight per page: twice the 4 concurrent requests the destination budget allows a
- * mailbox, so that while four creates are on the wire four more items are fetched and converted.
+ * Items in flight per page: four times the 4 concurrent requests the destination budget allows a
+ * mailbox, so that items are fetched and converted ahead while creates wait for the budget, and a
+ * window that frees finds them ready (the byte budget still bounds the memory they hold).
  */
-const ITEM_CONCURRENCY = 8;
+const ITEM_CONCURRENCY = 16;
 
 export interface JobAttempt {
   /** True on the last attempt pg-boss will make: a transient failure then fails the mailbox instead of retrying. */
