@@ -13,7 +13,7 @@ import { checkFreeDisk, prepareCorpus } from './corpus.ts';
 import { formatMailboxes, formatTable } from './report.ts';
 import { runScenario, scenarioSpec, type ScenarioResult } from './scenario.ts';
 
-const USAGE = `usage: node bench/run.ts [--accounts 5] [--messages 5000] [--compress 20] [--at-once 2] [--seed 1]
+const USAGE = `usage: node bench/run.ts [--accounts 5] [--messages 5000] [--compress 5] [--at-once 2] [--seed 1]
        [--quick] [--scenarios off,ceiling,dos] [--timeout-min 60] [--cpu-prof] [--keep]
   --quick       2 mailboxes × 300 messages (smoke run)
   --compress F  limits of the ceiling scenario: Microsoft's budgets and windows divided by F (same rates)
@@ -26,7 +26,7 @@ const { values } = parseArgs({
   options: {
     accounts: { type: 'string' },
     messages: { type: 'string' },
-    compress: { type: 'string', default: '20' },
+    compress: { type: 'string', default: '5' },
     'at-once': { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
     quick: { type: 'boolean', default: false },
