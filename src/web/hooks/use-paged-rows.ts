@@ -40,14 +40,22 @@ export function usePagedRows<Row>(
   const [error, setError] = useState<ApiError>();
   const [version, setVersion] = useState(0);
 
+  // The newest request per page: a refresh supersedes a fetch still in flight, whose answer may
+  // predate the change that asked for the refresh, so only the newest answer for a page is kept.
+  const newest = useRef(new Map<number, number>());
+  const requests = useRef(0);
+
   const load = useCallback(
-    (page: number) => {
-      if (inFlight.current.has(page)) return;
+    (page: number, supersede = false) => {
+      if (inFlight.current.has(page) && !supersede) return;
       inFlight.current.add(page);
       const mine = generation.current;
+      const request = ++requests.current;
+      newest.current.set(page, request);
+      const current = () => mine === generation.current && newest.current.get(page) === request;
       fetcher.current(page + 1, pageSize).then(
         (result) => {
-          if (mine !== generation.current) return;
+          if (!current()) return;
           inFlight.current.delete(page);
           pages.current.set(page, result.items);
           setTotal(result.total);
@@ -55,7 +63,7 @@ export function usePagedRows<Row>(
           setVersion((v) => v + 1);
         },
         (caught: unknown) => {
-          if (mine !== generation.current) return;
+          if (!current()) return;
           inFlight.current.delete(page);
           setError(asApiError(caught));
         },
@@ -68,6 +76,7 @@ export function usePagedRows<Row>(
     generation.current += 1;
     pages.current = new Map();
     inFlight.current = new Set();
+    newest.current = new Map();
     setTotal(undefined);
     setError(undefined);
     load(0);
@@ -88,7 +97,7 @@ export function usePagedRows<Row>(
     const first = Math.floor(start / pageSize);
     const last = Math.floor(end / pageSize);
     for (const page of pages.current.keys()) if (page < first || page > last) pages.current.delete(page);
-    for (let page = first; page <= last; page++) load(page);
+    for (let page = first; page <= last; page++) load(page, true);
   }, [load, pageSize]);
 
   // A new object whenever what it shows changes (a page arrived: version), so consumers re-render then.

@@ -364,7 +364,11 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
       });
       const until = Date.now() + request.query.seconds * 1000;
       const sent = new Map<string, string>();
-      let since = new Date(Date.now() - 5_000);
+      // finished_at is stamped before its transaction commits: a window that only moved on from
+      // the last tick would miss a mailbox whose commit landed after it. Overlapping windows read
+      // such a mailbox again; `sent` keeps each state to one event.
+      const overlapMs = 60_000;
+      let since = new Date(Date.now() - overlapMs);
       let open = true;
       request.raw.on('close', () => {
         open = false;
@@ -382,7 +386,7 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
           sent.set(mailbox.id, key);
           reply.raw.write(`event: mailbox\ndata: ${text}\n\n`);
         }
-        since = tick;
+        since = new Date(tick.getTime() - overlapMs);
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
       if (open) reply.raw.end('event: end\ndata: {}\n\n');
