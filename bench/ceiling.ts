@@ -36,8 +36,8 @@ export interface Sample {
 
 /**
  * The steady rate: from one window after the mailbox's first request to its last one, requests
- * and bytes per second over the windows' own rates. Undefined parts (a mailbox shorter than two
- * windows) are 0.
+ * and bytes per second over the windows' own rates; NaN (printed "–") for a mailbox shorter than
+ * two windows.
  */
 export function sustainedFraction(
   limits: Exclude<Limits, 'off'>,
@@ -52,13 +52,14 @@ export function sustainedFraction(
   // The first sample with the final count: the mailbox's last request, not the end of the run.
   const last = series.find((s) => s.stats.requests === series.at(-1)?.stats.requests);
   const rate = (windowMs: number, pick: (s: MailboxStats) => number, budget: number): number => {
-    if (first === undefined || last === undefined) return 0;
+    if (first === undefined || last === undefined) return Number.NaN;
     const from = series.find((s) => s.atMs >= first.atMs + windowMs);
-    if (from === undefined || last.atMs - from.atMs < windowMs) return 0;
+    if (from === undefined || last.atMs - from.atMs < windowMs) return Number.NaN;
     const perMs = (pick(last.stats) - pick(from.stats)) / (last.atMs - from.atMs);
     return perMs / (budget / windowMs);
   };
   const r = rate(l.requestWindowMs, (s) => s.requests, l.requests);
   const b = rate(l.uploadWindowMs, (s) => s.bytesUploaded, l.uploadBytes);
-  return { requests: r, bytes: b, max: Math.max(r, b) };
+  const known = [r, b].filter(Number.isFinite);
+  return { requests: r, bytes: b, max: known.length === 0 ? Number.NaN : Math.max(...known) };
 }
