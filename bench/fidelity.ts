@@ -21,8 +21,8 @@ import { graphTimeInstant, sourceOccurrences } from '../test/support/occurrences
 import { createSessionFactory } from '../src/zimbra/session.ts';
 import { createSoapTransport } from '../src/zimbra/soap-transport.ts';
 import { createZimbraSource } from '../src/zimbra/zimbra-source.ts';
-import { CLIENT_ID, DESTINATION_DOMAIN, startEmulators, TENANT_ID } from './emulators.ts';
-import { runFerry } from './ferry-process.ts';
+import { CLIENT_ID, DESTINATION_DOMAIN, TENANT_ID } from './emulators.ts';
+import { startFidelityPasses } from './fidelity-pass.ts';
 
 const ACCOUNT = 'fidelity@zimbra.test';
 const DESTINATION = `fidelity@${DESTINATION_DOMAIN}`;
@@ -77,67 +77,24 @@ async function main(): Promise<void> {
     await writeFile(target, text);
     sources.set(name, { file, text });
   }
-  const emulators = await startEmulators({
-    zimbraDataDir: path.join(work, 'zimbra'),
-    zimbraDosPerSec: 0,
-    graphLimits: { scaled: 1_000_000 },
+  const run = await startFidelityPasses({
+    name: 'fidelity',
+    work,
+    zimbraDir: path.join(work, 'zimbra'),
+    source: ACCOUNT,
+    destination: DESTINATION,
+    itemTypes: ['contacts', 'calendar', 'tasks'],
   });
+  const { emulators } = run;
   try {
-    const planFile = path.join(work, 'plan.json');
-    await writeFile(
-      planFile,
-      JSON.stringify({
-        name: 'fidelity',
-        source: {
-          type: 'zimbra',
-          url: emulators.zimbra.url,
-          adminUrl: emulators.zimbra.adminUrl,
-          username: `admin@zimbra.test`,
-          password: 'test123',
-        },
-        destination: {
-          type: 'm365',
-          tenantId: TENANT_ID,
-          clientId: CLIENT_ID,
-          clientSecret: emulators.clientSecret,
-          authorityUrl: emulators.m365.authorityUrl,
-          graphUrl: emulators.m365.graphUrl,
-        },
-        users: [{ source: ACCOUNT, destination: DESTINATION }],
-        options: { itemTypes: ['contacts', 'calendar', 'tasks'] },
-      }),
-    );
-    const pass = async () => {
-      const run = await runFerry({
-        args: [
-          'migrate',
-          '--plan',
-          planFile,
-          '--pass',
-          'full',
-          '--data-dir',
-          path.join(work, 'ferry'),
-          '--json',
-        ],
-        usageFile: path.join(work, 'usage.json'),
-        timeoutMs: 30 * 60 * 1000,
-      });
-      if (run.exitCode === 2) throw new Error(`ferry migrate failed:\n${run.stderr}`);
-      return JSON.parse(run.stdout) as {
-        mailboxes: {
-          items: Record<string, { migrated: number; skipped: number; failed: number }>;
-          errors: { type: string; folder: string; code: string; message: string }[];
-        }[];
-      };
-    };
-    const first = await pass();
+    const first = await run.fullPass();
     const dump = (await (
       await fetch(`${emulators.m365.graphUrl}/_emulator/mailboxes/${DESTINATION}`)
     ).json()) as Dump;
     const token = await graphToken(emulators.m365.authorityUrl, emulators.clientSecret);
     const series = await compareSeries(dump, emulators.zimbra.url, emulators.m365.graphUrl, token);
     const contacts = compareContacts(dump, sources);
-    const second = await pass();
+    const second = await run.fullPass();
     const after = (await (
       await fetch(`${emulators.m365.graphUrl}/_emulator/mailboxes/${DESTINATION}`)
     ).json()) as Dump;
@@ -161,7 +118,7 @@ async function main(): Promise<void> {
         process.stderr.write(`${error.folder}: ${error.code} ${error.message}\n`);
     }
   } finally {
-    await emulators.close();
+    await run.close();
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -23,8 +23,8 @@ import { simpleParser } from 'mailparser';
 
 import { loadDirectory } from '../src/emulators/zimbra/data-dir.ts';
 import type { MessageItem } from '../src/emulators/zimbra/model.ts';
-import { CLIENT_ID, DESTINATION_DOMAIN, startEmulators, TENANT_ID } from './emulators.ts';
-import { runFerry } from './ferry-process.ts';
+import { DESTINATION_DOMAIN } from './emulators.ts';
+import { startFidelityPasses } from './fidelity-pass.ts';
 import {
   compareMessage,
   FIELDS,
@@ -123,14 +123,6 @@ async function receivedMsOf(
     : { ms: FILE_TIME_MS, source: 'file time' };
 }
 
-interface MigrateReport {
-  mailboxes: {
-    status: string;
-    items: Record<string, { migrated: number; skipped: number; failed: number }>;
-    errors: { type: string; folder: string; code: string; message: string }[];
-  }[];
-}
-
 async function main(): Promise<void> {
   const dirs = process.argv.slice(2);
   if (dirs.length === 0) throw new Error('usage: node bench/mail-fidelity.ts DIR [DIR…]');
@@ -153,54 +145,16 @@ async function main(): Promise<void> {
     if (item.kind === 'message') zimbraItems.set(item.file, item);
   }
 
-  const emulators = await startEmulators({
-    zimbraDataDir: zimbraDir,
-    zimbraDosPerSec: 0,
-    graphLimits: { scaled: 1_000_000 },
+  const run = await startFidelityPasses({
+    name: 'mail-fidelity',
+    work,
+    zimbraDir: zimbraDir,
+    source: ACCOUNT,
+    destination: DESTINATION,
+    itemTypes: ['mail'],
   });
+  const { emulators } = run;
   try {
-    const planFile = path.join(work, 'plan.json');
-    await writeFile(
-      planFile,
-      JSON.stringify({
-        name: 'mail-fidelity',
-        source: {
-          type: 'zimbra',
-          url: emulators.zimbra.url,
-          adminUrl: emulators.zimbra.adminUrl,
-          username: 'admin@zimbra.test',
-          password: 'test123',
-        },
-        destination: {
-          type: 'm365',
-          tenantId: TENANT_ID,
-          clientId: CLIENT_ID,
-          clientSecret: emulators.clientSecret,
-          authorityUrl: emulators.m365.authorityUrl,
-          graphUrl: emulators.m365.graphUrl,
-        },
-        users: [{ source: ACCOUNT, destination: DESTINATION }],
-        options: { itemTypes: ['mail'] },
-      }),
-    );
-    const pass = async (): Promise<MigrateReport> => {
-      const run = await runFerry({
-        args: [
-          'migrate',
-          '--plan',
-          planFile,
-          '--pass',
-          'full',
-          '--data-dir',
-          path.join(work, 'ferry'),
-          '--json',
-        ],
-        usageFile: path.join(work, 'usage.json'),
-        timeoutMs: 30 * 60 * 1000,
-      });
-      if (run.exitCode === 2) throw new Error(`ferry migrate failed:\n${run.stderr}`);
-      return JSON.parse(run.stdout) as MigrateReport;
-    };
     const dump = async () =>
       (
         (await (await fetch(`${emulators.m365.graphUrl}/_emulator/mailboxes/${DESTINATION}`)).json()) as {
@@ -208,7 +162,7 @@ async function main(): Promise<void> {
         }
       ).mailFolders.flatMap((f) => f.messages.map((message) => ({ folder: f.path, message })));
 
-    const first = await pass();
+    const first = await run.fullPass();
     const arrived = await dump();
     const byStamp = new Map<string, typeof arrived>();
     for (const copy of arrived) {
@@ -274,7 +228,7 @@ async function main(): Promise<void> {
       for (const rule of verdict.rules) rules[rule] = [...(rules[rule] ?? []), file];
     }
 
-    const second = await pass();
+    const second = await run.fullPass();
     const after = await dump();
     const mailbox = first.mailboxes[0]!;
     const report = {
@@ -296,7 +250,7 @@ async function main(): Promise<void> {
     await writeFile(OUT, `${JSON.stringify(report, null, 2)}\n`);
     printSummary(report);
   } finally {
-    await emulators.close();
+    await run.close();
     await rm(work, { recursive: true, force: true });
   }
 }
