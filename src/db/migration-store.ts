@@ -11,6 +11,7 @@ import {
 import type { Db } from './database.ts';
 import { ensureQueue, type JobQueue } from './job-queue.ts';
 import { fillMailboxSlots } from './mailbox-slots.ts';
+import { retryTransaction } from './retry-transaction.ts';
 
 /** A page job runs at most this long before pg-boss hands it to another worker (crash recovery). */
 export const PAGE_JOB_EXPIRY_SECONDS = 15 * 60;
@@ -92,7 +93,7 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
     },
 
     async planFolders(id, folders) {
-      await db.transaction().execute(async (trx) => {
+      await retryTransaction(db, async (trx) => {
         for (const folder of folders) {
           const inserted = await trx
             .insertInto('run_folders')
@@ -209,7 +210,7 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
     },
 
     async completePage(runMailboxId, sourceFolderId, next, throttledMs) {
-      await db.transaction().execute(async (trx) => {
+      await retryTransaction(db, async (trx) => {
         await trx
           .updateTable('run_folders')
           .set({ cursor: next ?? null, done: next === undefined })
@@ -227,7 +228,7 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
     },
 
     async failMailbox(id, error) {
-      await db.transaction().execute(async (trx) => {
+      await retryTransaction(db, async (trx) => {
         const failed = await trx
           .updateTable('run_mailboxes')
           .set({ status: 'failed', error, finished_at: new Date() })

@@ -13,6 +13,7 @@ import type { MigrationStore } from '../domain/migration-store.ts';
 import type { Db } from './database.ts';
 import type { JobQueue } from './job-queue.ts';
 import { fillMailboxSlots } from './mailbox-slots.ts';
+import { retryTransaction } from './retry-transaction.ts';
 
 export async function createPassRun(
   db: Db,
@@ -26,7 +27,7 @@ export async function createPassRun(
     mailboxes: readonly { source: string; destination: string; sizeHint?: number }[];
   },
 ): Promise<{ runId: string; mailboxIds: string[] }> {
-  return db.transaction().execute(async (trx) => {
+  return retryTransaction(db, async (trx) => {
     const { id: runId } = await trx
       .insertInto('pass_runs')
       .values({
@@ -58,7 +59,7 @@ export async function createPassRun(
 
 /** Starts the run: as many mailboxes as it may have in flight; each one finishing starts the next. */
 export async function launchPassRun(db: Db, queue: JobQueue, runId: string): Promise<void> {
-  await db.transaction().execute((trx) => fillMailboxSlots(trx, queue, runId));
+  await retryTransaction(db, (trx) => fillMailboxSlots(trx, queue, runId));
 }
 
 /**
@@ -72,7 +73,7 @@ export async function stopRunMailboxes(
   stoppedBy: string,
 ): Promise<number> {
   if (runMailboxIds.length === 0) return 0;
-  return db.transaction().execute(async (trx) => {
+  return retryTransaction(db, async (trx) => {
     const stopped = await trx
       .updateTable('run_mailboxes')
       .set({ status: 'stopped', error: `STOPPED: stopped by ${stoppedBy}.`, finished_at: new Date() })
