@@ -9,6 +9,7 @@ import { UserError } from '../domain/errors.ts';
 import { parseMailboxList } from '../domain/mailbox-list.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, ITEM_TYPES, type ItemType } from '../domain/migration.ts';
 import { parseSupportOptions, type SupportOptions } from '../domain/support-options.ts';
+import { userPatternProblem } from '../domain/user-pattern.ts';
 
 /** A migration as code (issue contract): JSON or YAML. */
 const planSchema = z.object({
@@ -64,14 +65,10 @@ const planSchema = z.object({
       supportOptions: z.array(z.string()).default([]),
       folderFilter: z
         .string()
-        .refine((f) => {
-          try {
-            new RegExp(f);
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'must be a valid regular expression')
+        .superRefine((f, context) => {
+          const problem = userPatternProblem(f, 'Folder filter');
+          if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+        })
         .optional(),
       logSubjects: z.boolean().default(false),
       maxMessageSizeMB: z.number().min(1).max(150).optional(),

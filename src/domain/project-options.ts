@@ -8,6 +8,7 @@ import {
   type PassOptions,
 } from './migration.ts';
 import { parseSupportOptions } from './support-options.ts';
+import { userPatternProblem } from './user-pattern.ts';
 
 /** Advanced Options of a mailbox project (MigrationWiz tabs Support, Performance, Source/Destination, Filtering). */
 export interface AdvancedOptions {
@@ -77,16 +78,9 @@ export function checkAdvancedOptions(options: AdvancedOptions): OptionProblem[] 
       problems.push({ field: `support.${index}`, message: (error as Error).message });
     }
   });
-  if (options.folderFilter !== null) {
-    try {
-      new RegExp(options.folderFilter);
-    } catch (error) {
-      problems.push({
-        field: 'folderFilter',
-        message: `is not a valid regular expression: ${(error as Error).message}`,
-      });
-    }
-  }
+  const filterProblem =
+    options.folderFilter === null ? undefined : userPatternProblem(options.folderFilter, 'Folder filter');
+  if (filterProblem !== undefined) problems.push({ field: 'folderFilter', message: filterProblem });
   if (
     options.receivedAfter !== null &&
     options.receivedBefore !== null &&

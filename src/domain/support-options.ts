@@ -1,4 +1,5 @@
 import { UserError } from './errors.ts';
+import { userPatternProblem } from './user-pattern.ts';
 
 /**
  * MigrationWiz-style Support options: a free `Key=Value` list. Known keys are checked; an unknown
@@ -31,11 +32,8 @@ export function parseSupportOptions(entries: readonly string[]): SupportOptions 
     switch (key) {
       case 'FolderMapping': {
         const [pattern, replacement] = splitArrow(entry, value);
-        try {
-          new RegExp(pattern);
-        } catch {
-          throw invalid(entry, `"${pattern}" is not a valid regular expression`);
-        }
+        const problem = userPatternProblem(pattern, 'FolderMapping');
+        if (problem !== undefined) throw invalid(entry, problem);
         folderMappings.push({ pattern, replacement });
         break;
       }
@@ -71,7 +69,8 @@ function splitArrow(entry: string, value: string): [string, string] {
 }
 
 function invalid(entry: string, why: string): UserError {
-  return new UserError('SUPPORT_OPTION_INVALID', `The Support option ${entry} is invalid: ${why}.`, {
+  const sentence = why.endsWith('.') ? why : `${why}.`;
+  return new UserError('SUPPORT_OPTION_INVALID', `The Support option ${entry} is invalid: ${sentence}`, {
     details: { option: entry },
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { runInWorker } from '../../test/support/run-in-worker.ts';
 import type { SourceFolder } from '../domain/source.ts';
 import { MAX_FOLDER_NAME_LENGTH, planMailFolders } from './folder-plan.ts';
 
@@ -69,6 +70,21 @@ describe('mail folder plan', () => {
     expect(plan.some((p) => p.sourcePath === 'Junk')).toBe(false);
     expect(plan.find((p) => p.sourceFolderId === '304')?.destinationPath).toEqual(['Team']);
     expect(plan.find((p) => p.sourceFolderId === '305')?.destinationPath).toEqual(['Team', 'Réunions']);
+  });
+
+  it('plans in linear time whatever the folder filter and FolderMapping patterns', async () => {
+    const module = JSON.stringify(new URL('./folder-plan.ts', import.meta.url).href);
+    const name = `${'a'.repeat(40)}!`;
+    const folders = [folder('500', name), folder('501', 'Inbox', undefined, { role: 'inbox' })];
+    const planned = await runInWorker(
+      `const { planMailFolders } = await import(${module});
+       return planMailFolders(${JSON.stringify(folders)}, {
+         folderFilter: '(a+)+$',
+         folderMappings: [{ pattern: '(a+)+$', replacement: 'x' }],
+       }).map((p) => p.destinationPath.join('/'));`,
+      5_000,
+    );
+    expect(planned).toEqual(['Inbox', name]);
   });
 
   it('cuts over-long names and names blank ones', () => {

@@ -1,5 +1,6 @@
 import type { PassOptions } from '../domain/migration.ts';
 import type { SourceFolder, SystemFolderRole } from '../domain/source.ts';
+import { compileUserPattern, type UserPattern } from '../domain/user-pattern.ts';
 
 /** Where each source mail folder goes, with the renames clashes forced (reported to the admin). */
 export interface PlannedFolder {
@@ -44,9 +45,12 @@ export function planMailFolders(
   folders: readonly SourceFolder[],
   options: Pick<PassOptions, 'folderFilter' | 'folderMappings'>,
 ): PlannedFolder[] {
-  const filter = options.folderFilter === undefined ? undefined : new RegExp(options.folderFilter);
+  const filter =
+    options.folderFilter === undefined
+      ? undefined
+      : compileUserPattern(options.folderFilter, 'Folder filter');
   const mappings = options.folderMappings.map((m) => ({
-    pattern: new RegExp(m.pattern),
+    pattern: compileUserPattern(m.pattern, 'FolderMapping'),
     replacement: m.replacement,
   }));
   const byId = new Map(folders.map((f) => [f.id, f]));
@@ -107,9 +111,12 @@ export function planMailFolders(
   return planned;
 }
 
-function applyMappings(path: string, mappings: readonly { pattern: RegExp; replacement: string }[]): string {
+function applyMappings(
+  path: string,
+  mappings: readonly { pattern: UserPattern; replacement: string }[],
+): string {
   for (const { pattern, replacement } of mappings) {
-    if (pattern.test(path)) return path.replace(pattern, replacement);
+    if (pattern.test(path)) return pattern.replaceFirst(path, replacement);
   }
   return path;
 }

@@ -1,6 +1,7 @@
 import type { PassOptions } from '../domain/migration.ts';
 import type { PimContainerRequest, PimKind } from '../domain/pim.ts';
 import type { FolderView, SourceFolder, SystemFolderRole } from '../domain/source.ts';
+import { compileUserPattern } from '../domain/user-pattern.ts';
 import { graphCalendarColor } from './calendar-color.ts';
 
 /** Where each source contact, calendar or task folder goes. */
@@ -33,7 +34,10 @@ export function planPimFolders(
   folders: readonly SourceFolder[],
   options: Pick<PassOptions, 'folderFilter' | 'itemTypes'>,
 ): PlannedPimFolder[] {
-  const filter = options.folderFilter === undefined ? undefined : new RegExp(options.folderFilter);
+  const filter =
+    options.folderFilter === undefined
+      ? undefined
+      : compileUserPattern(options.folderFilter, 'Folder filter');
   const byId = new Map(folders.map((f) => [f.id, f]));
   const isDefault = (folder: SourceFolder, kind: PimKind) =>
     folder.role === DEFAULT_ROLE[kind] && folder.parentId === undefined;

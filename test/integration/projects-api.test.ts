@@ -525,6 +525,29 @@ describe('projects, mailboxes and options', () => {
       maxConcurrentMigrations: 30,
     });
   });
+
+  it('refuses folder patterns RE2 cannot run in linear time, naming the construct and the pattern', async () => {
+    const { id } = await newProject('Patterns');
+    const refused = await admin('PUT', `/api/projects/${id}/options`, {
+      folderFilter: '^Inbox(?=/Old)',
+      support: ['FolderMapping="^(Archive)/\\1->Old"'],
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details.problems).toEqual([
+      {
+        field: 'support.0',
+        message:
+          'The Support option FolderMapping="^(Archive)/\\1->Old" is invalid: FolderMapping `^(Archive)/\\1`: a backreference `\\1` is not supported. Ferry uses RE2 syntax (no lookaround, no backreferences) so that no pattern can stall a migration.',
+      },
+      {
+        field: 'folderFilter',
+        message:
+          'Folder filter `^Inbox(?=/Old)`: lookahead `(?=` is not supported. Ferry uses RE2 syntax (no lookaround, no backreferences) so that no pattern can stall a migration.',
+      },
+    ]);
+    const accepted = await admin('PUT', `/api/projects/${id}/options`, { folderFilter: '(a+)+$' });
+    expect(accepted.statusCode).toBe(200);
+  });
 });
 
 describe('passes', () => {
