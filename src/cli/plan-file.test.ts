@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -98,5 +98,106 @@ options: {supportOptions: ["RecipientMapping=@example.com->@contoso.com"]}
   it('refuses unknown Support options', async () => {
     const file = planFile('e.json', { ...base, options: { supportOptions: ['NoSuchKey=1'] } });
     await expect(loadPlan(file)).rejects.toThrow(/not a known Support option/);
+  });
+
+  /** The problem lines of a plan the loader refuses (a UserError: `ferry migrate` exits 2). */
+  async function refusal(content: unknown, name = 'refused.json'): Promise<string[]> {
+    const error = await loadPlan(planFile(name, content)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    return (error as UserError).message.split('\n');
+  }
+
+  it('refuses unknown keys at every level, suggesting the key that was meant', async () => {
+    const { destination, ...withoutDestination } = base;
+    const lines = await refusal({
+      ...withoutDestination,
+      destinaton: destination,
+      source: { ...base.source, usrname: 'x' },
+      users: [{ ...base.users[0], pasword: 'x' }],
+      options: { folderFiltr: '^Junk$', colour: 'red' },
+    });
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'destinaton: unknown key; did you mean `destination`?',
+        'source.usrname: unknown key; did you mean `username`?',
+        'users.0.pasword: unknown key; did you mean `password`?',
+        'options.folderFiltr: unknown key; did you mean `folderFilter`?',
+        'options.colour: unknown key; known keys: maxConcurrentMigrations, itemTypes, supportOptions, folderFilter, logSubjects, maxMessageSizeMB, receivedAfter',
+      ]),
+    );
+  });
+
+  it('refuses a source or a destination named twice, ignoring case, naming both users', async () => {
+    const lines = await refusal({
+      ...base,
+      users: [
+        { source: 'alice@example.com', destination: 'alice@contoso.com' },
+        { source: 'bob@example.com', destination: 'Alice@Contoso.com' },
+        { source: 'ALICE@example.com', destination: 'carol@contoso.com' },
+      ],
+    });
+    expect(lines.slice(1)).toEqual([
+      'users.2: source ALICE@example.com is already users.0',
+      'users.1: destination Alice@Contoso.com is already users.0',
+    ]);
+    planFile('twice.csv', 'alice@example.com,shared@contoso.com\nbob@example.com,shared@contoso.com\n');
+    expect((await refusal({ ...base, users: undefined, usersCsv: 'twice.csv' })).slice(1)).toEqual([
+      'twice.csv line 2: destination shared@contoso.com is already twice.csv line 1',
+    ]);
+  });
+
+  it('refuses a missing usersCsv or a directory in one line', async () => {
+    expect(await refusal({ ...base, users: undefined, usersCsv: 'missing.csv' })).toEqual([
+      `The usersCsv file ${path.join(dir, 'missing.csv')} named by the plan does not exist.`,
+    ]);
+    mkdirSync(path.join(dir, 'a-directory'), { recursive: true });
+    expect(await refusal({ ...base, users: undefined, usersCsv: 'a-directory' })).toEqual([
+      `The usersCsv file ${path.join(dir, 'a-directory')} named by the plan is a directory, not a CSV file.`,
+    ]);
+  });
+
+  it('refuses a NUL byte in any field, naming the field and never its value', async () => {
+    const lines = await refusal({ ...base, source: { ...base.source, password: 'p\u0000w' } });
+    expect(lines.slice(1)).toEqual(['source.password: contains a NUL byte']);
+    expect(
+      (await refusal({ ...base, users: [{ ...base.users[0], destination: 'a\u0000@contoso.com' }] })).slice(
+        1,
+      ),
+    ).toEqual(['users.0.destination: contains a NUL byte']);
+    planFile('nul.csv', 'alice@example.com,alice@contoso.com\nbob\u0000@example.com,bob@contoso.com\n');
+    expect((await refusal({ ...base, users: undefined, usersCsv: 'nul.csv' })).slice(1)).toEqual([
+      'line 2: contains a NUL byte',
+    ]);
+  });
+
+  it('refuses a per-user password with a comma, as the source password', async () => {
+    const lines = await refusal({
+      ...base,
+      source: { type: 'zimbra', url: base.source.url },
+      users: [{ ...base.users[0], password: 'a,b' }],
+    });
+    expect(lines.slice(1)).toEqual([
+      'users.0.password: must not contain a comma: Zimbra migrations fail with such passwords. Change the password of the account in Zimbra and enter the new one',
+    ]);
+  });
+
+  it('accepts only http and https URLs', async () => {
+    const lines = await refusal({
+      ...base,
+      source: { ...base.source, url: 'file:///etc/passwd', adminUrl: 'ftp://mail.example.com' },
+      destination: { ...base.destination, graphUrl: 'javascript:alert(1)' },
+    });
+    expect(lines.slice(1)).toEqual([
+      'source.url: must be an http:// or https:// URL',
+      'source.adminUrl: must be an http:// or https:// URL',
+      'destination.graphUrl: must be an http:// or https:// URL',
+    ]);
+  });
+
+  it('refuses a folder filter RE2 cannot run, naming the construct', async () => {
+    const lines = await refusal({ ...base, options: { folderFilter: '(?!Junk)' } });
+    expect(lines.slice(1)).toEqual([
+      'options.folderFilter: Folder filter `(?!Junk)`: negative lookahead `(?!` is not supported. Ferry uses RE2 syntax (no lookaround, no backreferences) so that no pattern can stall a migration.',
+    ]);
   });
 });
