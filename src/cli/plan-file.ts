@@ -13,7 +13,7 @@ import { nearestName } from '../domain/nearest-name.ts';
 import { parseSupportOptions, type SupportOptions } from '../domain/support-options.ts';
 import { userPatternProblem } from '../domain/user-pattern.ts';
 
-/** Only web addresses: a `file:` URL or another scheme would send the credentials nowhere useful. */
+/** Zimbra and Graph answer over HTTP(S); any other scheme (`file:`) can only hang or mislead a pass. */
 const webUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
 const password = () =>

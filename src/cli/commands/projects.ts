@@ -210,7 +210,10 @@ export function projectsCommand() {
     .option('--clear-support', 'remove every Support option first')
     .option('--max-concurrent <n>', 'Performance: maximum concurrent migrations (1–100)', parsePositiveInt)
     .option('--item-types <list>', 'comma-separated: mail,contacts,calendar,tasks')
-    .option('--folder-filter <regex>', 'leave out folders whose path matches (empty to clear)')
+    .option(
+      '--folder-filter <pattern>',
+      'leave out folders whose path matches this RE2 pattern (empty to clear)',
+    )
     .option('--received-after <date>', 'only items received on or after YYYY-MM-DD (empty to clear)')
     .option('--received-before <date>', 'only items received before YYYY-MM-DD (empty to clear)')
     .option('--max-message-size <MB>', 'largest message the destination accepts (1–150)', parsePositiveInt)

@@ -4262,7 +4262,7 @@ export interface Paths {
           /** Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach) */
           useImpersonation: boolean;
           itemTypes: Array<'mail' | 'contacts' | 'calendar' | 'tasks'>;
-          /** Folders whose path matches this regular expression are left out */
+          /** Folders whose path matches this RE2 pattern (no lookaround, no backreferences) are left out */
           folderFilter: string | null;
           receivedAfter: string | null;
           receivedBefore: string | null;
@@ -4353,7 +4353,7 @@ export interface Paths {
         /** Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach) */
         useImpersonation?: boolean;
         itemTypes?: Array<'mail' | 'contacts' | 'calendar' | 'tasks'>;
-        /** Folders whose path matches this regular expression are left out */
+        /** Folders whose path matches this RE2 pattern (no lookaround, no backreferences) are left out */
         folderFilter?: string | null;
         receivedAfter?: string | null;
         receivedBefore?: string | null;
@@ -4371,7 +4371,7 @@ export interface Paths {
           /** Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach) */
           useImpersonation: boolean;
           itemTypes: Array<'mail' | 'contacts' | 'calendar' | 'tasks'>;
-          /** Folders whose path matches this regular expression are left out */
+          /** Folders whose path matches this RE2 pattern (no lookaround, no backreferences) are left out */
           folderFilter: string | null;
           receivedAfter: string | null;
           receivedBefore: string | null;

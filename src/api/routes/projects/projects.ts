@@ -94,7 +94,7 @@ const optionsBody = z.object({
     .max(1000)
     .nullable()
     .default(null)
-    .describe('Folders whose path matches this regular expression are left out'),
+    .describe('Folders whose path matches this RE2 pattern (no lookaround, no backreferences) are left out'),
   receivedAfter: dateOnly.nullable().default(null),
   receivedBefore: dateOnly.nullable().default(null),
   maxMessageSizeMB: z.number().int().min(1).max(150).default(35),

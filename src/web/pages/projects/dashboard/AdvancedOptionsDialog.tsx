@@ -206,7 +206,7 @@ export function AdvancedOptionsDialog({
               <FormField
                 label="Folder filter"
                 placeholder="^(Junk|Trash)$"
-                hint="A regular expression: folders whose path matches are left out."
+                hint="An RE2 pattern (no lookaround, no backreferences): folders whose path matches are left out."
                 spellCheck={false}
                 value={options.folderFilter ?? ''}
                 error={errors.folderFilter}
