@@ -51,6 +51,15 @@ export function tagJson(account: Account, tag: Tag): Json {
   return json;
 }
 
+/**
+ * Tag names as Zimbra writes them in `tn`: comma-separated, with `\\` escaped as `\\\\` and `,` as
+ * `\\,` (zm-mailbox store/src/java/com/zimbra/cs/mailbox/util/TagUtil.java, encodeTags) — commas are
+ * legal in tag names.
+ */
+export function encodeTagNames(tags: readonly string[]): string {
+  return tags.map((tag) => tag.replaceAll('\\', '\\\\').replaceAll(',', '\\,')).join(',');
+}
+
 /** Tag attributes of an item: `tn` names (8.0+) and `t` ids. */
 export function tagAttrs(account: Account, tags: readonly string[], version: string): Json {
   if (tags.length === 0) return {};
@@ -58,7 +67,7 @@ export function tagAttrs(account: Account, tags: readonly string[], version: str
     .map((name) => account.mailbox.tags.find((t) => t.name === name)?.id)
     .filter((id) => id !== undefined);
   const json: Json = {};
-  if (atLeast(version, 8)) json['tn'] = tags.join(',');
+  if (atLeast(version, 8)) json['tn'] = encodeTagNames(tags);
   json['t'] = ids.join(',');
   return json;
 }
