@@ -2,6 +2,7 @@
 import { componentJson } from './calendar-encode.ts';
 import { textProp, timeProp, endOf, toUtcMs } from './icalendar.ts';
 import type { Account, CalendarItem, ContactItem, Folder, MessageItem, Tag } from './model.ts';
+import { itemUuid } from './ids.ts';
 import { addressJson } from './message-summary.ts';
 import { atLeast } from './versions.ts';
 
@@ -32,6 +33,18 @@ export function folderJson(account: Account, folder: Folder, version: string): J
   json['s'] = stats.s;
   json['i4ms'] = json['ms'];
   json['i4next'] = stats.maxId + 1;
+  // Saved searches and mountpoints carry their own attributes (zimbra.md §4.3); feeds their url (§4.1).
+  if (folder.kind === 'search') {
+    json['query'] = folder.query ?? '';
+    json['sortBy'] = 'dateDesc';
+    json['types'] = 'conversation';
+  }
+  if (folder.kind === 'link') {
+    json['owner'] = folder.owner ?? '';
+    json['rid'] = String(folder.remoteId ?? 0);
+    json['zid'] = itemUuid(folder.owner ?? '', 0);
+  }
+  if (folder.url !== undefined) json['url'] = folder.url;
   return json;
 }
 
