@@ -42,23 +42,17 @@ export function createZimbraSource(
     namespace: 'urn:zimbraMail' | 'urn:zimbraAccount',
   ) => {
     const session = sessions.forMailbox(mailbox);
-    const send = async (renew: boolean) =>
-      transport.call({
-        port: session.port,
-        request,
-        namespace,
-        body,
-        authToken: await session.token(renew),
-        rateKey: mailbox,
-      });
+    const send = (authToken: string) =>
+      transport.call({ port: session.port, request, namespace, body, authToken, rateKey: mailbox });
+    const used = await session.token();
     try {
-      return await send(false);
+      return await send(used);
     } catch (error) {
       if (
         error instanceof ZimbraFaultError &&
         (error.fault.code === 'service.AUTH_EXPIRED' || error.fault.code === 'service.AUTH_REQUIRED')
       ) {
-        return send(true);
+        return send(await session.renew(used));
       }
       throw error;
     }
