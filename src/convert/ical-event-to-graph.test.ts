@@ -537,3 +537,62 @@ describe('convertCalendarItem: hostile input', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe('convertCalendarItem: several versions of one event in an item', () => {
+  const version = (sequence: number, stamp: string, summary: string, extra: string[] = []) => [
+    `SUMMARY:${summary}`,
+    `SEQUENCE:${sequence}`,
+    `DTSTAMP:${stamp}`,
+    'DTSTART;TZID=Europe/Berlin:20240305T093000',
+    'DTEND;TZID=Europe/Berlin:20240305T103000',
+    ...extra,
+  ];
+
+  it('keeps the highest SEQUENCE, whatever the order of the VEVENTs', () => {
+    const ics = calendar(
+      version(2, '20240102T000000Z', 'Moved to 10:00'),
+      version(0, '20240101T000000Z', 'First invitation'),
+      version(1, '20240103T000000Z', 'Second'),
+    );
+    const result = convert(ics);
+    expect(only(result.singles)['subject']).toBe('Moved to 10:00');
+    expect(result.notes.join(' ')).toMatch(/3 versions of the event.*SEQUENCE 2/);
+  });
+
+  it('keeps the latest DTSTAMP at the same SEQUENCE', () => {
+    const ics = calendar(version(1, '20240101T000000Z', 'Earlier'), version(1, '20240105T000000Z', 'Later'));
+    expect(only(convert(ics).singles)['subject']).toBe('Later');
+  });
+
+  it('applies a cancellation with the same SEQUENCE', () => {
+    const ics = calendar(
+      version(1, '20240101T000000Z', 'Planning'),
+      version(1, '20231231T000000Z', 'Planning', ['STATUS:CANCELLED']),
+    );
+    const event = only(convert(ics).singles);
+    expect(event['showAs']).toBe('free');
+    expect(convert(ics).notes.join(' ')).toMatch(/cancelled in Zimbra/);
+  });
+
+  it('keeps the latest version of a changed occurrence', () => {
+    const ics = calendar(
+      [...WEEKLY, 'SEQUENCE:0'],
+      [
+        'RECURRENCE-ID;TZID=Europe/Berlin:20240207T090000',
+        'SUMMARY:Old change',
+        'SEQUENCE:1',
+        'DTSTART;TZID=Europe/Berlin:20240207T100000',
+        'DTEND;TZID=Europe/Berlin:20240207T103000',
+      ],
+      [
+        'RECURRENCE-ID;TZID=Europe/Berlin:20240207T090000',
+        'SUMMARY:New change',
+        'SEQUENCE:2',
+        'DTSTART;TZID=Europe/Berlin:20240207T110000',
+        'DTEND;TZID=Europe/Berlin:20240207T113000',
+      ],
+    );
+    const series = convert(ics).series!;
+    expect(series.exceptions.map((e) => e.patch['subject'])).toEqual(['New change']);
+  });
+});

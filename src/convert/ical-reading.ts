@@ -92,11 +92,20 @@ export function readCalendar(ref: SourcePimRef, ics: string): CalendarParts {
   const dropped = dropBrokenProperties(calendar);
   if (dropped > 0) notes.push(`${dropped} unreadable iCalendar properties were left out.`);
   const masters = events.filter((e) => !e.hasProperty('recurrence-id'));
-  const exceptions = events.filter((e) => e.hasProperty('recurrence-id'));
-  if (masters.length > 1) {
-    notes.push(`The item holds ${masters.length} events without RECURRENCE-ID; only the first was copied.`);
+  const firstUid = masters[0] === undefined ? undefined : textProp(masters[0], 'uid');
+  const sameUid = masters.filter((e) => textProp(e, 'uid') === firstUid);
+  if (sameUid.length < masters.length) {
+    notes.push(
+      `The item holds ${masters.length - sameUid.length} more events of another series without RECURRENCE-ID; they were left out.`,
+    );
   }
-  const master = masters[0];
+  const master = latestRevision(sameUid);
+  if (sameUid.length > 1) {
+    notes.push(
+      `The item holds ${sameUid.length} versions of the event (updated invitations); the latest (SEQUENCE ${sequenceOf(master!)}) was copied.`,
+    );
+  }
+  const exceptions = latestPerOccurrence(events.filter((e) => e.hasProperty('recurrence-id')));
   if (master !== undefined && !(master.getFirstPropertyValue('dtstart') instanceof ICAL.Time)) {
     throw unreadable(ref, 'it has no start date (DTSTART)');
   }
@@ -121,6 +130,49 @@ export function textProp(component: ICAL.Component, name: string): string | unde
   if (typeof value === 'string') return value;
   // Numbers, ICAL.Time, ICAL.Duration… all print their iCalendar text.
   return (value as { toString(): string }).toString();
+}
+
+function sequenceOf(component: ICAL.Component): number {
+  const n = Number(textProp(component, 'sequence') ?? 0);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function stampOf(component: ICAL.Component): number {
+  const value: unknown = component.getFirstPropertyValue('dtstamp');
+  return value instanceof ICAL.Time ? value.toUnixTime() : Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * The version of an event that counts when an item holds several (an invitation updated by a later
+ * REQUEST, or cancelled): the highest SEQUENCE, and at that SEQUENCE a cancellation, then the latest
+ * DTSTAMP (RFC 5546 §2.1.5: a message with a higher SEQUENCE, or the same SEQUENCE and a later
+ * DTSTAMP, supersedes; a CANCEL applies to the SEQUENCE it names).
+ */
+function latestRevision(components: readonly ICAL.Component[]): ICAL.Component | undefined {
+  let best: ICAL.Component | undefined;
+  for (const component of components) {
+    if (best === undefined || supersedes(component, best)) best = component;
+  }
+  return best;
+}
+
+function supersedes(a: ICAL.Component, b: ICAL.Component): boolean {
+  if (sequenceOf(a) !== sequenceOf(b)) return sequenceOf(a) > sequenceOf(b);
+  const cancelled = (c: ICAL.Component) => textProp(c, 'status')?.toUpperCase() === 'CANCELLED';
+  if (cancelled(a) !== cancelled(b)) return cancelled(a);
+  return stampOf(a) > stampOf(b);
+}
+
+/** One exception per occurrence: the latest revision of each RECURRENCE-ID, in their first order. */
+function latestPerOccurrence(exceptions: readonly ICAL.Component[]): ICAL.Component[] {
+  const byOccurrence = new Map<string, ICAL.Component[]>();
+  for (const exception of exceptions) {
+    const key = `${textProp(exception, 'uid') ?? ''}|${textProp(exception, 'recurrence-id') ?? ''}`;
+    const list = byOccurrence.get(key);
+    if (list === undefined) byOccurrence.set(key, [exception]);
+    else list.push(exception);
+  }
+  return [...byOccurrence.values()].map((versions) => latestRevision(versions)!);
 }
 
 /** Every value of every property `name` (CATEGORIES, EXDATE…), flattened. */

@@ -167,6 +167,10 @@ describe('convertZimbraTask', () => {
     expect(status(['STATUS:COMPLETED'])).toBe('completed');
     expect(status(['STATUS:X-ZIMBRA-STATUS-WAITING'])).toBe('waitingOnOthers');
     expect(status(['STATUS:X-ZIMBRA-STATUS-DEFERRED'])).toBe('deferred');
+    // How Zimbra itself writes them: a parameter on IN-PROCESS.
+    expect(status(['STATUS;X-ZIMBRA-STATUS=X-ZIMBRA-STATUS-WAITING:IN-PROCESS'])).toBe('waitingOnOthers');
+    expect(status(['STATUS;X-ZIMBRA-STATUS=X-ZIMBRA-STATUS-DEFERRED:IN-PROCESS'])).toBe('deferred');
+    expect(status(['STATUS;X-ZIMBRA-STATUS=SOMETHING-ELSE:IN-PROCESS'])).toBe('inProgress');
     expect(status(['PERCENT-COMPLETE:100'])).toBe('completed');
     expect(status(['PERCENT-COMPLETE:30'])).toBe('inProgress');
     expect(status([])).toBe('notStarted');

@@ -10,7 +10,8 @@
  *   a cancelled status, LOCATION, a recurrence To Do cannot express.
  * - importance: PRIORITY 1–4 high, 6–9 low, else normal.
  * - status: NEEDS-ACTION notStarted, IN-PROCESS inProgress, COMPLETED completed, Zimbra's
- *   X-ZIMBRA-STATUS-WAITING waitingOnOthers and X-ZIMBRA-STATUS-DEFERRED deferred. CANCELLED becomes
+ *   X-ZIMBRA-STATUS-WAITING waitingOnOthers and X-ZIMBRA-STATUS-DEFERRED deferred (written by Zimbra as
+ *   the X-ZIMBRA-STATUS parameter of STATUS:IN-PROCESS, or, by older exports, as the value itself). CANCELLED becomes
  *   deferred (To Do has no cancelled; deferred keeps the task open but set aside, and the body says
  *   it was cancelled). Without STATUS: COMPLETED or 100 % → completed, 1–99 % → inProgress.
  * - startDateTime (DTSTART), dueDateTime (DUE, else DTSTART + DURATION), completedDateTime
@@ -118,6 +119,11 @@ function value(component: ICAL.Component, name: string): unknown {
   }
 }
 
+function parameter(component: ICAL.Component, name: string, parameterName: string): string | undefined {
+  const raw: unknown = component.getFirstProperty(name)?.getParameter(parameterName);
+  return typeof raw === 'string' ? raw : undefined;
+}
+
 function text(component: ICAL.Component, name: string): string | undefined {
   const raw = value(component, name);
   return typeof raw === 'string' || typeof raw === 'number' ? String(raw) : undefined;
@@ -160,7 +166,15 @@ function statusOf(
   percent: number | undefined,
   notes: string[],
 ): { status: string; raw: string | undefined } {
-  const raw = text(todo, 'status')?.trim().toUpperCase();
+  const written = text(todo, 'status')?.trim().toUpperCase();
+  // Zimbra writes its own statuses as a parameter on IN-PROCESS, e.g.
+  // STATUS;X-ZIMBRA-STATUS=X-ZIMBRA-STATUS-WAITING:IN-PROCESS, and reads them back the same way
+  // (zm-mailbox calendar/Invite.java, case STATUS).
+  const zimbraStatus = parameter(todo, 'status', 'x-zimbra-status')?.trim().toUpperCase();
+  const raw =
+    written === 'IN-PROCESS' && zimbraStatus !== undefined && STATUS[zimbraStatus] !== undefined
+      ? zimbraStatus
+      : written;
   const mapped = raw === undefined ? undefined : STATUS[raw];
   if (mapped !== undefined) return { status: mapped, raw };
   if (raw !== undefined && raw !== '')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { graphOccurrences, sourceOccurrences } from '../../test/support/occurrences.ts';
 import type { SourceCalendarInstance } from '../domain/pim.ts';
-import { convertExpandedInstances } from './expand-instances.ts';
+import { convertWithZimbraInstances } from './expand-instances.ts';
 import { convertCalendarItem } from './ical-event-to-graph.ts';
 
 const NY = [
@@ -242,63 +242,61 @@ describe('series cut into single events', () => {
   });
 });
 
-describe('convertExpandedInstances', () => {
-  it('makes every Zimbra instance a single with the exception fields and ridZ stamp', () => {
-    const instances: SourceCalendarInstance[] = [
-      {
-        itemId: '7',
-        startMs: Date.UTC(2024, 2, 4, 14, 30),
-        endMs: Date.UTC(2024, 2, 4, 14, 45),
-        allDay: false,
-        recurrenceIdUtc: '20240304T143000Z',
-      },
-      {
-        itemId: '7',
-        startMs: Date.UTC(2024, 2, 19, 18),
-        endMs: Date.UTC(2024, 2, 19, 18, 15),
-        allDay: false,
-        recurrenceIdUtc: '20240318T133000Z',
-      },
-    ];
-    const result = convertExpandedInstances(
-      {
-        ref: {
-          id: '7',
-          folderId: '10',
-          kind: 'calendar',
-          revision: '1',
-          sizeBytes: 1,
-          tags: ['T'],
-          subject: 'x',
-        },
-        ics: series.replace(
-          'SUMMARY:Stand-up\r\nDTSTART;TZID=America/New_York:20240319',
-          'SUMMARY:Moved stand-up\r\nDTSTART;TZID=America/New_York:20240319',
-        ),
-      },
-      instances,
-      { stamp: 'zimbra:bob:7' },
-    );
-    expect(result.series).toBeUndefined();
-    expect(
-      result.singles.map((s) => [s.stamp, s.event['subject'], s.event['start'], s.event['categories']]),
-    ).toEqual([
+describe('convertWithZimbraInstances (ZimbraCalendarExpandInstances=1)', () => {
+  const item = (ics: string) => ({
+    ref: {
+      id: '7',
+      folderId: '10',
+      kind: 'calendar' as const,
+      revision: '1',
+      sizeBytes: 1,
+      tags: ['T'],
+      subject: 'x',
+    },
+    ics,
+  });
+  const instance = (startMs: number, recurrenceIdUtc: string): SourceCalendarInstance => ({
+    itemId: '7',
+    startMs,
+    endMs: startMs + 15 * 60_000,
+    allDay: false,
+    recurrenceIdUtc,
+  });
+  // What Zimbra expands for the series: Mondays and Thursdays 09:30 New York, 14 March excluded,
+  // 18 March moved to the 19th at 14:00, 25 March cancelled.
+  const zimbraInstances = [
+    instance(Date.UTC(2024, 2, 4, 14, 30), '20240304T143000Z'),
+    instance(Date.UTC(2024, 2, 7, 14, 30), '20240307T143000Z'),
+    instance(Date.UTC(2024, 2, 11, 13, 30), '20240311T133000Z'),
+    instance(Date.UTC(2024, 2, 19, 18), '20240318T133000Z'),
+    instance(Date.UTC(2024, 2, 21, 13, 30), '20240321T133000Z'),
+    instance(Date.UTC(2024, 2, 28, 13, 30), '20240328T133000Z'),
+  ];
+
+  it('keeps the series with its changed and cancelled occurrences, as without the option', () => {
+    const result = convertWithZimbraInstances(item(series), zimbraInstances, { stamp: 'zimbra:bob:7' });
+    expect(result.series?.master.event['recurrence']).toBeDefined();
+    expect(result.series?.exceptions.map((e) => e.originalStartUtc)).toEqual(['2024-03-18T13:30:00Z']);
+    expect(result.series?.cancelledOriginalStartsUtc).toEqual([
+      '2024-03-14T13:30:00Z',
+      '2024-03-25T13:30:00Z',
+    ]);
+    expect(result.singles).toEqual([]);
+  });
+
+  it('adds an occurrence Zimbra computes but the series lacks as a single, noted', () => {
+    const extra = instance(Date.UTC(2024, 2, 13, 13, 30), '20240313T133000Z');
+    const result = convertWithZimbraInstances(item(series), [...zimbraInstances, extra], {
+      stamp: 'zimbra:bob:7',
+    });
+    expect(result.series).toBeDefined();
+    expect(result.singles.map((s) => [s.stamp, s.event['subject'], s.event['start']])).toEqual([
       [
-        'zimbra:bob:7#20240304T143000Z',
+        'zimbra:bob:7#20240313T133000Z',
         'Stand-up',
-        { dateTime: '2024-03-04T09:30:00', timeZone: 'Eastern Standard Time' },
-        ['T'],
-      ],
-      [
-        'zimbra:bob:7#20240318T133000Z',
-        'Moved stand-up',
-        { dateTime: '2024-03-19T14:00:00', timeZone: 'Eastern Standard Time' },
-        ['T'],
+        { dateTime: '2024-03-13T09:30:00', timeZone: 'Eastern Standard Time' },
       ],
     ]);
-    expect(result.singles[1]!.event['end']).toEqual({
-      dateTime: '2024-03-19T14:15:00',
-      timeZone: 'Eastern Standard Time',
-    });
+    expect(result.notes.join(' ')).toMatch(/Zimbra computes 1 occurrence\(s\) .*2024-03-13/);
   });
 });

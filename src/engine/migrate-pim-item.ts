@@ -1,5 +1,5 @@
 import { convertCalendarItem } from '../convert/ical-event-to-graph.ts';
-import { convertExpandedInstances } from '../convert/expand-instances.ts';
+import { convertWithZimbraInstances } from '../convert/expand-instances.ts';
 import { convertZimbraTask } from '../convert/ical-task-to-graph.ts';
 import { convertZimbraContact } from '../convert/zimbra-contact-to-graph.ts';
 import type { DestinationMailbox } from '../domain/destination.ts';
@@ -153,9 +153,11 @@ async function convert(context: PimContext, ref: SourcePimRef, stamp: string): P
       const event: ConvertedCalendarItem =
         context.instances === undefined
           ? convertCalendarItem(item, options)
-          : convertExpandedInstances(item, context.instances.get(ref.id) ?? [], options);
-      const stamps =
-        event.series !== undefined ? [event.series.master.stamp] : event.singles.map((s) => s.stamp);
+          : convertWithZimbraInstances(item, context.instances.get(ref.id) ?? [], options);
+      const stamps = [
+        ...(event.series === undefined ? [] : [event.series.master.stamp]),
+        ...event.singles.map((s) => s.stamp),
+      ];
       return {
         contentHash: event.contentHash,
         bytes: Buffer.byteLength(item.ics),

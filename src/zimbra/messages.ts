@@ -1,5 +1,6 @@
 import type { SourceMessageRef, SourcePage } from '../domain/source.ts';
 import { children, integer, type JsonElement, text } from './json-element.ts';
+import { decodeTagNames } from './tag-names.ts';
 
 /** Zimbra caps a page at 1000 hits and defaults to 10 (30 on 6.x/7.x): always ask explicitly. */
 export const SEARCH_PAGE_SIZE = 500;
@@ -47,10 +48,10 @@ export function readMessagePage(
   return { items, next: nextCursor(response, hits) };
 }
 
-/** Tag names of a hit: 8.0+ sends names in `tn`; 6.x/7.x only ids in `t`, mapped through `tagNamesById`. */
+/** Tag names of a hit: 8.0+ sends names in `tn` (commas escaped); 6.x/7.x only ids in `t`, mapped through `tagNamesById`. */
 export function hitTags(hit: JsonElement, tagNamesById: ReadonlyMap<string, string>): string[] {
   const tagNames = text(hit, 'tn');
-  if (tagNames !== undefined && tagNames !== '') return tagNames.split(',');
+  if (tagNames !== undefined && tagNames !== '') return decodeTagNames(tagNames);
   const tagIds = text(hit, 't');
   if (tagIds === undefined || tagIds === '') return [];
   return tagIds.split(',').flatMap((id) => {

@@ -21,7 +21,7 @@ export interface RestDownload {
 export type RestFetcher = (download: RestDownload) => Promise<Uint8Array>;
 
 /**
- * GETs one item from the REST servlet with the mailbox's token (renewed once on 401), retrying
+ * GETs one item from the REST servlet with the mailbox's token (renewed on 401), retrying
  * blank or incomplete answers so that an empty copy never reaches Microsoft 365.
  */
 export function createRestFetcher(
@@ -31,14 +31,17 @@ export function createRestFetcher(
 ): RestFetcher {
   return async ({ mailbox, path, itemId, what, problem }) => {
     const session = sessions.forMailbox(mailbox);
-    let renewed = false;
+    let renewals = 0;
     let lastProblem = '';
     for (let attempt = 1; attempt <= REST_FETCH_ATTEMPTS; attempt++) {
-      const response = await transport.get(session.port, path, await session.token(false), mailbox);
-      if (response.status === 401 && !renewed) {
+      const token = await session.token();
+      const response = await transport.get(session.port, path, token, mailbox);
+      // An expired token answers 401; it may expire again while an answer is retried, so each
+      // refusal of a token renews it (the session renews once for every request that saw it).
+      if (response.status === 401 && renewals < REST_FETCH_ATTEMPTS) {
         await response.body?.cancel();
-        renewed = true;
-        await session.token(true);
+        renewals += 1;
+        await session.renew(token);
         attempt -= 1;
         continue;
       }

@@ -17,7 +17,12 @@ export type SourceCredentials =
 
 export interface MailboxSession {
   /** Token for mail requests and REST downloads of this mailbox. */
-  token(forceRenew?: boolean): Promise<string>;
+  token(): Promise<string>;
+  /**
+   * Zimbra refused `rejected` as expired: a fresh token, fetched once however many requests saw the
+   * same token refused at the same time.
+   */
+  renew(rejected: string): Promise<string>;
   /** Which port mail requests go to: delegated tokens work on both; user tokens only on the user port. */
   readonly port: 'user' | 'admin';
 }
@@ -31,16 +36,63 @@ const RENEW_MARGIN_MS = 5 * 60 * 1000;
 /** Delegated tokens: ask for 2 h; Zimbra caps it at the user's token lifetime. */
 const DELEGATION_SECONDS = 2 * 60 * 60;
 
-interface CachedToken {
+interface IssuedToken {
   readonly token: string;
-  readonly expiresAt: number;
+  /** What Zimbra announced; DelegateAuth echoes the requested lifetime even when the account's cap is lower. */
+  readonly lifetimeMs: number;
 }
 
-function fromAuthResponse(response: Parameters<typeof text>[0], now: number): CachedToken {
+interface CachedToken extends IssuedToken {
+  readonly issuedAt: number;
+}
+
+function fromAuthResponse(response: Parameters<typeof text>[0]): IssuedToken {
   const token = text(response, 'authToken');
   if (token === undefined) throw new ZimbraUnavailableError('Zimbra answered the sign-in without a token.');
-  const lifetime = integer(response, 'lifetime') ?? 60 * 60 * 1000;
-  return { token, expiresAt: now + lifetime };
+  return { token, lifetimeMs: integer(response, 'lifetime') ?? 60 * 60 * 1000 };
+}
+
+/**
+ * One token at a time for one identity: fetched when missing, renewed before it expires, and once
+ * (not once per request) when Zimbra refuses it. A token refused before its announced lifetime
+ * teaches the real lifetime (zm-mailbox DelegateAuth.java caps the token at the account's
+ * zimbraAuthTokenLifetime but answers the requested one), so later tokens renew on that schedule.
+ */
+function renewingToken(fetchToken: () => Promise<IssuedToken>, clock: Clock) {
+  let current: Promise<CachedToken> | undefined;
+  let learnedLifetimeMs = Number.POSITIVE_INFINITY;
+  const refresh = () => {
+    const issuedAt = clock.now();
+    current = fetchToken().then((issued) => ({ ...issued, issuedAt }));
+    return current;
+  };
+  const renewAt = (cached: CachedToken) => {
+    const lifetime = Math.min(cached.lifetimeMs, learnedLifetimeMs);
+    return cached.issuedAt + lifetime - Math.min(RENEW_MARGIN_MS, lifetime / 10);
+  };
+  return {
+    async token(): Promise<string> {
+      const snapshot = current;
+      const cached = snapshot === undefined ? undefined : await snapshot.catch(() => undefined);
+      if (cached === undefined || renewAt(cached) <= clock.now()) {
+        return (await (current === snapshot ? refresh() : current!)).token;
+      }
+      return cached.token;
+    },
+    async renew(rejected: string): Promise<string> {
+      const snapshot = current;
+      const cached = snapshot === undefined ? undefined : await snapshot.catch(() => undefined);
+      if (cached === undefined || cached.token === rejected) {
+        if (cached !== undefined) {
+          const lived = clock.now() - cached.issuedAt;
+          if (lived < cached.lifetimeMs)
+            learnedLifetimeMs = Math.min(learnedLifetimeMs, Math.max(lived, 1_000));
+        }
+        if (current === snapshot) void refresh();
+      }
+      return (await current!).token;
+    },
+  };
 }
 
 export function createSessionFactory(
@@ -48,25 +100,7 @@ export function createSessionFactory(
   credentials: SourceCredentials,
   clock: Clock = SYSTEM_CLOCK,
 ): SessionFactory {
-  const withRenewal = (fetchToken: () => Promise<CachedToken>) => {
-    let current: Promise<CachedToken> | undefined;
-    return async (forceRenew = false): Promise<string> => {
-      const cached = current === undefined ? undefined : await current.catch(() => undefined);
-      let next = current;
-      if (
-        next === undefined ||
-        forceRenew ||
-        cached === undefined ||
-        cached.expiresAt - RENEW_MARGIN_MS <= clock.now()
-      ) {
-        next = fetchToken();
-        current = next;
-      }
-      return (await next).token;
-    };
-  };
-
-  const adminToken = withRenewal(async () => {
+  const adminToken = renewingToken(async () => {
     if (credentials.mode !== 'admin') throw new Error('admin token requested in user mode');
     const response = await transport.call({
       port: 'admin',
@@ -75,37 +109,38 @@ export function createSessionFactory(
       body: { name: credentials.adminName, password: credentials.adminPassword.reveal() },
       rateKey: credentials.adminName,
     });
-    return fromAuthResponse(response, clock.now());
-  });
+    return fromAuthResponse(response);
+  }, clock);
 
   const sessions = new Map<string, MailboxSession>();
   const createSession = (mailbox: string): MailboxSession => {
     if (credentials.mode === 'admin') {
-      const delegate = async (): Promise<CachedToken> => {
-        const call = async (renewAdmin: boolean) =>
+      const delegate = async (): Promise<IssuedToken> => {
+        const call = async (adminAuthToken: string) =>
           transport.call({
             port: 'admin',
             request: 'DelegateAuthRequest',
             namespace: 'urn:zimbraAdmin',
             body: { duration: DELEGATION_SECONDS, account: { by: 'name', _content: mailbox } },
-            authToken: await adminToken(renewAdmin),
+            authToken: adminAuthToken,
             rateKey: credentials.adminName,
           });
+        const used = await adminToken.token();
         let response;
         try {
-          response = await call(false);
+          response = await call(used);
         } catch (error) {
           if (!(error instanceof ZimbraFaultError) || !error.fault.code.startsWith('service.AUTH_')) {
             throw error;
           }
-          response = await call(true);
+          response = await call(await adminToken.renew(used));
         }
-        return fromAuthResponse(response, clock.now());
+        return fromAuthResponse(response);
       };
-      return { port: 'user', token: withRenewal(delegate) };
+      return { port: 'user', ...renewingToken(delegate, clock) };
     }
     const password = credentials.passwords.get(mailbox.toLowerCase());
-    const signIn = async (): Promise<CachedToken> => {
+    const signIn = async (): Promise<IssuedToken> => {
       if (password === undefined) {
         throw new ZimbraFaultError(
           {
@@ -136,9 +171,9 @@ export function createSessionFactory(
           { user: mailbox },
         );
       }
-      return fromAuthResponse(response, clock.now());
+      return fromAuthResponse(response);
     };
-    return { port: 'user', token: withRenewal(signIn) };
+    return { port: 'user', ...renewingToken(signIn, clock) };
   };
 
   return {

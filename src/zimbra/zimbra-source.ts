@@ -4,7 +4,7 @@ import type { SourceCalendarInstance } from '../domain/pim.ts';
 import type { Source, SourceTag } from '../domain/source.ts';
 import { dedupeInstances, expansionWindows, instancesRequest, readInstances } from './calendar-instances.ts';
 import { contactAttrs, contactRequest, groupMembers, photoPart } from './contacts.ts';
-import { flattenFolderTree } from './folders.ts';
+import { readFolderTree } from './folders.ts';
 import { bool, children, integer, text } from './json-element.ts';
 import { folderPageRequest, readMessagePage } from './messages.ts';
 import { pimPageRequest, readPimPage } from './pim-items.ts';
@@ -42,23 +42,17 @@ export function createZimbraSource(
     namespace: 'urn:zimbraMail' | 'urn:zimbraAccount',
   ) => {
     const session = sessions.forMailbox(mailbox);
-    const send = async (renew: boolean) =>
-      transport.call({
-        port: session.port,
-        request,
-        namespace,
-        body,
-        authToken: await session.token(renew),
-        rateKey: mailbox,
-      });
+    const send = (authToken: string) =>
+      transport.call({ port: session.port, request, namespace, body, authToken, rateKey: mailbox });
+    const used = await session.token();
     try {
-      return await send(false);
+      return await send(used);
     } catch (error) {
       if (
         error instanceof ZimbraFaultError &&
         (error.fault.code === 'service.AUTH_EXPIRED' || error.fault.code === 'service.AUTH_REQUIRED')
       ) {
-        return send(true);
+        return send(await session.renew(used));
       }
       throw error;
     }
@@ -110,7 +104,11 @@ export function createZimbraSource(
     mailboxTimeZone: timeZoneOf,
 
     async listFolders(mailbox) {
-      return flattenFolderTree(await mailCall(mailbox, 'GetFolderRequest', { visible: 0 }));
+      const tree = readFolderTree(await mailCall(mailbox, 'GetFolderRequest', { visible: 0 }));
+      for (const folder of tree.leftOut) {
+        warn(`The Zimbra folder "${folder.path}" of ${mailbox} is not migrated: ${folder.reason}.`);
+      }
+      return tree.folders;
     },
 
     async listMessages(mailbox, folderId, cursor, pageSize) {

@@ -71,7 +71,11 @@ const MESSAGES: Record<string, { file: string; content: string; meta?: object }>
       '--outer--',
       '',
     ].join('\r\n'),
-    meta: { flags: 'fa', tags: ['Work'], receivedMs: Date.UTC(2024, 0, 3, 10, 0, 5) },
+    meta: {
+      flags: 'fa',
+      tags: ['Work', 'Clients, VIP', 'R&D \\ Lab'],
+      receivedMs: Date.UTC(2024, 0, 3, 10, 0, 5),
+    },
   },
   big: {
     file: 'mail/Projets/Équipe/03-big.eml',
@@ -114,7 +118,14 @@ const MESSAGES: Record<string, { file: string; content: string; meta?: object }>
 let harness: Awaited<ReturnType<typeof startMigrationHarness>>;
 
 beforeAll(async () => {
-  const sourceFiles: Record<string, string> = { 'tags.json': JSON.stringify([{ name: 'Work', color: 3 }]) };
+  const sourceFiles: Record<string, string> = {
+    'tags.json': JSON.stringify([
+      { name: 'Work', color: 3 },
+      // Commas and backslashes are legal in Zimbra tag names (TagUtil escapes them in `tn`).
+      { name: 'Clients, VIP', color: 4 },
+      { name: 'R&D \\ Lab', color: 5 },
+    ]),
+  };
   for (const message of Object.values(MESSAGES)) {
     sourceFiles[message.file] = message.content;
     if (message.meta !== undefined) sourceFiles[`${message.file}.json`] = JSON.stringify(message.meta);
@@ -211,7 +222,7 @@ describe('mail migration, emulated Zimbra to emulated Microsoft 365', () => {
     const rich = folders.flatMap((f) => f.messages).find((m) => m.subject === 'Café plan')!;
     expect(rich.from.emailAddress.name).toBe('José Pérez');
     expect(rich.importance).toBe('high');
-    expect(rich.categories).toEqual(['Work']);
+    expect(rich.categories).toEqual(['Work', 'Clients, VIP', 'R&D \\ Lab']);
     expect(rich.ccRecipients.map((r) => r.emailAddress.address)).toEqual(['carol@zimbra.test']);
     expect(rich.attachments.find((a) => a.name === 'logo.png')?.isInline).toBe(true);
     expect(rich.internetMessageId).toBe('<rich-1@partner.test>');

@@ -151,6 +151,14 @@ const TASKS = calendar(
   'COMPLETED:20240115T120000Z',
   'DUE:20240120T000000Z',
   'END:VTODO',
+  'BEGIN:VTODO',
+  'UID:waiting@ferry.test',
+  'DTSTAMP:20240101T000000Z',
+  'SUMMARY:Wait for the signed copy',
+  // How Zimbra writes its own "waiting" status (zm-mailbox calendar/Invite.java).
+  'STATUS;X-ZIMBRA-STATUS=X-ZIMBRA-STATUS-WAITING:IN-PROCESS',
+  'PERCENT-COMPLETE:50',
+  'END:VTODO',
 );
 
 const PEOPLE = [
@@ -231,7 +239,7 @@ describe('contacts, calendars and tasks through a Full pass', () => {
     expect(first.errors).toEqual([]);
     expect(first.items.contacts).toMatchObject({ migrated: 2, failed: 0 });
     expect(first.items.calendar).toMatchObject({ migrated: 4, failed: 0 });
-    expect(first.items.tasks).toMatchObject({ migrated: 2, failed: 0 });
+    expect(first.items.tasks).toMatchObject({ migrated: 3, failed: 0 });
     expect(dump.invitationsSent).toBe(0);
     for (const event of allEvents()) expect(event.attendees ?? []).toEqual([]);
   });
@@ -304,6 +312,9 @@ describe('contacts, calendars and tasks through a Full pass', () => {
     expect(String((contract!.body as { content: string }).content)).toMatch(/Before Friday/);
     const done = tasks.find((t) => t.title === 'Book the venue');
     expect(done).toMatchObject({ importance: 'low', status: 'completed' });
+    expect(tasks.find((t) => t.title === 'Wait for the signed copy')).toMatchObject({
+      status: 'waitingOnOthers',
+    });
   });
 
   it('keeps every contact field Graph can hold, and the fourth address elsewhere on the item', () => {

@@ -308,6 +308,17 @@ it('walks the seed guide end to end against both emulators', async () => {
 
   const full = await runPass(project.id, { pass: 'full', mailboxIds: ids });
   expect(full.every((m) => m.lastPass === 'full')).toBe(true);
+  // ZimbraCalendarExpandInstances=1 keeps recurring meetings as series (it only adds occurrences
+  // the series would miss), never a calendar of single events.
+  for (const destination of preview.rows.map((r) => r.destination)) {
+    const mailbox = (await (await fetch(`${m365.graphUrl}/_emulator/mailboxes/${destination}`)).json()) as {
+      calendars: { events: { recurrence?: unknown }[] }[];
+    };
+    const events = mailbox.calendars.flatMap((c) => c.events);
+    expect(events.filter((e) => e.recurrence !== null && e.recurrence !== undefined).length).toBeGreaterThan(
+      0,
+    );
+  }
   const withErrors = full.filter((m) => m.status === 'completed_with_errors').map((m) => m.id);
   expect(withErrors.length).toBeGreaterThan(0);
   const notRetryable = full.find((m) => m.status === 'completed');

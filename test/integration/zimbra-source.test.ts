@@ -133,6 +133,33 @@ describe('Zimbra source client against the emulated Zimbra', () => {
     expect(urls.filter((u) => u.endsWith('/AuthRequest'))).toHaveLength(1);
   });
 
+  it('renews a delegated token that expires before the lifetime Zimbra announced, without failing a read', async () => {
+    // The account's token lifetime (zimbraAuthTokenLifetime) is below the 2 h Ferry asks for: Zimbra
+    // still answers lifetime=7200000 (DelegateAuth.java), and the token dies after 1.5 s.
+    const capped = await startZimbraEmulator({ dataDir, userTokenLifetimeMs: 1_500 });
+    try {
+      const urls: string[] = [];
+      const counting: typeof fetch = (input, init) => {
+        urls.push(input instanceof Request ? input.url : input.toString());
+        return fetch(input, init);
+      };
+      const transport = createSoapTransport({ url: capped.url, adminUrl: capped.adminUrl, fetch: counting });
+      const zimbra = createZimbraSource(transport, createSessionFactory(transport, adminMode));
+      const page = await zimbra.listMessages(ALICE, '2', undefined);
+      await new Promise((r) => setTimeout(r, 1_600));
+      const raws = await Promise.all(page.items.map((m) => zimbra.fetchRawMessage(ALICE, m)));
+      expect(raws.every((raw) => raw.length > 0)).toBe(true);
+      await new Promise((r) => setTimeout(r, 1_600));
+      expect((await zimbra.listMessages(ALICE, '2', undefined)).items).toHaveLength(page.items.length);
+      // One renewal when 12 reads in flight saw the token refused, then one on the learned schedule
+      // (before the token died: no refusal), not one per read.
+      expect(urls.filter((u) => u.endsWith('/DelegateAuthRequest')).length).toBeLessThanOrEqual(4);
+      expect(urls.filter((u) => u.endsWith('/SearchRequest'))).toHaveLength(2);
+    } finally {
+      await capped.close();
+    }
+  });
+
   it('reads a two-factor account through admin delegation but not with its password', async () => {
     expect((await source(adminMode).listMessages(TWO_FACTOR, '2', undefined)).items).toHaveLength(1);
     const userMode = source({ mode: 'user', passwords: new Map([[TWO_FACTOR, new Secret('bob-pass')]]) });

@@ -85,7 +85,7 @@ function componentLines(kind: 'VEVENT' | 'VTODO', c: Component): string[] {
     const rsvp = a.partstat === 'NEEDS-ACTION' ? ';RSVP=TRUE' : '';
     lines.push(`ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=${a.role};PARTSTAT=${a.partstat}${rsvp};${person(a.person)}`);
   }
-  if (c.status !== undefined) lines.push(`STATUS:${c.status}`);
+  if (c.status !== undefined) lines.push(statusLine(c.status));
   if (c.percentComplete !== undefined) lines.push(`PERCENT-COMPLETE:${c.percentComplete}`);
   if (c.completedMs !== undefined) lines.push(`COMPLETED:${utcStamp(c.completedMs)}`);
   if (c.transp !== undefined) lines.push(`TRANSP:${c.transp}`);
@@ -136,4 +136,15 @@ export function calendarFile(kind: 'VEVENT' | 'VTODO', components: readonly Comp
   for (const c of components) lines.push(...componentLines(kind, c));
   lines.push('END:VCALENDAR');
   return contentLines(lines);
+}
+
+/**
+ * Zimbra's own task statuses (waiting, deferred) are written as a parameter on IN-PROCESS, the
+ * nearest standard value, so other clients still read the task as in progress (zm-mailbox
+ * calendar/Invite.java reads STATUS's X-ZIMBRA-STATUS parameter back into WAITING/DEFERRED).
+ */
+function statusLine(status: string): string {
+  return status.startsWith('X-ZIMBRA-STATUS-')
+    ? `STATUS;X-ZIMBRA-STATUS=${status}:IN-PROCESS`
+    : `STATUS:${status}`;
 }

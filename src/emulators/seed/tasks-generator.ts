@@ -21,6 +21,8 @@ const STATUSES = [
   ['CANCELLED', 0],
   ['NEEDS-ACTION', 0],
   ['IN-PROCESS', 75],
+  ['X-ZIMBRA-STATUS-WAITING', 20],
+  ['X-ZIMBRA-STATUS-DEFERRED', 0],
 ] as const;
 const SUMMARIES = [
   'Prepare quarterly report',

@@ -237,6 +237,26 @@ describe('zimbra emulator: authentication and directory', () => {
     expect(faultCode(tooMany)).toBe('account.TOO_MANY_SEARCH_RESULTS');
   });
 
+  it('echoes the requested delegation lifetime while the token expires at the account cap (DelegateAuth.java)', async () => {
+    const admin = await adminLogin(short.adminUrl, 'admin@example.com', 'adminpw');
+    const delegated = await soap(
+      short.adminUrl,
+      {
+        DelegateAuthRequest: {
+          _jsns: 'urn:zimbraAdmin',
+          duration: 7200,
+          account: { by: 'name', _content: 'ann@example.com' },
+        },
+      },
+      { token: admin, path: ADMIN },
+    );
+    expect(delegated.body['lifetime']).toBe(7_200_000);
+    const token = (delegated.body['authToken'] as { _content: string }[])[0]?._content ?? '';
+    await new Promise((r) => setTimeout(r, 200));
+    const call = await soap(short.url, { GetInfoRequest: { _jsns: 'urn:zimbraAccount' } }, { token });
+    expect(faultCode(call)).toBe('service.AUTH_EXPIRED');
+  });
+
   it('expires user, admin and delegated tokens after their (shortened) lifetimes', async () => {
     const user = await login(short.url, 'ann@example.com', 'secret');
     const admin = await adminLogin(short.adminUrl, 'admin@example.com', 'adminpw');

@@ -2,6 +2,7 @@
 import { componentJson } from './calendar-encode.ts';
 import { textProp, timeProp, endOf, toUtcMs } from './icalendar.ts';
 import type { Account, CalendarItem, ContactItem, Folder, MessageItem, Tag } from './model.ts';
+import { itemUuid } from './ids.ts';
 import { addressJson } from './message-summary.ts';
 import { atLeast } from './versions.ts';
 
@@ -32,6 +33,18 @@ export function folderJson(account: Account, folder: Folder, version: string): J
   json['s'] = stats.s;
   json['i4ms'] = json['ms'];
   json['i4next'] = stats.maxId + 1;
+  // Saved searches and mountpoints carry their own attributes (zimbra.md §4.3); feeds their url (§4.1).
+  if (folder.kind === 'search') {
+    json['query'] = folder.query ?? '';
+    json['sortBy'] = 'dateDesc';
+    json['types'] = 'conversation';
+  }
+  if (folder.kind === 'link') {
+    json['owner'] = folder.owner ?? '';
+    json['rid'] = String(folder.remoteId ?? 0);
+    json['zid'] = itemUuid(folder.owner ?? '', 0);
+  }
+  if (folder.url !== undefined) json['url'] = folder.url;
   return json;
 }
 
@@ -51,6 +64,15 @@ export function tagJson(account: Account, tag: Tag): Json {
   return json;
 }
 
+/**
+ * Tag names as Zimbra writes them in `tn`: comma-separated, with `\\` escaped as `\\\\` and `,` as
+ * `\\,` (zm-mailbox store/src/java/com/zimbra/cs/mailbox/util/TagUtil.java, encodeTags) — commas are
+ * legal in tag names.
+ */
+export function encodeTagNames(tags: readonly string[]): string {
+  return tags.map((tag) => tag.replaceAll('\\', '\\\\').replaceAll(',', '\\,')).join(',');
+}
+
 /** Tag attributes of an item: `tn` names (8.0+) and `t` ids. */
 export function tagAttrs(account: Account, tags: readonly string[], version: string): Json {
   if (tags.length === 0) return {};
@@ -58,7 +80,7 @@ export function tagAttrs(account: Account, tags: readonly string[], version: str
     .map((name) => account.mailbox.tags.find((t) => t.name === name)?.id)
     .filter((id) => id !== undefined);
   const json: Json = {};
-  if (atLeast(version, 8)) json['tn'] = tags.join(',');
+  if (atLeast(version, 8)) json['tn'] = encodeTagNames(tags);
   json['t'] = ids.join(',');
   return json;
 }

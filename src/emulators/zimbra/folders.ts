@@ -23,7 +23,14 @@ const SYSTEM_FOLDERS: readonly SystemFolder[] = [
   { id: 14, name: 'Chats', view: 'message', flags: '' },
   { id: 15, name: 'Tasks', view: 'task', flags: '#' },
   { id: 16, name: 'Briefcase', view: 'document', flags: '' },
+  // Hidden system folders of later versions (Mailbox.java ID_FOLDER_COMMENTS = 17; zimbra.md §4.2):
+  // not the user's mail, whatever their name.
+  { id: 17, name: 'Comments', view: 'comment', flags: '' },
+  { id: 20, name: 'Files shared with me', view: 'document', flags: '' },
 ];
+
+/** The version each later system folder first appears in. */
+const SINCE: Readonly<Record<number, readonly [number, number]>> = { 17: [8, 0], 20: [9, 0] };
 
 const ROOT_ID = 1;
 export const TRASH_ID = 3;
@@ -46,6 +53,8 @@ export function createSystemFolders(email: string, version: string): Map<number,
   folders.set(ROOT_ID, root);
   for (const sys of SYSTEM_FOLDERS) {
     if (sys.id === 12 && atLeast(version, 7)) continue;
+    const since = SINCE[sys.id];
+    if (since !== undefined && !atLeast(version, since[0], since[1])) continue;
     const folder: Folder = {
       id: sys.id,
       name: sys.name,
@@ -75,9 +84,11 @@ export function addFolder(
   id: number,
   parent: Folder,
   name: string,
-  view: string,
+  view: string | undefined,
+  extra: Partial<Pick<Folder, 'kind' | 'query' | 'owner' | 'remoteId' | 'url'>> = {},
 ): Folder {
   const folder: Folder = {
+    ...extra,
     id,
     name,
     parentId: parent.id,

@@ -53,6 +53,24 @@ const filtersSchema = z.union([
 ]);
 const prefsSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean(), z.number()]));
 
+/**
+ * `folders.json`: folders that are not plain folders, by path ("Invoices", "Work/Shared plan"):
+ * saved searches (`search`, with their query), mountpoints of another user's folder (`link`, with
+ * the owner and the owner's folder id) and feed calendars (`url`). A search may hold real folders
+ * below it, as in Zimbra (zimbra.md §4.1, §4.3).
+ */
+const folderKindsSchema = z.record(
+  z.string(),
+  z.object({
+    kind: z.enum(['search', 'link']).optional(),
+    view: z.string().optional(),
+    query: z.string().optional(),
+    owner: z.string().optional(),
+    remoteId: z.number().int().optional(),
+    url: z.string().optional(),
+  }),
+);
+
 interface FileEntry {
   readonly category: Category;
   readonly segments: readonly string[];
@@ -127,6 +145,20 @@ export function buildMailbox(accountDir: string, email: string, version: string)
   const byKey = new Map<string, Folder>();
   const root = folders.get(1);
   if (!root) throw new Error('root folder missing');
+  const kinds = new Map(
+    Object.entries(readJsonFile(path.join(accountDir, 'folders.json'), folderKindsSchema) ?? {}).map(
+      ([key, spec]) => [key.replace(/^\/+|\/+$/g, ''), spec],
+    ),
+  );
+  for (const [key, spec] of kinds) {
+    const segments = key.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const parentKey = segments.slice(0, i).join('/');
+      if (!folderViews.has(parentKey))
+        folderViews.set(parentKey, { segments: segments.slice(0, i), view: 'message' });
+    }
+    if (!folderViews.has(key)) folderViews.set(key, { segments, view: spec.view ?? 'message' });
+  }
   for (const { segments, view } of [...folderViews.values()].sort((a, b) =>
     compareSegments(a.segments, b.segments),
   )) {
@@ -140,7 +172,26 @@ export function buildMailbox(accountDir: string, email: string, version: string)
     }
     const parent = parentSegments.length === 0 ? root : byKey.get(parentSegments.join('/'));
     if (!parent) continue;
-    byKey.set(segments.join('/'), addFolder(folders, email, nextId++, parent, name, view));
+    const spec = kinds.get(segments.join('/'));
+    const { kind, query, owner, remoteId, url } = spec ?? {};
+    byKey.set(
+      segments.join('/'),
+      addFolder(
+        folders,
+        email,
+        nextId++,
+        parent,
+        name,
+        kind === 'search' ? undefined : (spec?.view ?? view),
+        {
+          ...(kind === undefined ? {} : { kind }),
+          ...(query === undefined ? {} : { query }),
+          ...(owner === undefined ? {} : { owner }),
+          ...(remoteId === undefined ? {} : { remoteId }),
+          ...(url === undefined ? {} : { url }),
+        },
+      ),
+    );
   }
   const folderOf = (entry: FileEntry): number =>
     entry.segments.length === 0

@@ -16,6 +16,15 @@ export interface Folder {
   readonly system: boolean;
   readonly uuid: string;
   readonly children: Folder[];
+  /** What GetFolderResponse calls it: a mountpoint is a `link`, a saved search a `search` (zimbra.md §4.3). */
+  readonly kind?: 'link' | 'search';
+  /** A saved search's query. */
+  readonly query?: string;
+  /** A mountpoint's owner (email) and the owner's folder id. */
+  readonly owner?: string;
+  readonly remoteId?: number;
+  /** A feed or remote calendar synced from this URL (`url` attribute). */
+  readonly url?: string;
 }
 
 export interface Tag {

@@ -100,19 +100,19 @@ function delegateAuth(request: Json, ctx: HandlerContext): Json {
   if (value === undefined) throw faults.invalidRequest('missing required attribute: account');
   const account: Account | undefined = accountBySelector(state, by, value);
   if (!account) throw faults.noSuchAccount(value);
+  // zm-mailbox service/admin/DelegateAuth.java: the token expires at min(requested, the account's
+  // zimbraAuthTokenLifetime), but the response's `lifetime` echoes the requested value (default 1 h).
   const durationSec = intAttr(request, 'duration');
-  const lifetime =
-    durationSec !== undefined && durationSec > 0
-      ? Math.min(durationSec * 1000, state.lifetimes.userMs)
-      : state.lifetimes.delegatedMs;
+  const requested =
+    durationSec !== undefined && durationSec > 0 ? durationSec * 1000 : state.lifetimes.delegatedMs;
   const token = state.tokens.issue({
     accountId: account.id,
-    expires: now + lifetime,
+    expires: now + Math.min(requested, state.lifetimes.userMs),
     admin: false,
     adminId: authAccount?.id,
     usage: 'auth',
   });
-  return tokenJson(token, lifetime);
+  return tokenJson(token, requested);
 }
 
 export const authHandlers: Record<string, SoapHandler> = {
