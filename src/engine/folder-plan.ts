@@ -21,7 +21,12 @@ const WELL_KNOWN_NAMES: Partial<Record<SystemFolderRole, string>> = {
   junk: 'Junk Email',
   trash: 'Deleted Items',
 };
-/** Other names Exchange reserves at the top of a mailbox. */
+/**
+ * Other names Exchange holds at the top of a mailbox: well-known mail folders, and non-mail folders
+ * that `mailFolders` does not list but that still refuse a mail folder of their name
+ * (ErrorFolderExists): the default folders of [MS-OXOSFLD] and those Exchange Online adds. A Zimbra
+ * folder of such a name is renamed "Name (2)" and reported.
+ */
 const RESERVED_TOP_LEVEL = [
   'Archive',
   'Outbox',
@@ -31,6 +36,20 @@ const RESERVED_TOP_LEVEL = [
   'Contacts',
   'Tasks',
   'Notes',
+  'Journal',
+  'Files',
+  'Conversation Action Settings',
+  'Quick Step Settings',
+  'RSS Feeds',
+  'RSS Subscriptions',
+  'Suggested Contacts',
+  'ExternalContacts',
+  'PersonMetadata',
+  'Yammer Root',
+  'Social Activity Notifications',
+  'Scheduled',
+  'Clutter',
+  'Recoverable Items',
 ];
 /** Exchange limits folder display names; longer names are cut (and reported). */
 export const MAX_FOLDER_NAME_LENGTH = 250;

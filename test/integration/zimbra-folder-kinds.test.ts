@@ -38,6 +38,9 @@ beforeAll(async () => {
       }),
       'mail/Unread invoices/Paid/01.eml': message('Invoice 2023-17 paid'),
       'mail/Inbox/02.eml': message('Hello'),
+      // Names Exchange holds as non-mail folders at the top of every mailbox.
+      'mail/Files/03.eml': message('Scanned contract'),
+      'mail/Journal/04.eml': message('Diary'),
       'calendar/Holidays/holiday.ics': HOLIDAY,
     },
     destinations: [{ userPrincipalName: DESTINATION, mailbox: true }],
@@ -63,5 +66,9 @@ describe('folders that are not plain folders', () => {
     expect(dump.calendars.map((c) => c.name)).not.toContain('Bob calendar');
     expect(dump.mailFolders.map((f) => f.path)).not.toContain('Bob calendar');
     expect(dump.mailFolders.map((f) => f.path)).not.toContain('Comments');
+    const renamed = (path: string) => dump.mailFolders.find((f) => f.path === path)?.messages;
+    expect(renamed('Files (2)')?.map((m) => m.subject)).toEqual(['Scanned contract']);
+    expect(renamed('Journal (2)')?.map((m) => m.subject)).toEqual(['Diary']);
+    expect(report.folders.find((f) => f.path === 'Files')).toMatchObject({ source: 1, migrated: 1 });
   });
 });

@@ -13,6 +13,22 @@ const U = '/v1.0/users/alice@contoso.com';
 const KEY = 'String {6f1e7b2a-0000-4c8e-9d1a-5a5f00000001} Name zimbraItemKey';
 
 describe('mail folders', () => {
+  it('refuses a top-level mail folder named like a non-mail folder it does not list (MS-OXOSFLD)', async () => {
+    const names = (await h.call('GET', `${U}/mailFolders?$top=100`)).json.value.map(
+      (f: { displayName: string }) => f.displayName,
+    );
+    expect(names).not.toContain('Files');
+    for (const displayName of ['Files', 'journal', 'Calendar']) {
+      const refused = await h.call('POST', `${U}/mailFolders/msgfolderroot/childFolders`, { displayName });
+      expect(refused.status).toBe(409);
+      expect(refused.json.error.code).toBe('ErrorFolderExists');
+    }
+    // Below the top, the name is free.
+    expect(
+      (await h.call('POST', `${U}/mailFolders/inbox/childFolders`, { displayName: 'Files' })).status,
+    ).toBe(201);
+  });
+
   it('resolves well-known names, creates children and rejects duplicates with 409', async () => {
     expect((await h.call('GET', `${U}/mailFolders/sentitems`)).json.displayName).toBe('Sent Items');
     const projects = await h.call('POST', `${U}/mailFolders/inbox/childFolders`, { displayName: 'Projects' });

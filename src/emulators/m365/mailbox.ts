@@ -34,6 +34,31 @@ export const WELL_KNOWN_MAIL_FOLDERS: Readonly<Record<string, string>> = {
   conversationhistory: 'Conversation History',
 };
 
+/**
+ * Folders that are not mail folders but live directly under the message-folder root of every
+ * Exchange Online mailbox: the default folders of [MS-OXOSFLD] §2.2.2 (Calendar, Contacts, Journal,
+ * Notes, Tasks, Conversation Action Settings, Quick Step Settings, RSS Feeds, Suggested Contacts)
+ * and those Exchange Online adds (Files, ExternalContacts, PersonMetadata, Yammer Root, Social
+ * Activity Notifications; field reports of migrations meeting ErrorFolderExists on these names).
+ * `mailFolders` does not list them, yet a mail folder of the same name at the top cannot be created.
+ */
+export const NON_MAIL_ROOT_FOLDERS: readonly string[] = [
+  'Calendar',
+  'Contacts',
+  'Journal',
+  'Notes',
+  'Tasks',
+  'Conversation Action Settings',
+  'Quick Step Settings',
+  'RSS Feeds',
+  'Suggested Contacts',
+  'Files',
+  'ExternalContacts',
+  'PersonMetadata',
+  'Yammer Root',
+  'Social Activity Notifications',
+];
+
 export interface ContactPhoto {
   readonly contentType: string;
   readonly bytes: Buffer;

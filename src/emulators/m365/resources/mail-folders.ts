@@ -1,7 +1,7 @@
 import { jsonBody, metadataBase, param, type GraphContext } from '../context.ts';
 import { GraphError, badRequest } from '../errors.ts';
 import type { StoredItem } from '../item-store.ts';
-import type { Mailbox } from '../mailbox.ts';
+import { NON_MAIL_ROOT_FOLDERS, type Mailbox } from '../mailbox.ts';
 import { entityResponse, listResponse, noContent, type Presenter } from '../odata-query.ts';
 import { lookup, type Route } from '../router.ts';
 import { checkProperties } from '../schema.ts';
@@ -45,7 +45,13 @@ function createChild(ctx: GraphContext, parent: StoredItem) {
     throw badRequest('The DisplayName property is required.', 'ErrorInvalidFolderName');
   }
   const siblings = ctx.mailbox.mailFolders.list(parent.immutableId);
-  if (siblings.some((f) => String(f.data.displayName).toLowerCase() === name.toLowerCase())) {
+  const heldByNonMailFolder =
+    parent.immutableId === ctx.mailbox.wellKnown.get('msgfolderroot') &&
+    NON_MAIL_ROOT_FOLDERS.some((n) => n.toLowerCase() === name.toLowerCase());
+  if (
+    heldByNonMailFolder ||
+    siblings.some((f) => String(f.data.displayName).toLowerCase() === name.toLowerCase())
+  ) {
     throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
   }
   const folder = ctx.mailbox.mailFolders.add(parent.immutableId, {
