@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,7 @@ beforeAll(async () => {
   hostBUrl = `http://127.0.0.1:${(hostB.address() as { port: number }).port}`;
   database = await createTestDatabase();
   ({ app } = await buildTestApp(database.db));
+  await app.listen({ host: '127.0.0.1', port: 0 });
   const workgroup = await createWorkgroupWithAgents(database.db, 'Binding MSP');
   agent = workgroup.agent;
   customerId = (
@@ -87,6 +89,31 @@ afterAll(async () => {
 beforeEach(() => {
   reachedB.length = 0;
 });
+
+function ferry(args: string[], input = '') {
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: dataDir,
+    FERRY_URL: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
+    FERRY_TOKEN: agent.headers.authorization.slice('Bearer '.length),
+    LOG_LEVEL: 'warn',
+  };
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [path.resolve(import.meta.dirname, '../../bin/ferry.js'), ...args],
+      {
+        env,
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
 
 async function call(method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
   return app.inject({ method, url, headers: agent.headers, ...(payload === undefined ? {} : { payload }) });
@@ -374,5 +401,56 @@ describe('mailbox passwords of regular-user mode stay with the server they were 
       secretsCleared: ['mailboxPasswords'],
       mailboxPasswordsCleared: 1,
     });
+  });
+});
+
+describe('ferry endpoints edit', () => {
+  it('refuses a new server URL without --password-stdin (exit 2), and saves it with the password', async () => {
+    const id = await created(zimbraBody({ adminPassword: ADMIN_PASSWORD }));
+    const before = await stored(id);
+    const refused = await ferry(['endpoints', 'edit', id, '--server-url', hostBUrl]);
+    expect(refused.status, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('The server URL changed, so the stored Admin password cannot be kept');
+    expect(await stored(id)).toEqual(before);
+
+    const saved = await ferry(
+      ['endpoints', 'edit', id, '--server-url', hostBUrl, '--password-stdin'],
+      'pw-for-b\n',
+    );
+    expect(saved.status, saved.stderr).toBe(0);
+    expect((await stored(id)).settings).toMatchObject({ serverUrl: hostBUrl });
+  });
+
+  it('clears mailbox passwords with --clear-mailbox-passwords and says how many', async () => {
+    const source = await created(zimbraBody({ provideCredentials: false }));
+    const destination = await created(m365Body({ clientSecret: CLIENT_SECRET }));
+    const projectId = (
+      await call('POST', '/api/projects', {
+        name: `CLI users ${Math.random()}`,
+        customerId,
+        sourceEndpointId: source,
+        destinationEndpointId: destination,
+      })
+    ).json<{ id: string }>().id;
+    const added = await call('POST', `/api/projects/${projectId}/mailboxes`, {
+      source: 'alice@zimbra.test',
+      destination: 'alice@contoso.com',
+      sourcePassword: 'alice-pw',
+    });
+    expect(added.statusCode, added.body).toBe(201);
+
+    const refused = await ferry(['endpoints', 'edit', source, '--server-url', hostBUrl]);
+    expect(refused.status, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('--clear-mailbox-passwords');
+    const saved = await ferry([
+      'endpoints',
+      'edit',
+      source,
+      '--server-url',
+      hostBUrl,
+      '--clear-mailbox-passwords',
+    ]);
+    expect(saved.status, saved.stderr).toBe(0);
+    expect(saved.stdout).toContain('Cleared 1 mailbox password(s) stored for the old server');
   });
 });
