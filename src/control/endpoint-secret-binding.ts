@@ -94,9 +94,9 @@ function changedPhrase(fields: readonly DestinationField[], opening = true): str
   return opening ? `T${phrase.slice(1)}` : phrase;
 }
 
-function mailboxPasswordsSentence(fields: readonly DestinationField[], stored: number): string {
+function mailboxPasswordsSentence(stored: number): string {
   return (
-    `${changedPhrase(fields)}, and ${stored} mailbox password${stored === 1 ? ' is' : 's are'} stored for the old server ` +
+    `${changedPhrase(['serverUrl'])}, and ${stored} mailbox password${stored === 1 ? ' is' : 's are'} stored for the old server ` +
     '(regular-user mode). Ferry never sends a stored password to a different server, so saving this change clears ' +
     `${stored === 1 ? 'it' : 'them'} and each mailbox's password must be entered again: confirm with clearMailboxPasswords ` +
     '(console: "Clear the mailbox passwords and save"; CLI: --clear-mailbox-passwords).'
@@ -137,10 +137,10 @@ export function endpointSecretBinding(input: SecretBindingInput): SecretBinding 
     });
   }
 
-  const mailboxFields = changed.filter((f) => f === 'serverUrl');
-  const mailboxPasswordsMove = mailboxFields.length > 0 && input.mailboxPasswordsStored > 0;
+  // Regular-user mode signs each mailbox in on the mail port: its passwords go to the server URL only.
+  const mailboxPasswordsMove = changed.includes('serverUrl') && input.mailboxPasswordsStored > 0;
   if (mailboxPasswordsMove && !input.clearMailboxPasswords) {
-    sentences.push(mailboxPasswordsSentence(mailboxFields, input.mailboxPasswordsStored));
+    sentences.push(mailboxPasswordsSentence(input.mailboxPasswordsStored));
     problems.push({
       field: 'clearMailboxPasswords',
       message: `must be true to clear the ${input.mailboxPasswordsStored} mailbox password(s) stored for the old server`,

@@ -285,7 +285,7 @@ describe('a stored Microsoft 365 Client Secret stays with the tenant and cloud i
     },
   );
 
-  it('keeps the secret when only the name, the Application ID or the case of the tenant changes', async () => {
+  it('keeps the secret when only the name, the case of the tenant or a trailing slash of the Graph address changes', async () => {
     const id = await created(m365Body({ clientSecret: CLIENT_SECRET }));
     const before = await stored(id);
     const response = await call(

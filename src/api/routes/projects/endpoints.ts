@@ -428,15 +428,13 @@ export function endpointRoutes(app: App, { db, sealer, m365Addresses }: ControlP
       if (binding.problem !== undefined) throw binding.problem;
       // Never keep a stored secret for a destination it was not entered for.
       const secretSealed = binding.secretUnbound && secretValue === undefined ? null : asEntered;
-      const tenantChanged =
-        current.kind === 'm365' &&
-        (settings as M365Settings).tenantId !== (current.settings as M365Settings).tenantId;
       const updated = await db.transaction().execute(async (trx) => {
         const endpoint = await updateEndpoint(trx, current.id, {
           name: body.name,
           settings,
           secretSealed,
-          clearRegion: tenantChanged || binding.changed.length > 0,
+          // The region and the last validation were found at the old destination.
+          clearRegion: binding.changed.length > 0,
         });
         const mailboxPasswordsCleared =
           binding.mailboxPasswordsToClear > 0
