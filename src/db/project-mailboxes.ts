@@ -308,3 +308,35 @@ export async function customerFirstNames(
     .execute();
   return new Map(rows.map((r) => [r.email, r.first_name!]));
 }
+
+/** Which mailboxes' stored Zimbra passwords (regular-user mode): a project's, or those of every project on a source endpoint. */
+export type SourcePasswordScope = { readonly projectId: string } | { readonly sourceEndpointId: string };
+
+function withSourcePasswords(db: Db, scope: SourcePasswordScope) {
+  const base = db.selectFrom('project_mailboxes').where('source_password_sealed', 'is not', null);
+  return 'projectId' in scope
+    ? base.where('project_id', '=', scope.projectId)
+    : base.where(
+        'project_id',
+        'in',
+        db.selectFrom('projects').select('id').where('source_endpoint_id', '=', scope.sourceEndpointId),
+      );
+}
+
+export async function countSourcePasswords(db: Db, scope: SourcePasswordScope): Promise<number> {
+  const { n } = await withSourcePasswords(db, scope)
+    .select(sql<string>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+/** Forgets the stored passwords; returns how many were cleared. */
+export async function clearSourcePasswords(db: Db, scope: SourcePasswordScope): Promise<number> {
+  const ids = withSourcePasswords(db, scope).select('id');
+  const result = await db
+    .updateTable('project_mailboxes')
+    .set({ source_password_sealed: null })
+    .where('id', 'in', ids)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

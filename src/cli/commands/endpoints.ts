@@ -258,16 +258,39 @@ export function endpointsCommand() {
     .option('--graph-url <url>', 'Microsoft 365: Graph address override')
     .option('--credentials', 'Provide Credentials')
     .option('--no-credentials', 'do not Provide Credentials')
+    .option(
+      '--clear-mailbox-passwords',
+      'Zimbra: confirm that a new server URL clears the stored mailbox passwords (regular-user mode)',
+    )
     .option('--json', 'print JSON')
-    .action(async (ref: string, options: ZimbraOptions & M365Options & { credentials?: boolean }) => {
-      const client = await ApiClient.fromLogin();
-      const id = await resolveEndpoint(client, ref);
-      const current = await client.json<Endpoint>('GET', `/api/endpoints/${id}`);
-      // With both --credentials and --no-credentials defined, commander leaves it undefined unless one is given.
-      const body =
-        current.kind === 'zimbra' ? await zimbraBody(options, current) : await m365Body(options, current);
-      printEndpoint(await client.json<Endpoint>('PUT', `/api/endpoints/${id}`, body), options.json === true);
-    });
+    .action(
+      async (
+        ref: string,
+        options: ZimbraOptions & M365Options & { credentials?: boolean; clearMailboxPasswords?: boolean },
+      ) => {
+        const client = await ApiClient.fromLogin();
+        const id = await resolveEndpoint(client, ref);
+        const current = await client.json<Endpoint>('GET', `/api/endpoints/${id}`);
+        // With both --credentials and --no-credentials defined, commander leaves it undefined unless one is given.
+        const body =
+          current.kind === 'zimbra'
+            ? {
+                ...(await zimbraBody(options, current)),
+                clearMailboxPasswords: options.clearMailboxPasswords === true,
+              }
+            : await m365Body(options, current);
+        const saved = await client.json<Endpoint & { mailboxPasswordsCleared: number }>(
+          'PUT',
+          `/api/endpoints/${id}`,
+          body,
+        );
+        printEndpoint(saved, options.json === true);
+        if (options.json !== true && saved.mailboxPasswordsCleared > 0)
+          process.stdout.write(
+            `Cleared ${saved.mailboxPasswordsCleared} mailbox password(s) stored for the old server: enter each again with "ferry mailboxes edit".\n`,
+          );
+      },
+    );
 
   endpoints
     .command('delete <endpoint>')

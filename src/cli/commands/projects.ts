@@ -143,32 +143,52 @@ export function projectsCommand() {
     .option('--customer <customer>', 'customer')
     .option('--source <endpoint>', 'Zimbra 6.5+ endpoint')
     .option('--destination <endpoint>', 'Microsoft 365 endpoint')
+    .option(
+      '--clear-mailbox-passwords',
+      'confirm that a source endpoint at another server clears the stored mailbox passwords (regular-user mode)',
+    )
     .option('--json', 'print JSON')
     .action(
       async (
         ref: string,
-        options: { name?: string; customer?: string; source?: string; destination?: string; json?: boolean },
+        options: {
+          name?: string;
+          customer?: string;
+          source?: string;
+          destination?: string;
+          clearMailboxPasswords?: boolean;
+          json?: boolean;
+        },
       ) => {
         const client = await ApiClient.fromLogin();
         const id = await resolveProject(client, ref);
         const current = await client.json<Project>('GET', `/api/projects/${id}`);
-        const project = await client.json<Project>('PUT', `/api/projects/${id}`, {
-          name: options.name ?? current.name,
-          customerId:
-            options.customer === undefined
-              ? current.customerId
-              : await resolveCustomer(client, options.customer),
-          sourceEndpointId:
-            options.source === undefined
-              ? current.sourceEndpointId
-              : await resolveEndpoint(client, options.source),
-          destinationEndpointId:
-            options.destination === undefined
-              ? current.destinationEndpointId
-              : await resolveEndpoint(client, options.destination),
-        });
+        const project = await client.json<Project & { mailboxPasswordsCleared: number }>(
+          'PUT',
+          `/api/projects/${id}`,
+          {
+            name: options.name ?? current.name,
+            customerId:
+              options.customer === undefined
+                ? current.customerId
+                : await resolveCustomer(client, options.customer),
+            sourceEndpointId:
+              options.source === undefined
+                ? current.sourceEndpointId
+                : await resolveEndpoint(client, options.source),
+            destinationEndpointId:
+              options.destination === undefined
+                ? current.destinationEndpointId
+                : await resolveEndpoint(client, options.destination),
+            clearMailboxPasswords: options.clearMailboxPasswords === true,
+          },
+        );
         if (options.json === true) return printJson(project);
         process.stdout.write(`Saved project ${project.name}.\n`);
+        if (project.mailboxPasswordsCleared > 0)
+          process.stdout.write(
+            `Cleared ${project.mailboxPasswordsCleared} mailbox password(s): enter each again with "ferry mailboxes edit".\n`,
+          );
       },
     );
 

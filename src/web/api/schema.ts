@@ -3407,7 +3407,7 @@ export interface Paths {
         };
       };
     };
-    /** Edit an endpoint; omit a secret to keep it, give a new one to replace it */
+    /** Edit an endpoint; omit a secret to keep it, give a new one to replace it. A change of where a secret is sent (any URL, tenant, national cloud) needs the secret entered again */
     put: {
       params: {
         id: string;
@@ -3426,6 +3426,8 @@ export interface Paths {
             adminUsername?: string;
             /** Admin password (no commas): write-only; omit to keep, null to clear */
             adminPassword?: string | null;
+            /** Confirms that moving the server URL clears the mailbox passwords (regular-user mode) stored for the old server */
+            clearMailboxPasswords?: boolean;
           }
         | {
             kind: 'm365';
@@ -3492,6 +3494,8 @@ export interface Paths {
           validatedAt: string | null;
           createdAt: string;
           updatedAt: string;
+          /** Mailbox passwords (regular-user mode) this edit cleared because the server URL moved */
+          mailboxPasswordsCleared: number;
         };
         400: {
           error: {
@@ -4009,7 +4013,7 @@ export interface Paths {
         };
       };
     };
-    /** Edit a project: name, Customer, endpoints */
+    /** Edit a project: name, Customer, endpoints. A source endpoint at another server needs clearMailboxPasswords while mailbox passwords are stored */
     put: {
       params: {
         id: string;
@@ -4023,6 +4027,8 @@ export interface Paths {
         sourceEndpointId: string;
         /** A Microsoft 365 endpoint */
         destinationEndpointId: string;
+        /** Confirms that a source endpoint at another server clears the mailbox passwords (regular-user mode) stored for the old one */
+        clearMailboxPasswords?: boolean;
       };
       responses: {
         200: {
@@ -4034,6 +4040,8 @@ export interface Paths {
           createdBy: string | null;
           createdAt: string;
           updatedAt: string;
+          /** Mailbox passwords (regular-user mode) cleared because the source moved to another server */
+          mailboxPasswordsCleared: number;
         };
         400: {
           error: {

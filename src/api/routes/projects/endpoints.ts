@@ -26,6 +26,11 @@ import {
   zmprovCommands,
 } from '../../../domain/endpoint-settings.ts';
 import type { SecretSealer } from '../../../domain/ports.ts';
+import {
+  endpointSecretBinding,
+  type EndpointSettingsChange,
+} from '../../../control/endpoint-secret-binding.ts';
+import { clearSourcePasswords, countSourcePasswords } from '../../../db/project-mailboxes.ts';
 import { Secret } from '../../../domain/secret.ts';
 import type { App } from '../../app-type.ts';
 import { requireAgent } from '../../auth.ts';
@@ -104,6 +109,18 @@ const m365Body = z.object({
 const endpointBody = z.discriminatedUnion('kind', [zimbraBody, m365Body]);
 type EndpointBody = z.infer<typeof endpointBody>;
 
+const endpointEditBody = z.discriminatedUnion('kind', [
+  zimbraBody.extend({
+    clearMailboxPasswords: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Confirms that moving the server URL clears the mailbox passwords (regular-user mode) stored for the old server',
+      ),
+  }),
+  m365Body,
+]);
+
 export const endpointSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -181,14 +198,16 @@ export function presentEndpoint(endpoint: EndpointRecord): z.infer<typeof endpoi
   };
 }
 
-/** Settings and sealed secret from a body, checked; `current` is the stored endpoint on edits. */
+const secretOf = (body: EndpointBody) => (body.kind === 'zimbra' ? body.adminPassword : body.clientSecret);
+
+/** Settings and sealed secret from a body, checked; `current` is the stored endpoint whose secret an edit may keep. */
 function settingsFrom(
   body: EndpointBody,
   sealer: SecretSealer,
   current: EndpointRecord | undefined,
 ): { settings: ZimbraSettings | M365Settings; secretSealed: string | null } {
   const problems: FieldProblem[] = [];
-  const secretValue = body.kind === 'zimbra' ? body.adminPassword : body.clientSecret;
+  const secretValue = secretOf(body);
   const secretField = body.kind === 'zimbra' ? 'adminPassword' : 'clientSecret';
   const secretSealed =
     secretValue === undefined
@@ -368,33 +387,59 @@ export function endpointRoutes(app: App, { db, sealer, m365Addresses }: ControlP
     {
       schema: {
         tags: ['endpoints'],
-        summary: 'Edit an endpoint; omit a secret to keep it, give a new one to replace it',
+        summary:
+          'Edit an endpoint; omit a secret to keep it, give a new one to replace it. A change of where a secret is sent (any URL, tenant, national cloud) needs the secret entered again',
         params: idParams,
-        body: endpointBody,
-        response: { 200: endpointSchema, ...errorResponses },
+        body: endpointEditBody,
+        response: {
+          200: endpointSchema.extend({
+            mailboxPasswordsCleared: z
+              .number()
+              .int()
+              .describe(
+                'Mailbox passwords (regular-user mode) this edit cleared because the server URL moved',
+              ),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
       const agent = requireAgent(request);
       const current = await load(agent.workgroupId, request.params.id);
-      if (current.kind !== request.body.kind)
+      const body = request.body;
+      if (current.kind !== body.kind)
         throw invalid([
           {
             field: 'kind',
             message: `cannot change: this is a ${ENDPOINT_KIND_LABELS[current.kind]} endpoint`,
           },
         ]);
-      const { settings, secretSealed } = settingsFrom(request.body, sealer, current);
-      const tenantChanged =
-        current.kind === 'm365' &&
-        (settings as M365Settings).tenantId !== (current.settings as M365Settings).tenantId;
+      const { settings, secretSealed: asEntered } = settingsFrom(body, sealer, current);
+      const secretValue = secretOf(body);
+      const binding = endpointSecretBinding({
+        change: { kind: current.kind, before: current.settings, after: settings } as EndpointSettingsChange,
+        secretStored: current.secretSealed !== null,
+        secret: secretValue === undefined ? 'omitted' : secretValue === null ? 'cleared' : 'entered',
+        mailboxPasswordsStored:
+          current.kind === 'zimbra' ? await countSourcePasswords(db, { sourceEndpointId: current.id }) : 0,
+        clearMailboxPasswords: body.kind === 'zimbra' && body.clearMailboxPasswords,
+      });
+      if (binding.problem !== undefined) throw binding.problem;
+      // Never keep a stored secret for a destination it was not entered for.
+      const secretSealed = binding.secretUnbound && secretValue === undefined ? null : asEntered;
       const updated = await db.transaction().execute(async (trx) => {
         const endpoint = await updateEndpoint(trx, current.id, {
-          name: request.body.name,
+          name: body.name,
           settings,
           secretSealed,
-          clearRegion: tenantChanged,
+          // The region and the last validation were found at the old destination.
+          clearRegion: binding.changed.length > 0,
         });
+        const mailboxPasswordsCleared =
+          binding.mailboxPasswordsToClear > 0
+            ? await clearSourcePasswords(trx, { sourceEndpointId: current.id })
+            : 0;
         await appendAudit(trx, {
           workgroupId: agent.workgroupId,
           agentId: agent.id,
@@ -407,12 +452,23 @@ export function endpointRoutes(app: App, { db, sealer, m365Addresses }: ControlP
                 JSON.stringify((settings as unknown as Record<string, unknown>)[k]) !==
                 JSON.stringify((current.settings as unknown as Record<string, unknown>)[k]),
             ),
+            destinationChanged: binding.changed,
+            secretsCleared: [
+              ...(binding.secretUnbound
+                ? [current.kind === 'zimbra' ? 'adminPassword' : 'clientSecret']
+                : []),
+              ...(mailboxPasswordsCleared > 0 ? ['mailboxPasswords'] : []),
+            ],
+            mailboxPasswordsCleared,
             secretReplaced: secretSealed !== current.secretSealed,
           },
         });
-        return endpoint;
+        return { endpoint, mailboxPasswordsCleared };
       });
-      return presentEndpoint(updated);
+      return {
+        ...presentEndpoint(updated.endpoint),
+        mailboxPasswordsCleared: updated.mailboxPasswordsCleared,
+      };
     },
   );
 

@@ -4,7 +4,12 @@ import { appendAudit } from '../../../db/audit-log.ts';
 import { findCustomer } from '../../../db/customers.ts';
 import type { Db } from '../../../db/database.ts';
 import { type EndpointRecord, findEndpoint } from '../../../db/endpoints.ts';
-import { activeMailboxes } from '../../../db/project-mailboxes.ts';
+import {
+  activeMailboxes,
+  clearSourcePasswords,
+  countSourcePasswords,
+} from '../../../db/project-mailboxes.ts';
+import { sourceSwitchBinding } from '../../../control/endpoint-secret-binding.ts';
 import { settleLicenceUses } from '../../../db/project-passes.ts';
 import {
   createProject,
@@ -22,7 +27,7 @@ import {
   ENDPOINT_SUPPORT_KEYS,
   PERFORMANCE_GUIDANCE,
 } from '../../../domain/project-options.ts';
-import type { M365Settings } from '../../../domain/endpoint-settings.ts';
+import type { M365Settings, ZimbraSettings } from '../../../domain/endpoint-settings.ts';
 import type { Agent } from '../../../domain/agents.ts';
 import type { App } from '../../app-type.ts';
 import { requireAgent } from '../../auth.ts';
@@ -37,6 +42,15 @@ const projectBody = z.object({
   customerId: z.uuid().describe('The Customer the project migrates'),
   sourceEndpointId: z.uuid().describe('A Zimbra 6.5+ endpoint'),
   destinationEndpointId: z.uuid().describe('A Microsoft 365 endpoint'),
+});
+
+const projectEditBody = projectBody.extend({
+  clearMailboxPasswords: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Confirms that a source endpoint at another server clears the mailbox passwords (regular-user mode) stored for the old one',
+    ),
 });
 
 export const projectSchema = z.object({
@@ -119,6 +133,28 @@ function endpointSupport(destination: EndpointRecord | undefined) {
     { key: `ModernAuthTenantId${side}` as const, value: settings.tenantId, masked: false },
     { key: `ModernAuthClientSecret${side}` as const, value: secret, masked: true },
   ]);
+}
+
+/** The binding rule when a project's source endpoint changes: stored mailbox passwords stay with their server. */
+async function sourceSwitch(
+  db: Db,
+  agent: Agent,
+  project: ProjectRecord,
+  sourceEndpointId: string,
+  clearMailboxPasswords: boolean,
+) {
+  if (sourceEndpointId === project.sourceEndpointId) return { mailboxPasswordsToClear: 0 };
+  const before = await findEndpoint(db, agent.workgroupId, project.sourceEndpointId);
+  const after = await findEndpoint(db, agent.workgroupId, sourceEndpointId);
+  if (before === undefined || after === undefined) throw notFound('A source endpoint of the project');
+  const binding = sourceSwitchBinding({
+    before: before.settings as ZimbraSettings,
+    after: after.settings as ZimbraSettings,
+    mailboxPasswordsStored: await countSourcePasswords(db, { projectId: project.id }),
+    clearMailboxPasswords,
+  });
+  if (binding.problem !== undefined) throw binding.problem;
+  return binding;
 }
 
 async function checkedReferences(db: Db, agent: Agent, body: z.infer<typeof projectBody>) {
@@ -214,27 +250,50 @@ export function projectCrudRoutes(app: App, { db, sealer }: ControlPlaneDeps): v
     {
       schema: {
         tags: ['projects'],
-        summary: 'Edit a project: name, Customer, endpoints',
+        summary:
+          'Edit a project: name, Customer, endpoints. A source endpoint at another server needs clearMailboxPasswords while mailbox passwords are stored',
         params: idParams,
-        body: projectBody,
-        response: { 200: projectSchema, ...errorResponses },
+        body: projectEditBody,
+        response: {
+          200: projectSchema.extend({
+            mailboxPasswordsCleared: z
+              .number()
+              .int()
+              .describe(
+                'Mailbox passwords (regular-user mode) cleared because the source moved to another server',
+              ),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
       const { agent, project } = await projectOf(db, request, request.params.id);
-      await checkedReferences(db, agent, request.body);
+      const { clearMailboxPasswords, ...change } = request.body;
+      await checkedReferences(db, agent, change);
+      const switched = await sourceSwitch(db, agent, project, change.sourceEndpointId, clearMailboxPasswords);
       const updated = await db.transaction().execute(async (trx) => {
-        const saved = await updateProject(trx, project.id, request.body);
+        const saved = await updateProject(trx, project.id, change);
+        const mailboxPasswordsCleared =
+          switched.mailboxPasswordsToClear > 0
+            ? await clearSourcePasswords(trx, { projectId: project.id })
+            : 0;
         await appendAudit(trx, {
           workgroupId: agent.workgroupId,
           agentId: agent.id,
           action: 'project.updated',
           target: saved.name,
-          details: { projectId: saved.id, ...request.body },
+          details: {
+            projectId: saved.id,
+            ...change,
+            ...(mailboxPasswordsCleared > 0
+              ? { secretsCleared: ['mailboxPasswords'], mailboxPasswordsCleared }
+              : {}),
+          },
         });
-        return saved;
+        return { saved, mailboxPasswordsCleared };
       });
-      return presentProject(updated);
+      return { ...presentProject(updated.saved), mailboxPasswordsCleared: updated.mailboxPasswordsCleared };
     },
   );
 

@@ -47,16 +47,25 @@ export function EndpointDialog({
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
+    await submit(false);
+  };
+
+  /** Saves the form; `clearMailboxPasswords` confirms that a new server URL clears the mailbox passwords stored for the old one. */
+  const submit = async (clearMailboxPasswords: boolean) => {
     const found = draftProblems(draft, secrets);
     setErrors(found);
     setError(undefined);
     if (Object.keys(found).length > 0) return;
     setSaving(true);
     try {
+      const body = draftBody(draft);
       const saved =
         endpoint === undefined
-          ? await api.post('/api/endpoints', { body: draftBody(draft) })
-          : await api.put('/api/endpoints/{id}', { params: { id: endpoint.id }, body: draftBody(draft) });
+          ? await api.post('/api/endpoints', { body })
+          : await api.put('/api/endpoints/{id}', {
+              params: { id: endpoint.id },
+              body: body.kind === 'zimbra' ? { ...body, clearMailboxPasswords } : body,
+            });
       onSaved(saved);
     } catch (caught) {
       const apiError = asApiError(caught);
@@ -65,6 +74,7 @@ export function EndpointDialog({
       setSaving(false);
     }
   };
+  const confirmClearing = fieldErrors(error).clearMailboxPasswords !== undefined;
 
   const validate = async () => {
     if (endpoint === undefined) return;
@@ -107,6 +117,11 @@ export function EndpointDialog({
         {error !== undefined && (
           <Alert tone="error" title="That did not work">
             <p>{error.message}</p>
+            {confirmClearing && (
+              <button type="button" className="button" disabled={saving} onClick={() => void submit(true)}>
+                Clear the mailbox passwords and save
+              </button>
+            )}
           </Alert>
         )}
         <EndpointFields
