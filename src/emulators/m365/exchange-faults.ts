@@ -52,7 +52,11 @@ export function faultError(fault: Fault): GraphError | undefined {
         'ErrorMailboxStoreUnavailable',
         'The mailbox database is temporarily unavailable.',
       );
-    default:
+    case 'commit-drop':
+    case 'expire':
+    case 'reset':
+    case 'revoke':
+    case 'slow':
       return undefined;
   }
 }

@@ -193,7 +193,9 @@ export async function run(
   };
   try {
     const handle = () => prepared.route.handler(ctx);
-    const response = await (call.method === 'POST' ? withinQuota(ctx.mailbox, body.length, handle) : handle());
+    const response = await (call.method === 'POST'
+      ? withinQuota(ctx.mailbox, body.length, handle)
+      : handle());
     if (immutable) response.headers['Preference-Applied'] = 'IdType="ImmutableId"';
     return response;
   } catch (error) {

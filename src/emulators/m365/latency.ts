@@ -100,7 +100,9 @@ export function latencyKind(method: string, pattern: string): LatencyKind {
     .split('/')
     .filter((part) => !part.startsWith(':'))
     .at(-1);
-  return ['messages', 'importmime', 'attachments'].includes(created?.toLowerCase() ?? '') ? 'message' : 'item';
+  return ['messages', 'importmime', 'attachments'].includes(created?.toLowerCase() ?? '')
+    ? 'message'
+    : 'item';
 }
 
 export interface Latency {

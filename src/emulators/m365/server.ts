@@ -40,7 +40,7 @@ export interface M365EmulatorOptions {
   /** Offer the beta personal distribution lists API (default true); false answers as Graph does without it. */
   distributionLists?: boolean;
   /** Service time per request (see latency.ts); none when unset, so test suites stay fast. */
-  latency?: LatencyPlan;
+  latency?: LatencyPlan | undefined;
   /**
    * How long a repeated event transactionId returns the event it created, in milliseconds: 0 never,
    * Infinity (default) forever. Microsoft documents no window [U].
@@ -138,7 +138,12 @@ export async function startM365Emulator(options: M365EmulatorOptions = {}): Prom
     };
   }
 
-  function upload(method: string, url: URL, headers: Record<string, string>, fault: Fault | undefined): Arrival {
+  function upload(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    fault: Fault | undefined,
+  ): Arrival {
     if (headers.authorization !== undefined) {
       // The upload URL is pre-authenticated for outlook.office.com: "Do not specify an Authorization
       // request header" [D: https://learn.microsoft.com/en-us/graph/outlook-large-attachments]. A Graph
