@@ -195,14 +195,13 @@ export async function startM365Emulator(options: M365EmulatorOptions = {}): Prom
 
   /** Routes a request from its URL and headers, before its body is read. Throws GraphError. */
   function arrive(
-    req: IncomingMessage,
+    method: string,
     url: URL,
     headers: Record<string, string>,
     fault: Fault | undefined,
     requestId: string,
     clientRequestId: string,
   ): Arrival {
-    const method = req.method ?? 'GET';
     if (url.pathname.startsWith('/_emulator/')) return { kind: 'answer', respond: () => emulatorState(url) };
     if (/^\/(v1\.0|beta)\//.test(url.pathname)) return graph(method, url, headers, requestId);
     if (url.pathname.startsWith('/api/v2.0/')) return upload(method, url, headers, fault);
@@ -239,7 +238,7 @@ export async function startM365Emulator(options: M365EmulatorOptions = {}): Prom
     const declared = declaredUpload(method, headers);
     if (refusal === undefined) {
       try {
-        arrival = arrive(req, url, headers, fault, requestId, clientRequestId);
+        arrival = arrive(method, url, headers, fault, requestId, clientRequestId);
         if (arrival.kind === 'mailbox') {
           const admission = throttle.admit(
             arrival.app,
