@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 
 import { KNOWN_PERMISSIONS } from '../src/emulators/m365/config.ts';
 import { startM365Emulator } from '../src/emulators/m365/server.ts';
+import type { LatencyPlan } from '../src/emulators/m365/latency.ts';
 import type { Limits, MailboxStats } from '../src/emulators/m365/throttle.ts';
 import { startZimbraEmulator } from '../src/emulators/zimbra/server.ts';
 
@@ -33,6 +34,8 @@ export interface EmulatorOptions {
   /** The Zimbra DoSFilter limit per account and second; 0 turns it off. */
   readonly zimbraDosPerSec: number;
   readonly graphLimits: Limits;
+  /** Service time of the emulated Exchange (src/emulators/m365/latency.ts); none when undefined. */
+  readonly graphLatency?: LatencyPlan | undefined;
 }
 
 export async function startEmulators(options: EmulatorOptions): Promise<EmulatorPair> {
@@ -53,6 +56,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
       ],
     },
     limits: options.graphLimits,
+    latency: options.graphLatency,
   });
   return {
     zimbra: { url: zimbra.url, adminUrl: zimbra.adminUrl },

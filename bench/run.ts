@@ -9,16 +9,18 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { parseLatency } from '../src/emulators/m365/latency.ts';
 import { checkFreeDisk, prepareCorpus } from './corpus.ts';
 import { formatMailboxes, formatTable } from './report.ts';
 import { runScenario, scenarioSpec, type ScenarioResult } from './scenario.ts';
 
 const USAGE = `usage: node bench/run.ts [--accounts 5] [--messages 5000] [--compress 5] [--at-once 2] [--seed 1]
-       [--quick] [--scenarios off,ceiling,dos] [--timeout-min 60] [--cpu-prof] [--keep]
+       [--quick] [--scenarios off,ceiling,dos] [--graph-latency off] [--timeout-min 60] [--cpu-prof] [--keep]
   --quick       2 mailboxes × 300 messages (smoke run)
   --compress F  limits of the ceiling scenario: Microsoft's budgets and windows divided by F (same rates)
   --at-once N   mailboxes the ceiling scenario migrates at a time (each must reach 0.5 MB/s)
   --scenarios   off = no limits; ceiling = emulator and Ferry at compressed:F; dos = Zimbra DoSFilter at 30/s
+  --graph-latency  service time of the emulated Exchange: off, default or a spec (src/emulators/m365/latency.ts)
   --cpu-prof    write a V8 CPU profile of Ferry per scenario into the results directory
   --keep        keep each scenario's Ferry data dir and plan (printed)`;
 
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     quick: { type: 'boolean', default: false },
     scenarios: { type: 'string', default: 'off,ceiling,dos' },
+    'graph-latency': { type: 'string', default: 'off' },
     'timeout-min': { type: 'string', default: '60' },
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -50,6 +53,7 @@ const timeoutMs = positive('timeout-min', values['timeout-min']) * 60_000;
 const kinds = values.scenarios.split(',').filter((k) => k !== '');
 const atOnce = positive('at-once', values['at-once']);
 const specs = kinds.map((k) => scenarioSpec(k, { compression: compress, mailboxesAtOnce: atOnce }));
+const graphLatency = parseLatency(values['graph-latency']);
 
 const resultsDir = path.resolve(import.meta.dirname, 'results');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -70,7 +74,13 @@ const results: ScenarioResult[] = [];
 for (const spec of specs) {
   log(`bench: scenario "${spec.name}"…`);
   const cpuProfileDir = values['cpu-prof'] ? path.join(resultsDir, `${stamp}-cpu-prof`) : undefined;
-  const result = await runScenario(spec, { corpus, timeoutMs, cpuProfileDir, keepDataDir: values.keep });
+  const result = await runScenario(spec, {
+    corpus,
+    timeoutMs,
+    cpuProfileDir,
+    keepDataDir: values.keep,
+    graphLatency,
+  });
   results.push(result);
   log(
     `bench: "${spec.name}" exit ${result.exitCode}, ${result.items} items in ${result.wallS.toFixed(1)} s\n${formatMailboxes(result)}`,
@@ -92,7 +102,15 @@ await writeFile(
   `${JSON.stringify(
     {
       startedAt: new Date().toISOString(),
-      options: { accounts, messages, compress, atOnce, seed, scenarios: kinds },
+      options: {
+        accounts,
+        messages,
+        compress,
+        atOnce,
+        seed,
+        scenarios: kinds,
+        graphLatency: values['graph-latency'],
+      },
       machine: {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type { MailboxReport } from '../src/domain/migration.ts';
+import type { LatencyPlan } from '../src/emulators/m365/latency.ts';
 import type { Limits, MailboxStats } from '../src/emulators/m365/throttle.ts';
 import { type Corpus } from './corpus.ts';
 import { CLIENT_ID, DESTINATION_DOMAIN, TENANT_ID, startEmulators, type EmulatorPair } from './emulators.ts';
@@ -104,6 +105,8 @@ export interface ScenarioOptions {
   readonly timeoutMs: number;
   readonly cpuProfileDir?: string | undefined;
   readonly keepDataDir?: boolean;
+  /** Service time of the emulated Exchange; none when undefined. */
+  readonly graphLatency?: LatencyPlan | undefined;
 }
 
 export async function runScenario(spec: ScenarioSpec, options: ScenarioOptions): Promise<ScenarioResult> {
@@ -114,6 +117,7 @@ export async function runScenario(spec: ScenarioSpec, options: ScenarioOptions):
     zimbraDataDir: options.corpus.dataDir,
     zimbraDosPerSec: spec.zimbraDosPerSec,
     graphLimits: spec.graphLimits,
+    graphLatency: options.graphLatency,
   });
   try {
     const planFile = path.join(work, 'plan.json');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { createFaultInjector, FaultSpecError, parseFaultSpec } from './faults.ts';
+import { createFaultInjector, EXCHANGE_FAULT_KINDS, FaultSpecError, parseFaultSpec } from './faults.ts';
 
 describe('fault spec', () => {
   it('parses seeds, probabilities, schedules, parameters and path filters', () => {
@@ -17,6 +17,16 @@ describe('fault spec', () => {
     expect(() => parseFaultSpec('500=2')).toThrow(/"2" in "500=2"/);
     expect(() => parseFaultSpec('500=@0')).toThrow(/counts from 1/);
     expect(() => parseFaultSpec('slow=0.5:abc')).toThrow(/whole number/);
+  });
+
+  it("takes Exchange's own kinds only where the emulator knows them", () => {
+    const plan = parseFaultSpec('busy=@1,commit-503=@2:0,expire=@1~AttachmentSessions', EXCHANGE_FAULT_KINDS);
+    expect(plan.rules.map((r) => [r.kind, r.param])).toEqual([
+      ['busy', undefined],
+      ['commit-503', 0],
+      ['expire', undefined],
+    ]);
+    expect(() => parseFaultSpec('busy=@1')).toThrow(/unknown fault kind "busy"/);
   });
 
   it('fires schedules on exactly the requested requests', () => {

@@ -7,18 +7,44 @@
  *   KIND=WHEN[:PARAM][~PATH]   inject KIND on the requests WHEN says, optionally only where the
  *                              request path matches the regular expression PATH
  *
- * KIND   500 | 503 | 504       answer with that status (in the server's own error format)
- *        reset                 send the response headers and part of the body, then destroy the socket
+ * KIND   500 | 503 | 504       answer with that status (in the server's own error format) without
+ *                              handling the request
+ *        reset                 handle the request, send the response headers and part of the body
+ *                              (PARAM bytes, default half), then destroy the socket
  *        slow                  delay the response by PARAM milliseconds (default 1000)
  *        revoke                revoke the caller's token before handling the request (401 / AUTH_EXPIRED)
  * WHEN   0.05                  probability per matching request
  *        @N                    only the Nth matching request (1-based)
  *        @N/M                  the Nth matching request and every Mth after it
  *
- * Example: seed=7,503=0.02,reset=@10/100,slow=0.1:1500~/messages
+ * Kinds only the emulated Microsoft 365 knows (Exchange's own transient faults; the emulated Zimbra
+ * refuses them), documented with their sources in src/emulators/m365/exchange-faults.ts:
+ *
+ *        busy                  503 ErrorServerBusy, not handled; Retry-After only when PARAM seconds given
+ *        storeunavailable      500 ErrorMailboxStoreUnavailable, not handled
+ *        commit-503            handle the request (the item is created), then answer 503 instead;
+ *                              PARAM: Retry-After seconds, 0 for none (default 2, as for 503)
+ *        commit-504            handle the request, then answer 504 instead
+ *        commit-drop           handle the request, then close the connection before any byte of the answer
+ *        expire                an attachment upload session expires at this PUT: it and every later
+ *                              PUT to the session are answered 404 (no effect on other requests)
+ *
+ * For 503 the PARAM is the Retry-After in seconds, 0 for none (default 2).
+ *
+ * Example: seed=7,503=0.02,reset=@10/100,slow=0.1:1500~/messages,commit-504=@3~/events$
  */
 export const FAULT_KINDS = ['500', '503', '504', 'reset', 'slow', 'revoke'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+/** The kinds the emulated Microsoft 365 accepts on top of FAULT_KINDS. */
+export const EXCHANGE_FAULT_KINDS = [
+  ...FAULT_KINDS,
+  'busy',
+  'storeunavailable',
+  'commit-503',
+  'commit-504',
+  'commit-drop',
+  'expire',
+] as const;
+export type FaultKind = (typeof EXCHANGE_FAULT_KINDS)[number];
 
 export interface FaultRule {
   readonly kind: FaultKind;
@@ -34,13 +60,17 @@ export interface FaultPlan {
 
 export interface Fault {
   readonly kind: FaultKind;
-  /** Milliseconds for `slow`; bytes of body to send before the reset for `reset` (undefined: half). */
+  /**
+   * Milliseconds for `slow`; bytes of body to send before the reset for `reset` (undefined: half);
+   * Retry-After seconds for `503`, `commit-503` and `busy`.
+   */
   readonly param: number | undefined;
 }
 
 export class FaultSpecError extends Error {}
 
-export function parseFaultSpec(spec: string): FaultPlan {
+/** Parses SPEC; `kinds` are the fault kinds the emulator that reads it knows. */
+export function parseFaultSpec(spec: string, kinds: readonly FaultKind[] = FAULT_KINDS): FaultPlan {
   let seed = 1;
   const rules: FaultRule[] = [];
   for (const raw of spec.split(',')) {
@@ -54,8 +84,8 @@ export function parseFaultSpec(spec: string): FaultPlan {
       seed = parseInteger(rest, `seed in "${part}"`);
       continue;
     }
-    if (!(FAULT_KINDS as readonly string[]).includes(key)) {
-      throw new FaultSpecError(`unknown fault kind "${key}" (expected one of ${FAULT_KINDS.join(', ')})`);
+    if (!(kinds as readonly string[]).includes(key)) {
+      throw new FaultSpecError(`unknown fault kind "${key}" (expected one of ${kinds.join(', ')})`);
     }
     let path: RegExp | undefined;
     const tilde = rest.indexOf('~');
@@ -98,8 +128,8 @@ function parseInteger(text: string, what: string): number {
   return Number(text);
 }
 
-/** mulberry32: small, fast and good enough to make fault schedules reproducible. */
-function createRandom(seed: number): () => number {
+/** mulberry32: small, fast and good enough to make fault schedules and latencies reproducible. */
+export function createRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

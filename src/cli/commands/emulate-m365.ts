@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfig, parseM365Config, type ResolvedConfig } from '../../emulators/m365/config.ts';
 import { startM365Emulator } from '../../emulators/m365/server.ts';
+import { parseLatency, type LatencyPlan } from '../../emulators/m365/latency.ts';
 import type { Limits } from '../../emulators/m365/throttle.ts';
 
 function parseLimits(value: string): Limits {
@@ -12,6 +13,22 @@ function parseLimits(value: string): Limits {
     throw new InvalidArgumentError('expected microsoft, off, scaled:F or compressed:F (F > 0)');
   }
   return match[1] === 'scaled' ? { scaled: factor } : { compressed: factor };
+}
+
+function parseLatencyOption(value: string): LatencyPlan | undefined {
+  try {
+    return parseLatency(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** `0`, a number of seconds or `forever`, in milliseconds. */
+function parseWindow(value: string): number {
+  if (value === 'forever') return Number.POSITIVE_INFINITY;
+  if (!/^\d+$/.test(value))
+    throw new InvalidArgumentError('expected 0, a whole number of seconds or forever');
+  return Number(value) * 1000;
 }
 
 function parsePort(value: string): number {
@@ -61,7 +78,17 @@ export function emulateM365Command(): Command {
       parseLimits,
       'microsoft' as Limits,
     )
-    .option('--faults <spec>', 'fault injection, e.g. seed=7,503=0.02,reset=@10/100')
+    .option('--faults <spec>', 'fault injection, e.g. seed=7,503=0.02,reset=@10/100,commit-504=@5~/events$')
+    .option(
+      '--latency <spec>',
+      "service time per request: off, default (Exchange Online's, assumed) or rules like message=400+300,jitter=0.1",
+      parseLatencyOption,
+    )
+    .option(
+      '--transaction-id-window <seconds>',
+      'how long a repeated event transactionId returns the first event: 0, seconds or forever (Microsoft documents none)',
+      parseWindow,
+    )
     .option('--token-lifetime <seconds>', 'access token lifetime (expires_in)', parseSeconds)
     .action(
       async (opts: {
@@ -70,6 +97,8 @@ export function emulateM365Command(): Command {
         port: number;
         limits: Limits;
         faults?: string;
+        latency?: LatencyPlan;
+        transactionIdWindow?: number;
         tokenLifetime?: number;
       }) => {
         const config =
@@ -81,6 +110,10 @@ export function emulateM365Command(): Command {
           port: opts.port,
           limits: opts.limits,
           ...(opts.faults === undefined ? {} : { faults: opts.faults }),
+          latency: opts.latency,
+          ...(opts.transactionIdWindow === undefined
+            ? {}
+            : { transactionIdWindowMs: opts.transactionIdWindow }),
           ...(opts.tokenLifetime === undefined ? {} : { tokenLifetimeSec: opts.tokenLifetime }),
         });
         process.stdout.write(

@@ -1,6 +1,8 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Services } from './context.ts';
 import { GraphError, errorResponse, newRequestId, type GraphResponse } from './errors.ts';
 import { prepare, run, toErrorResponse, type GraphCall } from './graph.ts';
+import { latencyKind, type Latency } from './latency.ts';
 import { ok } from './odata-query.ts';
 import type { Throttle } from './throttle.ts';
 import type { TokenGrant } from './tokens.ts';
@@ -56,10 +58,14 @@ function parseRequests(body: Buffer): InnerRequest[] {
   });
 }
 
-/** Runs a JSON batch: each inner request counts against its mailbox's limits and may get its own 429. */
+/**
+ * Runs a JSON batch: each inner request counts against its mailbox's limits, may get its own 429 and
+ * takes its own service time. Inner requests run one after another here (Outlook runs up to 4 at once).
+ */
 export async function runBatch(
   services: Services,
   throttle: Throttle,
+  latency: Latency | undefined,
   version: GraphCall['version'],
   body: Buffer,
   grant: TokenGrant,
@@ -87,7 +93,7 @@ export async function runBatch(
           requestId,
           requestId,
         )
-      : await runInner(services, throttle, version, request, grant, requestId);
+      : await runInner(services, throttle, latency, version, request, grant, requestId);
     statuses.set(request.id.toLowerCase(), response.status);
     const { 'Content-Type': contentType, ...rest } = response.headers;
     responses.push({
@@ -105,6 +111,7 @@ export async function runBatch(
 async function runInner(
   services: Services,
   throttle: Throttle,
+  latency: Latency | undefined,
   version: GraphCall['version'],
   request: InnerRequest,
   grant: TokenGrant,
@@ -138,13 +145,15 @@ async function runInner(
     const prepared = prepare(services, call, grant);
     if (prepared.kind === 'answer') return prepared.response;
     const uploaded = ['POST', 'PATCH', 'PUT'].includes(call.method) ? bytes.length : 0;
-    const admission = throttle.admit(
-      grant.clientId,
-      prepared.mailbox.user.userPrincipalName.toLowerCase(),
-      uploaded,
-    );
+    const mailbox = prepared.mailbox.user.userPrincipalName.toLowerCase();
+    const admission = throttle.admit(grant.clientId, mailbox, uploaded);
     if (!admission.ok) return errorResponse(admission.error, requestId, clientRequestId);
     try {
+      const ms = latency?.delayMs(latencyKind(call.method, prepared.route.pattern), bytes.length) ?? 0;
+      if (ms > 0) {
+        throttle.served(mailbox, ms);
+        await delay(ms);
+      }
       return await run(services, call, grant, prepared, bytes, requestId);
     } finally {
       admission.release();

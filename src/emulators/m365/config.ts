@@ -37,6 +37,8 @@ const userSchema = z.object({
   password: z.string().optional(),
   /** MaxSendSize/MaxReceiveSize of the mailbox (Exchange Online default 35 MB, at most 150). */
   maxMessageSizeMB: z.number().positive().max(150).default(35),
+  /** ProhibitSendReceiveQuota: creates past it get ErrorQuotaExceeded (none when unset). */
+  mailboxQuotaMB: z.number().positive().optional(),
 });
 
 const tenantSchema = z.object({
@@ -49,6 +51,8 @@ const tenantSchema = z.object({
   autoCreateUsers: z.boolean().default(false),
   /** Password given to auto-created users (password grant). */
   autoCreatePassword: z.string().optional(),
+  /** Mailbox quota of auto-created users, in MB (none when unset). */
+  autoCreateMailboxQuotaMB: z.number().positive().optional(),
 });
 
 export const m365EmulatorConfigSchema = z.object({ tenants: z.array(tenantSchema).min(1) });

@@ -12,6 +12,11 @@ export interface Services {
   readonly baseUrl: string;
   /** Whether /beta offers personal distribution lists (beta since 2026; off = a tenant or cloud without them). */
   readonly distributionLists: boolean;
+  /**
+   * How long a repeated event transactionId returns the event it created, in milliseconds
+   * (Infinity: forever, 0: never). Microsoft documents no window [U].
+   */
+  readonly transactionIdWindowMs: number;
 }
 
 /** One Graph request (top-level or inside $batch) after authentication and routing. */

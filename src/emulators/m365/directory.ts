@@ -51,6 +51,9 @@ export class Directory {
       mailbox: true,
       mfa: false,
       maxMessageSizeMB: 35,
+      ...(tenant.autoCreateMailboxQuotaMB === undefined
+        ? {}
+        : { mailboxQuotaMB: tenant.autoCreateMailboxQuotaMB }),
       ...(tenant.autoCreatePassword === undefined ? {} : { password: tenant.autoCreatePassword }),
     });
   }
@@ -91,6 +94,7 @@ export class Directory {
       mfa: config.mfa,
       password: config.password,
       maxMessageSizeMB: config.maxMessageSizeMB,
+      mailboxQuotaMB: config.mailboxQuotaMB,
     };
     this.#users.set(user.id, user);
     return user;

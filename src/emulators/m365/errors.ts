@@ -5,12 +5,21 @@ export class GraphError extends Error {
   readonly status: number;
   readonly code: string;
   readonly headers: Record<string, string>;
+  /** `innerError.code` and fields beside `error` some answers carry (e.g. nextExpectedRanges). */
+  readonly extra: { readonly innerCode?: string; readonly body?: Readonly<Record<string, unknown>> };
 
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+    extra: GraphError['extra'] = {},
+  ) {
     super(message);
     this.status = status;
     this.code = code;
     this.headers = headers;
+    this.extra = extra;
   }
 }
 
@@ -42,10 +51,16 @@ export function graphErrorBody(
 }
 
 export function errorResponse(error: GraphError, requestId: string, clientRequestId: string): GraphResponse {
+  const body = graphErrorBody(error.code, error.message, requestId, clientRequestId) as {
+    error: { innerError: Record<string, unknown> };
+  };
+  if (error.extra.innerCode !== undefined) {
+    body.error.innerError = { code: error.extra.innerCode, ...body.error.innerError };
+  }
   return {
     status: error.status,
     headers: { ...error.headers, 'Content-Type': 'application/json' },
-    body: graphErrorBody(error.code, error.message, requestId, clientRequestId),
+    body: { ...body, ...error.extra.body },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { GraphContext, Services } from './context.ts';
 import { GraphError, errorResponse, type GraphResponse } from './errors.ts';
+import { withinQuota } from './exchange-faults.ts';
 import { immutableIds, regularIds } from './item-store.ts';
 import type { Mailbox } from './mailbox.ts';
 import { ok } from './odata-query.ts';
@@ -191,7 +192,10 @@ export async function run(
     services,
   };
   try {
-    const response = await prepared.route.handler(ctx);
+    const handle = () => prepared.route.handler(ctx);
+    const response = await (call.method === 'POST'
+      ? withinQuota(ctx.mailbox, body.length, handle)
+      : handle());
     if (immutable) response.headers['Preference-Applied'] = 'IdType="ImmutableId"';
     return response;
   } catch (error) {

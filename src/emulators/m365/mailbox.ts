@@ -9,6 +9,8 @@ export interface DirectoryUser {
   readonly mfa: boolean;
   readonly password: string | undefined;
   readonly maxMessageSizeMB: number;
+  /** The mailbox quota in MB; undefined: unlimited. */
+  readonly mailboxQuotaMB: number | undefined;
 }
 
 /** A meeting message Exchange would have sent on the organizer's behalf. */
@@ -87,8 +89,10 @@ export interface Mailbox {
   readonly defaultTodoList: StoredItem;
   readonly settings: Record<string, unknown>;
   readonly invitations: Invitation[];
-  /** Event transactionId → immutable id of the event it created. */
-  readonly transactionIds: Map<string, string>;
+  /** Event transactionId → the event it created and when. */
+  readonly transactionIds: Map<string, { readonly eventId: string; readonly at: number }>;
+  /** Bytes written by creates and upload ranges, measured against the quota (deletes do not free it). */
+  readonly storage: { usedBytes: number };
 }
 
 export function createMailbox(user: DirectoryUser): Mailbox {
@@ -150,5 +154,6 @@ export function createMailbox(user: DirectoryUser): Mailbox {
     },
     invitations: [],
     transactionIds: new Map(),
+    storage: { usedBytes: 0 },
   };
 }

@@ -72,7 +72,8 @@ export async function postForm(url: string, form: Record<string, string>): Promi
   return { status: response.status, headers: response.headers, json: (await response.json()) as Json };
 }
 
-export async function startHarness(options: Omit<M365EmulatorOptions, 'config'> = {}): Promise<Harness> {
+/** An emulator with TEST_CONFIG (or `options.config`, which must keep its tenant and APP). */
+export async function startHarness(options: M365EmulatorOptions = {}): Promise<Harness> {
   const emulator = await startM365Emulator({ config: TEST_CONFIG, ...options });
   const tokenFor = async (clientId: string, secret: string): Promise<string> => {
     const reply = await postForm(`${emulator.authorityUrl}/${TENANT}/oauth2/v2.0/token`, {

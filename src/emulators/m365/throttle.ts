@@ -39,7 +39,12 @@ export interface MailboxStats {
   throttled429: number;
   throttledBy: Record<ThrottleReason, number>;
   bytesUploaded: number;
+  /** Peak of one app's requests in flight at once (from arrival until the answer is written). */
   maxConcurrency: number;
+  /** Requests in flight now, all apps. */
+  inFlight: number;
+  /** Service time the latency model added to this mailbox's requests, in milliseconds. */
+  latencyMs: number;
 }
 
 interface Lane {
@@ -49,7 +54,15 @@ interface Lane {
   uploads: { at: number; bytes: number }[];
 }
 
-export type Admission = { ok: true; release: () => void } | { ok: false; error: GraphError };
+export type Admission =
+  | {
+      ok: true;
+      /** Ends the request's time in flight (idempotent). */
+      release: () => void;
+      /** Adds body bytes the request carried beyond what it declared at arrival. */
+      charge: (bytes: number) => void;
+    }
+  | { ok: false; error: GraphError };
 
 const seconds = (ms: number): string => String(Math.max(0.001, Math.round(ms) / 1000));
 
@@ -76,7 +89,8 @@ export class Throttle {
   }
 
   /**
-   * Admits one request of `app` to `mailbox` carrying `uploadBytes` (POST/PATCH/PUT body size).
+   * Admits one request of `app` to `mailbox` carrying `uploadBytes` (POST/PATCH/PUT body size, as
+   * declared when the request arrives). It counts as in flight until `release`.
    * Every call counts toward the request window, throttled ones included, as Microsoft documents.
    */
   admit(app: string, mailbox: string, uploadBytes: number): Admission {
@@ -94,20 +108,30 @@ export class Throttle {
       }
     }
     lane.inFlight += 1;
+    stats.inFlight += 1;
     stats.maxConcurrency = Math.max(stats.maxConcurrency, lane.inFlight);
-    if (uploadBytes > 0) {
-      lane.uploads.push({ at: now, bytes: uploadBytes });
-      stats.bytesUploaded += uploadBytes;
-    }
+    const charge = (bytes: number): void => {
+      if (bytes <= 0) return;
+      lane.uploads.push({ at: Date.now(), bytes });
+      stats.bytesUploaded += bytes;
+    };
+    charge(uploadBytes);
     let released = false;
     return {
       ok: true,
+      charge,
       release: () => {
         if (released) return;
         released = true;
         lane.inFlight -= 1;
+        stats.inFlight -= 1;
       },
     };
+  }
+
+  /** Records service time the latency model added to a request of `mailbox`. */
+  served(mailbox: string, ms: number): void {
+    this.#statsFor(mailbox).latencyMs += ms;
   }
 
   stats(): Record<string, MailboxStats> {
@@ -180,6 +204,8 @@ export class Throttle {
         throttledBy: { concurrency: 0, requests: 0, uploadBytes: 0 },
         bytesUploaded: 0,
         maxConcurrency: 0,
+        inFlight: 0,
+        latencyMs: 0,
       };
       this.#stats.set(mailbox, stats);
     }

@@ -154,10 +154,11 @@ function create(ctx: GraphContext, calendar: StoredItem): GraphResponse {
   const body = jsonBody(ctx);
   checkProperties(body, 'event');
   const transactionId = typeof body.transactionId === 'string' ? body.transactionId : undefined;
+  const earlier = transactionId === undefined ? undefined : ctx.mailbox.transactionIds.get(transactionId);
   const existing =
-    transactionId === undefined
-      ? undefined
-      : ctx.mailbox.events.get(ctx.mailbox.transactionIds.get(transactionId) ?? '');
+    earlier !== undefined && Date.now() - earlier.at <= ctx.services.transactionIdWindowMs
+      ? ctx.mailbox.events.get(earlier.eventId)
+      : undefined;
   if (existing !== undefined) {
     return entityResponse(ctx, `${metadataBase(ctx)}/events`, existing, eventPresenter(ctx), 201);
   }
@@ -171,7 +172,9 @@ function create(ctx: GraphContext, calendar: StoredItem): GraphResponse {
   validateEvent(data);
   const event = ctx.mailbox.events.add(calendar.immutableId, data);
   storeExtendedProperties(event, properties);
-  if (transactionId !== undefined) ctx.mailbox.transactionIds.set(transactionId, event.immutableId);
+  if (transactionId !== undefined) {
+    ctx.mailbox.transactionIds.set(transactionId, { eventId: event.immutableId, at: Date.now() });
+  }
   inviteOnCreate(ctx.mailbox, event);
   return entityResponse(ctx, `${metadataBase(ctx)}/events`, event, eventPresenter(ctx), 201);
 }

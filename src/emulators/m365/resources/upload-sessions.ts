@@ -75,6 +75,11 @@ export class UploadSessions {
     return session;
   }
 
+  /** Ends a session before its time (the `expire` fault): later PUTs to it find nothing. */
+  expire(session: Session): void {
+    this.#sessions.delete(session.id);
+  }
+
   /** PUT of one byte range, or DELETE of the session. */
   handle(session: Session, method: string, contentRange: string | undefined, body: Buffer): GraphResponse {
     if (method === 'DELETE') {
@@ -111,10 +116,21 @@ export class UploadSessions {
       throw new GraphError(413, 'RequestEntityTooLarge', 'The byte range is larger than 4 MB.');
     }
     if (start !== session.received) {
+      // A range the session already holds, or one past a gap, is refused with 416 [D: driveItem
+      // createUploadSession, Remarks: "the client sent a fragment the server had already received"],
+      // with OneDrive's codes [O: OneDrive/onedrive-api-docs#79: invalidRange, fragmentOverlap, "Uploaded
+      // fragment overlaps with existing data." / "Uploaded fragment is out of order."]. The body also
+      // names where the session stands, as every upload-session answer does [U for the 416 itself].
+      const overlap = start < session.received;
       throw new GraphError(
         416,
-        'ErrorInvalidContentRange',
-        `The bytes must be uploaded in order: the next expected range starts at ${session.received}.`,
+        'invalidRange',
+        overlap ? 'Uploaded fragment overlaps with existing data.' : 'Uploaded fragment is out of order.',
+        {},
+        {
+          innerCode: overlap ? 'fragmentOverlap' : 'fragmentOutOfOrder',
+          body: { nextExpectedRanges: [String(session.received)] },
+        },
       );
     }
     session.chunks.push(body);
