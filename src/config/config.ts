@@ -29,8 +29,16 @@ export const CONFIG_KEYS = {
   },
   databaseUrl: {
     env: 'DATABASE_URL',
-    description: 'PostgreSQL connection URL; unset starts an embedded PostgreSQL in the data dir',
+    description:
+      "PostgreSQL connection URL of the app role (everything but migrations); unset starts an embedded PostgreSQL in the data dir",
     defaultText: '(embedded)',
+    secret: true,
+  },
+  databaseOwnerUrl: {
+    env: 'DATABASE_OWNER_URL',
+    description:
+      "PostgreSQL connection URL of the role that owns Ferry's tables, used only for migrations and the app role's grants (needs DATABASE_URL)",
+    defaultText: '(DATABASE_URL: one role)',
     secret: true,
   },
   masterKey: {
@@ -97,6 +105,7 @@ const envSchema = z.object({
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   PORT: portSchema.default(8080),
   DATABASE_URL: urlSchema(['postgres:', 'postgresql:']).optional(),
+  DATABASE_OWNER_URL: urlSchema(['postgres:', 'postgresql:']).optional(),
   FERRY_MASTER_KEY: z
     .string()
     .regex(
@@ -110,6 +119,9 @@ const envSchema = z.object({
   FERRY_M365_AUTHORITY_URL: urlSchema(['http:', 'https:']).optional(),
   FERRY_M365_GRAPH_URL: urlSchema(['http:', 'https:']).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+}).refine((e) => e.DATABASE_OWNER_URL === undefined || e.DATABASE_URL !== undefined, {
+  path: ['DATABASE_OWNER_URL'],
+  message: 'needs DATABASE_URL (the app role); the embedded PostgreSQL makes both roles itself',
 });
 
 export interface Config {
@@ -117,6 +129,8 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string | undefined;
+  /** Owner role for migrations and grants; unset: DATABASE_URL does both (one role). */
+  readonly databaseOwnerUrl: string | undefined;
   readonly masterKey: string | undefined;
   readonly smtpUrl: string | undefined;
   readonly publicUrl: string | undefined;
@@ -161,6 +175,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL,
     masterKey: e.FERRY_MASTER_KEY,
     smtpUrl: e.SMTP_URL,
     publicUrl: e.FERRY_PUBLIC_URL,
@@ -181,7 +196,9 @@ export function describeConfig(
     let value: string;
     if (raw === undefined) value = spec.defaultText;
     else if (spec.secret)
-      value = key === 'databaseUrl' || key === 'smtpUrl' ? hideUrlPassword(String(raw)) : '[redacted]';
+      value =
+        key === 'databaseUrl' || key === 'databaseOwnerUrl' || key === 'smtpUrl'
+          ? hideUrlPassword(String(raw)) : '[redacted]';
     else value = String(raw);
     return { key, env: spec.env, value, description: spec.description };
   });
