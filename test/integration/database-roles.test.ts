@@ -70,7 +70,11 @@ describe('the app role on the append-only logs', () => {
   });
 
   it('keeps its rights on the ordinary tables', async () => {
-    await database.db.updateTable('workgroups').set({ name: 'Renamed' }).where('id', '=', workgroupId).execute();
+    await database.db
+      .updateTable('workgroups')
+      .set({ name: 'Renamed' })
+      .where('id', '=', workgroupId)
+      .execute();
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`
       .execute(database.db)
       .catch((error: Error) => ({ rows: [{ n: error.message }] }));
@@ -107,7 +111,10 @@ describe('a single-role database', () => {
         .values({ name: 'Old' })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await owner.db.insertInto('audit_log').values({ workgroup_id: id, action: 'old', details: '{}' }).execute();
+      await owner.db
+        .insertInto('audit_log')
+        .values({ workgroup_id: id, action: 'old', details: '{}' })
+        .execute();
 
       expect(await migrateToLatest(owner.db, { appRole: EMBEDDED_APP_ROLE })).toEqual([]);
 
