@@ -116,25 +116,34 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * were two roles gets both the file and the role here, on its first start.
  */
 async function appRoleUrl(dataDir: string, ownerUrl: string): Promise<string> {
-  const file = path.join(dataDir, APP_PASSWORD_FILE);
-  let password = randomBytes(18).toString('base64url');
-  // Written aside and linked into place: a process starting at the same moment sees the whole
-  // file or none, and the first one's password wins.
-  const draft = `${file}.${process.pid}`;
-  await writeFile(draft, password, { mode: 0o600 });
-  try {
-    await link(draft, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    password = await readFile(file, 'utf8');
-  } finally {
-    await rm(draft, { force: true });
-  }
+  const password = await appRolePassword(path.join(dataDir, APP_PASSWORD_FILE));
   await ensureLoginRole(ownerUrl, EMBEDDED_APP_ROLE, password);
   const url = new URL(ownerUrl);
   url.username = EMBEDDED_APP_ROLE;
   url.password = password;
   return url.toString();
+}
+
+async function appRolePassword(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  // Written aside and linked into place: a process starting at the same moment sees the whole
+  // file or none, and the first one's password wins.
+  const password = randomBytes(18).toString('base64url');
+  const draft = `${file}.${process.pid}`;
+  await writeFile(draft, password, { mode: 0o600 });
+  try {
+    await link(draft, file);
+    return password;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return await readFile(file, 'utf8');
+  } finally {
+    await rm(draft, { force: true });
+  }
 }
 
 /**
