@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/database.ts';
+import { currentRole, tamperProofWarning } from '../db/database-roles.ts';
 import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
 import type { Mailer, SecretSealer } from '../domain/ports.ts';
 import { createMailer } from '../mailer/create-mailer.ts';
@@ -9,9 +10,11 @@ import { createSecretBox } from '../secrets/secret-box.ts';
 
 /**
  * What every Ferry process needs: the database (the configured one, or the embedded one in the
- * data dir), the credential sealer and the mailer.
+ * data dir), the credential sealer and the mailer. The process works as the app role; the owner
+ * role, when there is one, only migrates and grants, then its connection is closed.
  */
 export interface Runtime {
+  /** The app role's URL. */
   readonly url: string;
   readonly database: DatabaseHandle;
   readonly sealer: SecretSealer;
@@ -24,6 +27,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom });
   let stopEmbedded: (() => Promise<void>) | undefined;
   let url = config.databaseUrl;
+  let ownerUrl = config.databaseOwnerUrl;
   if (url === undefined) {
     const started = performance.now();
     const pgLog = logger.child({ component: 'postgres' });
@@ -33,6 +37,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     });
     logger.info({ ms: Math.round(performance.now() - started) }, 'embedded PostgreSQL started');
     url = embedded.url;
+    ownerUrl = embedded.ownerUrl;
     stopEmbedded = () => embedded.stop();
   }
   const database = openDatabase(url, {
@@ -40,8 +45,10 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     onError: (error) => logger.warn({ error: error.message }, 'database connection lost'),
   });
   try {
-    const applied = await migrateToLatest(database.db);
+    const applied = await migrate(database, ownerUrl);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    const warning = await tamperProofWarning(database.db);
+    if (warning !== undefined) logger.warn(warning);
   } catch (error) {
     await database.close();
     await stopEmbedded?.();
@@ -60,4 +67,16 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       }
     },
   };
+}
+
+/** Migrations and grants as the owner role; with no owner role, the one role does it all. */
+async function migrate(app: DatabaseHandle, ownerUrl: string | undefined): Promise<string[]> {
+  if (ownerUrl === undefined) return migrateToLatest(app.db);
+  const appRole = await currentRole(app.db);
+  const owner = openDatabase(ownerUrl, { maxConnections: 1 });
+  try {
+    return await migrateToLatest(owner.db, { appRole });
+  } finally {
+    await owner.close();
+  }
 }

@@ -10,6 +10,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       port: 8080,
       databaseUrl: undefined,
+      databaseOwnerUrl: undefined,
       masterKey: undefined,
       smtpUrl: undefined,
       publicUrl: undefined,
@@ -37,11 +38,26 @@ describe('configuration', () => {
   it('hides passwords and keys when describing the configuration', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://ferry:s3cret@db:5432/ferry',
+      DATABASE_OWNER_URL: 'postgres://ferry_owner:0wner-s3cret@db:5432/ferry',
       FERRY_MASTER_KEY: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
     });
     const text = JSON.stringify(describeConfig(config));
     expect(text).not.toContain('s3cret');
     expect(text).not.toContain(Buffer.alloc(32, 7).toString('base64'));
     expect(text).toContain('postgres://ferry:redacted@db:5432/ferry');
+    expect(text).not.toContain('0wner-s3cret');
+    expect(text).toContain('postgres://ferry_owner:redacted@db:5432/ferry');
+  });
+
+  it('refuses an owner role without the app role it would grant to', () => {
+    expect(() => loadConfig({ DATABASE_OWNER_URL: 'postgres://owner:pw@db/ferry' })).toThrow(
+      /DATABASE_OWNER_URL needs DATABASE_URL/,
+    );
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgres://app:pw@db/ferry',
+        DATABASE_OWNER_URL: 'postgres://owner:pw@db/ferry',
+      }).databaseOwnerUrl,
+    ).toBe('postgres://owner:pw@db/ferry');
   });
 });

@@ -29,8 +29,16 @@ export const CONFIG_KEYS = {
   },
   databaseUrl: {
     env: 'DATABASE_URL',
-    description: 'PostgreSQL connection URL; unset starts an embedded PostgreSQL in the data dir',
+    description:
+      'PostgreSQL connection URL of the app role (everything but migrations); unset starts an embedded PostgreSQL in the data dir',
     defaultText: '(embedded)',
+    secret: true,
+  },
+  databaseOwnerUrl: {
+    env: 'DATABASE_OWNER_URL',
+    description:
+      "PostgreSQL connection URL of the role that owns Ferry's tables, used only for migrations and the app role's grants (needs DATABASE_URL)",
+    defaultText: '(DATABASE_URL: one role)',
     secret: true,
   },
   masterKey: {
@@ -92,31 +100,39 @@ const urlSchema = (protocols: readonly string[]) =>
     `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   );
 
-const envSchema = z.object({
-  FERRY_DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
-  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
-  PORT: portSchema.default(8080),
-  DATABASE_URL: urlSchema(['postgres:', 'postgresql:']).optional(),
-  FERRY_MASTER_KEY: z
-    .string()
-    .regex(
-      /^[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=)*$/,
-      'must be "id:base64" with a 32-byte key (44 base64 characters), several separated by commas',
-    )
-    .optional(),
-  SMTP_URL: urlSchema(['smtp:', 'smtps:']).optional(),
-  FERRY_PUBLIC_URL: urlSchema(['http:', 'https:']).optional(),
-  FERRY_MAIL_FROM: z.string().min(3, 'must be an email address').default('Ferry <ferry@localhost>'),
-  FERRY_M365_AUTHORITY_URL: urlSchema(['http:', 'https:']).optional(),
-  FERRY_M365_GRAPH_URL: urlSchema(['http:', 'https:']).optional(),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-});
+const envSchema = z
+  .object({
+    FERRY_DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+    HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    PORT: portSchema.default(8080),
+    DATABASE_URL: urlSchema(['postgres:', 'postgresql:']).optional(),
+    DATABASE_OWNER_URL: urlSchema(['postgres:', 'postgresql:']).optional(),
+    FERRY_MASTER_KEY: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=)*$/,
+        'must be "id:base64" with a 32-byte key (44 base64 characters), several separated by commas',
+      )
+      .optional(),
+    SMTP_URL: urlSchema(['smtp:', 'smtps:']).optional(),
+    FERRY_PUBLIC_URL: urlSchema(['http:', 'https:']).optional(),
+    FERRY_MAIL_FROM: z.string().min(3, 'must be an email address').default('Ferry <ferry@localhost>'),
+    FERRY_M365_AUTHORITY_URL: urlSchema(['http:', 'https:']).optional(),
+    FERRY_M365_GRAPH_URL: urlSchema(['http:', 'https:']).optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  })
+  .refine((e) => e.DATABASE_OWNER_URL === undefined || e.DATABASE_URL !== undefined, {
+    path: ['DATABASE_OWNER_URL'],
+    message: 'needs DATABASE_URL (the app role); the embedded PostgreSQL makes both roles itself',
+  });
 
 export interface Config {
   readonly dataDir: string;
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string | undefined;
+  /** Owner role for migrations and grants; unset: DATABASE_URL does both (one role). */
+  readonly databaseOwnerUrl: string | undefined;
   readonly masterKey: string | undefined;
   readonly smtpUrl: string | undefined;
   readonly publicUrl: string | undefined;
@@ -161,6 +177,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL,
     masterKey: e.FERRY_MASTER_KEY,
     smtpUrl: e.SMTP_URL,
     publicUrl: e.FERRY_PUBLIC_URL,
@@ -181,7 +198,10 @@ export function describeConfig(
     let value: string;
     if (raw === undefined) value = spec.defaultText;
     else if (spec.secret)
-      value = key === 'databaseUrl' || key === 'smtpUrl' ? hideUrlPassword(String(raw)) : '[redacted]';
+      value =
+        key === 'databaseUrl' || key === 'databaseOwnerUrl' || key === 'smtpUrl'
+          ? hideUrlPassword(String(raw))
+          : '[redacted]';
     else value = String(raw);
     return { key, env: spec.env, value, description: spec.description };
   });

@@ -20,6 +20,7 @@ export const REDACTED_LOG_PATHS = [
   '*.refreshToken',
   '*.authToken',
   '*.databaseUrl',
+  '*.databaseOwnerUrl',
   '*.masterKey',
   '*.*.password',
   '*.*.clientSecret',

@@ -3,6 +3,7 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 
 import { coerceError } from '../domain/errors.ts';
+import { grantAppRole, JOB_QUEUE_SCHEMA } from './database-roles.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -30,9 +31,11 @@ const MIGRATION_LOCK_ID = 0x4665727279n;
 
 /**
  * Applies pending migrations. Safe when several processes start at once: they queue on a
- * PostgreSQL advisory lock, and the later ones find nothing left to do.
+ * PostgreSQL advisory lock, and the later ones find nothing left to do. With an app role (two-role
+ * mode, `db` connected as the owner role), the app role's grants are applied afterwards under the
+ * same lock, on every start.
  */
-export async function migrateToLatest(db: Db): Promise<string[]> {
+export async function migrateToLatest(db: Db, options: { appRole?: string } = {}): Promise<string[]> {
   return db.connection().execute(async (connection) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_ID})`.execute(connection);
     try {
@@ -42,6 +45,14 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
       });
       const { error, results } = await migrator.migrateToLatest();
       if (error !== undefined) throw coerceError(error);
+      // pg-boss installs itself into this schema; it is made here so that an app role that may not
+      // create schemas can still install and upgrade pg-boss.
+      const { rows } = await sql<{
+        missing: boolean;
+      }>`select to_regnamespace(${JOB_QUEUE_SCHEMA}) is null as missing`.execute(connection);
+      if (rows[0]?.missing === true)
+        await sql`create schema if not exists ${sql.id(JOB_QUEUE_SCHEMA)}`.execute(connection);
+      if (options.appRole !== undefined) await grantAppRole(connection, options.appRole);
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.execute(connection);

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 
 import { UserError } from '../domain/errors.ts';
+import { EMBEDDED_APP_ROLE, ensureLoginRole } from './database-roles.ts';
 
 /**
  * A real PostgreSQL kept under `<dataDir>/postgres`, started when DATABASE_URL is unset.
@@ -13,7 +14,10 @@ import { UserError } from '../domain/errors.ts';
  * (postmaster.pid of a dead process, or an orphaned postmaster of ours) is recovered.
  */
 export interface EmbeddedDatabase {
+  /** The app role's connection: everything but migrations. */
   readonly url: string;
+  /** The cluster's superuser `ferry`, which owns Ferry's tables: migrations and grants only. */
+  readonly ownerUrl: string;
   stop(): Promise<void>;
 }
 
@@ -25,6 +29,7 @@ export interface EmbeddedPostgresOptions {
 
 const CLUSTER_DIR = 'postgres';
 const PASSWORD_FILE = 'postgres.password';
+const APP_PASSWORD_FILE = 'postgres-app.password';
 /** Written once the cluster and its database exist, so a first start cut short is redone whole. */
 const READY_FILE = 'postgres.ready';
 const STOP_WAIT_MS = 30_000;
@@ -48,10 +53,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       onLog(
         `using PostgreSQL process ${running.pid}, started by the Ferry process ${running.ownerPid} on this data dir`,
       );
-      return {
-        url: `postgres://ferry:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${options.databaseName ?? 'ferry'}`,
-        stop: () => Promise.resolve(),
-      };
+      const ownerUrl = `postgres://ferry:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${options.databaseName ?? 'ferry'}`;
+      return { url: await appRoleUrl(options.dataDir, ownerUrl), ownerUrl, stop: () => Promise.resolve() };
     }
   }
 
@@ -89,14 +92,58 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await writeFile(readyFile, new Date().toISOString());
   }
 
+  const ownerUrl = `postgres://ferry:${encodeURIComponent(password)}@127.0.0.1:${port}/${databaseName}`;
+  let url: string;
+  try {
+    url = await appRoleUrl(options.dataDir, ownerUrl);
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
   let stopped: Promise<void> | undefined;
   return {
-    url: `postgres://ferry:${encodeURIComponent(password)}@127.0.0.1:${port}/${databaseName}`,
+    url,
+    ownerUrl,
     stop: () =>
       (stopped ??= cluster.stop().then(() => {
         process.removeListener('exit', stopOnExit);
       })),
   };
+}
+
+/**
+ * The app role's URL. Its password is kept next to the superuser's; a data dir from before there
+ * were two roles gets both the file and the role here, on its first start.
+ */
+async function appRoleUrl(dataDir: string, ownerUrl: string): Promise<string> {
+  const password = await appRolePassword(path.join(dataDir, APP_PASSWORD_FILE));
+  await ensureLoginRole(ownerUrl, EMBEDDED_APP_ROLE, password);
+  const url = new URL(ownerUrl);
+  url.username = EMBEDDED_APP_ROLE;
+  url.password = password;
+  return url.toString();
+}
+
+async function appRolePassword(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  // Written aside and linked into place: a process starting at the same moment sees the whole
+  // file or none, and the first one's password wins.
+  const password = randomBytes(18).toString('base64url');
+  const draft = `${file}.${process.pid}`;
+  await writeFile(draft, password, { mode: 0o600 });
+  try {
+    await link(draft, file);
+    return password;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return await readFile(file, 'utf8');
+  } finally {
+    await rm(draft, { force: true });
+  }
 }
 
 /**

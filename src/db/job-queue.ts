@@ -1,5 +1,7 @@
 import { PgBoss } from 'pg-boss';
 
+import { JOB_QUEUE_SCHEMA } from './database-roles.ts';
+
 /**
  * pg-boss on Ferry's own database. Its job expiry is Ferry's crash recovery: a job whose worker
  * died is handed to another worker once it expires, so every job must be bounded and idempotent.
@@ -18,7 +20,9 @@ export interface JobQueueOptions {
 export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue> {
   const boss = new PgBoss({
     connectionString: options.url,
-    schema: 'pgboss',
+    schema: JOB_QUEUE_SCHEMA,
+    // Ferry's migrations make the schema: the app role may not create schemas (src/db/database-roles.ts).
+    createSchema: false,
     max: 5,
     useListenNotify: true,
     supervise: options.supervise,

@@ -18,8 +18,10 @@ describe('migrations', () => {
     }
   });
 
-  it('keep the audit log append-only', async () => {
-    const database = await createTestDatabase();
+  it('keep the audit log append-only even for the owner role', async () => {
+    const app = await createTestDatabase();
+    await app.close();
+    const database = openDatabase(app.ownerUrl);
     try {
       const { id } = await database.db
         .insertInto('workgroups')

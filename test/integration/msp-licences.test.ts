@@ -2,6 +2,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { openDatabase } from '../../src/db/database.ts';
 import { recordLicenceUse, usersWithoutLicence } from '../../src/db/licences.ts';
 import { licenceExpiry } from '../../src/domain/licences.ts';
 import { createMailer } from '../../src/mailer/create-mailer.ts';
@@ -441,13 +442,22 @@ describe('licence use by passes', () => {
     expect(log[1]?.runMailboxId).toBe(runMailboxId);
   });
 
-  it('keeps the licence log append-only', async () => {
+  it('keeps the licence log append-only, for the app role by its grants and for the owner by a trigger', async () => {
     await expect(database.db.updateTable('licence_log').set({ quantity: 0 }).execute()).rejects.toThrow(
-      'the licence log is append-only',
+      'permission denied',
     );
-    await expect(database.db.deleteFrom('licence_log').execute()).rejects.toThrow(
-      'the licence log is append-only',
-    );
+    await expect(database.db.deleteFrom('licence_log').execute()).rejects.toThrow('permission denied');
+    const owner = openDatabase(database.ownerUrl);
+    try {
+      await expect(owner.db.updateTable('licence_log').set({ quantity: 0 }).execute()).rejects.toThrow(
+        'the licence log is append-only',
+      );
+      await expect(owner.db.deleteFrom('licence_log').execute()).rejects.toThrow(
+        'the licence log is append-only',
+      );
+    } finally {
+      await owner.close();
+    }
   });
 });
 

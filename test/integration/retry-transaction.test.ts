@@ -1,12 +1,16 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
+import { openDatabase } from '../../src/db/database.ts';
 import { retryTransaction } from '../../src/db/retry-transaction.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 describe('retryTransaction', () => {
   it('runs a transaction PostgreSQL aborted to break a deadlock again, so both sides commit', async () => {
-    const database = await createTestDatabase();
+    const app = await createTestDatabase();
+    await app.close();
+    // The owner role: the test makes a table of its own, which the app role may not.
+    const database = openDatabase(app.ownerUrl);
     const { db } = database;
     try {
       await sql`create table lockers (id int primary key, n int not null)`.execute(db);
