@@ -23,6 +23,7 @@ import {
   SOURCE_ID_PROPERTY_ID,
   type CalendarConversionOptions,
 } from './ical-event-to-graph.ts';
+import { extractIcsAttachments } from './ics-attachments.ts';
 import { readCalendar, timeProp, unreadable } from './ical-reading.ts';
 import { expandSeries, ExpansionRefused } from './series-expansion.ts';
 import { zoneOffsetMs } from './time-zones.ts';
@@ -64,7 +65,7 @@ function instancesAsSingles(
   options: CalendarConversionOptions,
 ): ConvertedCalendarItem {
   const contentHash = createHash('sha256').update(item.ics).digest('hex');
-  const parts = readCalendar(item.ref, item.ics);
+  const parts = readCalendar(item.ref, extractIcsAttachments(item.ics).ics);
   const notes = [...parts.notes];
   const year = new Date(instances[0]?.startMs ?? options.now ?? Date.now()).getUTCFullYear();
   const clock = new EventClock(parts.calendar, { from: year, to: year + 1 }, options.timeZone);
@@ -121,7 +122,7 @@ function seriesKeys(
     converted.singles.flatMap((s) => (s.stamp.includes('#') ? [s.stamp.split('#')[1]!] : [])),
   );
   if (converted.series === undefined) return keys;
-  const parts = readCalendar(item.ref, item.ics);
+  const parts = readCalendar(item.ref, extractIcsAttachments(item.ics).ics);
   const master = parts.master;
   const dtstart = master === undefined ? undefined : timeProp(master, 'dtstart');
   if (master === undefined || dtstart === undefined) return keys;

@@ -29,6 +29,7 @@ import type { AttendeeMode } from './event-attendees.ts';
 import { eventBody, shiftTiming, timingOf, type DraftContext, type Timing } from './event-draft.ts';
 import { isCancelled } from './event-fields.ts';
 import { ferryNamedPropertyId } from './extended-properties.ts';
+import { extractIcsAttachments } from './ics-attachments.ts';
 import { readCalendar, textProp, timeProp, unreadable } from './ical-reading.ts';
 import { toPatternedRecurrence, type LocalDate, type RecurrenceMapping } from './recurrence-pattern.ts';
 import { ExpansionRefused, expandSeries, seriesWall, type Occurrence } from './series-expansion.ts';
@@ -452,7 +453,8 @@ export function convertCalendarItem(
   options: CalendarConversionOptions,
 ): ConvertedCalendarItem {
   const contentHash = createHash('sha256').update(item.ics).digest('hex');
-  const parts = readCalendar(item.ref, item.ics);
+  const { ics, attachments, leftOut } = extractIcsAttachments(item.ics);
+  const parts = readCalendar(item.ref, ics);
   const now = options.now ?? Date.now();
   const anchor = parts.master ?? parts.exceptions[0];
   const notes = [...parts.notes];
@@ -474,7 +476,12 @@ export function convertCalendarItem(
     },
   };
   try {
-    return { ...convert(c, parts.master, parts.exceptions), contentHash };
+    return {
+      ...convert(c, parts.master, parts.exceptions),
+      contentHash,
+      attachments,
+      attachmentsLeftOut: leftOut,
+    };
   } catch (error) {
     if (error instanceof FerryError) throw error;
     throw unreadable(

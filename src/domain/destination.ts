@@ -92,6 +92,8 @@ export interface DestinationMailbox {
   updateEvent(id: string, patch: GraphPayload): Promise<void>;
   /** Deletes an event, a series or one occurrence (cancelled occurrences; rebuilding a changed series). */
   deleteEvent(id: string): Promise<void>;
+  /** Attaches a file to an event (large ones through an upload session). */
+  addEventAttachment(eventId: string, attachment: LargeAttachment): Promise<void>;
   createTask(listId: string, task: GraphPayload): Promise<string>;
   updateTask(listId: string, id: string, task: GraphPayload): Promise<void>;
   usage(): DestinationUsage;

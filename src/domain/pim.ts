@@ -4,7 +4,7 @@
  * iCalendar of a calendar item or task); `convert/` turns that into Graph create payloads; the
  * destination writes them. Every payload carries Ferry's idempotency stamp.
  */
-import type { GraphExtendedProperty } from './mail.ts';
+import type { GraphExtendedProperty, LargeAttachment } from './mail.ts';
 
 export const PIM_KINDS = ['contacts', 'calendar', 'tasks'] as const;
 export type PimKind = (typeof PIM_KINDS)[number];
@@ -92,6 +92,10 @@ export interface ConvertedCalendarItem {
   readonly singles: readonly GraphEventDraft[];
   readonly notes: readonly string[];
   readonly contentHash: string;
+  /** Files attached to the appointment in Zimbra: added to the series master or each single. */
+  readonly attachments?: readonly LargeAttachment[];
+  /** Attachments that could not be carried over, each with why (reported on the item). */
+  readonly attachmentsLeftOut?: readonly string[];
 }
 
 export interface ConvertedTask {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { DestinationMailbox } from '../domain/destination.ts';
+import { FerryError } from '../domain/errors.ts';
 import { FERRY_PROPERTY_SET_GUID } from '../domain/mail.ts';
 import type { ConvertedCalendarItem, GraphEventDraft } from '../domain/pim.ts';
 
@@ -28,10 +29,24 @@ export async function writeCalendarItem(
     });
   const ids: string[] = [];
   const unmatched: string[] = [];
+  const leftOut = [...(item.attachmentsLeftOut ?? [])];
+  const attach = async (eventId: string) => {
+    for (const attachment of item.attachments ?? []) {
+      try {
+        await mailbox.addEventAttachment(eventId, attachment);
+      } catch (error) {
+        // Only a refusal of this file (too large, a name Exchange will not take) is the item's to
+        // report; anything else (throttling that would not end, the mailbox gone) stops the item.
+        if (!(error instanceof FerryError) || error.kind !== 'user') throw error;
+        leftOut.push(`"${attachment.name}" could not be attached: ${error.message}`);
+      }
+    }
+  };
   if (item.series !== undefined) {
     const { master, exceptions, cancelledOriginalStartsUtc } = item.series;
     const seriesId = await create(master);
     ids.push(seriesId);
+    await attach(seriesId);
     const starts = [...exceptions.map((e) => e.originalStartUtc), ...cancelledOriginalStartsUtc].map(instant);
     if (starts.length > 0) {
       const from = new Date(Math.min(...starts) - DAY_MS).toISOString();
@@ -50,12 +65,22 @@ export async function writeCalendarItem(
       }
     }
   }
-  for (const single of item.singles) ids.push(await create(single));
-  const problem =
-    unmatched.length === 0
-      ? undefined
-      : `The series was created, but Microsoft 365 has no occurrence for: ${unmatched.join(', ')}; those changes are missing.`;
-  return { ids, problem };
+  // Attachments go on each single of a non-recurring event, or the first of a series copied as
+  // singles: a file is not copied a thousand times.
+  for (const [n, single] of item.singles.entries()) {
+    const id = await create(single);
+    ids.push(id);
+    if (item.series === undefined && n === 0) await attach(id);
+  }
+  const problems = [
+    ...(unmatched.length === 0
+      ? []
+      : [
+          `The series was created, but Microsoft 365 has no occurrence for: ${unmatched.join(', ')}; those changes are missing.`,
+        ]),
+    ...(leftOut.length === 0 ? [] : [`Attachments: ${leftOut.join('; ')}.`]),
+  ];
+  return { ids, problem: problems.length === 0 ? undefined : problems.join(' ') };
 }
 
 /** A name-based UUID (RFC 9562 version 5) in Ferry's property set namespace. */

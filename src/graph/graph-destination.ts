@@ -152,6 +152,8 @@ function createGraphMailbox(
       pim('calendar', () => events.occurrences(seriesId, fromUtc, toUtc)),
     updateEvent: (id, patch) => pim('calendar', () => events.update(id, patch)),
     deleteEvent: (id) => pim('calendar', () => events.remove(id)),
+    addEventAttachment: (eventId, attachment) =>
+      pim('calendar', () => addLargeAttachment(transport, upn, eventId, attachment, 'events')),
 
     createTask: (listId, task) => pim('tasks', () => tasks.create(listId, task)),
     updateTask: (listId, id, task) => pim('tasks', () => tasks.update(listId, id, task)),

@@ -24,14 +24,18 @@ interface RangeAnswer {
   readonly nextExpectedRanges?: readonly string[];
 }
 
-/** Adds one attachment to an existing message: a plain POST when small, an upload session otherwise. */
+/**
+ * Adds one attachment to an existing message or event: a plain POST when small, an upload session
+ * otherwise (both collections take attachment upload sessions, microsoft-graph.md §4).
+ */
 export async function addLargeAttachment(
   transport: GraphTransport,
   userPrincipalName: string,
-  messageId: string,
+  parentId: string,
   attachment: LargeAttachment,
+  collection: 'messages' | 'events' = 'messages',
 ): Promise<void> {
-  const attachments = `${userPath(userPrincipalName)}/messages/${segment(messageId)}/attachments`;
+  const attachments = `${userPath(userPrincipalName)}/${collection}/${segment(parentId)}/attachments`;
   const { bytes } = attachment;
   if (bytes.byteLength < PLAIN_POST_MAX_BYTES) {
     await transport.request({

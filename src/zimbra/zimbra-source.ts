@@ -176,7 +176,8 @@ export function createZimbraSource(
       const what = `${ref.kind === 'tasks' ? 'task' : 'appointment'} ${ref.id}`;
       const bytes = await fetchRest({
         mailbox,
-        path: `${homePath(mailbox)}?id=${encodeURIComponent(ref.id)}&fmt=ics`,
+        // Without icalAttach=inline Zimbra's export leaves an appointment's attachments out.
+        path: `${homePath(mailbox)}?id=${encodeURIComponent(ref.id)}&fmt=ics${ref.kind === 'calendar' ? '&icalAttach=inline' : ''}`,
         itemId: ref.id,
         what,
         // A cut answer still starts well: only a calendar that is closed is whole.

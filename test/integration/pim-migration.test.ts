@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { MailboxReport } from '../../src/domain/migration.ts';
@@ -117,6 +118,26 @@ const ALL_DAY = calendar(
   'END:VEVENT',
 );
 
+/** Zimbra writes inline attachments as ATTACH;VALUE=BINARY (common calendar/Attach.java), folded. */
+const AGENDA = Buffer.from('Agenda: 1. budget 2. hiring\n');
+const DECK = Buffer.alloc(3_500_000, 0x5a); // over 3 MB: an upload session
+const attach = (name: string, type: string, bytes: Buffer) =>
+  `ATTACH;VALUE=BINARY;ENCODING=BASE64;FMTTYPE=${type};X-APPLE-FILENAME=${name}:${bytes.toString('base64')}`
+    .match(/.{1,74}/g)!
+    .join('\r\n ');
+const WITH_FILES = calendar(
+  'BEGIN:VEVENT',
+  'UID:board@ferry.test',
+  'DTSTAMP:20240101T000000Z',
+  'DTSTART:20240312T140000Z',
+  'DTEND:20240312T150000Z',
+  'SUMMARY:Board meeting',
+  attach('agenda.txt', 'text/plain', AGENDA),
+  attach('deck.pdf', 'application/pdf', DECK),
+  'END:VEVENT',
+);
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
 /** RDATE has no Graph equivalent: the series arrives as single events. */
 const WITH_RDATE = calendar(
   'BEGIN:VEVENT',
@@ -213,6 +234,7 @@ beforeAll(async () => {
       'calendar/Calendar/weekly.ics': WEEKLY,
       'calendar/Calendar/monthly.ics': MONTHLY,
       'calendar/Calendar/conference.ics': ALL_DAY,
+      'calendar/Calendar/board.ics': WITH_FILES,
       'calendar/Team/training.ics': WITH_RDATE,
       'tasks/Tasks/tasks.ics': TASKS,
       'contacts/Contacts/people.vcf': PEOPLE,
@@ -238,7 +260,7 @@ describe('contacts, calendars and tasks through a Full pass', () => {
     expect(first.status).toBe('completed');
     expect(first.errors).toEqual([]);
     expect(first.items.contacts).toMatchObject({ migrated: 2, failed: 0 });
-    expect(first.items.calendar).toMatchObject({ migrated: 4, failed: 0 });
+    expect(first.items.calendar).toMatchObject({ migrated: 5, failed: 0 });
     expect(first.items.tasks).toMatchObject({ migrated: 3, failed: 0 });
     expect(dump.invitationsSent).toBe(0);
     for (const event of allEvents()) expect(event.attendees ?? []).toEqual([]);
@@ -302,6 +324,16 @@ describe('contacts, calendars and tasks through a Full pass', () => {
     const training = allEvents().filter((e) => e.subject === 'Training');
     expect(training.map((e) => e.calendar)).toEqual(['Team', 'Team', 'Team', 'Team']);
     expect(training.every((e) => e.recurrence === null || e.recurrence === undefined)).toBe(true);
+  });
+
+  it('attaches the files of an appointment, the large one through an upload session', () => {
+    const board = eventNamed('Board meeting') as DumpedEvent & {
+      attachments: { name: string; contentType: string; size: number; sha256: string }[];
+    };
+    expect(board.attachments.map((a) => [a.name, a.contentType, a.size, a.sha256])).toEqual([
+      ['agenda.txt', 'text/plain', AGENDA.length, sha256(AGENDA)],
+      ['deck.pdf', 'application/pdf', DECK.length, sha256(DECK)],
+    ]);
   });
 
   it('keeps tasks’ dates, status and importance', () => {

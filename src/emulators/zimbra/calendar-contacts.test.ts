@@ -57,6 +57,7 @@ const ICS = [
   'DTSTART;VALUE=DATE:20240301',
   'DTEND;VALUE=DATE:20240302',
   'SUMMARY:Holiday',
+  'ATTACH;VALUE=BINARY;ENCODING=BASE64;FMTTYPE=text/plain;X-APPLE-FILENAME=plan.txt:cGxhbg==',
   'END:VEVENT',
   'END:VCALENDAR',
   '',
@@ -245,6 +246,13 @@ describe('zimbra emulator: contacts, calendar, tasks', () => {
     expect(text.match(/BEGIN:VEVENT/g)?.length).toBe(3);
     expect(text).toContain('BEGIN:VTIMEZONE');
     expect(text).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20240212T160000');
+    // Attachments only when asked for (icalAttach=inline).
+    expect(text).not.toContain('ATTACH');
+    const inline = await fetch(
+      `${emu.url}/service/home/ann@example.com/Calendar?fmt=ics&icalAttach=inline&authToken=${token}`,
+    );
+    const unfolded = (await inline.text()).replace(/\r\n[ \t]/g, '');
+    expect(unfolded).toMatch(/ATTACH;.*X-APPLE-FILENAME=plan\.txt.*:cGxhbg==/);
     const vcf = await fetch(`${emu.url}/service/home/~/?id=7&fmt=vcf`, {
       headers: { Cookie: `ZM_AUTH_TOKEN=${token}` },
     });

@@ -1,15 +1,22 @@
 /** REST exports: ?fmt=ics (VCALENDAR of a folder or item) and ?fmt=vcf (vCard 3.0 regenerated from contact attrs). */
-import type ICAL from 'ical.js';
+import ICAL from 'ical.js';
 
 import type { Account, CalendarItem, ContactItem, Folder } from './model.ts';
 
 const CRLF = '\r\n';
 
+/**
+ * `fmt=ics` of calendar items. Attachments (ATTACH) are written only when the request asks for them
+ * with `icalAttach=inline` (base64, as Zimbra's calendar Attach.toZProperty writes them: VALUE=BINARY,
+ * ENCODING=BASE64, FMTTYPE, X-APPLE-FILENAME); by default the export leaves them out (IcsFormatter,
+ * `icalAttach` none|inline|url — a field report of appointment attachments lost in migrations).
+ */
 export function icsExport(
   account: Account,
   name: string,
   folderId: number,
   items: readonly CalendarItem[],
+  attachInline = false,
 ): string {
   const zones = new Map<string, ICAL.Component>();
   for (const item of items) {
@@ -23,10 +30,18 @@ export function icsExport(
     'VERSION:2.0',
     'METHOD:PUBLISH',
   ];
-  const body = [...zones.values(), ...items.flatMap((item) => item.invites.map((i) => i.component))].map(
+  const components = items.flatMap((item) => item.invites.map((i) => i.component));
+  const body = [...zones.values(), ...components.map((c) => (attachInline ? c : withoutAttachments(c)))].map(
     (c) => c.toString().replace(/\r?\n/g, CRLF),
   );
   return [...lines, ...body, 'END:VCALENDAR'].join(CRLF) + CRLF;
+}
+
+function withoutAttachments(component: ICAL.Component): ICAL.Component {
+  if (!component.hasProperty('attach')) return component;
+  const copy = new ICAL.Component(structuredClone(component.jCal));
+  copy.removeAllProperties('attach');
+  return copy;
 }
 
 export function folderCalendarItems(account: Account, folder: Folder): CalendarItem[] {

@@ -118,13 +118,13 @@ export function handleRest(
   const folderPath = (match[2] ?? '/').replace(/\/+$/, '') || '/';
   const folder = folderByPath(owner.mailbox, folderPath);
   if (!folder) return errorPage(404, 'no such item');
-  return folderResponse(owner, folder, request.url.searchParams.get('fmt'));
+  return folderResponse(owner, folder, request.url.searchParams.get('fmt'), attachInline(request.url));
 }
 
 function itemResponse(owner: Account, id: number, url: URL): RestResponse {
   const fmt = url.searchParams.get('fmt');
   const folder = owner.mailbox.folders.get(id);
-  if (folder) return folderResponse(owner, folder, fmt);
+  if (folder) return folderResponse(owner, folder, fmt, attachInline(url));
   const item = owner.mailbox.items.get(id);
   if (!item) return errorPage(404, 'no such item');
   switch (item.kind) {
@@ -141,7 +141,7 @@ function itemResponse(owner: Account, id: number, url: URL): RestResponse {
       const parent = owner.mailbox.folders.get(item.folderId);
       return ok(
         'text/calendar; charset=utf-8',
-        Buffer.from(icsExport(owner, parent?.name ?? '', item.folderId, [item]), 'utf8'),
+        Buffer.from(icsExport(owner, parent?.name ?? '', item.folderId, [item], attachInline(url)), 'utf8'),
       );
     }
   }
@@ -188,7 +188,11 @@ function syncHeaders(owner: Account, item: Item): Record<string, string> {
   };
 }
 
-function folderResponse(owner: Account, folder: Folder, fmt: string | null): RestResponse {
+function attachInline(url: URL): boolean {
+  return url.searchParams.get('icalAttach') === 'inline';
+}
+
+function folderResponse(owner: Account, folder: Folder, fmt: string | null, inline = false): RestResponse {
   const format =
     fmt ??
     (folder.view === 'contact'
@@ -197,7 +201,7 @@ function folderResponse(owner: Account, folder: Folder, fmt: string | null): Res
         ? 'ics'
         : null);
   if (format === 'ics') {
-    const body = icsExport(owner, folder.name, folder.id, folderCalendarItems(owner, folder));
+    const body = icsExport(owner, folder.name, folder.id, folderCalendarItems(owner, folder), inline);
     return ok('text/calendar; charset=utf-8', Buffer.from(body, 'utf8'), {
       'Content-Disposition': `attachment; filename="${encodeURIComponent(folder.name)}.ics"`,
     });
