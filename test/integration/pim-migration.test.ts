@@ -327,7 +327,7 @@ describe('contacts, calendars and tasks through a Full pass', () => {
   });
 
   it('attaches the files of an appointment, the large one through an upload session', () => {
-    const board = eventNamed('Board meeting') as DumpedEvent & {
+    const board = eventNamed('Board meeting') as unknown as {
       attachments: { name: string; contentType: string; size: number; sha256: string }[];
     };
     expect(board.attachments.map((a) => [a.name, a.contentType, a.size, a.sha256])).toEqual([
