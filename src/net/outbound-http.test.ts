@@ -1,5 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -125,6 +127,34 @@ describe('through a proxy', () => {
 });
 
 describe('FERRY_CA_FILE', () => {
+  it('makes a self-signed server certificate trusted', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ferry-ca-'));
+    const [cert, key] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2'].concat([
+        '-subj',
+        '/CN=zimbra.example.test',
+        '-addext',
+        'subjectAltName=DNS:mail.example.test',
+      ]),
+      { stdio: 'ignore' },
+    );
+    const tlsServer = createTlsServer({ cert: readFileSync(cert), key: readFileSync(key) }, (_req, res) =>
+      res.end('over tls'),
+    );
+    await new Promise<void>((done) => tlsServer.listen(0, '127.0.0.1', done));
+    const url = `https://mail.example.test:${(tlsServer.address() as AddressInfo).port}/`;
+    try {
+      const untrusted = await failure(outbound({ allowedPrivateNetworks: LOOPBACK }).fetch(url));
+      expect((untrusted as { code?: string }).code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+      const trusting = outbound({ allowedPrivateNetworks: LOOPBACK, caFile: cert });
+      expect(await (await trusting.fetch(url)).text()).toBe('over tls');
+    } finally {
+      await new Promise<void>((done) => tlsServer.close(() => done()));
+    }
+  });
+
   it('must name a readable PEM file', () => {
     const notPem = path.join(tmpdir(), `ferry-ca-${process.pid}.txt`);
     writeFileSync(notPem, 'hello');

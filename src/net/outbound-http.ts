@@ -66,7 +66,9 @@ export function createOutbound(options: OutboundOptions): Outbound {
   const resolve = options.resolve ?? systemResolve;
   const ca = trustedAuthorities(options.caFile);
   const connectTimeout = options.connectTimeoutMs ?? OUTBOUND_DEFAULTS.connectTimeoutMs;
+  // HTTP/1.1 as before (Node's own fetch): per-origin pools of kept-alive connections.
   const connector = buildConnector({
+    allowH2: false,
     timeout: connectTimeout,
     lookup: checkingLookup(policy, resolve),
     ...(ca === undefined ? {} : { ca }),
@@ -80,6 +82,7 @@ export function createOutbound(options: OutboundOptions): Outbound {
   };
   const agentOptions = {
     connect,
+    allowH2: false,
     connectTimeout,
     connections: options.connectionsPerHost ?? OUTBOUND_DEFAULTS.connectionsPerHost,
     headersTimeout: options.headersTimeoutMs ?? OUTBOUND_DEFAULTS.headersTimeoutMs,
