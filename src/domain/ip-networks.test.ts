@@ -85,6 +85,7 @@ describe('judgeAddress', () => {
     expect(judgeAddress('::ffff:10.0.0.5', []).hostNetwork).toBe('10.0.0.5/32');
     expect(judgeAddress('fd12::1', []).hostNetwork).toBe('fd12::1/128');
     expect(judgeAddress('::1', []).hostNetwork).toBe('::1/128');
+    expect(judgeAddress('fe80::1%eth0', []).hostNetwork).toBe('fe80::1/128');
   });
 
   it('refuses what is not an address at all', () => {

@@ -191,7 +191,7 @@ export function judgeAddress(address: string, allowed: readonly IpNetwork[]): Ad
   const v6Category =
     bytes.length === 16 ? IPV6_RANGES.find(([range]) => networkContains(range, bytes))?.[1] : undefined;
   const v4 = bytes.length === 4 ? bytes : v6Category === undefined ? embeddedIpv4(bytes) : undefined;
-  const hostNetwork = v4 === undefined ? `${address}/128` : `${v4.join('.')}/32`;
+  const hostNetwork = v4 === undefined ? `${address.replace(/%.*$/, '')}/128` : `${v4.join('.')}/32`;
   const forms = v4 === undefined || v4 === bytes ? [bytes] : [bytes, v4];
   if (forms.some((form) => METADATA.some((m) => networkContains(m, form))))
     return { refused: 'cloud metadata', hostNetwork };
