@@ -34,6 +34,17 @@ export default tseslint.config(
     },
   },
   {
+    // Connections to Zimbra and Microsoft 365 go through src/net (the outbound policy) only.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/web/**', 'src/emulators/**', 'src/cli/api-client.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'Use the fetch of src/net/outbound-http.ts (the outbound policy).' },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     // Plain JavaScript here runs on Node; TypeScript's checker is not run on it, so globals are trusted.

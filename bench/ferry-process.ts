@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 
+import { LOOPBACK_ENV } from '../test/support/loopback-outbound.ts';
 import type { FerryUsage } from './measured-ferry.ts';
 
 const WRAPPER = path.resolve(import.meta.dirname, 'measured-ferry.ts');
@@ -35,7 +36,13 @@ export async function runFerry(options: FerryRunOptions): Promise<FerryRun> {
     options.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`];
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeFlags, WRAPPER, ...options.args], {
-    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', BENCH_USAGE_FILE: options.usageFile },
+    env: {
+      ...process.env,
+      // The emulators listen on loopback, which Ferry refuses unless allowed.
+      ...LOOPBACK_ENV,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      BENCH_USAGE_FILE: options.usageFile,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

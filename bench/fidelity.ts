@@ -17,6 +17,7 @@ import ICAL from 'ical.js';
 
 import { Secret } from '../src/domain/secret.ts';
 import { EXPANSION_YEARS } from '../src/convert/ical-event-to-graph.ts';
+import { loopbackOutbound } from '../test/support/loopback-outbound.ts';
 import { graphTimeInstant, sourceOccurrences } from '../test/support/occurrences.ts';
 import { createSessionFactory } from '../src/zimbra/session.ts';
 import { createSoapTransport } from '../src/zimbra/soap-transport.ts';
@@ -162,7 +163,7 @@ async function compareSeries(dump: Dump, zimbraUrl: string, graphUrl: string, to
   let equalToIcal = 0;
   const different: string[] = [];
   const basic = `Basic ${Buffer.from(`${ACCOUNT}:test123`).toString('base64')}`;
-  const soap = createSoapTransport({ url: zimbraUrl, adminUrl: undefined });
+  const soap = createSoapTransport({ url: zimbraUrl, adminUrl: undefined, fetch: loopbackOutbound().fetch });
   const zimbra = createZimbraSource(
     soap,
     createSessionFactory(soap, { mode: 'user', passwords: new Map([[ACCOUNT, new Secret('test123')]]) }),

@@ -72,6 +72,8 @@ const ferry: ChildProcess = spawn(process.execPath, [path.resolve('bin/ferry.js'
     FERRY_DATA_DIR: path.join(dataDir, 'ferry'),
     PORT: String(port),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // The emulators listen on loopback, which Ferry refuses unless the administrator allows it.
+    FERRY_ALLOWED_PRIVATE_NETWORKS: '127.0.0.0/8,::1/128',
   },
   stdio: ['ignore', 'pipe', 'inherit'],
 });

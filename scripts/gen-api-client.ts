@@ -13,6 +13,7 @@ import { buildApp } from '../src/api/build-app.ts';
 import { VERSION } from '../src/cli/package-info.ts';
 import { createLogger } from '../src/config/logger.ts';
 import type { Database } from '../src/db/schema.ts';
+import { createOutbound } from '../src/net/outbound-http.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 const OPENAPI_FILE = 'src/web/api/openapi.json';
@@ -68,6 +69,8 @@ export async function buildOpenApiDocument(): Promise<OpenApiDocument> {
     measureQueue: undefined,
     secureCookies: false,
     webDir: undefined,
+    // Never used: building the document connects nowhere.
+    outbound: createOutbound({ allowedPrivateNetworks: [] }),
     sealer: {
       seal: () => '',
       open: () => {

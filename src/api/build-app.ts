@@ -17,6 +17,7 @@ import type { Logger } from '../config/logger.ts';
 import type { Db } from '../db/database.ts';
 import type { JobQueue, QueueRoundTrip } from '../db/job-queue.ts';
 import type { Mailer, SecretSealer } from '../domain/ports.ts';
+import type { Outbound } from '../net/outbound-http.ts';
 import { registerAuthentication } from './auth.ts';
 import type { ControlPlaneDeps } from './control-plane-deps.ts';
 import { errorBody, handleError } from './errors.ts';
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly webDir: string | undefined;
   readonly sealer: SecretSealer;
   readonly mailer: Mailer;
+  /** Endpoint validation connects to Zimbra and Microsoft 365 through it only. */
+  readonly outbound: Outbound;
   readonly queue: JobQueue | undefined;
   readonly publicUrl: string;
   readonly m365Addresses?: ControlPlaneDeps['m365Addresses'];
@@ -96,6 +99,7 @@ export async function buildApp(deps: AppDeps) {
     logger: deps.logger,
     sealer: deps.sealer,
     mailer: deps.mailer,
+    outbound: deps.outbound,
     queue: deps.queue,
     publicUrl: deps.publicUrl,
     ...(deps.m365Addresses === undefined ? {} : { m365Addresses: deps.m365Addresses }),

@@ -2,6 +2,7 @@ import type { Logger } from '../config/logger.ts';
 import type { Db } from '../db/database.ts';
 import type { JobQueue } from '../db/job-queue.ts';
 import type { Mailer, SecretSealer } from '../domain/ports.ts';
+import type { Outbound } from '../net/outbound-http.ts';
 
 /** What the control-plane routes need besides the database: sealing credentials, mail, the job queue. */
 export interface ControlPlaneDeps {
@@ -9,6 +10,8 @@ export interface ControlPlaneDeps {
   readonly logger: Logger;
   readonly sealer: SecretSealer;
   readonly mailer: Mailer;
+  /** Connections to Zimbra and Microsoft 365 (endpoint validation), under the outbound policy. */
+  readonly outbound: Outbound;
   /** Starts passes; undefined in tests that never start one. */
   readonly queue: JobQueue | undefined;
   /** The address agents reach the console at, for links in emails ("http://localhost:8080"). */

@@ -6,6 +6,7 @@ import type { Mailer, SecretSealer } from '../domain/ports.ts';
 import { measureQueueRoundTrip, type JobQueue } from '../db/job-queue.ts';
 import { createSetupToken } from '../db/setup-tokens.ts';
 import { hashToken, newToken } from '../secrets/tokens.ts';
+import type { Outbound } from '../net/outbound-http.ts';
 import { buildApp } from './build-app.ts';
 
 export interface RunningServer {
@@ -25,6 +26,7 @@ export async function startServer(options: {
   webDir: string;
   sealer: SecretSealer;
   mailer: Mailer;
+  outbound: Outbound;
   /** Where the one-time setup link is printed for the person starting Ferry. */
   announce: (line: string) => void;
 }): Promise<RunningServer> {
@@ -39,6 +41,7 @@ export async function startServer(options: {
     webDir: options.webDir,
     sealer: options.sealer,
     mailer: options.mailer,
+    outbound: options.outbound,
     queue,
     publicUrl: (config.publicUrl ?? listenUrl).replace(/\/$/, ''),
     m365Addresses: { authorityUrl: config.m365AuthorityUrl, graphUrl: config.m365GraphUrl },

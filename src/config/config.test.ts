@@ -15,6 +15,8 @@ describe('configuration', () => {
       smtpUrl: undefined,
       publicUrl: undefined,
       mailFrom: 'Ferry <ferry@localhost>',
+      allowedPrivateNetworks: [],
+      connectionsPerHost: 64,
       logLevel: 'info',
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -59,5 +61,33 @@ describe('configuration', () => {
         DATABASE_OWNER_URL: 'postgres://owner:pw@db/ferry',
       }).databaseOwnerUrl,
     ).toBe('postgres://owner:pw@db/ferry');
+  });
+
+  it('reads the allowed private networks, refusing an entry that is not a CIDR by name', () => {
+    expect(
+      loadConfig({ FERRY_ALLOWED_PRIVATE_NETWORKS: '10.0.0.0/24, fd12::/64' }).allowedPrivateNetworks.map(
+        (n) => n.text,
+      ),
+    ).toEqual(['10.0.0.0/24', 'fd12::/64']);
+    expect(loadConfig({}).allowedPrivateNetworks).toEqual([]);
+    let error: unknown;
+    try {
+      loadConfig({ FERRY_ALLOWED_PRIVATE_NETWORKS: '10.0.0.0/24,10.0.0.0/33,mail.local' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(
+        /^FERRY_ALLOWED_PRIVATE_NETWORKS must be a comma-separated list of CIDRs .*not a CIDR: "10\.0\.0\.0\/33", "mail\.local"/,
+      ),
+    ]);
+  });
+
+  it('reads proxies in either spelling and hides their passwords', () => {
+    const config = loadConfig({ https_proxy: 'http://user:pw1@proxy:3128', NO_PROXY: '.corp' });
+    expect(config.httpsProxy).toBe('http://user:pw1@proxy:3128');
+    expect(config.noProxy).toBe('.corp');
+    expect(JSON.stringify(describeConfig(config))).not.toContain('pw1');
   });
 });

@@ -2,6 +2,8 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import { type IpNetwork, parseCidrList } from '../domain/ip-networks.ts';
+
 /**
  * Ferry's whole configuration, read once from the environment. Each key names its environment
  * variable, its default and its unit; nothing else in Ferry reads process.env.
@@ -77,6 +79,40 @@ export const CONFIG_KEYS = {
       'Graph address new Microsoft 365 endpoints use unless they name their own (a proxy, or the emulator)',
     defaultText: "(the endpoint's national cloud)",
   },
+  allowedPrivateNetworks: {
+    env: 'FERRY_ALLOWED_PRIVATE_NETWORKS',
+    description:
+      'Private, loopback or link-local networks Ferry may connect to (comma-separated CIDRs, IPv4 and IPv6, e.g. "10.0.0.0/24,fd12::/64"): an on-premises Zimbra, an emulator',
+    defaultText: '(none)',
+  },
+  caFile: {
+    env: 'FERRY_CA_FILE',
+    description:
+      'PEM file of extra certificate authorities Ferry trusts besides the public ones (a self-signed Zimbra certificate)',
+    defaultText: '(public CAs only)',
+  },
+  httpsProxy: {
+    env: 'HTTPS_PROXY',
+    description: 'Proxy for https:// connections to Zimbra and Microsoft 365 (also read as https_proxy)',
+    defaultText: '(direct)',
+    secret: true,
+  },
+  httpProxy: {
+    env: 'HTTP_PROXY',
+    description: 'Proxy for http:// connections (also read as http_proxy)',
+    defaultText: '(direct)',
+    secret: true,
+  },
+  noProxy: {
+    env: 'NO_PROXY',
+    description: 'Hosts reached without the proxy (comma-separated names, "*.example.com"; also no_proxy)',
+    defaultText: '(none)',
+  },
+  connectionsPerHost: {
+    env: 'FERRY_HTTP_CONNECTIONS_PER_HOST',
+    description: 'Most connections one Ferry process keeps open to one server (Graph, a Zimbra port)',
+    defaultText: '64',
+  },
   logLevel: { env: 'LOG_LEVEL', description: `Log level (${LOG_LEVELS.join(', ')})`, defaultText: 'info' },
 } as const satisfies Record<string, KeySpec>;
 
@@ -119,6 +155,28 @@ const envSchema = z
     FERRY_MAIL_FROM: z.string().min(3, 'must be an email address').default('Ferry <ferry@localhost>'),
     FERRY_M365_AUTHORITY_URL: urlSchema(['http:', 'https:']).optional(),
     FERRY_M365_GRAPH_URL: urlSchema(['http:', 'https:']).optional(),
+    FERRY_ALLOWED_PRIVATE_NETWORKS: z
+      .string()
+      .transform((text, ctx) => {
+        const { networks, bad } = parseCidrList(text);
+        if (bad.length > 0)
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a comma-separated list of CIDRs such as 10.0.0.0/24 or fd12:3456::/48; not a CIDR: ${bad.map((b) => `"${b}"`).join(', ')}`,
+          });
+        return networks;
+      })
+      .default([]),
+    FERRY_CA_FILE: z.string().min(1, 'must not be empty').optional(),
+    HTTPS_PROXY: urlSchema(['http:', 'https:']).optional(),
+    HTTP_PROXY: urlSchema(['http:', 'https:']).optional(),
+    NO_PROXY: z.string().optional(),
+    FERRY_HTTP_CONNECTIONS_PER_HOST: z.coerce
+      .number({ error: 'must be a whole number from 1 to 1024' })
+      .int('must be a whole number from 1 to 1024')
+      .min(1, 'must be a whole number from 1 to 1024')
+      .max(1024, 'must be a whole number from 1 to 1024')
+      .default(64),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .refine((e) => e.DATABASE_OWNER_URL === undefined || e.DATABASE_URL !== undefined, {
@@ -140,6 +198,13 @@ export interface Config {
   /** Addresses new Microsoft 365 endpoints get when they name none of their own. */
   readonly m365AuthorityUrl: string | undefined;
   readonly m365GraphUrl: string | undefined;
+  /** Networks outbound connections may reach although they are not public (see src/net/). */
+  readonly allowedPrivateNetworks: readonly IpNetwork[];
+  readonly caFile: string | undefined;
+  readonly httpsProxy: string | undefined;
+  readonly httpProxy: string | undefined;
+  readonly noProxy: string | undefined;
+  readonly connectionsPerHost: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -153,7 +218,14 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment into a frozen Config, or throws ConfigError with one line per problem. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): Config {
+export function loadConfig(given: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): Config {
+  // Proxy variables are spelled both ways in the wild; the upper-case one wins.
+  const env: Readonly<Record<string, string | undefined>> = {
+    ...given,
+    HTTPS_PROXY: given.HTTPS_PROXY ?? given.https_proxy,
+    HTTP_PROXY: given.HTTP_PROXY ?? given.http_proxy,
+    NO_PROXY: given.NO_PROXY ?? given.no_proxy,
+  };
   const present = Object.fromEntries(
     Object.values(CONFIG_KEYS)
       .map((key) => [key.env, env[key.env]] as const)
@@ -184,6 +256,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     mailFrom: e.FERRY_MAIL_FROM,
     m365AuthorityUrl: e.FERRY_M365_AUTHORITY_URL,
     m365GraphUrl: e.FERRY_M365_GRAPH_URL,
+    allowedPrivateNetworks: Object.freeze(e.FERRY_ALLOWED_PRIVATE_NETWORKS),
+    caFile: e.FERRY_CA_FILE === undefined ? undefined : path.resolve(cwd, e.FERRY_CA_FILE),
+    httpsProxy: e.HTTPS_PROXY,
+    httpProxy: e.HTTP_PROXY,
+    noProxy: e.NO_PROXY,
+    connectionsPerHost: e.FERRY_HTTP_CONNECTIONS_PER_HOST,
     logLevel: e.LOG_LEVEL,
   });
 }
@@ -196,12 +274,9 @@ export function describeConfig(
     const spec: KeySpec = CONFIG_KEYS[key];
     const raw = config[key];
     let value: string;
-    if (raw === undefined) value = spec.defaultText;
-    else if (spec.secret)
-      value =
-        key === 'databaseUrl' || key === 'databaseOwnerUrl' || key === 'smtpUrl'
-          ? hideUrlPassword(String(raw))
-          : '[redacted]';
+    if (raw === undefined || (typeof raw === 'object' && raw.length === 0)) value = spec.defaultText;
+    else if (typeof raw === 'object') value = raw.map((network) => network.text).join(',');
+    else if (spec.secret) value = key === 'masterKey' ? '[redacted]' : hideUrlPassword(String(raw));
     else value = String(raw);
     return { key, env: spec.env, value, description: spec.description };
   });

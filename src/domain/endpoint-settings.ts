@@ -101,6 +101,10 @@ const REGIONS: Record<string, string> = {
   DE: 'Germany',
 };
 
+export function isKnownRegion(scope: string): boolean {
+  return Object.hasOwn(REGIONS, scope);
+}
+
 export function regionName(scope: string): string {
   return REGIONS[scope] ?? scope;
 }

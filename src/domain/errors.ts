@@ -61,6 +61,20 @@ export class BugError extends FerryError {
   readonly kind = 'bug';
 }
 
+/**
+ * The UserError somewhere in an error's cause chain: fetch wraps what refused a connection (the
+ * outbound policy) in a "fetch failed" TypeError, and that refusal must not be retried as a network
+ * failure.
+ */
+export function userErrorIn(error: unknown): UserError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 8; depth++) {
+    if (current instanceof UserError) return current;
+    current = current.cause;
+  }
+  return undefined;
+}
+
 /** Turns anything caught into an Error, so every catch boundary can rely on `.message`. */
 export function coerceError(value: unknown): Error {
   if (value instanceof Error) return value;

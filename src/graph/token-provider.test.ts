@@ -76,7 +76,7 @@ const credentials = (secret: string, tenantId = 'contoso-tenant') => ({
 
 describe('token provider', () => {
   it('gets a client-credentials token from a plain-http authority, caches it and refreshes on demand', async () => {
-    const getToken = createTokenProvider(credentials('right'));
+    const getToken = createTokenProvider(credentials('right'), { fetch });
     const first = await getToken(false);
     expect(first).toMatch(/^token-\d+$/);
     expect(await getToken(false)).toBe(first);
@@ -84,7 +84,7 @@ describe('token provider', () => {
   });
 
   it('explains a wrong client secret in plain words', async () => {
-    const error = await createTokenProvider(credentials('wrong'))(false).catch((e: unknown) => e);
+    const error = await createTokenProvider(credentials('wrong'), { fetch })(false).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).code).toBe('AADSTS7000215');
     expect((error as UserError).message).toContain('Value (not its Secret ID)');
@@ -92,10 +92,47 @@ describe('token provider', () => {
   });
 
   it('explains an unknown tenant in plain words', async () => {
-    const error = await createTokenProvider(credentials('right', 'no-such-tenant'))(false).catch(
+    const error = await createTokenProvider(credentials('right', 'no-such-tenant'), { fetch })(false).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toMatch(/Directory \(tenant\) ID|tenant/);
+  });
+
+  it('asks the identity platform once for 50 concurrent callers, and once for 50 concurrent renewals', async () => {
+    const getToken = createTokenProvider(credentials('right'), { fetch });
+    const before = tokenRequests;
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => getToken(false)));
+    expect(tokenRequests - before).toBe(1);
+    expect(new Set(tokens).size).toBe(1);
+    const renewed = await Promise.all(Array.from({ length: 50 }, () => getToken(true)));
+    expect(tokenRequests - before).toBe(2);
+    expect(new Set(renewed).size).toBe(1);
+    expect(renewed[0]).not.toBe(tokens[0]);
+  });
+
+  it('keeps a token until shortly before it expires, then renews it', async () => {
+    const clock = { t: 0, now: () => clock.t, sleep: () => Promise.resolve() };
+    const getToken = createTokenProvider(credentials('right'), { fetch, clock });
+    const first = await getToken(false);
+    clock.t += 50 * 60_000; // the token lives 3599 s; renewal starts 5 minutes before the end
+    expect(await getToken(false)).toBe(first);
+    clock.t += 6 * 60_000;
+    expect(await getToken(false)).not.toBe(first);
+  });
+
+  it('repeats no text of a refusal it cannot explain, only its code', async () => {
+    const error = await createTokenProvider(credentials('right', 'odd-tenant'), {
+      fetch: async (input, init) => {
+        if (!(input as string).includes('/token')) return fetch(input, init);
+        return new Response(
+          JSON.stringify({ error: 'invalid_request', error_description: 'secret internal banner 42' }),
+          { status: 400, headers: { 'content-type': 'application/json' } },
+        );
+      },
+    })(false).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).not.toContain('banner');
+    expect((error as UserError).message).toContain('invalid_request');
   });
 });

@@ -66,6 +66,7 @@ function transport(overrides: { getToken?: (force: boolean) => Promise<string> }
     limits: MICROSOFT_LIMITS,
     clock,
     random: () => 0.5,
+    fetch,
   });
   return { t, slept };
 }

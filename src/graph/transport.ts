@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type Clock, SYSTEM_CLOCK } from '../domain/clock.ts';
+import { userErrorIn } from '../domain/errors.ts';
 import { GraphRequestError, GraphUnavailableError } from './graph-error.ts';
 import { parseRetryAfter, toFailure } from './graph-answers.ts';
 import { type BudgetLimits, createMailboxBudget, type MailboxBudget } from './mailbox-budget.ts';
@@ -12,7 +13,8 @@ export interface GraphTransportOptions {
   readonly getToken: (forceRefresh: boolean) => Promise<string>;
   readonly limits: BudgetLimits;
   readonly clock?: Clock;
-  readonly fetch?: typeof fetch;
+  /** Ferry's outbound fetch (connection policy, timeouts); there is deliberately no default. */
+  readonly fetch: typeof fetch;
   /** Attempts for 5xx and network failures (throttling has its own, larger allowance). */
   readonly maxAttempts?: number;
   readonly random?: () => number;
@@ -95,7 +97,7 @@ export { parseRetryAfter } from './graph-answers.ts';
 
 export function createGraphTransport(options: GraphTransportOptions): GraphTransport {
   const clock = options.clock ?? SYSTEM_CLOCK;
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch;
   const random = options.random ?? Math.random;
   const maxAttempts = options.maxAttempts ?? 6;
   const budgets = new Map<string, MailboxBudget>();
@@ -145,6 +147,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         text = await response.text();
       } catch (cause) {
         release();
+        const refused = userErrorIn(cause);
+        if (refused !== undefined) throw refused;
         failures += 1;
         if (!call.repeatable) {
           throw new GraphUnavailableError(

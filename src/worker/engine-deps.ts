@@ -14,6 +14,7 @@ import { createThrottleLedger } from '../engine/throttle-ledger.ts';
 import { STAMP_PROPERTY_ID } from '../engine/migrate-message.ts';
 import { createGraphDestination } from '../graph/graph-destination.ts';
 import { type BudgetLimits } from '../graph/mailbox-budget.ts';
+import type { Outbound } from '../net/outbound-http.ts';
 import { type CertificateCredential, createTokenProvider } from '../graph/token-provider.ts';
 import { createGraphTransport } from '../graph/transport.ts';
 import { createSessionFactory } from '../zimbra/session.ts';
@@ -33,9 +34,10 @@ export function createEngineDeps(
   limits: BudgetLimits,
   memory: ByteBudget,
   logger: Logger,
+  outbound: Outbound,
 ): EngineDeps {
   const { source, destination } = endpoints;
-  const soap = createSoapTransport({ url: source.url, adminUrl: source.adminUrl });
+  const soap = createSoapTransport({ url: source.url, adminUrl: source.adminUrl, fetch: outbound.fetch });
   const sessions = createSessionFactory(
     soap,
     source.username !== undefined
@@ -47,14 +49,22 @@ export function createEngineDeps(
           ),
         },
   );
-  const getToken = createTokenProvider({
-    authorityUrl: destination.authorityUrl,
-    tenantId: destination.tenantId,
-    clientId: destination.clientId,
-    credential: appCredential(destination),
-    scope: graphScopeFor(destination.graphUrl),
+  const getToken = createTokenProvider(
+    {
+      authorityUrl: destination.authorityUrl,
+      tenantId: destination.tenantId,
+      clientId: destination.clientId,
+      credential: appCredential(destination),
+      scope: graphScopeFor(destination.graphUrl),
+    },
+    { fetch: outbound.fetch },
+  );
+  const transport = createGraphTransport({
+    graphUrl: destination.graphUrl,
+    getToken,
+    limits,
+    fetch: outbound.fetch,
   });
-  const transport = createGraphTransport({ graphUrl: destination.graphUrl, getToken, limits });
   return {
     source: createZimbraSource(soap, sessions, SYSTEM_CLOCK, (message) => logger.warn(message)),
     destination: createGraphDestination({ transport, stampPropertyId: STAMP_PROPERTY_ID }),
@@ -72,6 +82,7 @@ export function createEngineDepsCache(
   limits: BudgetLimits,
   memory: ByteBudget,
   logger: Logger,
+  outbound: Outbound,
 ) {
   const cache = new Map<string, Promise<EngineDeps>>();
   return (runId: string): Promise<EngineDeps> => {
@@ -89,6 +100,7 @@ export function createEngineDepsCache(
             limits,
             memory,
             logger,
+            outbound,
           ),
         );
       cache.set(runId, deps);

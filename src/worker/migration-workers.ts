@@ -9,6 +9,7 @@ import type { SecretSealer } from '../domain/ports.ts';
 import { ByteBudget } from '../engine/byte-budget.ts';
 import { migrateFolderPage, startMailbox } from '../engine/mailbox-jobs.ts';
 import type { BudgetLimits } from '../graph/mailbox-budget.ts';
+import type { Outbound } from '../net/outbound-http.ts';
 import { createEngineDepsCache } from './engine-deps.ts';
 
 /** 4× a 150 MB message (Exchange's largest) fits: such a message runs alone, smaller ones side by side. */
@@ -23,6 +24,8 @@ export async function startMigrationWorkers(options: {
   sealer: SecretSealer;
   logger: Logger;
   limits: BudgetLimits;
+  /** Every connection to Zimbra and Microsoft 365 goes through it. */
+  outbound: Outbound;
   pageConcurrency?: number;
   /** Message bytes the process may hold at once (see ByteBudget). */
   memoryBudgetBytes?: number;
@@ -31,7 +34,15 @@ export async function startMigrationWorkers(options: {
   await ensureMigrationQueues(queue);
   const store = createMigrationStore(options.db, queue);
   const memory = new ByteBudget(options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES);
-  const depsFor = createEngineDepsCache(options.db, options.sealer, store, options.limits, memory, logger);
+  const depsFor = createEngineDepsCache(
+    options.db,
+    options.sealer,
+    store,
+    options.limits,
+    memory,
+    logger,
+    options.outbound,
+  );
 
   // A mailbox never changes run: remember it, so each page job reads its mailbox row once, not twice.
   const runIds = new Map<string, string>();

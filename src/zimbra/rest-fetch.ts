@@ -57,10 +57,21 @@ export function createRestFetcher(
         await response.body?.cancel();
         lastProblem = `HTTP ${response.status}`;
       } else {
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        const wrong = bytes.length === 0 ? 'an empty answer' : problem(bytes);
-        if (wrong === undefined) return bytes;
-        lastProblem = wrong;
+        let bytes: Uint8Array | undefined;
+        try {
+          bytes = new Uint8Array(await response.arrayBuffer());
+        } catch {
+          // The download broke off or stalled past the body timeout.
+          bytes = undefined;
+        }
+        const wrong =
+          bytes === undefined
+            ? 'an answer that broke off'
+            : bytes.length === 0
+              ? 'an empty answer'
+              : problem(bytes);
+        if (wrong === undefined && bytes !== undefined) return bytes;
+        lastProblem = wrong ?? '';
       }
       if (attempt < REST_FETCH_ATTEMPTS) await clock.sleep(REST_RETRY_DELAY_MS * attempt);
     }

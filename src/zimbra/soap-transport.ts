@@ -1,5 +1,5 @@
 import { type Clock, SYSTEM_CLOCK } from '../domain/clock.ts';
-import { UserError } from '../domain/errors.ts';
+import { UserError, userErrorIn } from '../domain/errors.ts';
 import { child, type JsonElement, text } from './json-element.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import {
@@ -20,7 +20,8 @@ export interface SoapTransportOptions {
    */
   readonly maxRequestsPerSecond?: number;
   readonly clock?: Clock;
-  readonly fetch?: typeof fetch;
+  /** Ferry's outbound fetch (connection policy, timeouts); there is deliberately no default. */
+  readonly fetch: typeof fetch;
   readonly maxAttempts?: number;
   readonly userAgent?: string;
 }
@@ -55,7 +56,7 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
   const clock = options.clock ?? SYSTEM_CLOCK;
   // Node refuses TLS below 1.2 by default (tls.DEFAULT_MIN_VERSION), as the seed guide requires;
   // the handshake failure is turned into an error that says so.
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch;
   const maxAttempts = options.maxAttempts ?? 6;
   const limiter: RateLimiter = createRateLimiter(
     options.maxRequestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND,
@@ -84,6 +85,8 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
       try {
         response = await doFetch(url, init);
       } catch (cause) {
+        const refused = userErrorIn(cause);
+        if (refused !== undefined) throw refused;
         if (isTlsVersionError(cause)) {
           throw new UserError(
             'ZIMBRA_TLS_TOO_OLD',
@@ -138,7 +141,17 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
           call.rateKey,
           call.request,
         );
-        const bodyText = await response.text();
+        let bodyText: string;
+        try {
+          bodyText = await response.text();
+        } catch (cause) {
+          // The answer broke off or stalled past the body timeout: as uncertain as no answer.
+          if (attempt < maxAttempts) {
+            await clock.sleep(backoff(attempt));
+            continue;
+          }
+          throw new ZimbraUnavailableError(`Zimbra's answer to ${call.request} broke off.`, { cause });
+        }
         let parsed: JsonElement;
         try {
           parsed = JSON.parse(bodyText) as JsonElement;

@@ -27,6 +27,11 @@ const ADVICE: Record<string, string> = {
     'The Zimbra mailbox is in maintenance (being moved, restored or reindexed); Ferry retries later.',
 };
 
+/** Ferry's own words for a fault code it knows, or undefined. */
+export function faultAdvice(code: string): string | undefined {
+  return Object.hasOwn(ADVICE, code) ? ADVICE[code] : undefined;
+}
+
 export interface ZimbraFault {
   readonly code: string;
   readonly reason: string;

@@ -10,6 +10,7 @@ import { generateSeed } from '../../src/emulators/seed/generate-seed.ts';
 import { startZimbraEmulator, type ZimbraEmulator } from '../../src/emulators/zimbra/server.ts';
 import { STAMP_PROPERTY_ID } from '../../src/engine/migrate-message.ts';
 import { postgresProcessesUnder } from '../support/ferry-process.ts';
+import { LOOPBACK_ENV } from '../support/loopback-outbound.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/ferry.js');
 const TENANT = '55555555-5555-4555-8555-555555555555';
@@ -101,7 +102,12 @@ function migrate(dataDir: string) {
     process.execPath,
     [BIN, 'migrate', '--plan', planFile, '--pass', 'full', '--data-dir', dataDir, '--json'],
     {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        LOG_LEVEL: 'warn',
+        ...LOOPBACK_ENV,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

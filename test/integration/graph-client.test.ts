@@ -13,6 +13,7 @@ import { GraphRequestError } from '../../src/graph/graph-error.ts';
 import { MICROSOFT_LIMITS } from '../../src/graph/mailbox-budget.ts';
 import { createTokenProvider } from '../../src/graph/token-provider.ts';
 import { createGraphTransport } from '../../src/graph/transport.ts';
+import { loopbackOutbound } from '../support/loopback-outbound.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const CLIENT = '22222222-2222-4222-8222-222222222222';
@@ -91,8 +92,9 @@ describe('Graph client against the emulated Microsoft 365', () => {
   it('stays within the mailbox concurrency limit, so parallel work is never throttled', async () => {
     const transport = createGraphTransport({
       graphUrl: emulator.graphUrl,
-      getToken: createTokenProvider(credentials('app-secret')),
+      getToken: createTokenProvider(credentials('app-secret'), { fetch: loopbackOutbound().fetch }),
       limits: MICROSOFT_LIMITS,
+      fetch: loopbackOutbound().fetch,
     });
     const responses = await Promise.all(
       Array.from({ length: 16 }, () =>
@@ -112,7 +114,7 @@ describe('Graph client against the emulated Microsoft 365', () => {
   });
 
   it('is throttled by the emulator when the same burst ignores the limit (the check above can fail)', async () => {
-    const getToken = createTokenProvider(credentials('app-secret'));
+    const getToken = createTokenProvider(credentials('app-secret'), { fetch: loopbackOutbound().fetch });
     const token = await getToken(false);
     const statuses = await Promise.all(
       Array.from({ length: 16 }, async () => {
@@ -129,8 +131,9 @@ describe('Graph client against the emulated Microsoft 365', () => {
   it('reports a mailbox that is not enabled with Graph’s own code and request ids', async () => {
     const transport = createGraphTransport({
       graphUrl: emulator.graphUrl,
-      getToken: createTokenProvider(credentials('app-secret')),
+      getToken: createTokenProvider(credentials('app-secret'), { fetch: loopbackOutbound().fetch }),
       limits: MICROSOFT_LIMITS,
+      fetch: loopbackOutbound().fetch,
     });
     const error = await transport
       .request({
@@ -145,28 +148,34 @@ describe('Graph client against the emulated Microsoft 365', () => {
   });
 
   it('explains a wrong client secret in plain words', async () => {
-    const error = await createTokenProvider(credentials('wrong-secret'))(false).catch((e: unknown) => e);
+    const error = await createTokenProvider(credentials('wrong-secret'), { fetch: loopbackOutbound().fetch })(
+      false,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).code).toBe('AADSTS7000215');
   });
 
   it('signs in with a certificate instead of a secret, and names a certificate the app does not know', async () => {
     const withCertificate = (pem: { certificatePem: string; privateKeyPem: string }) =>
-      createTokenProvider({
-        authorityUrl: emulator.authorityUrl,
-        tenantId: TENANT,
-        clientId: CERT_CLIENT,
-        credential: {
-          thumbprintSha256: new X509Certificate(pem.certificatePem).fingerprint256.replaceAll(':', ''),
-          privateKey: new Secret(pem.privateKeyPem),
-          x5c: undefined,
+      createTokenProvider(
+        {
+          authorityUrl: emulator.authorityUrl,
+          tenantId: TENANT,
+          clientId: CERT_CLIENT,
+          credential: {
+            thumbprintSha256: new X509Certificate(pem.certificatePem).fingerprint256.replaceAll(':', ''),
+            privateKey: new Secret(pem.privateKeyPem),
+            x5c: undefined,
+          },
+          scope: 'https://graph.microsoft.com/.default',
         },
-        scope: 'https://graph.microsoft.com/.default',
-      });
+        { fetch: loopbackOutbound().fetch },
+      );
     const transport = createGraphTransport({
       graphUrl: emulator.graphUrl,
       getToken: withCertificate(registered),
       limits: MICROSOFT_LIMITS,
+      fetch: loopbackOutbound().fetch,
     });
     const answer = await transport.request({ method: 'GET', path: `/v1.0/users/${UPN}`, mailbox: UPN });
     expect(answer.status).toBe(200);

@@ -12,6 +12,7 @@ import { createGraphDestination } from '../../src/graph/graph-destination.ts';
 import { type BudgetLimits, MICROSOFT_LIMITS } from '../../src/graph/mailbox-budget.ts';
 import { createTokenProvider } from '../../src/graph/token-provider.ts';
 import { createGraphTransport, type GraphTransport } from '../../src/graph/transport.ts';
+import { loopbackOutbound } from '../support/loopback-outbound.ts';
 
 const TENANT = '33333333-3333-4333-8333-333333333333';
 const CLIENT = '44444444-4444-4444-8444-444444444444';
@@ -67,14 +68,18 @@ let withoutLists: RunningM365Emulator;
 function newTransport(on: RunningM365Emulator, limits: BudgetLimits = MICROSOFT_LIMITS, clientId = CLIENT) {
   return createGraphTransport({
     graphUrl: on.graphUrl,
-    getToken: createTokenProvider({
-      authorityUrl: on.authorityUrl,
-      tenantId: TENANT,
-      clientId,
-      credential: new Secret('app-secret'),
-      scope: 'https://graph.microsoft.com/.default',
-    }),
+    getToken: createTokenProvider(
+      {
+        authorityUrl: on.authorityUrl,
+        tenantId: TENANT,
+        clientId,
+        credential: new Secret('app-secret'),
+        scope: 'https://graph.microsoft.com/.default',
+      },
+      { fetch: loopbackOutbound().fetch },
+    ),
     limits,
+    fetch: loopbackOutbound().fetch,
   });
 }
 

@@ -16,6 +16,7 @@ import { createGraphDestination } from '../../src/graph/graph-destination.ts';
 import { MICROSOFT_LIMITS } from '../../src/graph/mailbox-budget.ts';
 import { createTokenProvider } from '../../src/graph/token-provider.ts';
 import { createGraphTransport, type GraphTransport } from '../../src/graph/transport.ts';
+import { loopbackOutbound } from '../support/loopback-outbound.ts';
 
 const TENANT = '33333333-3333-4333-8333-333333333333';
 const CLIENT = '44444444-4444-4444-8444-444444444444';
@@ -45,18 +46,21 @@ const sent: { method: string; url: string; headers: Record<string, string> }[] =
 function newTransport(clientId = CLIENT): GraphTransport {
   return createGraphTransport({
     graphUrl: emulator.graphUrl,
-    getToken: createTokenProvider({
-      authorityUrl: emulator.authorityUrl,
-      tenantId: TENANT,
-      clientId,
-      credential: new Secret('app-secret'),
-      scope: 'https://graph.microsoft.com/.default',
-    }),
+    getToken: createTokenProvider(
+      {
+        authorityUrl: emulator.authorityUrl,
+        tenantId: TENANT,
+        clientId,
+        credential: new Secret('app-secret'),
+        scope: 'https://graph.microsoft.com/.default',
+      },
+      { fetch: loopbackOutbound().fetch },
+    ),
     limits: MICROSOFT_LIMITS,
     fetch: (input, init) => {
       const headers = { ...(init?.headers as Record<string, string>) };
       sent.push({ method: init?.method ?? 'GET', url: input as string, headers });
-      return fetch(input, init);
+      return loopbackOutbound().fetch(input, init);
     },
   });
 }

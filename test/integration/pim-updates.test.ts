@@ -12,6 +12,7 @@ import { createSessionFactory } from '../../src/zimbra/session.ts';
 import { createSoapTransport, type SoapTransport } from '../../src/zimbra/soap-transport.ts';
 import { createZimbraSource } from '../../src/zimbra/zimbra-source.ts';
 import { startMigrationHarness } from '../support/migration-harness.ts';
+import { loopbackOutbound } from '../support/loopback-outbound.ts';
 
 const SOURCE = 'alice@zimbra.test';
 const DESTINATION = 'alice@contoso.com';
@@ -121,7 +122,12 @@ describe('the mailbox time zone through the Zimbra source', () => {
   });
 
   const sourceOn = (emulator: ZimbraEmulator, warnings: string[] = []) => {
-    const transport = createSoapTransport({ url: emulator.url, adminUrl: emulator.adminUrl, maxAttempts: 1 });
+    const transport = createSoapTransport({
+      url: emulator.url,
+      adminUrl: emulator.adminUrl,
+      maxAttempts: 1,
+      fetch: loopbackOutbound().fetch,
+    });
     const requests: string[] = [];
     const counting: SoapTransport = {
       call: (call) => {

@@ -342,7 +342,7 @@ describe('endpoints', () => {
     expect(closedAdmin.checks[0]!.ok).toBe(true);
     expect(closedAdmin.checks[1]).toMatchObject({ ok: false, code: 'UNREACHABLE' });
     expect(closedAdmin.checks[1]!.message).toBe(
-      `The admin port (http://127.0.0.1:${closed}) is unreachable. 127.0.0.1:${closed} refused the connection: nothing listens on that port.`,
+      `The admin port (http://127.0.0.1:${closed}) cannot be used. Ferry could not connect to 127.0.0.1:${closed}.`,
     );
     const unknownHost = await check(
       zimbraEndpoint({

@@ -20,6 +20,7 @@ import { hashToken, newToken } from '../../src/secrets/tokens.ts';
 import { startMigrationWorkers } from '../../src/worker/migration-workers.ts';
 import { buildTestApp } from '../support/build-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { loopbackOutbound } from '../support/loopback-outbound.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/ferry.js');
 const TENANT = '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f';
@@ -82,6 +83,7 @@ beforeAll(async () => {
     sealer: createSecretBox(parseKeyRing(`test:${Buffer.alloc(32, 7).toString('base64')}`)),
     logger: pino({ level: 'silent' }),
     limits: MICROSOFT_LIMITS,
+    outbound: loopbackOutbound(),
   });
   ({ app } = await buildTestApp(database.db, { queue }));
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -22,6 +22,7 @@ import { createSecretBox } from '../../src/secrets/secret-box.ts';
 import { startMigrationWorkers } from '../../src/worker/migration-workers.ts';
 import { buildTestApp, cookiesOf } from '../support/build-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { loopbackOutbound } from '../support/loopback-outbound.ts';
 
 const TENANT = '5b3a2c1d-0e9f-4a8b-9c7d-6e5f4a3b2c1d';
 const CLIENT = '8f7e6d5c-4b3a-4291-8c7d-1a2b3c4d5e6f';
@@ -99,6 +100,7 @@ beforeAll(async () => {
     sealer: createSecretBox(parseKeyRing(`test:${Buffer.alloc(32, 7).toString('base64')}`)),
     logger: pino({ level: 'silent' }),
     limits: MICROSOFT_LIMITS,
+    outbound: loopbackOutbound(),
   });
   ({ app } = await buildTestApp(database.db, {
     queue,

@@ -11,6 +11,7 @@ import { startZimbraEmulator, type ZimbraEmulator } from '../../src/emulators/zi
 import { createSessionFactory } from '../../src/zimbra/session.ts';
 import { createSoapTransport } from '../../src/zimbra/soap-transport.ts';
 import { createZimbraSource } from '../../src/zimbra/zimbra-source.ts';
+import { loopbackOutbound } from '../support/loopback-outbound.ts';
 
 const ALICE = 'alice@zimbra.test';
 const DAY = 86_400_000;
@@ -139,7 +140,11 @@ afterAll(async () => {
 });
 
 function source(emulator: ZimbraEmulator): Source {
-  const transport = createSoapTransport({ url: emulator.url, adminUrl: emulator.adminUrl });
+  const transport = createSoapTransport({
+    url: emulator.url,
+    adminUrl: emulator.adminUrl,
+    fetch: loopbackOutbound().fetch,
+  });
   return createZimbraSource(
     transport,
     createSessionFactory(transport, {

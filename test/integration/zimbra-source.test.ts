@@ -10,6 +10,7 @@ import { createSessionFactory, type SourceCredentials } from '../../src/zimbra/s
 import { createSoapTransport } from '../../src/zimbra/soap-transport.ts';
 import { ZimbraFaultError } from '../../src/zimbra/zimbra-error.ts';
 import { createZimbraSource } from '../../src/zimbra/zimbra-source.ts';
+import { loopbackOutbound } from '../support/loopback-outbound.ts';
 
 const ALICE = 'alice@zimbra.test';
 const TWO_FACTOR = 'bob@zimbra.test';
@@ -57,7 +58,11 @@ afterAll(async () => {
 });
 
 function source(credentials: SourceCredentials) {
-  const transport = createSoapTransport({ url: emulator.url, adminUrl: emulator.adminUrl });
+  const transport = createSoapTransport({
+    url: emulator.url,
+    adminUrl: emulator.adminUrl,
+    fetch: loopbackOutbound().fetch,
+  });
   return createZimbraSource(transport, createSessionFactory(transport, credentials));
 }
 
@@ -118,7 +123,7 @@ describe('Zimbra source client against the emulated Zimbra', () => {
     const urls: string[] = [];
     const counting: typeof fetch = (input, init) => {
       urls.push(input instanceof Request ? input.url : input.toString());
-      return fetch(input, init);
+      return loopbackOutbound().fetch(input, init);
     };
     const transport = createSoapTransport({
       url: emulator.url,

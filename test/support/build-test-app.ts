@@ -5,8 +5,10 @@ import { createLogger } from '../../src/config/logger.ts';
 import type { Db } from '../../src/db/database.ts';
 import type { JobQueue } from '../../src/db/job-queue.ts';
 import type { Mailer, OutgoingEmail } from '../../src/domain/ports.ts';
+import type { Outbound } from '../../src/net/outbound-http.ts';
 import { parseKeyRing } from '../../src/secrets/master-key.ts';
 import { createSecretBox } from '../../src/secrets/secret-box.ts';
+import { loopbackOutbound } from './loopback-outbound.ts';
 
 /** A mailer that keeps what it was asked to send, for tests that check emails without SMTP. */
 export function recordingMailer(): Mailer & { readonly sent: OutgoingEmail[] } {
@@ -28,6 +30,8 @@ export async function buildTestApp(
     queue?: JobQueue;
     publicUrl?: string;
     m365Addresses?: { authorityUrl: string | undefined; graphUrl: string | undefined };
+    /** Loopback (the emulators) is allowed unless a test brings its own outbound layer. */
+    outbound?: Outbound;
   } = {},
 ) {
   const logLines: string[] = [];
@@ -46,6 +50,7 @@ export async function buildTestApp(
     webDir: undefined,
     sealer: createSecretBox(parseKeyRing(`test:${Buffer.alloc(32, 7).toString('base64')}`)),
     mailer: options.mailer ?? recordingMailer(),
+    outbound: options.outbound ?? loopbackOutbound(),
     queue: options.queue,
     publicUrl: options.publicUrl ?? 'http://ferry.test',
     ...(options.m365Addresses === undefined ? {} : { m365Addresses: options.m365Addresses }),

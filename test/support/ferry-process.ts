@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { LOOPBACK_ENV } from './loopback-outbound.ts';
+
 const BIN = path.resolve(import.meta.dirname, '../../bin/ferry.js');
 
 export interface FerryProcess {
@@ -17,7 +19,14 @@ export interface FerryProcess {
 
 export function spawnFerry(args: string[], env: Record<string, string>): FerryProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'warn',
+      // Tests point Ferry at emulators on loopback, which it refuses unless allowed.
+      ...LOOPBACK_ENV,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -17,6 +17,7 @@ import { createSecretBox } from '../../src/secrets/secret-box.ts';
 import { startMigrationWorkers } from '../../src/worker/migration-workers.ts';
 import { runPassToCompletion } from '../../src/worker/run-pass.ts';
 import { createTestDatabase } from './test-database.ts';
+import { loopbackOutbound } from './loopback-outbound.ts';
 
 const TENANT = '33333333-3333-4333-8333-333333333333';
 const CLIENT = '44444444-4444-4444-8444-444444444444';
@@ -82,6 +83,7 @@ export async function startMigrationHarness(options: HarnessOptions) {
     sealer,
     logger: pino({ level: 'silent' }),
     limits: MICROSOFT_LIMITS,
+    outbound: loopbackOutbound(),
   });
   const endpoints: PassEndpoints = {
     source: {

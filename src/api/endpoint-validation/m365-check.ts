@@ -1,14 +1,17 @@
 import {
   cloudAddresses,
   graphScope,
+  isKnownRegion,
   type M365Settings,
   regionNotice,
   REQUIRED_GRAPH_PERMISSIONS,
 } from '../../domain/endpoint-settings.ts';
-import { FerryError } from '../../domain/errors.ts';
+import { FerryError, TransientError } from '../../domain/errors.ts';
 import { explainIdentityError } from '../../domain/identity-errors.ts';
 import type { Secret } from '../../domain/secret.ts';
 import { createTokenProvider } from '../../graph/token-provider.ts';
+import type { Outbound } from '../../net/outbound-http.ts';
+import { OUTBOUND_ADDRESS_REFUSED } from '../../net/outbound-policy.ts';
 import { type EndpointCheck, type EndpointValidation, networkProblem } from './check-result.ts';
 
 const TIMEOUT_MS = 10_000;
@@ -21,6 +24,7 @@ const TIMEOUT_MS = 10_000;
 export async function validateM365(
   settings: M365Settings,
   clientSecret: Secret | undefined,
+  outbound: Outbound,
 ): Promise<EndpointValidation> {
   const { authorityUrl } = cloudAddresses(settings);
   const checks: EndpointCheck[] = [];
@@ -28,19 +32,22 @@ export async function validateM365(
 
   const tenantCheck = 'Directory (tenant) ID';
   try {
-    const response = await fetch(
+    const response = await outbound.fetch(
       `${authorityUrl}/${encodeURIComponent(settings.tenantId)}/v2.0/.well-known/openid-configuration`,
       { signal: AbortSignal.timeout(TIMEOUT_MS) },
     );
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (response.ok) {
-      region = typeof body['tenant_region_scope'] === 'string' ? body['tenant_region_scope'] : null;
+      // Only a region Ferry knows is taken from the answer; anything else is not repeated.
+      const scope = body['tenant_region_scope'];
+      region = typeof scope === 'string' && isKnownRegion(scope) ? scope : null;
       checks.push({
         check: tenantCheck,
         ok: true,
         message: `The tenant ${settings.tenantId} exists${region === null ? '' : ` (region ${region})`}.`,
       });
     } else {
+      // The error description is the server's text: only an AADSTS number in it is used, for our own words.
       const description = body['error_description'];
       const explained = explainIdentityError(typeof description === 'string' ? description : 'AADSTS90002');
       checks.push({
@@ -49,19 +56,13 @@ export async function validateM365(
         code: explained?.code ?? 'TENANT_NOT_FOUND',
         message:
           explained?.problem ??
-          `The identity platform answered HTTP ${response.status} for tenant ${settings.tenantId}.`,
+          `The identity platform at ${new URL(authorityUrl).host} does not know the tenant ${settings.tenantId}.`,
         fix: explained?.fix ?? 'Check the Directory (tenant) ID and the national cloud.',
       });
     }
   } catch (error) {
-    const problem = networkProblem(error, new URL(authorityUrl).host);
-    checks.push({
-      check: tenantCheck,
-      ok: false,
-      code: 'UNREACHABLE',
-      message: problem.message,
-      fix: problem.fix,
-    });
+    const problem = networkProblem(error, authorityUrl);
+    checks.push({ check: tenantCheck, ok: false, ...problem });
   }
 
   if (clientSecret === undefined) {
@@ -76,24 +77,41 @@ export async function validateM365(
   } else if (checks[0]?.ok === true) {
     const tokenCheck = 'Application (client) ID and Client Secret';
     try {
-      const token = await createTokenProvider({
-        authorityUrl,
-        tenantId: settings.tenantId,
-        clientId: settings.applicationId,
-        credential: clientSecret,
-        scope: graphScope(settings),
-      })(true);
+      const token = await createTokenProvider(
+        {
+          authorityUrl,
+          tenantId: settings.tenantId,
+          clientId: settings.applicationId,
+          credential: clientSecret,
+          scope: graphScope(settings),
+        },
+        {
+          fetch: (input, init) => outbound.fetch(input, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }),
+        },
+      )(true);
       checks.push({ check: tokenCheck, ok: true, message: 'The application signed in to the tenant.' });
       checks.push(permissionCheck(token));
     } catch (error) {
-      const explained = error instanceof FerryError ? explainIdentityError(error.code) : undefined;
-      checks.push({
-        check: tokenCheck,
-        ok: false,
-        code: error instanceof FerryError ? error.code : 'IDENTITY_FAILED',
-        message: explained?.problem ?? (error as Error).message,
-        ...(explained === undefined ? {} : { fix: explained.fix }),
-      });
+      if (
+        error instanceof TransientError ||
+        (error instanceof FerryError && error.code === OUTBOUND_ADDRESS_REFUSED)
+      ) {
+        checks.push({ check: tokenCheck, ok: false, ...networkProblem(error, authorityUrl) });
+      } else {
+        const explained = error instanceof FerryError ? explainIdentityError(error.code) : undefined;
+        checks.push({
+          check: tokenCheck,
+          ok: false,
+          code: error instanceof FerryError ? error.code : 'IDENTITY_FAILED',
+          // The token provider's messages are Ferry's own words; anything else is not repeated.
+          message:
+            explained?.problem ??
+            (error instanceof FerryError
+              ? error.message
+              : 'The application could not sign in to the tenant.'),
+          ...(explained === undefined ? {} : { fix: explained.fix }),
+        });
+      }
     }
   }
   return {

@@ -1,8 +1,8 @@
 import type { ZimbraSettings } from '../../domain/endpoint-settings.ts';
-import { FerryError } from '../../domain/errors.ts';
 import type { Secret } from '../../domain/secret.ts';
+import type { Outbound } from '../../net/outbound-http.ts';
 import { createSoapTransport, type SoapCall } from '../../zimbra/soap-transport.ts';
-import { ZimbraFaultError } from '../../zimbra/zimbra-error.ts';
+import { faultAdvice, ZimbraFaultError } from '../../zimbra/zimbra-error.ts';
 import { type EndpointCheck, type EndpointValidation, networkProblem } from './check-result.ts';
 
 const TIMEOUT_MS = 10_000;
@@ -15,12 +15,13 @@ const TIMEOUT_MS = 10_000;
 export async function validateZimbra(
   settings: ZimbraSettings,
   adminPassword: Secret | undefined,
+  outbound: Outbound,
 ): Promise<EndpointValidation> {
   const transport = createSoapTransport({
     url: settings.serverUrl,
     adminUrl: settings.adminUrl,
     maxAttempts: 1,
-    fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }),
+    fetch: (input, init) => outbound.fetch(input, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) }),
   });
   const adminMode =
     settings.provideCredentials && settings.adminUsername !== null && adminPassword !== undefined;
@@ -81,27 +82,26 @@ async function attempt(check: string, url: string, run: () => Promise<unknown>):
     return { check, ok: true, message: `Zimbra answered on the ${check.split(' (')[0]}.` };
   } catch (error) {
     if (error instanceof ZimbraFaultError) {
+      // Only the fault code is used, and only when Ferry has its own words for it: the fault's
+      // reason is the remote server's text, never repeated.
+      const advice = faultAdvice(error.code);
       return {
         check,
         ok: false,
-        code: error.code,
-        message: error.message,
+        code: advice === undefined ? 'ZIMBRA_FAULT' : error.code,
+        message: advice ?? `Zimbra refused the request on the ${check.split(' (')[0]}.`,
         fix:
           error.code === 'service.PERM_DENIED'
             ? 'Make the account a global admin: zmprov ma <account> zimbraIsAdminAccount TRUE'
             : 'Check the admin username and password (the password must not contain a comma).',
       };
     }
-    const host = new URL(url).host;
-    if (error instanceof FerryError && error.code === 'ZIMBRA_TLS_TOO_OLD') {
-      return { check, ok: false, code: error.code, ...networkProblem({ code: error.code }, host) };
-    }
-    const problem = networkProblem(error, host);
+    const problem = networkProblem(error, url);
     return {
       check,
       ok: false,
-      code: 'UNREACHABLE',
-      message: `The ${check} is unreachable. ${problem.message}`,
+      code: problem.code,
+      message: `The ${check} cannot be used. ${problem.message}`,
       fix: problem.fix,
     };
   }

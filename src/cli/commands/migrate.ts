@@ -17,6 +17,7 @@ import { type BudgetLimits, MICROSOFT_LIMITS, parseBudgetLimits } from '../../gr
 import { startMigrationWorkers } from '../../worker/migration-workers.ts';
 import { type PassProgress, runPassToCompletion } from '../../worker/run-pass.ts';
 import { loadConfigOrExit } from '../load-config.ts';
+import { outboundFor } from '../outbound.ts';
 import { loadPlan, type Plan } from '../plan-file.ts';
 import { openRuntime } from '../runtime.ts';
 
@@ -59,6 +60,7 @@ export function migrateCommand(): Command {
       const logger = createLogger(env.LOG_LEVEL ?? 'warn');
       const plan = await loadPlan(options.plan);
       const limits = options.graphLimits ?? MICROSOFT_LIMITS;
+      const outbound = outboundFor(config);
       const runtime = await openRuntime(config, logger);
       const queue = await startJobQueue({
         url: runtime.url,
@@ -71,6 +73,7 @@ export function migrateCommand(): Command {
         sealer: runtime.sealer,
         logger,
         limits,
+        outbound,
       });
       let reports: MailboxReport[];
       try {
@@ -98,6 +101,7 @@ export function migrateCommand(): Command {
         await workers.stop();
         await queue.stop({ graceful: true, timeout: 10_000 });
         await runtime.close();
+        await outbound.close();
       }
       if (options.json === true)
         process.stdout.write(`${JSON.stringify({ pass: options.pass, mailboxes: reports }, null, 2)}\n`);

@@ -9,6 +9,7 @@ import { startMigrationWorkers } from '../../worker/migration-workers.ts';
 import { startWorkers } from '../../worker/start-workers.ts';
 import { ensureWebBuilt } from '../ensure-web-built.ts';
 import { loadConfigOrExit } from '../load-config.ts';
+import { outboundFor } from '../outbound.ts';
 import { VERSION } from '../package-info.ts';
 import { openRuntime } from '../runtime.ts';
 import { onShutdownSignal } from '../shutdown.ts';
@@ -44,6 +45,8 @@ export function processCommand(role: keyof typeof ROLES): Command {
       for (const step of stopSteps.reverse()) await step();
     });
     startup = (async () => {
+      const outbound = outboundFor(config);
+      stopSteps.push(() => outbound.close());
       const runtime = await openRuntime(config, logger);
       stopSteps.push(() => runtime.close());
       const queue = await startJobQueue({
@@ -62,6 +65,7 @@ export function processCommand(role: keyof typeof ROLES): Command {
           sealer: runtime.sealer,
           logger,
           limits: MICROSOFT_LIMITS,
+          outbound,
         });
         stopSteps.push(() => migration.stop());
       }
@@ -75,6 +79,7 @@ export function processCommand(role: keyof typeof ROLES): Command {
           webDir: await ensureWebBuilt(logger),
           sealer: runtime.sealer,
           mailer: runtime.mailer,
+          outbound,
           announce: (line) => process.stdout.write(`${line}\n`),
         });
         stopSteps.push(() => server.close());

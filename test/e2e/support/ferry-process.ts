@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { LOOPBACK_ENV } from '../../support/loopback-outbound.ts';
+
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const LISTENING = /Ferry is listening on (http:\/\/\S+)/;
 const SETUP_LINK = /(http:\/\/\S+\/setup\?token=\S+)/;
@@ -21,7 +23,15 @@ export async function startFerry(timeoutMs: number): Promise<FerryProcess> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ferry-e2e-'));
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'ferry.js'), 'start'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, FERRY_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      FERRY_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      // The emulators listen on loopback, which Ferry refuses unless allowed.
+      ...LOOPBACK_ENV,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

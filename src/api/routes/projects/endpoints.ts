@@ -32,11 +32,13 @@ import {
 } from '../../../control/endpoint-secret-binding.ts';
 import { clearSourcePasswords, countSourcePasswords } from '../../../db/project-mailboxes.ts';
 import { Secret } from '../../../domain/secret.ts';
+import type { Outbound } from '../../../net/outbound-http.ts';
 import type { App } from '../../app-type.ts';
 import { requireAgent } from '../../auth.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
 import type { EndpointValidation } from '../../endpoint-validation/check-result.ts';
 import { validateM365 } from '../../endpoint-validation/m365-check.ts';
+import { validationRateLimit } from '../../endpoint-validation/rate-limit.ts';
 import { validateZimbra } from '../../endpoint-validation/zimbra-check.ts';
 import { HttpError, notFound } from '../../errors.ts';
 import { type FieldProblem, invalid } from './access.ts';
@@ -261,13 +263,14 @@ function settingsFrom(
 export async function validateEndpoint(
   db: Db,
   sealer: SecretSealer,
+  outbound: Outbound,
   endpoint: EndpointRecord,
 ): Promise<EndpointValidation> {
   const secret = endpoint.secretSealed === null ? undefined : sealer.open(endpoint.secretSealed);
   const result =
     endpoint.kind === 'zimbra'
-      ? await validateZimbra(endpoint.settings as ZimbraSettings, secret)
-      : await validateM365(endpoint.settings as M365Settings, secret);
+      ? await validateZimbra(endpoint.settings as ZimbraSettings, secret, outbound)
+      : await validateM365(endpoint.settings as M365Settings, secret, outbound);
   await recordEndpointValidation(db, endpoint.id, {
     region: result.region,
     validation: result as unknown as Record<string, unknown>,
@@ -296,7 +299,7 @@ const setupSchema = z.object({
     .nullable(),
 });
 
-export function endpointRoutes(app: App, { db, sealer, m365Addresses }: ControlPlaneDeps): void {
+export function endpointRoutes(app: App, { db, sealer, outbound, m365Addresses }: ControlPlaneDeps): void {
   const load = async (workgroupId: string, id: string) => {
     const endpoint = await findEndpoint(db, workgroupId, id);
     if (endpoint === undefined) throw notFound('That endpoint');
@@ -558,6 +561,7 @@ export function endpointRoutes(app: App, { db, sealer, m365Addresses }: ControlP
   app.post(
     '/api/endpoints/:id/validate',
     {
+      config: { rateLimit: validationRateLimit },
       schema: {
         tags: ['endpoints'],
         summary:
@@ -569,7 +573,7 @@ export function endpointRoutes(app: App, { db, sealer, m365Addresses }: ControlP
     async (request) => {
       const agent = requireAgent(request);
       const endpoint = await load(agent.workgroupId, request.params.id);
-      const result = await validateEndpoint(db, sealer, endpoint);
+      const result = await validateEndpoint(db, sealer, outbound, endpoint);
       await appendAudit(db, {
         workgroupId: agent.workgroupId,
         agentId: agent.id,

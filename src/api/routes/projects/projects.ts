@@ -32,6 +32,7 @@ import type { Agent } from '../../../domain/agents.ts';
 import type { App } from '../../app-type.ts';
 import { requireAgent } from '../../auth.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
+import { validationRateLimit } from '../../endpoint-validation/rate-limit.ts';
 import { HttpError, notFound } from '../../errors.ts';
 import { invalid, projectOf, projectScope } from './access.ts';
 import { endpointSchema, presentEndpoint, validateEndpoint } from './endpoints.ts';
@@ -174,7 +175,7 @@ async function checkedReferences(db: Db, agent: Agent, body: z.infer<typeof proj
   if (problems.length > 0) throw invalid(problems);
 }
 
-export function projectCrudRoutes(app: App, { db, sealer }: ControlPlaneDeps): void {
+export function projectCrudRoutes(app: App, { db, sealer, outbound }: ControlPlaneDeps): void {
   app.get(
     '/api/projects',
     {
@@ -333,6 +334,7 @@ export function projectCrudRoutes(app: App, { db, sealer }: ControlPlaneDeps): v
   app.post(
     '/api/projects/:id/validate',
     {
+      config: { rateLimit: validationRateLimit },
       schema: {
         tags: ['projects'],
         summary:
@@ -355,8 +357,8 @@ export function projectCrudRoutes(app: App, { db, sealer }: ControlPlaneDeps): v
       const destination = await findEndpoint(db, agent.workgroupId, project.destinationEndpointId);
       if (source === undefined || destination === undefined) throw notFound('An endpoint of the project');
       const [sourceResult, destinationResult] = await Promise.all([
-        validateEndpoint(db, sealer, source),
-        validateEndpoint(db, sealer, destination),
+        validateEndpoint(db, sealer, outbound, source),
+        validateEndpoint(db, sealer, outbound, destination),
       ]);
       await appendAudit(db, {
         workgroupId: agent.workgroupId,
