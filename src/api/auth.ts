@@ -15,7 +15,8 @@ export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
 /** What authenticated a request: a browser session (by its hashed id) or a personal API token. */
 export type Credential =
-  { readonly kind: 'session'; readonly idHash: string } | { readonly kind: 'token'; readonly tokenId: string };
+  | { readonly kind: 'session'; readonly idHash: string }
+  | { readonly kind: 'token'; readonly tokenId: string };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -98,8 +99,16 @@ export async function endOtherCredentials(
   agentId: string,
   keep: Credential | null,
 ): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
-  const sessionsEnded = await deleteOtherSessions(trx, agentId, keep?.kind === 'session' ? keep.idHash : undefined);
-  const tokensRevoked = await revokeOtherApiTokens(trx, agentId, keep?.kind === 'token' ? keep.tokenId : undefined);
+  const sessionsEnded = await deleteOtherSessions(
+    trx,
+    agentId,
+    keep?.kind === 'session' ? keep.idHash : undefined,
+  );
+  const tokensRevoked = await revokeOtherApiTokens(
+    trx,
+    agentId,
+    keep?.kind === 'token' ? keep.tokenId : undefined,
+  );
   return { sessionsEnded, tokensRevoked };
 }
 

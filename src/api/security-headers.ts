@@ -7,7 +7,10 @@ import type { FastifyInstance } from 'fastify';
  * neither needs inline script or style: React sets `style` through the CSSOM, which CSP does not
  * govern. `data:` images are the console's favicon and Swagger UI's icons.
  */
-export async function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean }): Promise<void> {
+export async function registerSecurityHeaders(
+  app: FastifyInstance,
+  options: { https: boolean },
+): Promise<void> {
   await app.register(fastifyHelmet, {
     global: true,
     contentSecurityPolicy: {

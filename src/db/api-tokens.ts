@@ -78,7 +78,10 @@ export async function findAgentByApiToken(
     });
     return { status: 'expired', agent, token };
   }
-  if (row.token_last_used_at === null || now.getTime() - row.token_last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
+  if (
+    row.token_last_used_at === null ||
+    now.getTime() - row.token_last_used_at.getTime() >= LAST_USED_RESOLUTION_MS
+  ) {
     await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
   }
   return { status: 'valid', agent, tokenId: row.token_id };

@@ -304,11 +304,9 @@ describe('API token expiry and last use', () => {
     expect(past.json().error.code).toBe('TOKEN_EXPIRY_INVALID');
 
     const listed = await app.inject({ url: '/api/tokens', headers });
-    expect(listed.json().tokens.map((t: { expiresAt: string }) => typeof t.expiresAt)).toEqual([
-      'string',
-      'string',
-      'string',
-    ]);
+    const { tokens } = listed.json<{ tokens: { name: string; expiresAt: string }[] }>();
+    expect(tokens.map((t) => t.name)).toEqual(['date', 'week', 'default']);
+    expect(tokens.every((t) => new Date(t.expiresAt).getTime() > Date.now())).toBe(true);
   });
 
   it('refuses an expired token with a clear 401 and audits the attempt', async () => {

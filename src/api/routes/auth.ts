@@ -26,7 +26,12 @@ type SignInFailure = 'no_such_agent' | 'no_password' | 'wrong_password' | 'inact
 
 export function authRoutes(app: App, { db, secureCookies }: AuthDeps): void {
   /** Audit of a failed sign-in of a known agent; unknown emails have no workgroup to log to (login_attempts keeps them). */
-  const auditFailure = async (request: FastifyRequest, email: string, agent: Agent | undefined, reason: SignInFailure) => {
+  const auditFailure = async (
+    request: FastifyRequest,
+    email: string,
+    agent: Agent | undefined,
+    reason: SignInFailure,
+  ) => {
     if (agent === undefined) return;
     const { count } = await recentFailures(db, email);
     await appendAudit(db, {

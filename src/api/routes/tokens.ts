@@ -22,7 +22,10 @@ const tokenSchema = z.object({
   prefix: z.string(),
   createdAt: z.date(),
   expiresAt: z.date(),
-  lastUsedAt: z.date().nullable().describe('To the minute: uses within a minute of the last are not recorded'),
+  lastUsedAt: z
+    .date()
+    .nullable()
+    .describe('To the minute: uses within a minute of the last are not recorded'),
   revokedAt: z.date().nullable(),
 });
 
@@ -36,7 +39,9 @@ const createTokenBody = z
       .min(1)
       .max(MAX_TOKEN_LIFETIME_DAYS)
       .optional()
-      .describe(`Days until the token stops working; ${DEFAULT_TOKEN_LIFETIME_DAYS} when neither this nor expiresAt is given`),
+      .describe(
+        `Days until the token stops working; ${DEFAULT_TOKEN_LIFETIME_DAYS} when neither this nor expiresAt is given`,
+      ),
     expiresAt: z.iso
       .datetime({ offset: true })
       .optional()
