@@ -26,7 +26,7 @@ import { mspRoutes } from './routes/msp/index.ts';
 import { projectRoutes } from './routes/projects/index.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { tokenRoutes } from './routes/tokens.ts';
-import { registerSecurityHeaders } from './security-headers.ts';
+import { registerSecurityHeaders, SWAGGER_UI_STYLE_CSP } from './security-headers.ts';
 
 export interface AppDeps {
   readonly db: Db;
@@ -84,6 +84,7 @@ export async function buildApp(deps: AppDeps) {
     routePrefix: '/api/docs',
     uiConfig: { docExpansion: 'list', validatorUrl: null },
     uiHooks: {},
+    transformStaticCSP: (header) => header.replace("style-src 'self'", SWAGGER_UI_STYLE_CSP),
   });
 
   registerAuthentication(app, deps.db);

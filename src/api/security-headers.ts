@@ -2,6 +2,13 @@ import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 
 /**
+ * Swagger UI's bundle adds one <style> element of its own when it starts; the API reference (and
+ * only it) allows exactly that style by its hash rather than 'unsafe-inline'. The e2e console test
+ * fails on any CSP violation, so an upgrade of Swagger UI that changes the style shows there.
+ */
+export const SWAGGER_UI_STYLE_CSP = "style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
+/**
  * Security headers on every response (OWASP ASVS 14.4). The console is built by Vite into external
  * module scripts and one stylesheet, and Swagger UI at /api/docs loads only its own files, so
  * neither needs inline script or style: React sets `style` through the CSSOM, which CSP does not

@@ -29,6 +29,8 @@ let ferry: FerryProcess | undefined;
 let browser: Browser | undefined;
 let context: BrowserContext;
 let page: Page;
+/** What Chromium refused under Ferry's Content-Security-Policy, across every journey. */
+const cspViolations: string[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -37,6 +39,10 @@ beforeAll(async () => {
   ferry = await startFerry(150_000);
   context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy'))
+      cspViolations.push(`${page.url()}: ${message.text()} (${JSON.stringify(message.location())})`);
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -553,5 +559,17 @@ describe('web console', () => {
           `search narrowed to 1 row in ${Math.round(searchMs)} ms (incl. 250 ms typing debounce); ${rendered} rows in the DOM.`,
       );
     });
+  });
+
+  it('runs the console and the API reference without breaking the Content-Security-Policy', async () => {
+    await step('api-docs', async () => {
+      await page.goto(`${ferry!.baseUrl}/api/docs`);
+      await page
+        .getByRole('heading', { name: /Ferry API/ })
+        .first()
+        .waitFor();
+      await page.locator('.opblock').first().waitFor();
+    });
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -417,7 +417,13 @@ describe('security headers', () => {
     expectHeaders(health.headers);
     expect(health.headers['strict-transport-security']).toMatch(/max-age=\d+/);
     expectHeaders((await app.inject('/api/tokens')).headers);
-    expectHeaders((await app.inject('/api/docs/')).headers);
+    const docs = await app.inject('/api/docs/');
+    expectHeaders(docs.headers);
+    // The API reference allows Swagger UI's one inline style by its hash, and nothing else inline.
+    expect(docs.headers['content-security-policy']).toContain("style-src 'self' 'sha256-");
+    expect((await app.inject('/api/health')).headers['content-security-policy']).toContain(
+      "style-src 'self';",
+    );
   });
 
   it('are on the console page, without HSTS over plain http', async () => {
