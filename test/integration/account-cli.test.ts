@@ -58,6 +58,23 @@ afterAll(async () => {
   await database.close();
 });
 
+describe('ferry admin create', () => {
+  it(
+    'refuses a commonly used password before touching any database',
+    async () => {
+      const result = await ferry(
+        ['admin', 'create', '--email', 'new@acli.example', '--name', 'New', '--password-stdin'],
+        'password1234\n',
+      );
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        'ferry: password: This password is on a list of commonly used passwords; choose another.\n',
+      );
+    },
+    CLI_TIMEOUT_MS,
+  );
+});
+
 describe('ferry account and ferry agents reset-password', () => {
   it(
     'lists tokens with their expiry, changes the password from stdin, and sends a reset link',
