@@ -27,6 +27,7 @@ import { mspRoutes } from './routes/msp/index.ts';
 import { projectRoutes } from './routes/projects/index.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { registerSecurityHeaders, SWAGGER_UI_STYLE_CSP } from './security-headers.ts';
 
 export interface AppDeps {
   readonly db: Db;
@@ -57,6 +58,7 @@ export async function buildApp(deps: AppDeps) {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
 
+  await registerSecurityHeaders(app, { https: deps.publicUrl.startsWith('https:') });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
@@ -83,9 +85,9 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: '/api/docs',
-    uiConfig: { docExpansion: 'list' },
+    uiConfig: { docExpansion: 'list', validatorUrl: null },
     uiHooks: {},
-    staticCSP: true,
+    transformStaticCSP: (header) => header.replace("style-src 'self'", SWAGGER_UI_STYLE_CSP),
   });
 
   registerAuthentication(app, deps.db);

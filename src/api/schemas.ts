@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { AGENT_ROLES } from '../domain/agents.ts';
+import { AGENT_ROLES, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../domain/agents.ts';
+import { passwordProblem } from '../secrets/password-policy.ts';
 
 export const errorSchema = z
   .object({
@@ -32,3 +33,15 @@ export const errorResponses = {
   409: errorSchema,
   429: errorSchema,
 };
+
+/** A password an agent chooses (setup, invitation, change, reset): the policy of secrets/password-policy.ts. */
+export const newPasswordSchema = z
+  .string()
+  .max(4 * MAX_PASSWORD_LENGTH)
+  .superRefine((password, context) => {
+    const problem = passwordProblem(password);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+  })
+  .describe(
+    `${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, not on the list of commonly used passwords`,
+  );

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 
 import { UserError } from '../domain/errors.ts';
 
+import { accountCommand } from './commands/account.ts';
 import { adminCommand } from './commands/admin.ts';
 import { agentsCommand } from './commands/agents.ts';
 import { auditCommand } from './commands/audit.ts';
@@ -40,6 +41,7 @@ const program = new Command('ferry')
   .addCommand(migrateCommand())
   .addCommand(emulateCommand())
   .addCommand(loginCommand())
+  .addCommand(accountCommand())
   .addCommand(agentsCommand())
   .addCommand(customersCommand())
   .addCommand(usersCommand())

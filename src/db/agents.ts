@@ -71,3 +71,16 @@ export async function listAgents(db: Db, workgroupId: string): Promise<Agent[]> 
 export async function recordSignIn(db: Db, agentId: string): Promise<void> {
   await db.updateTable('agents').set({ last_sign_in_at: new Date() }).where('id', '=', agentId).execute();
 }
+
+export async function findPasswordHash(db: Db, agentId: string): Promise<string | null | undefined> {
+  const row = await db
+    .selectFrom('agents')
+    .select('password_hash')
+    .where('id', '=', agentId)
+    .executeTakeFirst();
+  return row?.password_hash;
+}
+
+export async function setPasswordHash(db: Db, agentId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('agents').set({ password_hash: passwordHash }).where('id', '=', agentId).execute();
+}

@@ -11,6 +11,7 @@ export interface Database extends MspTables, ProjectTables {
   api_tokens: ApiTokensTable;
   setup_tokens: SetupTokensTable;
   login_attempts: LoginAttemptsTable;
+  password_resets: PasswordResetsTable;
   audit_log: AuditLogTable;
   pass_runs: PassRunsTable;
   run_mailboxes: RunMailboxesTable;
@@ -115,6 +116,18 @@ export interface ApiTokensTable {
   prefix: string;
   created_at: CreatedAt;
   last_used_at: Date | null;
+  revoked_at: Date | null;
+  expires_at: Date;
+}
+
+export interface PasswordResetsTable {
+  id: Generated<string>;
+  agent_id: string;
+  token_hash: string;
+  requested_by: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
   revoked_at: Date | null;
 }
 

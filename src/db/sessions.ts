@@ -42,3 +42,11 @@ export async function deleteSession(db: Db, idHash: string): Promise<void> {
 export async function deleteExpiredSessions(db: Db): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<=', new Date()).execute();
 }
+
+/** Ends every session of the agent but the one named (a password change keeps the session that made it); returns how many. */
+export async function deleteOtherSessions(db: Db, agentId: string, keepIdHash?: string): Promise<number> {
+  let query = db.deleteFrom('sessions').where('agent_id', '=', agentId);
+  if (keepIdHash !== undefined) query = query.where('id_hash', '!=', keepIdHash);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

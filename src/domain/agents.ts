@@ -26,8 +26,8 @@ export function isAgentRole(value: string): value is AgentRole {
   return (AGENT_ROLES as readonly string[]).includes(value);
 }
 
-/** Passwords agents choose: long enough to resist guessing, short enough for bcrypt-era limits elsewhere. */
-export const MIN_PASSWORD_LENGTH = 10;
+/** Passwords agents choose, in Unicode code points (OWASP ASVS 2.1.1–2.1.4: at least 12, at least 128 allowed). */
+export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
 export function normaliseEmail(email: string): string {

@@ -18,6 +18,7 @@ import { ProjectDashboard } from './pages/projects/dashboard/ProjectDashboard.ts
 import { ProjectsPage } from './pages/projects/ProjectsPage.tsx';
 import { CreateProjectPage } from './pages/projects/wizard/CreateProjectPage.tsx';
 import { PurchasePage } from './pages/purchase/PurchasePage.tsx';
+import { ResetPasswordPage } from './pages/reset-password/ResetPasswordPage.tsx';
 import { SetupPage } from './pages/setup/SetupPage.tsx';
 import { RequireSession } from './session/RequireSession.tsx';
 import { AppShell } from './shell/AppShell.tsx';
@@ -35,6 +36,7 @@ export function App() {
       <Route path="/login" element={<LoginPage />} />
       <Route path="/setup" element={<SetupPage />} />
       <Route path="/invite" element={<InvitePage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route
         element={
           <RequireSession>

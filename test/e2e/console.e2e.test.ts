@@ -29,6 +29,8 @@ let ferry: FerryProcess | undefined;
 let browser: Browser | undefined;
 let context: BrowserContext;
 let page: Page;
+/** What Chromium refused under Ferry's Content-Security-Policy, across every journey. */
+const cspViolations: string[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -37,6 +39,10 @@ beforeAll(async () => {
   ferry = await startFerry(150_000);
   context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy'))
+      cspViolations.push(`${page.url()}: ${message.text()} (${JSON.stringify(message.location())})`);
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -399,6 +405,39 @@ describe('web console', () => {
       expect(await asBearer(tokenValue)).toBe(401);
     });
 
+    await step('token-expiry-and-password-change', async () => {
+      await page.getByLabel('Token name').fill('Laptop');
+      await page.getByLabel('Expires').selectOption('7');
+      await button(page, 'Create token').click();
+      const laptop = await page.getByLabel('Token value').inputValue();
+      expect(await asBearer(laptop)).toBe(200);
+      await button(page, 'I have copied it').click();
+      await page
+        .getByRole('row', { name: /Laptop/ })
+        .getByText('Active')
+        .waitFor();
+
+      const fill = async (current: string, next: string) => {
+        await page.getByLabel('Current password').fill(current);
+        await page.getByLabel('New password', { exact: true }).fill(next);
+        await page.getByLabel('Confirm new password').fill(next);
+        await button(page, 'Change password').click();
+      };
+      await fill(ADMIN.password, 'password1234');
+      await page
+        .getByText('This password is on a list of commonly used passwords; choose another.')
+        .waitFor();
+      await fill(ADMIN.password, 'a changed console password');
+      // The other credentials end; this session stays.
+      await page
+        .getByRole('row', { name: /Laptop/ })
+        .getByText('Revoked')
+        .waitFor();
+      expect(await asBearer(laptop)).toBe(401);
+      await fill('a changed console password', ADMIN.password);
+      await expect.poll(() => page.getByLabel('Current password').inputValue(), { timeout: 30_000 }).toBe('');
+    });
+
     await step('sign-out-and-in', async () => {
       await sideNav().getByRole('button', { name: 'Sign out' }).click();
       await heading('Sign in').waitFor();
@@ -553,5 +592,17 @@ describe('web console', () => {
           `search narrowed to 1 row in ${Math.round(searchMs)} ms (incl. 250 ms typing debounce); ${rendered} rows in the DOM.`,
       );
     });
+  });
+
+  it('runs the console and the API reference without breaking the Content-Security-Policy', async () => {
+    await step('api-docs', async () => {
+      await page.goto(`${ferry!.baseUrl}/api/docs`);
+      await page
+        .getByRole('heading', { name: /Ferry API/ })
+        .first()
+        .waitFor();
+      await page.locator('.opblock').first().waitFor();
+    });
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -119,6 +119,13 @@ const ROUTES: RouteCase[] = [
     request: () => Promise.resolve({ url: `/api/agents/${wg.agent.agent.id}`, payload: { role: 'agent' } }),
   },
   {
+    method: 'POST',
+    path: '/api/agents/{id}/password-reset',
+    minimum: 'administrator',
+    success: 202,
+    request: () => Promise.resolve({ url: `/api/agents/${wg.agent.agent.id}/password-reset` }),
+  },
+  {
     method: 'GET',
     path: '/api/agents/invitations',
     minimum: 'manager',

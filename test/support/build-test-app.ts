@@ -29,6 +29,8 @@ export async function buildTestApp(
     mailer?: Mailer;
     queue?: JobQueue;
     publicUrl?: string;
+    /** A directory with a built console (index.html), to test what the console is served with. */
+    webDir?: string;
     m365Addresses?: { authorityUrl: string | undefined; graphUrl: string | undefined };
     /** Loopback (the emulators) is allowed unless a test brings its own outbound layer. */
     outbound?: Outbound;
@@ -47,7 +49,7 @@ export async function buildTestApp(
     version: 'test',
     measureQueue: undefined,
     secureCookies: false,
-    webDir: undefined,
+    webDir: options.webDir,
     sealer: createSecretBox(parseKeyRing(`test:${Buffer.alloc(32, 7).toString('base64')}`)),
     mailer: options.mailer ?? recordingMailer(),
     outbound: options.outbound ?? loopbackOutbound(),

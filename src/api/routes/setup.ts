@@ -5,12 +5,11 @@ import type { App } from '../app-type.ts';
 import { countAgents } from '../../db/agents.ts';
 import type { Db } from '../../db/database.ts';
 import { consumeSetupToken } from '../../db/setup-tokens.ts';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../domain/agents.ts';
 import { hashToken } from '../../secrets/tokens.ts';
 import { startSession } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { createFirstAdministrator } from '../first-administrator.ts';
-import { agentSchema, errorResponses } from '../schemas.ts';
+import { agentSchema, errorResponses, newPasswordSchema } from '../schemas.ts';
 
 export interface SetupDeps {
   readonly db: Db;
@@ -21,7 +20,7 @@ export const newAdministratorSchema = z.object({
   workgroupName: z.string().trim().min(1).max(200),
   name: z.string().trim().min(1).max(200),
   email: z.email().max(320),
-  password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
+  password: newPasswordSchema,
 });
 
 export function setupRoutes(app: App, { db, secureCookies }: SetupDeps): void {

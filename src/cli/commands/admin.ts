@@ -62,13 +62,18 @@ export function adminCommand(): Command {
 }
 
 export async function readPassword(fromStdin: boolean): Promise<string> {
-  if (fromStdin || !process.stdin.isTTY) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks)
-      .toString('utf8')
-      .replace(/\r?\n$/, '');
-  }
+  if (fromStdin || !process.stdin.isTTY) return (await readStdin()).replace(/\r?\n$/, '');
+  return promptHidden('Password: ');
+}
+
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Asks on the terminal without echoing what is typed. */
+export async function promptHidden(prompt: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   // Hide typed characters: echo nothing after the prompt.
   const output = rl as unknown as { _writeToOutput: (text: string) => void };
@@ -77,7 +82,7 @@ export async function readPassword(fromStdin: boolean): Promise<string> {
     if (!prompted) process.stderr.write(text);
     prompted = true;
   };
-  const password = await rl.question('Password: ');
+  const password = await rl.question(prompt);
   rl.close();
   process.stderr.write('\n');
   return password;

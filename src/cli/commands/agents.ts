@@ -155,6 +155,22 @@ export function agentsCommand() {
     });
 
   agents
+    .command('reset-password <agent>')
+    .description(
+      'Email an agent (id or email) a one-time link to choose a new password; setting it ends their sessions and tokens (Administrators)',
+    )
+    .action(async (ref: string) => {
+      const client = await ApiClient.fromLogin();
+      const sent = await client.json<{ email: string; expiresAt: string }>(
+        'POST',
+        `/api/agents/${await resolveAgent(client, ref)}/password-reset`,
+      );
+      process.stdout
+        .write(`Sent a password reset link to ${sent.email}; it works once, until ${sent.expiresAt}.
+`);
+    });
+
+  agents
     .command('deactivate <agent>')
     .description('Make an agent (id or email) Inactive: no access, sessions and tokens ended')
     .option('--json', 'print JSON')

@@ -51,6 +51,7 @@ export interface Paths {
         workgroupName: string;
         name: string;
         email: string;
+        /** 12 to 256 characters, not on the list of commonly used passwords */
         password: string;
         token: string;
       };
@@ -339,6 +340,76 @@ export interface Paths {
       };
     };
   };
+  '/api/auth/password': {
+    /** Change your own password */
+    post: {
+      body: {
+        currentPassword: string;
+        /** 12 to 256 characters, not on the list of commonly used passwords */
+        newPassword: string;
+      };
+      responses: {
+        200: {
+          sessionsEnded: number;
+          tokensRevoked: number;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
   '/api/tokens': {
     /** The signed-in agent's personal API tokens (never their values) */
     get: {
@@ -349,6 +420,8 @@ export interface Paths {
             name: string;
             prefix: string;
             createdAt: string;
+            expiresAt: string;
+            /** To the minute: uses within a minute of the last are not recorded */
             lastUsedAt: string | null;
             revokedAt: string | null;
           }>;
@@ -413,6 +486,10 @@ export interface Paths {
     post: {
       body: {
         name: string;
+        /** Days until the token stops working; 90 when neither this nor expiresAt is given */
+        expiresInDays?: number;
+        /** When the token stops working, at most 365 days ahead */
+        expiresAt?: string;
       };
       responses: {
         201: {
@@ -421,6 +498,8 @@ export interface Paths {
             name: string;
             prefix: string;
             createdAt: string;
+            expiresAt: string;
+            /** To the minute: uses within a minute of the last are not recorded */
             lastUsedAt: string | null;
             revokedAt: string | null;
           };
@@ -1200,10 +1279,252 @@ export interface Paths {
       body: {
         token: string;
         name: string;
+        /** 12 to 256 characters, not on the list of commonly used passwords */
         password: string;
       };
       responses: {
         201: {
+          agent: {
+            id: string;
+            workgroupId: string;
+            email: string;
+            name: string;
+            role: 'administrator' | 'manager' | 'agent' | 'inactive';
+            createdAt: string;
+            lastSignInAt: string | null;
+          };
+          csrfToken: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/agents/{id}/password-reset': {
+    /** Email an agent a one-time link to choose a new password (Administrators) */
+    post: {
+      params: {
+        id: string;
+      };
+      responses: {
+        202: {
+          email: string;
+          expiresAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/password-resets/lookup': {
+    /** Which account a password reset link is for */
+    post: {
+      body: {
+        token: string;
+      };
+      responses: {
+        200: {
+          email: string;
+          expiresAt: string;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        402: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/password-resets/complete': {
+    /** Choose a new password with a reset link; ends every other session and token, and signs in */
+    post: {
+      body: {
+        token: string;
+        /** 12 to 256 characters, not on the list of commonly used passwords */
+        password: string;
+      };
+      responses: {
+        200: {
           agent: {
             id: string;
             workgroupId: string;

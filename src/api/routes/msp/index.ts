@@ -8,6 +8,7 @@ import { customerRoutes } from './customers.ts';
 import { customerUserRoutes } from './customer-users.ts';
 import { invitationRoutes } from './invitations.ts';
 import { licenceRoutes } from './licences.ts';
+import { passwordResetRoutes } from './password-resets.ts';
 
 /** Workgroup, agents and roles, customers and their users, licences, audit log. */
 export function mspRoutes(
@@ -17,6 +18,7 @@ export function mspRoutes(
 ): void {
   agentRoutes(app, deps);
   invitationRoutes(app, deps);
+  passwordResetRoutes(app, deps);
   customerRoutes(app, deps);
   customerUserRoutes(app, deps);
   licenceRoutes(app, deps, payments);

@@ -3,14 +3,13 @@ import { z } from 'zod';
 import { createAgent } from '../../../db/agents.ts';
 import { appendAudit } from '../../../db/audit-log.ts';
 import { findOpenInvitation, markInvitationAccepted } from '../../../db/agent-invitations.ts';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../../domain/agents.ts';
 import { hashPassword } from '../../../secrets/password-hash.ts';
 import { hashToken } from '../../../secrets/tokens.ts';
 import type { App } from '../../app-type.ts';
 import { startSession } from '../../auth.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
 import { HttpError } from '../../errors.ts';
-import { agentSchema } from '../../schemas.ts';
+import { agentSchema, newPasswordSchema } from '../../schemas.ts';
 import { mspErrorResponses } from './schemas.ts';
 
 const invitationGone = () =>
@@ -61,7 +60,7 @@ export function invitationRoutes(app: App, { db, publicUrl }: ControlPlaneDeps):
         summary: 'Accept an invitation: choose a name and password, join the workgroup and sign in',
         body: tokenBody.extend({
           name: z.string().trim().min(1).max(200),
-          password: z.string().min(MIN_PASSWORD_LENGTH).max(MAX_PASSWORD_LENGTH),
+          password: newPasswordSchema,
         }),
         response: { 201: z.object({ agent: agentSchema, csrfToken: z.string() }), ...mspErrorResponses },
       },

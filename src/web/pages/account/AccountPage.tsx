@@ -1,6 +1,9 @@
+import { useState } from 'react';
+
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useAgent } from '../../session/session-context.ts';
 import { ApiTokens } from './ApiTokens.tsx';
+import { ChangePassword } from './ChangePassword.tsx';
 import { formatDateTime } from '../../format.ts';
 
 const ROLE_LABELS = {
@@ -12,11 +15,13 @@ const ROLE_LABELS = {
 
 export function AccountPage() {
   const agent = useAgent();
+  // A password change revokes the tokens: the list is loaded again.
+  const [tokensVersion, setTokensVersion] = useState(0);
   return (
     <>
       <PageHeader
         title="Account"
-        description="Your agent profile and the personal API tokens of your account."
+        description="Your agent profile, your password and the personal API tokens of your account."
       />
       <section className="panel" aria-labelledby="profile-title">
         <h2 id="profile-title">Profile</h2>
@@ -31,7 +36,8 @@ export function AccountPage() {
           <dd>{formatDateTime(agent.lastSignInAt, 'This is your first session')}</dd>
         </dl>
       </section>
-      <ApiTokens />
+      <ChangePassword onChanged={() => setTokensVersion((version) => version + 1)} />
+      <ApiTokens key={tokensVersion} />
     </>
   );
 }

@@ -4,7 +4,7 @@ import { api, type ApiError, type ResponseOf } from '../../api/client.ts';
 import { Alert } from '../../components/Alert.tsx';
 import { LoadingState } from '../../components/LoadingState.tsx';
 import { asApiError } from '../../session/SessionProvider.tsx';
-import { CreateTokenForm } from './CreateTokenForm.tsx';
+import { CreateTokenForm, type TokenExpiry } from './CreateTokenForm.tsx';
 import { NewTokenNotice } from './NewTokenNotice.tsx';
 import { TokenTable } from './TokenTable.tsx';
 
@@ -33,9 +33,9 @@ export function ApiTokens() {
     void load();
   }, [load]);
 
-  const create = async (name: string) => {
+  const create = async (name: string, expiry: TokenExpiry) => {
     setActionError(undefined);
-    const result = await api.post('/api/tokens', { body: { name } });
+    const result = await api.post('/api/tokens', { body: { name, ...expiry } });
     setCreated(result);
     await load();
   };
@@ -56,7 +56,8 @@ export function ApiTokens() {
       <h2 id="tokens-title">Personal API tokens</h2>
       <p className="panel-intro">
         Tokens let the <code>ferry</code> command line and your scripts act as you: send one as{' '}
-        <code>Authorization: Bearer fry_…</code>. A token is shown only once, when you create it.
+        <code>Authorization: Bearer fry_…</code>. A token is shown only once, when you create it, and stops
+        working when it expires or when you change your password.
       </p>
       <CreateTokenForm onCreate={create} />
       {created !== undefined && (

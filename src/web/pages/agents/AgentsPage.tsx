@@ -176,6 +176,11 @@ function AgentList({
                   <th scope="col">Email</th>
                   <th scope="col">Role</th>
                   <th scope="col">Last sign-in</th>
+                  {isAdministrator && (
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  )}
                 </tr>
               </thead>
               <tbody>
@@ -205,6 +210,13 @@ function AgentList({
                       )}
                     </td>
                     <td>{formatDateTime(agent.lastSignInAt, 'Never')}</td>
+                    {isAdministrator && (
+                      <td className="cell-actions">
+                        {agent.id !== myId && agent.role !== 'inactive' && (
+                          <ResetPassword id={agent.id} email={agent.email} />
+                        )}
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>
@@ -214,6 +226,54 @@ function AgentList({
         </>
       )}
     </section>
+  );
+}
+
+/** Administrators email an agent a one-time link to choose a new password; asks to confirm first. */
+function ResetPassword({ id, email }: { id: string; email: string }) {
+  const notify = useToast();
+  const [confirming, setConfirming] = useState(false);
+  const [sending, setSending] = useState(false);
+
+  const send = async () => {
+    setSending(true);
+    try {
+      const sent = await api.post('/api/agents/{id}/password-reset', { params: { id } });
+      notify('success', `A password reset link was sent to ${sent.email}.`);
+      setConfirming(false);
+    } catch (caught) {
+      notify('error', asApiError(caught).message);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  if (!confirming) {
+    return (
+      <button
+        type="button"
+        className="button button-small"
+        aria-label={`Reset the password of ${email}`}
+        onClick={() => setConfirming(true)}
+      >
+        Reset password
+      </button>
+    );
+  }
+  return (
+    <span className="confirm">
+      <button
+        type="button"
+        className="button button-danger button-small"
+        disabled={sending}
+        onClick={() => void send()}
+      >
+        {sending ? 'Sending…' : `Email ${email} a reset link`}
+      </button>
+      <button type="button" className="button button-quiet button-small" onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+    </span>
   );
 }
 

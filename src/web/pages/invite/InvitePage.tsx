@@ -9,8 +9,8 @@ import { LoadingState } from '../../components/LoadingState.tsx';
 import { useLoad } from '../../hooks/use-load.ts';
 import { asApiError } from '../../session/SessionProvider.tsx';
 import { useSession } from '../../session/session-context.ts';
+import { MIN_PASSWORD_LENGTH, PASSWORD_HINT } from '../account/password-rules.ts';
 
-const MIN_PASSWORD_LENGTH = 10;
 const ROLE_LABELS = { administrator: 'Administrator', manager: 'Manager', agent: 'Agent' } as const;
 
 /** The page an invitation email links to: choose a name and password, then join the workgroup. */
@@ -81,7 +81,7 @@ export function InvitePage() {
           label="Password"
           type="password"
           autoComplete="new-password"
-          hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+          hint={PASSWORD_HINT}
           required
           minLength={MIN_PASSWORD_LENGTH}
           value={password}

@@ -8,8 +8,7 @@ import { FormField } from '../../components/FormField.tsx';
 import { LoadingState } from '../../components/LoadingState.tsx';
 import { asApiError } from '../../session/SessionProvider.tsx';
 import { useSession } from '../../session/session-context.ts';
-
-const MIN_PASSWORD_LENGTH = 10;
+import { MIN_PASSWORD_LENGTH, PASSWORD_HINT } from '../account/password-rules.ts';
 
 type Check =
   { status: 'loading' } | { status: 'needed' } | { status: 'done' } | { status: 'error'; error: ApiError };
@@ -124,7 +123,7 @@ export function SetupPage() {
           type="password"
           name="password"
           autoComplete="new-password"
-          hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+          hint={PASSWORD_HINT}
           required
           minLength={MIN_PASSWORD_LENGTH}
           value={form.password}
