@@ -27,9 +27,10 @@ export function createEvents(transport: GraphTransport, userPrincipalName: strin
         path: `${base}/calendars/${segment(calendarId)}/events`,
         mailbox,
         json: event,
-        // With a transactionId Exchange answers a repeated create with the event it already made
-        // (microsoft-graph.md §6); without one, an unknown outcome surfaces as mayHaveSucceeded.
-        repeatable: typeof event.transactionId === 'string',
+        // Not repeated blindly, transactionId or not: how long Exchange remembers a transactionId is
+        // undocumented (microsoft-graph.md §6), so an unknown outcome surfaces as mayHaveSucceeded
+        // and the caller looks the event up by its stamp before creating it again.
+        repeatable: false,
       });
       return created.body.id;
     },

@@ -1,6 +1,7 @@
 import { TransientError } from '../domain/errors.ts';
 import type { LargeAttachment } from '../domain/mail.ts';
 import { segment, userPath } from './graph-paths.ts';
+import { GraphRequestError } from './graph-error.ts';
 import type { GraphTransport } from './transport.ts';
 
 /**
@@ -15,6 +16,8 @@ export const UPLOAD_CHUNK_BYTES = 3 * 1024 * 1024;
 
 /** Answers in a row that move the upload no further before it is given up. */
 const MAX_STALLS = 3;
+/** New sessions after the one in use expired or vanished (404). */
+const MAX_SESSION_RESTARTS = 2;
 
 interface UploadSession {
   readonly uploadUrl: string;
@@ -54,6 +57,46 @@ export async function addLargeAttachment(
     });
     return;
   }
+  // An upload session can expire or vanish before the file is whole; Microsoft's answer (404) means
+  // starting over with a new session (large-attachments upload guidance). Twice at most.
+  for (let restarts = 0; ; restarts++) {
+    try {
+      await uploadOnce(transport, userPrincipalName, attachments, attachment);
+      return;
+    } catch (error) {
+      const gone = error instanceof GraphRequestError && error.failure.status === 404;
+      if (!gone || restarts >= MAX_SESSION_RESTARTS) throw error;
+      // The last range may have completed the file before its answer was lost: then the session is
+      // gone because the attachment exists, and a new one would add it twice.
+      if (await hasAttachment(transport, userPrincipalName, attachments, attachment)) return;
+    }
+  }
+}
+
+async function hasAttachment(
+  transport: GraphTransport,
+  mailbox: string,
+  attachments: string,
+  attachment: LargeAttachment,
+): Promise<boolean> {
+  const listed = await transport.request<{ value: { name?: string; size?: number }[] }>({
+    method: 'GET',
+    path: `${attachments}?$select=name,size`,
+    mailbox,
+  });
+  // Graph's size of a file attachment counts a little metadata on top of the bytes.
+  return listed.body.value.some(
+    (a) => a.name === attachment.name && (a.size ?? 0) >= attachment.bytes.byteLength,
+  );
+}
+
+async function uploadOnce(
+  transport: GraphTransport,
+  userPrincipalName: string,
+  attachments: string,
+  attachment: LargeAttachment,
+): Promise<void> {
+  const { bytes } = attachment;
   const session = await transport.request<UploadSession>({
     method: 'POST',
     path: `${attachments}/createUploadSession`,
@@ -97,7 +140,8 @@ async function uploadRanges(
     });
     if (answer.status === 201) return;
     const expected = Number.parseInt(answer.body?.nextExpectedRanges?.[0] ?? '', 10);
-    const next = Number.isNaN(expected) ? end : expected;
+    // A 416 without the ranges still wanted says nothing about progress: it counts as a stall.
+    const next = Number.isNaN(expected) ? (answer.status === 416 ? offset : end) : expected;
     if (next >= total) return;
     stalls = next > offset ? 0 : stalls + 1;
     if (stalls >= MAX_STALLS) {

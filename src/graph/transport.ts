@@ -173,10 +173,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       }
       release();
       const requestId = response.headers.get('request-id') ?? undefined;
-      if (response.ok) {
+      // A range the session already holds (a PUT repeated after its answer was lost) is refused with
+      // 416 and the ranges still wanted: that is an answer for the uploader, not a failure.
+      if (response.ok || (!call.authenticated && response.status === 416)) {
         return {
           status: response.status,
-          body: (text === '' ? undefined : JSON.parse(text)) as T,
+          body: (text === '' ? undefined : parseJson(text)) as T,
           requestId,
           location: response.headers.get('location') ?? undefined,
         };
@@ -282,4 +284,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
 /** Exponential backoff with full jitter (1 s, 2 s, 4 s … capped at 60 s). */
 function backoff(attempt: number, random: () => number): number {
   return Math.round(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)));
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
