@@ -77,7 +77,7 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
   const cookie = (port: 'user' | 'admin', token: string) =>
     `${port === 'admin' ? 'ZM_ADMIN_AUTH_TOKEN' : 'ZM_AUTH_TOKEN'}=${token}; ZM_AUTH_TOKEN=${token}`;
 
-  /** Sends with retries for DoSFilter 503s, 5xx without a fault, and network failures. */
+  /** Sends with retries for DoSFilter 503s and 429s, 5xx without a fault, and network failures. */
   async function send(url: string, init: RequestInit, rateKey: string, what: string): Promise<Response> {
     for (let attempt = 1; ; attempt++) {
       await limiter.take(rateKey);
@@ -100,16 +100,17 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
         await clock.sleep(backoff(attempt));
         continue;
       }
-      const retryable = response.status === 503 || response.status === 502 || response.status === 504;
+      const retryable = [429, 502, 503, 504].includes(response.status);
       if (!retryable) return response;
-      // DoSFilter rejections are a bare 503 (zimbra.md §13): slow down, then retry.
+      // DoSFilter refusals are a bare 503 (zimbra.md §13), or 429 behind newer Jetty (its
+      // tooManyCode): slow down, then retry; a Retry-After, when sent, is honoured.
       await response.body?.cancel();
       if (attempt >= maxAttempts) {
         throw new ZimbraUnavailableError(
           `Zimbra kept answering ${response.status} to ${what} (DoSFilter or overload).`,
         );
       }
-      await clock.sleep(backoff(attempt));
+      await clock.sleep(Math.max(backoff(attempt), retryAfterMs(response.headers.get('retry-after'))));
     }
   }
 
@@ -191,6 +192,12 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
       );
     },
   };
+}
+
+/** Retry-After in whole seconds (what Jetty sends), 0 when absent or unreadable; at most a minute. */
+function retryAfterMs(value: string | null): number {
+  const seconds = Number(value ?? '');
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) * 1000 : 0;
 }
 
 function parseFault(fault: JsonElement, request: string): ZimbraFault {

@@ -146,7 +146,7 @@ describe('Zimbra source client against the emulated Zimbra', () => {
       const urls: string[] = [];
       const counting: typeof fetch = (input, init) => {
         urls.push(input instanceof Request ? input.url : input.toString());
-        return fetch(input, init);
+        return loopbackOutbound().fetch(input, init);
       };
       const transport = createSoapTransport({ url: capped.url, adminUrl: capped.adminUrl, fetch: counting });
       const zimbra = createZimbraSource(transport, createSessionFactory(transport, adminMode));
@@ -162,6 +162,37 @@ describe('Zimbra source client against the emulated Zimbra', () => {
       expect(urls.filter((u) => u.endsWith('/SearchRequest'))).toHaveLength(2);
     } finally {
       await capped.close();
+    }
+  });
+
+  it('slows down when the DoSFilter refuses with 429 (newer Jetty) as with 503, failing nothing', async () => {
+    const strict = await startZimbraEmulator({
+      dataDir,
+      dosFilterMaxRequestsPerSec: 5,
+      dosFilterStatus: 429,
+    });
+    try {
+      const statuses: number[] = [];
+      const counting: typeof fetch = async (input, init) => {
+        const response = await loopbackOutbound().fetch(input, init);
+        statuses.push(response.status);
+        return response;
+      };
+      // Faster than the filter allows, as a migration host in zimbraHttpThrottleSafeIPs would be.
+      const transport = createSoapTransport({
+        url: strict.url,
+        adminUrl: strict.adminUrl,
+        fetch: counting,
+        maxRequestsPerSecond: 50,
+      });
+      const zimbra = createZimbraSource(transport, createSessionFactory(transport, adminMode));
+      const pages = await Promise.all(
+        Array.from({ length: 8 }, () => zimbra.listMessages(ALICE, '2', undefined)),
+      );
+      expect(pages.every((p) => p.items.length === 12)).toBe(true);
+      expect(statuses).toContain(429);
+    } finally {
+      await strict.close();
     }
   });
 

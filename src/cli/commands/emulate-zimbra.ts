@@ -14,6 +14,7 @@ interface CliOptions {
   delegatedTokenLifetimeMs?: string;
   userTokenLifetimeMs?: string;
   dosMaxRequestsPerSec?: string;
+  dosStatus?: string;
 }
 
 function integer(value: string | undefined, name: string): number | undefined {
@@ -40,6 +41,11 @@ export function emulateZimbraCommand(): Command {
     .addOption(
       new Option('--dos-max-requests-per-sec <n>', 'DoSFilter limit per account (0 = off)').hideHelp(),
     )
+    .addOption(
+      new Option('--dos-status <code>', 'status of a DoSFilter refusal (newer Jetty: 429)')
+        .choices(['503', '429'])
+        .hideHelp(),
+    )
     .action(async (opts: CliOptions) => {
       const options: ZimbraEmulatorOptions = {
         dataDir: opts.data,
@@ -57,6 +63,7 @@ export function emulateZimbraCommand(): Command {
       if (user !== undefined) options.userTokenLifetimeMs = user;
       const dos = integer(opts.dosMaxRequestsPerSec, '--dos-max-requests-per-sec');
       if (dos !== undefined) options.dosFilterMaxRequestsPerSec = dos;
+      if (opts.dosStatus !== undefined) options.dosFilterStatus = opts.dosStatus === '429' ? 429 : 503;
       const emulator = await startZimbraEmulator(options);
       process.stdout.write(`${JSON.stringify({ url: emulator.url, adminUrl: emulator.adminUrl })}\n`);
       const stop = (): void => {

@@ -36,6 +36,28 @@ describe('zimbra emulator: DoSFilter', () => {
   });
 });
 
+describe('zimbra emulator: DoSFilter behind newer Jetty', () => {
+  it('answers 429 instead of 503 when configured so', async () => {
+    const emu = await startZimbraEmulator({
+      dataDir: data.dir,
+      dosFilterMaxRequestsPerSec: 2,
+      dosFilterStatus: 429,
+    });
+    const token = await login(emu.url, 'ann@example.com');
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${emu.url}/service/soap`, {
+        method: 'POST',
+        body: JSON.stringify({ Header: { context: { authToken: token } }, Body: getInfo }),
+      });
+      statuses.push(res.status);
+      await res.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    await emu.close();
+  });
+});
+
 describe('zimbra emulator: injected faults', () => {
   it('injects Zimbra-style 500 faults, bare 503s and nginx 504s on schedule', async () => {
     const emu = await startZimbraEmulator({

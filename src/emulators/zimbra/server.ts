@@ -32,6 +32,12 @@ export interface ZimbraEmulatorOptions {
   delegatedTokenLifetimeMs?: number;
   userTokenLifetimeMs?: number;
   dosFilterMaxRequestsPerSec?: number;
+  /**
+   * Status of a DoSFilter refusal: Jetty's DoSFilter answers its `tooManyCode` init parameter, 503
+   * by default in the Jetty 9.3 Zimbra 8.x shipped and 429 in later Jetty releases (Jetty DoSFilter
+   * javadoc; field reports of Zimbra 9/10 behind newer Jetty).
+   */
+  dosFilterStatus?: 503 | 429;
 }
 
 export interface ZimbraEmulator {
@@ -98,8 +104,9 @@ export async function startZimbraEmulator(options: ZimbraEmulatorOptions): Promi
       const dosKey = check?.ok ? `acct:${check.claims.accountId}` : `ip:${req.socket.remoteAddress ?? ''}`;
       let reply: Reply;
       if (fault && ['500', '503', '504'].includes(fault.kind)) reply = injectedReply(fault, isSoap, state);
-      else if (dos.reject(dosKey, now)) reply = { status: 503, headers: {}, body: Buffer.alloc(0) };
-      else reply = route(state, handlers, port, req, url, cookies, envelopeJson);
+      else if (dos.reject(dosKey, now)) {
+        reply = { status: options.dosFilterStatus ?? 503, headers: {}, body: Buffer.alloc(0) };
+      } else reply = route(state, handlers, port, req, url, cookies, envelopeJson);
       send(res, reply, fault);
     };
 
