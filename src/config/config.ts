@@ -70,6 +70,12 @@ export const CONFIG_KEYS = {
     defaultText: "(the endpoint's national cloud)",
   },
   logLevel: { env: 'LOG_LEVEL', description: `Log level (${LOG_LEVELS.join(', ')})`, defaultText: 'info' },
+  workerMailboxes: {
+    env: 'FERRY_WORKER_MAILBOXES',
+    description:
+      'Mailboxes one worker process migrates at once (each keeps up to 16 items in flight); more workers add mailboxes',
+    defaultText: '100',
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -110,6 +116,12 @@ const envSchema = z.object({
   FERRY_M365_AUTHORITY_URL: urlSchema(['http:', 'https:']).optional(),
   FERRY_M365_GRAPH_URL: urlSchema(['http:', 'https:']).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  FERRY_WORKER_MAILBOXES: z.coerce
+    .number({ error: 'must be a whole number between 1 and 10000' })
+    .int('must be a whole number between 1 and 10000')
+    .min(1, 'must be a whole number between 1 and 10000')
+    .max(10_000, 'must be a whole number between 1 and 10000')
+    .default(100),
 });
 
 export interface Config {
@@ -125,6 +137,8 @@ export interface Config {
   readonly m365AuthorityUrl: string | undefined;
   readonly m365GraphUrl: string | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Mailboxes one worker process leases and migrates at once. */
+  readonly workerMailboxes: number;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +182,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     m365AuthorityUrl: e.FERRY_M365_AUTHORITY_URL,
     m365GraphUrl: e.FERRY_M365_GRAPH_URL,
     logLevel: e.LOG_LEVEL,
+    workerMailboxes: e.FERRY_WORKER_MAILBOXES,
   });
 }
 

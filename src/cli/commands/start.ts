@@ -2,12 +2,6 @@ import { Command } from 'commander';
 
 import { createLogger } from '../../config/logger.ts';
 import { startJobQueue } from '../../db/job-queue.ts';
-import { ensureMigrationQueues } from '../../db/migration-store.ts';
-import { startServer } from '../../api/start-server.ts';
-import { MICROSOFT_LIMITS } from '../../graph/mailbox-budget.ts';
-import { startMigrationWorkers } from '../../worker/migration-workers.ts';
-import { startWorkers } from '../../worker/start-workers.ts';
-import { ensureWebBuilt } from '../ensure-web-built.ts';
 import { loadConfigOrExit } from '../load-config.ts';
 import { VERSION } from '../package-info.ts';
 import { openRuntime } from '../runtime.ts';
@@ -52,20 +46,25 @@ export function processCommand(role: keyof typeof ROLES): Command {
         onError: (error) => logger.error({ err: error }, 'job queue error'),
       });
       stopSteps.push(() => queue.stop({ graceful: true, timeout: 10_000 }));
-      await ensureMigrationQueues(queue);
+      // Each role loads only its own modules: a worker never loads the API server, nor a server the engine.
       if (ROLES[role].workers) {
+        const { startWorkers } = await import('../../worker/start-workers.ts');
+        const { startMigrationWorkers } = await import('../../worker/migration-workers.ts');
+        const { MICROSOFT_LIMITS } = await import('../../graph/mailbox-budget.ts');
         const health = await startWorkers(queue, logger);
         stopSteps.push(() => health.stop());
         const migration = await startMigrationWorkers({
-          queue,
           db: runtime.database.db,
           sealer: runtime.sealer,
           logger,
           limits: MICROSOFT_LIMITS,
+          maxMailboxes: config.workerMailboxes,
         });
         stopSteps.push(() => migration.stop());
       }
       if (ROLES[role].server) {
+        const { startServer } = await import('../../api/start-server.ts');
+        const { ensureWebBuilt } = await import('../ensure-web-built.ts');
         const server = await startServer({
           config,
           db: runtime.database.db,
