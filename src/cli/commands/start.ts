@@ -65,6 +65,7 @@ export function processCommand(role: keyof typeof ROLES): Command {
       if (ROLES[role].server) {
         const { startServer } = await import('../../api/start-server.ts');
         const { ensureWebBuilt } = await import('../ensure-web-built.ts');
+        const { createMailer } = await import('../../mailer/create-mailer.ts');
         const server = await startServer({
           config,
           db: runtime.database.db,
@@ -73,7 +74,7 @@ export function processCommand(role: keyof typeof ROLES): Command {
           version: VERSION,
           webDir: await ensureWebBuilt(logger),
           sealer: runtime.sealer,
-          mailer: runtime.mailer,
+          mailer: createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
           announce: (line) => process.stdout.write(`${line}\n`),
         });
         stopSteps.push(() => server.close());
