@@ -74,20 +74,28 @@ export async function migrateMailbox(deps: EngineDeps, control: MailboxControl):
   const retryOnly = await failedInLastPass(deps, mailbox);
   const lanes = new Limiter(ITEMS_IN_FLIGHT_PER_MAILBOX);
   let running = true;
+  let failure: Error | undefined;
   await runConcurrently(await deps.store.openFolders(mailbox.id), FOLDERS_AT_ONCE, async (folder) => {
     let cursor = folder.cursor;
-    while (running && !control.draining()) {
-      const page = await step(deps, control, () =>
-        migratePage(deps, control, { mailbox, folder, cursor, retryOnly, lanes }),
-      );
-      if (page === undefined) running = false;
-      else {
-        running &&= page.running;
-        cursor = page.next;
-        if (cursor === undefined) return;
+    try {
+      while (running && !control.draining()) {
+        const page = await step(deps, control, () =>
+          migratePage(deps, control, { mailbox, folder, cursor, retryOnly, lanes }),
+        );
+        if (page === undefined) running = false;
+        else {
+          running &&= page.running;
+          cursor = page.next;
+          if (cursor === undefined) return;
+        }
       }
+    } catch (error) {
+      // The other folder ends its page first: nothing of this mailbox runs on after this returns.
+      running = false;
+      failure ??= coerceError(error);
     }
   });
+  if (failure !== undefined) throw failure;
 }
 
 /** Plans and creates the destination folders; the checkpoints of every folder are written in one transaction. */
