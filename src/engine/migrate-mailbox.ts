@@ -41,7 +41,7 @@ const BYTES_HELD_PER_BYTE = 4;
  * it, so that items are fetched and converted ahead while creates wait for the budget, and a
  * window that frees finds them ready (the byte budget still bounds the memory they hold).
  */
-export const ITEMS_IN_FLIGHT_PER_MAILBOX = 16;
+const ITEMS_IN_FLIGHT_PER_MAILBOX = 16;
 /** Folders of a mailbox paged side by side: one's listing and checkpoint overlap the other's items. */
 const FOLDERS_AT_ONCE = 2;
 /** Tries of a step (planning, a page) that failed transiently (network, busy server) before the mailbox fails. */

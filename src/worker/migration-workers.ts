@@ -19,7 +19,7 @@ export const DEFAULT_MEMORY_BUDGET_BYTES = 768 * 1024 * 1024;
 /** A lease is renewed this often (one statement for all of the process's mailboxes). */
 const HEARTBEAT_MS = 3_000;
 /** A lease not renewed for this long belongs to a dead worker: another one takes the mailbox over. */
-export const LEASE_STALE_SECONDS = 15;
+const LEASE_STALE_SECONDS = 15;
 /**
  * A worker that could not renew a lease for this long stops the mailbox's work itself, before
  * another worker may take it over: two workers never create the same mailbox's items at once.
