@@ -2,23 +2,6 @@ import { Command } from 'commander';
 
 import { UserError } from '../domain/errors.ts';
 
-import { accountCommand } from './commands/account.ts';
-import { adminCommand } from './commands/admin.ts';
-import { agentsCommand } from './commands/agents.ts';
-import { auditCommand } from './commands/audit.ts';
-import { configCommand } from './commands/config.ts';
-import { customersCommand } from './commands/customers.ts';
-import { emulateCommand } from './commands/emulate.ts';
-import { endpointsCommand } from './commands/endpoints.ts';
-import { licensesCommand } from './commands/licenses.ts';
-import { loginCommand } from './commands/login.ts';
-import { mailboxesCommand } from './commands/mailboxes.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { passesCommand } from './commands/passes.ts';
-import { projectsCommand } from './commands/projects.ts';
-import { processCommand } from './commands/start.ts';
-import { statisticsCommand } from './commands/statistics.ts';
-import { usersCommand } from './commands/users.ts';
 import { VERSION } from './package-info.ts';
 
 // `ferry config | head` closes our stdout early: that is the reader's choice, not an error.
@@ -27,33 +10,45 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+/**
+ * Every command, loaded only when it runs: the commands together pull in the API server, the
+ * emulators and the whole engine (about 160 MB), and `ferry worker` needs only its own part.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  start: async () => (await import('./commands/start.ts')).processCommand('start'),
+  server: async () => (await import('./commands/start.ts')).processCommand('server'),
+  worker: async () => (await import('./commands/start.ts')).processCommand('worker'),
+  admin: async () => (await import('./commands/admin.ts')).adminCommand(),
+  config: async () => (await import('./commands/config.ts')).configCommand(),
+  migrate: async () => (await import('./commands/migrate.ts')).migrateCommand(),
+  emulate: async () => (await import('./commands/emulate.ts')).emulateCommand(),
+  login: async () => (await import('./commands/login.ts')).loginCommand(),
+  account: async () => (await import('./commands/account.ts')).accountCommand(),
+  agents: async () => (await import('./commands/agents.ts')).agentsCommand(),
+  customers: async () => (await import('./commands/customers.ts')).customersCommand(),
+  users: async () => (await import('./commands/users.ts')).usersCommand(),
+  licenses: async () => (await import('./commands/licenses.ts')).licensesCommand(),
+  audit: async () => (await import('./commands/audit.ts')).auditCommand(),
+  endpoints: async () => (await import('./commands/endpoints.ts')).endpointsCommand(),
+  projects: async () => (await import('./commands/projects.ts')).projectsCommand(),
+  mailboxes: async () => (await import('./commands/mailboxes.ts')).mailboxesCommand(),
+  passes: async () => (await import('./commands/passes.ts')).passesCommand(),
+  statistics: async () => (await import('./commands/statistics.ts')).statisticsCommand(),
+};
+
 const program = new Command('ferry')
   .description('Ferry moves Zimbra mailboxes (mail, folders, contacts, calendars, tasks) into Microsoft 365.')
   .version(VERSION)
   .showHelpAfterError()
   // Subcommands such as `emulate zimbra --version 8.8.15` have options named like the root's.
-  .enablePositionalOptions()
-  .addCommand(processCommand('start'))
-  .addCommand(processCommand('server'))
-  .addCommand(processCommand('worker'))
-  .addCommand(adminCommand())
-  .addCommand(configCommand())
-  .addCommand(migrateCommand())
-  .addCommand(emulateCommand())
-  .addCommand(loginCommand())
-  .addCommand(accountCommand())
-  .addCommand(agentsCommand())
-  .addCommand(customersCommand())
-  .addCommand(usersCommand())
-  .addCommand(licensesCommand())
-  .addCommand(auditCommand())
-  .addCommand(endpointsCommand())
-  .addCommand(projectsCommand())
-  .addCommand(mailboxesCommand())
-  .addCommand(passesCommand())
-  .addCommand(statisticsCommand());
+  .enablePositionalOptions();
 
 try {
+  // The command named on the command line alone; help, a typo or no command load them all.
+  const named = process.argv[2];
+  const load =
+    named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named]!] : Object.values(COMMANDS);
+  for (const command of await Promise.all(load.map((make) => make()))) program.addCommand(command);
   await program.parseAsync(process.argv);
 } catch (error) {
   process.stderr.write(`ferry: ${(error as Error).message}\n`);

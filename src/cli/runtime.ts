@@ -2,35 +2,33 @@ import type { Config } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/database.ts';
 import { currentRole, tamperProofWarning } from '../db/database-roles.ts';
-import { startEmbeddedPostgres } from '../db/embedded-postgres.ts';
-import type { Mailer, SecretSealer } from '../domain/ports.ts';
-import { createMailer } from '../mailer/create-mailer.ts';
+import type { SecretSealer } from '../domain/ports.ts';
 import { loadKeyRing } from '../secrets/master-key.ts';
 import { createSecretBox } from '../secrets/secret-box.ts';
 
 /**
  * What every Ferry process needs: the database (the configured one, or the embedded one in the
- * data dir), the credential sealer and the mailer. The process works as the app role; the owner
- * role, when there is one, only migrates and grants, then its connection is closed.
+ * data dir) and the credential sealer. The process works as the app role; the owner role, when
+ * there is one, only migrates and grants, then its connection is closed.
  */
 export interface Runtime {
   /** The app role's URL. */
   readonly url: string;
   readonly database: DatabaseHandle;
   readonly sealer: SecretSealer;
-  readonly mailer: Mailer;
   close(): Promise<void>;
 }
 
 export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const sealer = createSecretBox(await loadKeyRing(config.masterKey, config.dataDir));
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom });
   let stopEmbedded: (() => Promise<void>) | undefined;
   let url = config.databaseUrl;
   let ownerUrl = config.databaseOwnerUrl;
   if (url === undefined) {
     const started = performance.now();
     const pgLog = logger.child({ component: 'postgres' });
+    // Loaded only here: processes on a configured DATABASE_URL never need it.
+    const { startEmbeddedPostgres } = await import('../db/embedded-postgres.ts');
     const embedded = await startEmbeddedPostgres({
       dataDir: config.dataDir,
       onLog: (line) => pgLog.debug(line),
@@ -58,7 +56,6 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     url,
     database,
     sealer,
-    mailer,
     async close() {
       await database.close();
       if (stopEmbedded !== undefined) {

@@ -18,6 +18,7 @@ describe('configuration', () => {
       allowedPrivateNetworks: [],
       connectionsPerHost: 64,
       logLevel: 'info',
+      workerMailboxes: 100,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -25,13 +26,20 @@ describe('configuration', () => {
   it('reports every invalid key on its own line without echoing secrets', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://u:hunter2@h/db', SMTP_URL: 'x' });
+      loadConfig({
+        PORT: 'abc',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'mysql://u:hunter2@h/db',
+        SMTP_URL: 'x',
+        FERRY_WORKER_MAILBOXES: '0',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    expect(problems).toHaveLength(4);
+    expect(problems).toHaveLength(5);
+    expect(problems.find((p) => p.startsWith('FERRY_WORKER_MAILBOXES'))).toContain('got "0"');
     expect(problems.find((p) => p.startsWith('PORT'))).toContain('got "abc"');
     expect(problems.find((p) => p.startsWith('LOG_LEVEL'))).toContain('got "loud"');
     expect(problems.join('\n')).not.toContain('hunter2');

@@ -114,6 +114,12 @@ export const CONFIG_KEYS = {
     defaultText: '64',
   },
   logLevel: { env: 'LOG_LEVEL', description: `Log level (${LOG_LEVELS.join(', ')})`, defaultText: 'info' },
+  workerMailboxes: {
+    env: 'FERRY_WORKER_MAILBOXES',
+    description:
+      'Mailboxes one worker process migrates at once (each keeps up to 16 items in flight); more workers add mailboxes',
+    defaultText: '100',
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -178,6 +184,12 @@ const envSchema = z
       .max(1024, 'must be a whole number from 1 to 1024')
       .default(64),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    FERRY_WORKER_MAILBOXES: z.coerce
+      .number({ error: 'must be a whole number between 1 and 10000' })
+      .int('must be a whole number between 1 and 10000')
+      .min(1, 'must be a whole number between 1 and 10000')
+      .max(10_000, 'must be a whole number between 1 and 10000')
+      .default(100),
   })
   .refine((e) => e.DATABASE_OWNER_URL === undefined || e.DATABASE_URL !== undefined, {
     path: ['DATABASE_OWNER_URL'],
@@ -206,6 +218,8 @@ export interface Config {
   readonly noProxy: string | undefined;
   readonly connectionsPerHost: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Mailboxes one worker process leases and migrates at once. */
+  readonly workerMailboxes: number;
 }
 
 export class ConfigError extends Error {
@@ -263,6 +277,7 @@ export function loadConfig(given: Readonly<Record<string, string | undefined>>, 
     noProxy: e.NO_PROXY,
     connectionsPerHost: e.FERRY_HTTP_CONNECTIONS_PER_HOST,
     logLevel: e.LOG_LEVEL,
+    workerMailboxes: e.FERRY_WORKER_MAILBOXES,
   });
 }
 

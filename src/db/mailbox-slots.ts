@@ -1,19 +1,14 @@
 import { sql } from 'kysely';
-import { fromKysely } from 'pg-boss';
 
-import { MIGRATION_QUEUES } from '../domain/migration-store.ts';
 import type { Db } from './database.ts';
-import type { JobQueue } from './job-queue.ts';
-
-/** A start job plans the mailbox's folders; it is short, so a stuck one is handed over quickly. */
-const START_JOB_OPTIONS = { expireInSeconds: 10 * 60, retryLimit: 5, retryDelay: 5, retryBackoff: true };
 
 /**
  * Starts waiting mailboxes of the run while fewer than its maximum are in flight, largest first
  * (they take longest, so they must not be the last to begin). Runs inside the caller's transaction:
- * the run row is locked, so two finishing mailboxes never fill the same free slot twice.
+ * the run row is locked, so two finishing mailboxes never fill the same free slot twice. A queued
+ * mailbox is leased by the next worker process with room for one more (worker/mailbox-fleet.ts).
  */
-export async function fillMailboxSlots(trx: Db, queue: JobQueue, runId: string): Promise<number> {
+export async function fillMailboxSlots(trx: Db, runId: string): Promise<number> {
   const run = await trx
     .selectFrom('pass_runs')
     .select('max_concurrent')
@@ -37,16 +32,16 @@ export async function fillMailboxSlots(trx: Db, queue: JobQueue, runId: string):
     .orderBy('source')
     .limit(free)
     .execute();
-  for (const { id } of next) {
-    await trx.updateTable('run_mailboxes').set({ status: 'queued' }).where('id', '=', id).execute();
-    await queue.send(
-      MIGRATION_QUEUES.startMailbox,
-      { runMailboxId: id },
-      {
-        ...START_JOB_OPTIONS,
-        db: fromKysely(trx),
-      },
-    );
+  if (next.length > 0) {
+    await trx
+      .updateTable('run_mailboxes')
+      .set({ status: 'queued' })
+      .where(
+        'id',
+        'in',
+        next.map((r) => r.id),
+      )
+      .execute();
   }
   return next.length;
 }

@@ -1,44 +1,13 @@
 import { sql } from 'kysely';
-import { fromKysely } from 'pg-boss';
 
 import type { ItemFailure, ItemType, MailboxStatus, PassOptions } from '../domain/migration.ts';
-import {
-  type FolderPageJob,
-  MIGRATION_QUEUES,
-  type MigrationStore,
-  type RunFolder,
-} from '../domain/migration-store.ts';
+import type { MigrationStore, RunFolder } from '../domain/migration-store.ts';
 import type { Db } from './database.ts';
-import { ensureQueue, type JobQueue } from './job-queue.ts';
+import { holdLease } from './mailbox-leases.ts';
 import { fillMailboxSlots } from './mailbox-slots.ts';
 import { retryTransaction } from './retry-transaction.ts';
 
-/** A page job runs at most this long before pg-boss hands it to another worker (crash recovery). */
-export const PAGE_JOB_EXPIRY_SECONDS = 15 * 60;
-
-/** The engine's queues exist before anything sends to them (a server without workers starts passes too). */
-export async function ensureMigrationQueues(queue: JobQueue): Promise<void> {
-  await ensureQueue(queue, MIGRATION_QUEUES.startMailbox, { expireInSeconds: 10 * 60, retryLimit: 5 });
-  await ensureQueue(queue, MIGRATION_QUEUES.folderPage, {
-    expireInSeconds: PAGE_JOB_EXPIRY_SECONDS,
-    retryLimit: 5,
-  });
-}
-
-export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
-  const sendPage = (trx: Db, job: FolderPageJob) =>
-    queue.send(
-      MIGRATION_QUEUES.folderPage,
-      { ...job },
-      {
-        db: fromKysely(trx),
-        expireInSeconds: PAGE_JOB_EXPIRY_SECONDS,
-        retryLimit: 5,
-        retryDelay: 5,
-        retryBackoff: true,
-      },
-    );
-
+export function createMigrationStore(db: Db): MigrationStore {
   /** Finishes the mailbox when every folder is done; its status says whether items failed. */
   const finishIfDone = async (trx: Db, runMailboxId: string) => {
     const open = await trx
@@ -61,8 +30,17 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
       .where('status', '=', 'running')
       .returning('run_id')
       .executeTakeFirst();
-    if (finished !== undefined) await fillMailboxSlots(trx, queue, finished.run_id);
+    if (finished !== undefined) await fillMailboxSlots(trx, finished.run_id);
   };
+
+  const statusOf = async (trx: Db, runMailboxId: string) =>
+    (
+      await trx
+        .selectFrom('run_mailboxes')
+        .select('status')
+        .where('id', '=', runMailboxId)
+        .executeTakeFirstOrThrow()
+    ).status as MailboxStatus;
 
   return {
     async getRunMailbox(id) {
@@ -82,48 +60,62 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
       };
     },
 
-    async beginMailbox(id) {
-      const result = await db
-        .updateTable('run_mailboxes')
-        .set({ status: 'running', started_at: sql<Date>`coalesce(started_at, now())` })
-        .where('id', '=', id)
-        .where('status', 'in', ['queued', 'running'])
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
-
-    async planFolders(id, folders) {
-      await retryTransaction(db, async (trx) => {
-        for (const folder of folders) {
-          const inserted = await trx
-            .insertInto('run_folders')
-            .values({
-              run_mailbox_id: id,
-              source_folder_id: folder.sourceFolderId,
-              path: folder.path,
-              destination_folder_id: folder.destinationFolderId ?? null,
-              source_count: folder.sourceCount,
-              item_type: folder.itemType,
-            })
-            .onConflict((oc) => oc.columns(['run_mailbox_id', 'source_folder_id']).doNothing())
-            .returning('source_folder_id')
-            .executeTakeFirst();
-          // A re-run of the start job (after a crash) must not enqueue a folder twice.
-          if (inserted !== undefined)
-            await sendPage(trx, { runMailboxId: id, sourceFolderId: folder.sourceFolderId });
-        }
-        await finishIfDone(trx, id);
+    async beginMailbox(lease) {
+      return retryTransaction(db, async (trx) => {
+        await holdLease(trx, lease);
+        const result = await trx
+          .updateTable('run_mailboxes')
+          .set({ status: 'running', started_at: sql<Date>`coalesce(started_at, now())` })
+          .where('id', '=', lease.runMailboxId)
+          .where('status', 'in', ['queued', 'running'])
+          .executeTakeFirst();
+        return result.numUpdatedRows > 0n;
       });
     },
 
-    async getFolder(runMailboxId, sourceFolderId) {
+    async foldersPlanned(runMailboxId) {
       const row = await db
+        .selectFrom('run_folders')
+        .select('source_folder_id')
+        .where('run_mailbox_id', '=', runMailboxId)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async planFolders(lease, folders) {
+      await retryTransaction(db, async (trx) => {
+        await holdLease(trx, lease);
+        if (folders.length > 0) {
+          // A second planning (the first holder died after planning) keeps the first one's checkpoints.
+          await trx
+            .insertInto('run_folders')
+            .values(
+              folders.map((folder) => ({
+                run_mailbox_id: lease.runMailboxId,
+                source_folder_id: folder.sourceFolderId,
+                path: folder.path,
+                destination_folder_id: folder.destinationFolderId ?? null,
+                source_count: folder.sourceCount,
+                item_type: folder.itemType,
+              })),
+            )
+            .onConflict((oc) => oc.columns(['run_mailbox_id', 'source_folder_id']).doNothing())
+            .execute();
+        }
+        await finishIfDone(trx, lease.runMailboxId);
+      });
+    },
+
+    async openFolders(runMailboxId) {
+      const rows = await db
         .selectFrom('run_folders')
         .selectAll()
         .where('run_mailbox_id', '=', runMailboxId)
-        .where('source_folder_id', '=', sourceFolderId)
-        .executeTakeFirstOrThrow();
-      return toRunFolder(row);
+        .where('done', '=', false)
+        .orderBy('path')
+        .execute();
+      return rows.map(toRunFolder);
     },
 
     async findMappedItems(source, destination, sourceItemIds) {
@@ -150,93 +142,132 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
       );
     },
 
-    async markInFlight(source, destination, item) {
-      await db
-        .insertInto('item_map')
-        .values({
-          source_mailbox: source.toLowerCase(),
-          destination_mailbox: destination.toLowerCase(),
-          source_item_id: item.sourceItemId,
-          item_type: item.type,
-          content_hash: item.contentHash,
-          stamp: item.stamp,
-          destination_folder_id: item.destinationFolderId,
-          status: 'in_flight',
-        })
-        .onConflict((oc) =>
-          oc.columns(['source_mailbox', 'destination_mailbox', 'source_item_id']).doUpdateSet({
-            content_hash: item.contentHash,
-            stamp: item.stamp,
-            destination_folder_id: item.destinationFolderId,
-            status: 'in_flight',
-            updated_at: new Date(),
-          }),
-        )
-        .execute();
-    },
-
-    async markMigrated(source, destination, sourceItemId, destinationItemId, version) {
-      await db
-        .updateTable('item_map')
-        .set({
-          status: 'migrated',
-          destination_item_id: destinationItemId,
-          updated_at: new Date(),
-          ...(version === undefined
-            ? {}
-            : { source_revision: version.revision, content_hash: version.contentHash }),
-        })
-        .where('source_mailbox', '=', source.toLowerCase())
-        .where('destination_mailbox', '=', destination.toLowerCase())
-        .where('source_item_id', '=', sourceItemId)
-        .execute();
-    },
-
-    async recordOutcome(runMailboxId, outcome) {
-      const values = {
-        item_type: outcome.type,
-        source_folder_id: outcome.sourceFolderId,
-        outcome: outcome.outcome,
-        bytes: outcome.bytes,
-        code: outcome.code ?? null,
-        message: outcome.message ?? null,
-        subject: outcome.subject ?? null,
-      };
-      await db
-        .insertInto('run_items')
-        .values({ run_mailbox_id: runMailboxId, source_item_id: outcome.sourceItemId, ...values })
-        .onConflict((oc) => oc.columns(['run_mailbox_id', 'source_item_id']).doUpdateSet(values))
-        .execute();
-    },
-
-    async completePage(runMailboxId, sourceFolderId, next, throttledMs) {
+    async markInFlight(lease, pair, items) {
+      if (items.length === 0) return;
       await retryTransaction(db, async (trx) => {
+        await holdLease(trx, lease);
         await trx
-          .updateTable('run_folders')
-          .set({ cursor: next ?? null, done: next === undefined })
-          .where('run_mailbox_id', '=', runMailboxId)
-          .where('source_folder_id', '=', sourceFolderId)
+          .insertInto('item_map')
+          .values(
+            uniqueBy(items, (item) => item.sourceItemId).map((item) => ({
+              source_mailbox: pair.source.toLowerCase(),
+              destination_mailbox: pair.destination.toLowerCase(),
+              source_item_id: item.sourceItemId,
+              item_type: item.type,
+              // Known once the item is converted; recorded with the outcome.
+              content_hash: '',
+              stamp: item.stamp,
+              destination_folder_id: item.destinationFolderId,
+              status: 'in_flight',
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['source_mailbox', 'destination_mailbox', 'source_item_id']).doUpdateSet({
+              stamp: sql`excluded.stamp`,
+              destination_folder_id: sql`excluded.destination_folder_id`,
+              status: 'in_flight',
+              updated_at: sql`now()`,
+            }),
+          )
           .execute();
-        await trx
-          .updateTable('run_mailboxes')
-          .set({ throttled_ms: sql<number>`throttled_ms + ${Math.round(throttledMs)}` })
-          .where('id', '=', runMailboxId)
-          .execute();
-        if (next !== undefined) await sendPage(trx, { runMailboxId, sourceFolderId });
-        else await finishIfDone(trx, runMailboxId);
       });
     },
 
-    async failMailbox(id, error) {
+    async completePage(lease, pair, page) {
+      return retryTransaction(db, async (trx) => {
+        await holdLease(trx, lease);
+        const migrated = page.items.flatMap((r) => (r.migrated === undefined ? [] : [r.migrated]));
+        if (migrated.length > 0) {
+          await trx
+            .insertInto('item_map')
+            .values(
+              uniqueBy(migrated, (item) => item.sourceItemId).map((item) => ({
+                source_mailbox: pair.source.toLowerCase(),
+                destination_mailbox: pair.destination.toLowerCase(),
+                source_item_id: item.sourceItemId,
+                item_type: item.type,
+                content_hash: item.contentHash,
+                stamp: item.stamp,
+                destination_folder_id: item.destinationFolderId,
+                destination_item_id: item.destinationItemId,
+                source_revision: item.revision ?? null,
+                status: 'migrated',
+              })),
+            )
+            .onConflict((oc) =>
+              oc.columns(['source_mailbox', 'destination_mailbox', 'source_item_id']).doUpdateSet({
+                content_hash: sql`excluded.content_hash`,
+                stamp: sql`excluded.stamp`,
+                destination_folder_id: sql`excluded.destination_folder_id`,
+                destination_item_id: sql`excluded.destination_item_id`,
+                source_revision: sql`coalesce(excluded.source_revision, item_map.source_revision)`,
+                status: 'migrated',
+                updated_at: sql`now()`,
+              }),
+            )
+            .execute();
+        }
+        const outcomes = page.items.flatMap((r) => (r.outcome === undefined ? [] : [r.outcome]));
+        if (outcomes.length > 0) {
+          // A re-run of the page (after a takeover) counts each item once.
+          await trx
+            .insertInto('run_items')
+            .values(
+              uniqueBy(outcomes, (outcome) => outcome.sourceItemId).map((outcome) => ({
+                run_mailbox_id: lease.runMailboxId,
+                source_item_id: outcome.sourceItemId,
+                item_type: outcome.type,
+                source_folder_id: outcome.sourceFolderId,
+                outcome: outcome.outcome,
+                bytes: outcome.bytes,
+                code: outcome.code ?? null,
+                message: outcome.message ?? null,
+                subject: outcome.subject ?? null,
+              })),
+            )
+            .onConflict((oc) =>
+              oc.columns(['run_mailbox_id', 'source_item_id']).doUpdateSet({
+                item_type: sql`excluded.item_type`,
+                source_folder_id: sql`excluded.source_folder_id`,
+                outcome: sql`excluded.outcome`,
+                bytes: sql`excluded.bytes`,
+                code: sql`excluded.code`,
+                message: sql`excluded.message`,
+                subject: sql`excluded.subject`,
+              }),
+            )
+            .execute();
+        }
+        await trx
+          .updateTable('run_folders')
+          .set({ cursor: page.next ?? null, done: page.next === undefined })
+          .where('run_mailbox_id', '=', lease.runMailboxId)
+          .where('source_folder_id', '=', page.sourceFolderId)
+          .execute();
+        const throttledMs = Math.round(page.throttledMs);
+        if (throttledMs > 0) {
+          await trx
+            .updateTable('run_mailboxes')
+            .set({ throttled_ms: sql<number>`throttled_ms + ${throttledMs}` })
+            .where('id', '=', lease.runMailboxId)
+            .execute();
+        }
+        if (page.next === undefined) await finishIfDone(trx, lease.runMailboxId);
+        return (await statusOf(trx, lease.runMailboxId)) === 'running';
+      });
+    },
+
+    async failMailbox(lease, error) {
       await retryTransaction(db, async (trx) => {
+        await holdLease(trx, lease);
         const failed = await trx
           .updateTable('run_mailboxes')
           .set({ status: 'failed', error, finished_at: new Date() })
-          .where('id', '=', id)
+          .where('id', '=', lease.runMailboxId)
           .where('status', 'in', ['queued', 'running'])
           .returning('run_id')
           .executeTakeFirst();
-        if (failed !== undefined) await fillMailboxSlots(trx, queue, failed.run_id);
+        if (failed !== undefined) await fillMailboxSlots(trx, failed.run_id);
       });
     },
 
@@ -304,4 +335,9 @@ function toRunFolder(row: {
     cursor: row.cursor ?? undefined,
     done: row.done,
   };
+}
+
+/** One row per key, the last one winning: a multi-row upsert must not touch a row twice. */
+function uniqueBy<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  return [...new Map(rows.map((row) => [key(row), row])).values()];
 }

@@ -11,7 +11,6 @@ import {
 } from '../domain/migration.ts';
 import type { MigrationStore } from '../domain/migration-store.ts';
 import type { Db } from './database.ts';
-import type { JobQueue } from './job-queue.ts';
 import { fillMailboxSlots } from './mailbox-slots.ts';
 import { retryTransaction } from './retry-transaction.ts';
 
@@ -58,8 +57,8 @@ export async function createPassRun(
 }
 
 /** Starts the run: as many mailboxes as it may have in flight; each one finishing starts the next. */
-export async function launchPassRun(db: Db, queue: JobQueue, runId: string): Promise<void> {
-  await retryTransaction(db, (trx) => fillMailboxSlots(trx, queue, runId));
+export async function launchPassRun(db: Db, runId: string): Promise<void> {
+  await retryTransaction(db, (trx) => fillMailboxSlots(trx, runId));
 }
 
 /**
@@ -68,7 +67,6 @@ export async function launchPassRun(db: Db, queue: JobQueue, runId: string): Pro
  */
 export async function stopRunMailboxes(
   db: Db,
-  queue: JobQueue,
   runMailboxIds: readonly string[],
   stoppedBy: string,
 ): Promise<number> {
@@ -81,7 +79,7 @@ export async function stopRunMailboxes(
       .where('status', 'in', UNFINISHED_STATUSES)
       .returning('run_id')
       .execute();
-    for (const runId of new Set(stopped.map((r) => r.run_id))) await fillMailboxSlots(trx, queue, runId);
+    for (const runId of new Set(stopped.map((r) => r.run_id))) await fillMailboxSlots(trx, runId);
     return stopped.length;
   });
 }
@@ -189,8 +187,8 @@ export async function passReport(db: Db, runId: string, store: MigrationStore): 
 }
 
 /**
- * Marks mailboxes of earlier runs that never finished (the process was stopped) as failed, so
- * their leftover jobs stop at their status check instead of racing a new run on the same items.
+ * Marks mailboxes of earlier runs that never finished (the process was stopped) as failed, so no
+ * worker takes them up again and races a new run on the same items.
  */
 export async function interruptUnfinishedRuns(db: Db): Promise<number> {
   const result = await db

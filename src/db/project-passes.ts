@@ -81,14 +81,14 @@ export async function startProjectPass(
     if (startAfter !== undefined) {
       await queue.send(LAUNCH_PASS_QUEUE, { runId }, { startAfter, db: fromKysely(trx) });
     } else {
-      await fillMailboxSlots(trx, queue, runId);
+      await fillMailboxSlots(trx, runId);
     }
     return { runId };
   });
 }
 
 /** The scheduled start of a pass: launches it once, however often the job runs. */
-export async function launchScheduledPass(db: Db, queue: JobQueue, runId: string): Promise<boolean> {
+export async function launchScheduledPass(db: Db, runId: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const launched = await trx
       .updateTable('project_passes')
@@ -98,7 +98,7 @@ export async function launchScheduledPass(db: Db, queue: JobQueue, runId: string
       .returning('run_id')
       .executeTakeFirst();
     if (launched === undefined) return false;
-    await fillMailboxSlots(trx, queue, runId);
+    await fillMailboxSlots(trx, runId);
     return true;
   });
 }
@@ -123,7 +123,6 @@ export async function busyMailboxes(db: Db, projectId: string, ids: readonly str
  */
 export async function stopProjectMailboxes(
   db: Db,
-  queue: JobQueue,
   projectId: string,
   mailboxIds: readonly string[],
   stoppedBy: string,
@@ -154,7 +153,7 @@ export async function stopProjectMailboxes(
       .executeTakeFirst();
     stopped += Number(result.numUpdatedRows);
   }
-  return stopped + (await stopRunMailboxes(db, queue, launched, stoppedBy));
+  return stopped + (await stopRunMailboxes(db, launched, stoppedBy));
 }
 
 /**

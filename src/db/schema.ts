@@ -18,6 +18,7 @@ export interface Database extends MspTables, ProjectTables {
   run_folders: RunFoldersTable;
   run_items: RunItemsTable;
   item_map: ItemMapTable;
+  mailbox_leases: MailboxLeasesTable;
 }
 
 export interface PassRunsTable {
@@ -78,6 +79,14 @@ export interface ItemMapTable {
   source_revision: string | null;
   status: string;
   updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface MailboxLeasesTable {
+  run_mailbox_id: string;
+  worker_id: string;
+  epoch: ColumnType<string, number | undefined, number>;
+  heartbeat_at: ColumnType<Date, Date | undefined, Date>;
+  acquired_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;

@@ -1,19 +1,5 @@
+import { TransientError } from './errors.ts';
 import type { ItemFailure, ItemType, MailboxStatus, PassOptions } from './migration.ts';
-
-/** Job names of the migration engine, and their payloads (one constant table, as pg-boss needs). */
-export const MIGRATION_QUEUES = {
-  startMailbox: 'mailbox.start',
-  folderPage: 'mailbox.folder-page',
-} as const;
-
-export interface StartMailboxJob {
-  readonly runMailboxId: string;
-}
-
-export interface FolderPageJob {
-  readonly runMailboxId: string;
-  readonly sourceFolderId: string;
-}
 
 export interface RunMailbox {
   readonly id: string;
@@ -22,6 +8,26 @@ export interface RunMailbox {
   readonly destination: string;
   readonly status: MailboxStatus;
   readonly options: PassOptions;
+}
+
+/**
+ * The right of one worker process to work one mailbox of a run. `epoch` grows with every
+ * takeover; each write of the engine checks worker and epoch in its own transaction (the fence).
+ */
+export interface MailboxLease {
+  readonly runMailboxId: string;
+  readonly workerId: string;
+  readonly epoch: number;
+}
+
+/** The lease was taken over (its holder looked dead) or the mailbox stopped: its holder writes nothing more. */
+export class LeaseLostError extends TransientError {
+  constructor(runMailboxId: string) {
+    super(
+      'LEASE_LOST',
+      `This worker no longer holds mailbox ${runMailboxId}: another worker took it over, or it was stopped.`,
+    );
+  }
 }
 
 export interface RunFolder {
@@ -57,52 +63,78 @@ export interface ItemOutcome {
   readonly subject?: string;
 }
 
+/** An item about to be written to the destination: recorded before the create, found by its stamp after a crash. */
+export interface InFlightItem {
+  readonly sourceItemId: string;
+  readonly type: ItemType;
+  readonly stamp: string;
+  readonly destinationFolderId: string;
+}
+
+/** An item now in the destination: the item map records it as migrated. */
+export interface MigratedItem extends InFlightItem {
+  readonly destinationItemId: string;
+  readonly contentHash: string;
+  /** Contacts, calendars, tasks: the source revision written. */
+  readonly revision?: string;
+}
+
+/** What one item of a page came to: its outcome for the pass, and the item map's new record. */
+export interface ItemResult {
+  readonly outcome?: ItemOutcome;
+  readonly migrated?: MigratedItem;
+}
+
+export interface PageResult {
+  readonly sourceFolderId: string;
+  /** The cursor of the next page; undefined when the folder is done. */
+  readonly next: string | undefined;
+  readonly throttledMs: number;
+  readonly items: readonly ItemResult[];
+}
+
 /**
  * The engine's checkpoints and idempotency records. Every method is one transaction; those that
- * take follow-up jobs enqueue them in that same transaction, so a crash never loses or doubles one.
+ * write for a mailbox take its lease and write nothing (LeaseLostError) when the caller no longer
+ * holds it.
  */
 export interface MigrationStore {
   getRunMailbox(id: string): Promise<RunMailbox>;
-  /** Marks the mailbox running; false when it already finished (a duplicate job). */
-  beginMailbox(id: string): Promise<boolean>;
-  /** Records the planned folders and enqueues the first page job of each; finishes the mailbox when there is none. */
-  planFolders(id: string, folders: readonly Omit<RunFolder, 'cursor' | 'done'>[]): Promise<void>;
-  getFolder(runMailboxId: string, sourceFolderId: string): Promise<RunFolder>;
+  /** Marks the mailbox running; false when it already finished. */
+  beginMailbox(lease: MailboxLease): Promise<boolean>;
+  /** Whether the mailbox's folders were planned already (a worker that takes over continues them). */
+  foldersPlanned(runMailboxId: string): Promise<boolean>;
+  /** Records the planned folders; finishes the mailbox when there is none. */
+  planFolders(lease: MailboxLease, folders: readonly Omit<RunFolder, 'cursor' | 'done'>[]): Promise<void>;
+  /** The folders of the mailbox that have pages left. */
+  openFolders(runMailboxId: string): Promise<RunFolder[]>;
   /** The item map entries of these source items for this mailbox pair. */
   findMappedItems(
     source: string,
     destination: string,
     sourceItemIds: readonly string[],
   ): Promise<Map<string, MappedItem>>;
-  /** Written before the create request: if the process dies, the next attempt looks the item up by its stamp. */
+  /**
+   * Records the page's items as in flight, in one statement, before any of them is created: if
+   * the process dies, the next attempt looks them up by their stamps. Earlier records keep their
+   * destination ids (an update writes over them).
+   */
   markInFlight(
-    source: string,
-    destination: string,
-    item: {
-      sourceItemId: string;
-      type: ItemType;
-      contentHash: string;
-      stamp: string;
-      destinationFolderId: string;
-    },
+    lease: MailboxLease,
+    pair: { readonly source: string; readonly destination: string },
+    items: readonly InFlightItem[],
   ): Promise<void>;
-  markMigrated(
-    source: string,
-    destination: string,
-    sourceItemId: string,
-    destinationItemId: string,
-    /** For an item (re)written from a newer source version: its revision and content hash now. */
-    version?: { readonly revision: string; readonly contentHash: string },
-  ): Promise<void>;
-  recordOutcome(runMailboxId: string, outcome: ItemOutcome): Promise<void>;
-  /** Saves the folder's cursor and enqueues its next page, or marks it done (and the mailbox, when it was the last). */
+  /**
+   * Checkpoints a page in one transaction: the item map records and outcomes of all its items (one
+   * statement each), the folder's cursor (or done, and the mailbox when it was the last folder).
+   * Returns whether the mailbox is still running.
+   */
   completePage(
-    runMailboxId: string,
-    sourceFolderId: string,
-    next: string | undefined,
-    throttledMs: number,
-  ): Promise<void>;
-  failMailbox(id: string, error: string): Promise<void>;
+    lease: MailboxLease,
+    pair: { readonly source: string; readonly destination: string },
+    page: PageResult,
+  ): Promise<boolean>;
+  failMailbox(lease: MailboxLease, error: string): Promise<void>;
   /** Source item ids that failed in the latest earlier pass of this mailbox pair that had failures. */
   previouslyFailedItems(source: string, destination: string, beforeRunId: string): Promise<Set<string>>;
   /** Failures of the run's mailbox, for the report. */

@@ -3,21 +3,20 @@ import { convertMimeToGraphMessage } from '../convert/mime-to-graph-message.ts';
 import type { DestinationMailbox } from '../domain/destination.ts';
 import { coerceError, FerryError } from '../domain/errors.ts';
 import type { PassOptions } from '../domain/migration.ts';
-import type { ItemOutcome, MappedItem, MigrationStore } from '../domain/migration-store.ts';
+import type { ItemOutcome, ItemResult, MappedItem } from '../domain/migration-store.ts';
 import type { Source, SourceMessageRef } from '../domain/source.ts';
 
 /** The named property that carries Ferry's idempotency stamp on every item it creates. */
 export const STAMP_PROPERTY_ID = ferryNamedPropertyId('FerrySourceId');
 
 export interface MessageContext {
-  readonly runMailboxId: string;
   readonly source: string;
-  readonly destination: string;
   readonly destinationFolderId: string;
   readonly options: PassOptions;
   readonly sourceReader: Source;
   readonly mailbox: DestinationMailbox;
-  readonly store: MigrationStore;
+  /** Aborted when this worker lost the mailbox's lease: no create starts after that. */
+  readonly signal: AbortSignal;
 }
 
 /** importMime takes the MIME base64-encoded in one request of at most 4 MB: about 3 MB of raw MIME. */
@@ -28,33 +27,54 @@ export function stampOf(sourceMailbox: string, itemId: string): string {
   return `zimbra:${sourceMailbox.toLowerCase()}:${itemId}`;
 }
 
+/** Whether the message is written in this pass: not migrated before, and within the size limit. */
+export function messageToWrite(
+  context: Pick<MessageContext, 'options'>,
+  message: SourceMessageRef,
+  mapped: MappedItem | undefined,
+): boolean {
+  return mapped?.status !== 'migrated' && message.sizeBytes <= context.options.maxMessageBytes;
+}
+
 /**
  * Migrates one message exactly once. The item map says whether an earlier attempt finished
  * (skip), or sent its create request without recording the answer (look the stamp up in the
- * destination before creating again). Failures are recorded as outcomes, never thrown.
+ * destination before creating again). The caller recorded the message as in flight before (see
+ * `messageToWrite`) and records the result with the page. Failures are results, never thrown.
  */
 export async function migrateMessage(
   context: MessageContext,
   message: SourceMessageRef,
   mapped: MappedItem | undefined,
-): Promise<void> {
-  if (mapped?.status === 'migrated') return;
+): Promise<ItemResult> {
+  if (mapped?.status === 'migrated') return {};
   const base = { sourceItemId: message.id, type: 'mail' as const, sourceFolderId: message.folderId };
   const subject = context.options.logSubjects ? { subject: message.subject ?? '' } : {};
-  const record = (outcome: Omit<ItemOutcome, 'sourceItemId' | 'type' | 'sourceFolderId'>) =>
-    context.store.recordOutcome(context.runMailboxId, { ...base, ...outcome });
+  const outcome = (result: Omit<ItemOutcome, 'sourceItemId' | 'type' | 'sourceFolderId'>): ItemOutcome => ({
+    ...base,
+    ...result,
+  });
 
   if (message.sizeBytes > context.options.maxMessageBytes) {
-    await record({
-      outcome: 'skipped',
-      bytes: message.sizeBytes,
-      code: 'MESSAGE_TOO_LARGE',
-      message: `The message is ${formatMegabytes(message.sizeBytes)}, above the destination's limit of ${formatMegabytes(context.options.maxMessageBytes)}; raise the mailbox's maximum receive size (up to 150 MB) and run Retry Errors or a Full pass.`,
-      ...subject,
-    });
-    return;
+    return {
+      outcome: outcome({
+        outcome: 'skipped',
+        bytes: message.sizeBytes,
+        code: 'MESSAGE_TOO_LARGE',
+        message: `The message is ${formatMegabytes(message.sizeBytes)}, above the destination's limit of ${formatMegabytes(context.options.maxMessageBytes)}; raise the mailbox's maximum receive size (up to 150 MB) and run Retry Errors or a Full pass.`,
+        ...subject,
+      }),
+    };
   }
   const stamp = stampOf(context.source, message.id);
+  const migrated = (destinationFolderId: string, destinationItemId: string, contentHash: string) => ({
+    sourceItemId: message.id,
+    type: 'mail' as const,
+    stamp,
+    destinationFolderId,
+    destinationItemId,
+    contentHash,
+  });
   try {
     const raw = await context.sourceReader.fetchRawMessage(context.source, message);
     const converted = await convertMimeToGraphMessage(
@@ -75,20 +95,16 @@ export async function migrateMessage(
     if (mapped?.status === 'in_flight') {
       const existing = await context.mailbox.findMessageByStamp(mapped.destinationFolderId, stamp);
       if (existing !== undefined && converted.largeAttachments.length === 0) {
-        await context.store.markMigrated(context.source, context.destination, message.id, existing);
-        await record({ outcome: 'migrated', bytes: raw.length });
-        return;
+        return {
+          migrated: migrated(mapped.destinationFolderId, existing, converted.contentHash),
+          outcome: outcome({ outcome: 'migrated', bytes: raw.length }),
+        };
       }
       // Its attachments are added after the create: the copy found may be half-built, so rebuild it.
+      context.signal.throwIfAborted();
       if (existing !== undefined) await context.mailbox.deleteMessage(existing);
     }
-    await context.store.markInFlight(context.source, context.destination, {
-      sourceItemId: message.id,
-      type: 'mail',
-      contentHash: converted.contentHash,
-      stamp,
-      destinationFolderId: context.destinationFolderId,
-    });
+    context.signal.throwIfAborted();
     const id =
       context.options.useImportMime === true && raw.length <= IMPORT_MIME_MAX_RAW_BYTES
         ? await context.mailbox.importMessage(context.destinationFolderId, raw, {
@@ -103,17 +119,21 @@ export async function migrateMessage(
             converted.message,
             converted.largeAttachments,
           );
-    await context.store.markMigrated(context.source, context.destination, message.id, id);
-    await record({ outcome: 'migrated', bytes: raw.length });
+    return {
+      migrated: migrated(context.destinationFolderId, id, converted.contentHash),
+      outcome: outcome({ outcome: 'migrated', bytes: raw.length }),
+    };
   } catch (caught) {
     const error = coerceError(caught);
-    await record({
-      outcome: 'failed',
-      bytes: message.sizeBytes,
-      code: error instanceof FerryError ? error.code : 'UNEXPECTED',
-      message: error.message,
-      ...subject,
-    });
+    return {
+      outcome: outcome({
+        outcome: 'failed',
+        bytes: message.sizeBytes,
+        code: error instanceof FerryError ? error.code : 'UNEXPECTED',
+        message: error.message,
+        ...subject,
+      }),
+    };
   }
 }
 

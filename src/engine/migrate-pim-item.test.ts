@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { DestinationMailbox } from '../domain/destination.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, type PassOptions } from '../domain/migration.ts';
-import type { ItemOutcome, MappedItem, MigrationStore } from '../domain/migration-store.ts';
+import type { ItemOutcome, MappedItem } from '../domain/migration-store.ts';
 import type { SourcePimRef } from '../domain/pim.ts';
 import type { Source } from '../domain/source.ts';
 import { migratePimItem, type PimContext } from './migrate-pim-item.ts';
@@ -130,40 +130,23 @@ function fakes(source: FakeSource) {
     createDistributionList: forbidden('createDistributionList'),
     listOccurrences: forbidden('listOccurrences'),
   } as unknown as DestinationMailbox;
-  const store = {
-    markInFlight: (_s: string, _d: string, item: { sourceItemId: string; contentHash: string }) => {
-      map.set(item.sourceItemId, {
-        ...map.get(item.sourceItemId),
-        status: 'in_flight',
-        hash: item.contentHash,
-      });
-      return Promise.resolve();
-    },
-    markMigrated: (
-      _s: string,
-      _d: string,
-      itemId: string,
-      id: string,
-      version?: { revision: string; contentHash: string },
-    ) => {
-      map.set(itemId, { status: 'migrated', id, hash: version?.contentHash, revision: version?.revision });
-      return Promise.resolve();
-    },
-    recordOutcome: (_run: string, outcome: ItemOutcome) => {
-      outcomes.push(outcome);
-      return Promise.resolve();
-    },
-  } as unknown as MigrationStore;
   const context: PimContext = {
-    runMailboxId: 'run',
     source: 'alice@zimbra.test',
-    destination: 'alice@contoso.com',
     containerId: 'container',
     options,
     sourceReader,
     mailbox,
-    store,
+    signal: new AbortController().signal,
     instances: undefined,
+  };
+  /** Migrates the item and keeps what the page would record: the item map entry and the outcome. */
+  const migrate = async (ref: SourcePimRef, known: MappedItem | undefined) => {
+    const result = await migratePimItem(context, ref, known);
+    if (result.migrated !== undefined) {
+      const { destinationItemId, contentHash, revision } = result.migrated;
+      map.set(ref.id, { status: 'migrated', id: destinationItemId, hash: contentHash, revision });
+    }
+    if (result.outcome !== undefined) outcomes.push(result.outcome);
   };
   const mapped = (itemId: string): MappedItem | undefined => {
     const entry = map.get(itemId);
@@ -177,20 +160,20 @@ function fakes(source: FakeSource) {
       revision: entry.revision,
     };
   };
-  return { calls, events, tasks, outcomes, map, context, mapped };
+  return { calls, events, tasks, outcomes, map, migrate, mapped };
 }
 
 describe('migrating contacts, calendar items and tasks again', () => {
   it('skips an unchanged revision, updates a changed contact in place, and never creates it twice', async () => {
     const first = fakes({});
-    await migratePimItem(first.context, contactRef('5'), undefined);
+    await first.migrate(contactRef('5'), undefined);
     expect(first.calls).toEqual(['createContact Mathematician']);
-    await migratePimItem(first.context, contactRef('5'), first.mapped('258'));
+    await first.migrate(contactRef('5'), first.mapped('258'));
     expect(first.calls).toHaveLength(1);
 
     const changed = fakes({ jobTitle: 'Countess' });
     changed.map.set('258', { ...first.map.get('258')! });
-    await migratePimItem(changed.context, contactRef('9'), changed.mapped('258'));
+    await changed.migrate(contactRef('9'), changed.mapped('258'));
     expect(changed.calls).toEqual(['updateContact contact-1 Countess']);
     expect(changed.map.get('258')).toMatchObject({ status: 'migrated', id: 'contact-1', revision: '9' });
     expect(changed.outcomes.map((o) => o.outcome)).toEqual(['migrated']);
@@ -198,10 +181,10 @@ describe('migrating contacts, calendar items and tasks again', () => {
 
   it('records a new revision with the same content without writing anything', async () => {
     const first = fakes({});
-    await migratePimItem(first.context, contactRef('5'), undefined);
+    await first.migrate(contactRef('5'), undefined);
     const touched = fakes({});
     touched.map.set('258', { ...first.map.get('258')! });
-    await migratePimItem(touched.context, contactRef('6'), touched.mapped('258'));
+    await touched.migrate(contactRef('6'), touched.mapped('258'));
     expect(touched.calls).toEqual([]);
     expect(touched.outcomes).toEqual([]);
     expect(touched.map.get('258')).toMatchObject({ revision: '6', id: 'contact-1' });
@@ -209,18 +192,18 @@ describe('migrating contacts, calendar items and tasks again', () => {
 
   it('rebuilds a changed calendar item over the event Ferry created before', async () => {
     const first = fakes({});
-    await migratePimItem(first.context, eventRef('1'), undefined);
+    await first.migrate(eventRef('1'), undefined);
     expect(first.calls).toEqual(['createEvent Review']);
     const changed = fakes({ summary: 'Review (moved)' });
     changed.map.set('900', { ...first.map.get('900')! });
-    await migratePimItem(changed.context, eventRef('2'), changed.mapped('900'));
+    await changed.migrate(eventRef('2'), changed.mapped('900'));
     expect(changed.calls).toEqual(['deleteEvent event-1', 'createEvent Review (moved)']);
   });
 
   it('after an interrupted attempt, removes the copy found by its stamp before creating the event again', async () => {
     const interrupted = fakes({ summary: 'found' });
     interrupted.map.set('900', { status: 'in_flight', hash: 'old' });
-    await migratePimItem(interrupted.context, eventRef('1'), interrupted.mapped('900'));
+    await interrupted.migrate(eventRef('1'), interrupted.mapped('900'));
     expect(interrupted.calls).toEqual([
       'find calendar zimbra:alice@zimbra.test:900',
       'deleteEvent event-orphan',
@@ -263,19 +246,19 @@ describe('the mailbox owner’s time zone', () => {
       [allDay, '2024-03-01T00:00:00', '2024-03-02T00:00:00'],
     ] as const) {
       const berlin = fakes({ ics, timeZone: 'Europe/Berlin' });
-      await migratePimItem(berlin.context, eventRef('1'), undefined);
+      await berlin.migrate(eventRef('1'), undefined);
       expect(berlin.events).toHaveLength(1);
       expect(berlin.events[0]!.start).toEqual({ dateTime: start, timeZone: 'W. Europe Standard Time' });
       expect(berlin.events[0]!.end).toEqual({ dateTime: end, timeZone: 'W. Europe Standard Time' });
       const unknown = fakes({ ics });
-      await migratePimItem(unknown.context, eventRef('1'), undefined);
+      await unknown.migrate(eventRef('1'), undefined);
       expect(unknown.events[0]!.start).toEqual({ dateTime: start, timeZone: 'UTC' });
     }
   });
 
   it('gives a task’s floating due time the same zone', async () => {
     const berlin = fakes({ ics: task, timeZone: 'Europe/Berlin' });
-    await migratePimItem(berlin.context, taskRef('1'), undefined);
+    await berlin.migrate(taskRef('1'), undefined);
     expect(berlin.calls).toEqual(['createTask Call back']);
     expect(berlin.tasks[0]!.dueDateTime).toEqual({
       dateTime: '2024-02-10T17:00:00',
@@ -289,23 +272,23 @@ describe('transactionId on created events', () => {
 
   it('is the same for the same content, and new once the content changed or an earlier copy was deleted', async () => {
     const first = fakes({});
-    await migratePimItem(first.context, eventRef('1'), undefined);
+    await first.migrate(eventRef('1'), undefined);
     const again = fakes({});
-    await migratePimItem(again.context, eventRef('1'), undefined);
+    await again.migrate(eventRef('1'), undefined);
     const [created] = first.events;
     expect(created!.transactionId).toMatch(uuid);
     expect(again.events[0]!.transactionId).toBe(created!.transactionId);
 
     const changed = fakes({ summary: 'Review (moved)' });
     changed.map.set('900', { ...first.map.get('900')! });
-    await migratePimItem(changed.context, eventRef('2'), changed.mapped('900'));
+    await changed.migrate(eventRef('2'), changed.mapped('900'));
     expect(changed.events[0]!.transactionId).toMatch(uuid);
     expect(changed.events[0]!.transactionId).not.toBe(created!.transactionId);
 
     // The same content again after a crash: the copy found by its stamp is deleted, so Exchange must not hand it back.
     const interrupted = fakes({ found: 'event-orphan' });
     interrupted.map.set('900', { status: 'in_flight', hash: 'old' });
-    await migratePimItem(interrupted.context, eventRef('1'), interrupted.mapped('900'));
+    await interrupted.migrate(eventRef('1'), interrupted.mapped('900'));
     expect(interrupted.calls).toContain('deleteEvent event-orphan');
     expect(interrupted.events[0]!.transactionId).toMatch(uuid);
     expect(interrupted.events[0]!.transactionId).not.toBe(created!.transactionId);
@@ -325,7 +308,7 @@ describe('transactionId on created events', () => {
         'END:VEVENT',
       ),
     });
-    await migratePimItem(rdates.context, eventRef('1'), undefined);
+    await rdates.migrate(eventRef('1'), undefined);
     const ids = rdates.events.map((e) => e.transactionId);
     expect(ids).toHaveLength(4);
     for (const id of ids) expect(id).toMatch(uuid);
@@ -337,7 +320,7 @@ describe('a contact an interrupted attempt left twice', () => {
   it('updates the copy found by its stamp and deletes the one recorded before', async () => {
     const interrupted = fakes({ jobTitle: 'Countess', found: 'contact-9' });
     interrupted.map.set('258', { status: 'in_flight', hash: 'old', id: 'contact-1' });
-    await migratePimItem(interrupted.context, contactRef('7'), interrupted.mapped('258'));
+    await interrupted.migrate(contactRef('7'), interrupted.mapped('258'));
     expect(interrupted.calls).toEqual([
       'find contacts zimbra:alice@zimbra.test:258',
       'updateContact contact-9 Countess',

@@ -5,22 +5,21 @@ import { convertZimbraContact } from '../convert/zimbra-contact-to-graph.ts';
 import type { DestinationMailbox } from '../domain/destination.ts';
 import { coerceError, FerryError } from '../domain/errors.ts';
 import type { PassOptions } from '../domain/migration.ts';
-import type { ItemOutcome, MappedItem, MigrationStore } from '../domain/migration-store.ts';
+import type { ItemOutcome, ItemResult, MappedItem, MigratedItem } from '../domain/migration-store.ts';
 import type { ConvertedCalendarItem, SourceCalendarInstance, SourcePimRef } from '../domain/pim.ts';
 import type { Source } from '../domain/source.ts';
 import { STAMP_PROPERTY_ID, stampOf } from './migrate-message.ts';
 import { writeCalendarItem } from './write-calendar-item.ts';
 
 export interface PimContext {
-  readonly runMailboxId: string;
   readonly source: string;
-  readonly destination: string;
   /** The destination contact folder, calendar or To Do list. */
   readonly containerId: string;
   readonly options: PassOptions;
   readonly sourceReader: Source;
   readonly mailbox: DestinationMailbox;
-  readonly store: MigrationStore;
+  /** Aborted when this worker lost the mailbox's lease: nothing is written after that. */
+  readonly signal: AbortSignal;
   /** With ZimbraCalendarExpandInstances=1: the occurrences Zimbra computed, by calendar item id. */
   readonly instances: ReadonlyMap<string, readonly SourceCalendarInstance[]> | undefined;
 }
@@ -36,70 +35,78 @@ interface Converted {
   findInterrupted(): Promise<string[]>;
 }
 
+/** Whether the item may be written in this pass: new, interrupted, or a newer revision in the source. */
+export function pimItemToWrite(ref: SourcePimRef, mapped: MappedItem | undefined): boolean {
+  return !(mapped?.status === 'migrated' && mapped.revision === ref.revision);
+}
+
 /**
  * Migrates one contact, calendar item or task exactly once, and again when its source changed
  * since (a newer revision with different content): contacts and tasks are updated in place, a
  * calendar item is rebuilt (its occurrences and exceptions depend on the whole series). Items a
  * user created in Microsoft 365 are never touched: only ids Ferry recorded or stamped are written.
+ * The caller recorded the item as in flight before (see `pimItemToWrite`) and records the result
+ * with the page.
  */
 export async function migratePimItem(
   context: PimContext,
   ref: SourcePimRef,
   mapped: MappedItem | undefined,
-): Promise<void> {
-  if (mapped?.status === 'migrated' && mapped.revision === ref.revision) return;
+): Promise<ItemResult> {
+  if (!pimItemToWrite(ref, mapped)) return {};
   const base = { sourceItemId: ref.id, type: ref.kind, sourceFolderId: ref.folderId };
   const subject = context.options.logSubjects ? { subject: ref.subject ?? '' } : {};
-  const record = (outcome: Omit<ItemOutcome, 'sourceItemId' | 'type' | 'sourceFolderId'>) =>
-    context.store.recordOutcome(context.runMailboxId, { ...base, ...outcome });
+  const outcome = (result: Omit<ItemOutcome, 'sourceItemId' | 'type' | 'sourceFolderId'>): ItemOutcome => ({
+    ...base,
+    ...result,
+  });
   const stamp = stampOf(context.source, ref.id);
   try {
     const converted = await convert(context, ref, stamp);
     // Tags become categories, so a tag change is a content change even where the payload hash omits them.
     const contentHash = `${converted.contentHash}:${[...ref.tags].sort().join(',')}`;
-    const version = { revision: ref.revision, contentHash };
+    const migrated = (destinationFolderId: string, destinationItemId: string): MigratedItem => ({
+      sourceItemId: ref.id,
+      type: ref.kind,
+      stamp,
+      destinationFolderId,
+      destinationItemId,
+      contentHash,
+      revision: ref.revision,
+    });
     if (mapped?.status === 'migrated' && mapped.contentHash === contentHash) {
       // A new revision with the same content (Zimbra bumps revisions on moves and tag changes of others).
-      await context.store.markMigrated(
-        context.source,
-        context.destination,
-        ref.id,
-        mapped.destinationItemId ?? '',
-        version,
-      );
-      return;
+      return { migrated: migrated(mapped.destinationFolderId, mapped.destinationItemId ?? '') };
     }
     const previous = mapped?.destinationItemId?.split(',').filter((id) => id !== '') ?? [];
     if (mapped?.status === 'in_flight') previous.push(...(await converted.findInterrupted()));
-    await context.store.markInFlight(context.source, context.destination, {
-      sourceItemId: ref.id,
-      type: ref.kind,
-      contentHash,
-      stamp,
-      destinationFolderId: context.containerId,
-    });
+    context.signal.throwIfAborted();
     const written = await converted.write([...new Set(previous)]);
-    await context.store.markMigrated(context.source, context.destination, ref.id, written.id, version);
     const bytes = ref.sizeBytes > 0 ? ref.sizeBytes : converted.bytes;
-    if (written.problem === undefined) await record({ outcome: 'migrated', bytes });
-    else {
-      await record({
-        outcome: 'failed',
-        bytes,
-        code: 'PARTLY_MIGRATED',
-        message: written.problem,
-        ...subject,
-      });
-    }
+    return {
+      migrated: migrated(context.containerId, written.id),
+      outcome:
+        written.problem === undefined
+          ? outcome({ outcome: 'migrated', bytes })
+          : outcome({
+              outcome: 'failed',
+              bytes,
+              code: 'PARTLY_MIGRATED',
+              message: written.problem,
+              ...subject,
+            }),
+    };
   } catch (caught) {
     const error = coerceError(caught);
-    await record({
-      outcome: 'failed',
-      bytes: ref.sizeBytes,
-      code: error instanceof FerryError ? error.code : 'UNEXPECTED',
-      message: error.message,
-      ...subject,
-    });
+    return {
+      outcome: outcome({
+        outcome: 'failed',
+        bytes: ref.sizeBytes,
+        code: error instanceof FerryError ? error.code : 'UNEXPECTED',
+        message: error.message,
+        ...subject,
+      }),
+    };
   }
 }
 

@@ -9,7 +9,7 @@ import type { MigrationStore } from '../domain/migration-store.ts';
 import type { SecretSealer } from '../domain/ports.ts';
 import { Secret } from '../domain/secret.ts';
 import type { ByteBudget } from '../engine/byte-budget.ts';
-import type { EngineDeps } from '../engine/mailbox-jobs.ts';
+import type { EngineDeps } from '../engine/migrate-mailbox.ts';
 import { createThrottleLedger } from '../engine/throttle-ledger.ts';
 import { STAMP_PROPERTY_ID } from '../engine/migrate-message.ts';
 import { createGraphDestination } from '../graph/graph-destination.ts';

@@ -1,5 +1,4 @@
 import type { Db } from '../db/database.ts';
-import type { JobQueue } from '../db/job-queue.ts';
 import { launchPassRun, mailboxStatuses, runProgress } from '../db/pass-runs.ts';
 import { UNFINISHED_STATUSES } from '../domain/migration.ts';
 
@@ -14,15 +13,14 @@ const POLL_MS = 250;
 
 /**
  * Starts a pass run (the database keeps at most its maximum of mailboxes in flight, largest first)
- * and resolves when every mailbox has finished; the jobs themselves run on the workers.
+ * and resolves when every mailbox has finished; the mailboxes themselves run on the workers.
  */
 export async function runPassToCompletion(options: {
   db: Db;
-  queue: JobQueue;
   runId: string;
   onProgress: ((progress: PassProgress) => void) | undefined;
 }): Promise<void> {
-  await launchPassRun(options.db, options.queue, options.runId);
+  await launchPassRun(options.db, options.runId);
   for (;;) {
     const statuses = await mailboxStatuses(options.db, options.runId);
     const left = [...statuses.values()].filter((s) => UNFINISHED_STATUSES.includes(s)).length;

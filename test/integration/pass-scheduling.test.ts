@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startJobQueue, type JobQueue } from '../../src/db/job-queue.ts';
-import { createMigrationStore, ensureMigrationQueues } from '../../src/db/migration-store.ts';
+import { claimMailboxes } from '../../src/db/mailbox-leases.ts';
+import { createMigrationStore } from '../../src/db/migration-store.ts';
 import { createPassRun, launchPassRun, mailboxStatuses, stopRunMailboxes } from '../../src/db/pass-runs.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, type PassOptions } from '../../src/domain/migration.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 let database: TestDatabase;
-let queue: JobQueue;
 
 const options: PassOptions = {
   pass: 'full',
@@ -23,12 +22,9 @@ const options: PassOptions = {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  queue = await startJobQueue({ url: database.url, supervise: false, onError: (e) => console.error(e) });
-  await ensureMigrationQueues(queue);
 });
 
 afterAll(async () => {
-  await queue.stop({ graceful: false, close: true });
   await database.close();
 });
 
@@ -54,7 +50,7 @@ describe('pass scheduling', () => {
     const ids = new Map(Object.keys(sizes).map((source, i) => [source, mailboxIds[i]!]));
     expect(Object.values(await statusBySource(runId, ids))).toEqual(Array(5).fill('waiting'));
 
-    await launchPassRun(database.db, queue, runId);
+    await launchPassRun(database.db, runId);
     expect(await statusBySource(runId, ids)).toEqual({
       small: 'waiting',
       huge: 'queued',
@@ -63,18 +59,24 @@ describe('pass scheduling', () => {
       tiny: 'waiting',
     });
     // Launching again (a retried request) starts nothing more.
-    await launchPassRun(database.db, queue, runId);
+    await launchPassRun(database.db, runId);
     expect(Object.values(await statusBySource(runId, ids)).filter((s) => s === 'queued')).toHaveLength(2);
 
-    const store = createMigrationStore(database.db, queue);
-    expect(await store.beginMailbox(ids.get('huge')!)).toBe(true);
-    await store.planFolders(ids.get('huge')!, []);
+    const store = createMigrationStore(database.db);
+    // A worker leases queued mailboxes: here, the two that may run.
+    const leases = new Map(
+      (await claimMailboxes(database.db, 'test-worker', 10, 15, [])).map((l) => [l.runMailboxId, l]),
+    );
+    expect([...leases.keys()].sort()).toEqual([ids.get('huge'), ids.get('large')].sort());
+    const lease = (source: string) => leases.get(ids.get(source)!)!;
+    expect(await store.beginMailbox(lease('huge'))).toBe(true);
+    await store.planFolders(lease('huge'), []);
     expect(await statusBySource(runId, ids)).toMatchObject({ huge: 'completed', medium: 'queued' });
 
-    await store.failMailbox(ids.get('large')!, 'AUTH_FAILED: bad password');
+    await store.failMailbox(lease('large'), 'AUTH_FAILED: bad password');
     expect(await statusBySource(runId, ids)).toMatchObject({ large: 'failed', small: 'queued' });
 
-    expect(await stopRunMailboxes(database.db, queue, [ids.get('medium')!, ids.get('huge')!], 'ada')).toBe(1);
+    expect(await stopRunMailboxes(database.db, [ids.get('medium')!, ids.get('huge')!], 'ada')).toBe(1);
     expect(await statusBySource(runId, ids)).toEqual({
       small: 'queued',
       huge: 'completed',
@@ -82,7 +84,8 @@ describe('pass scheduling', () => {
       large: 'failed',
       tiny: 'queued',
     });
-    // A stopped mailbox's leftover start job finds it stopped and does nothing.
-    expect(await store.beginMailbox(ids.get('medium')!)).toBe(false);
+    // Finished and stopped mailboxes are never leased again; the queued ones are.
+    const next = await claimMailboxes(database.db, 'other-worker', 10, 15, []);
+    expect(next.map((l) => l.runMailboxId).sort()).toEqual([ids.get('small'), ids.get('tiny')].sort());
   });
 });

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../../src/db/agents.ts';
 import { createApiToken } from '../../src/db/api-tokens.ts';
 import { type JobQueue, startJobQueue } from '../../src/db/job-queue.ts';
-import { ensureMigrationQueues } from '../../src/db/migration-store.ts';
 import { createWorkgroup } from '../../src/db/workgroups.ts';
 import type { AgentRole } from '../../src/domain/agents.ts';
 import { type RunningM365Emulator, startM365Emulator } from '../../src/emulators/m365/server.ts';
@@ -83,7 +82,6 @@ beforeAll(async () => {
   });
   database = await createTestDatabase();
   queue = await startJobQueue({ url: database.url, supervise: true, onError: () => undefined });
-  await ensureMigrationQueues(queue);
   ({ app, logLines } = await buildTestApp(database.db, { mailer, queue }));
   const home = await createWorkgroup(database.db, 'Home MSP');
   const other = await createWorkgroup(database.db, 'Other MSP');

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAgent } from '../../src/db/agents.ts';
 import { createApiToken } from '../../src/db/api-tokens.ts';
 import { type JobQueue, startJobQueue } from '../../src/db/job-queue.ts';
-import { ensureMigrationQueues } from '../../src/db/migration-store.ts';
 import { createWorkgroup } from '../../src/db/workgroups.ts';
 import { type RunningM365Emulator, startM365Emulator } from '../../src/emulators/m365/server.ts';
 import { startZimbraEmulator, type ZimbraEmulator } from '../../src/emulators/zimbra/server.ts';
@@ -76,14 +75,13 @@ beforeAll(async () => {
   });
   database = await createTestDatabase();
   queue = await startJobQueue({ url: database.url, supervise: false, onError: () => undefined });
-  await ensureMigrationQueues(queue);
   workers = await startMigrationWorkers({
-    queue,
     db: database.db,
     sealer: createSecretBox(parseKeyRing(`test:${Buffer.alloc(32, 7).toString('base64')}`)),
     logger: pino({ level: 'silent' }),
     limits: MICROSOFT_LIMITS,
     outbound: loopbackOutbound(),
+    maxMailboxes: 100,
   });
   ({ app } = await buildTestApp(database.db, { queue }));
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { createFirstAdministrator } from '../../src/api/first-administrator.ts';
 import { type JobQueue, startJobQueue } from '../../src/db/job-queue.ts';
-import { ensureMigrationQueues } from '../../src/db/migration-store.ts';
 import { KNOWN_PERMISSIONS } from '../../src/emulators/m365/config.ts';
 import { type RunningM365Emulator, startM365Emulator } from '../../src/emulators/m365/server.ts';
 import { generateSeed, type SeedSummary } from '../../src/emulators/seed/generate-seed.ts';
@@ -92,15 +91,14 @@ beforeAll(async () => {
 
   database = await createTestDatabase();
   queue = await startJobQueue({ url: database.url, supervise: false, onError: () => undefined });
-  await ensureMigrationQueues(queue);
   workers = await startMigrationWorkers({
-    queue,
     db: database.db,
     // The same key ring as the test app: workers open the endpoints the API sealed.
     sealer: createSecretBox(parseKeyRing(`test:${Buffer.alloc(32, 7).toString('base64')}`)),
     logger: pino({ level: 'silent' }),
     limits: MICROSOFT_LIMITS,
     outbound: loopbackOutbound(),
+    maxMailboxes: 100,
   });
   ({ app } = await buildTestApp(database.db, {
     queue,

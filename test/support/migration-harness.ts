@@ -4,7 +4,6 @@ import path from 'node:path';
 
 import pino from 'pino';
 
-import { startJobQueue } from '../../src/db/job-queue.ts';
 import { createMigrationStore } from '../../src/db/migration-store.ts';
 import { createPassRun, passReport } from '../../src/db/pass-runs.ts';
 import type { PassEndpoints } from '../../src/domain/endpoints.ts';
@@ -75,15 +74,14 @@ export async function startMigrationHarness(options: HarnessOptions) {
     ...(options.m365Faults === undefined ? {} : { faults: options.m365Faults }),
   });
   const database = await createTestDatabase();
-  const queue = await startJobQueue({ url: database.url, supervise: false, onError: () => undefined });
   const sealer = createSecretBox([{ id: 't', key: Buffer.alloc(32, 5) }]);
   const workers = await startMigrationWorkers({
-    queue,
     db: database.db,
     sealer,
     logger: pino({ level: 'silent' }),
     limits: MICROSOFT_LIMITS,
     outbound: loopbackOutbound(),
+    maxMailboxes: 100,
   });
   const endpoints: PassEndpoints = {
     source: {
@@ -145,11 +143,10 @@ export async function startMigrationHarness(options: HarnessOptions) {
       });
       await runPassToCompletion({
         db: database.db,
-        queue,
         runId,
         onProgress: undefined,
       });
-      const [report] = await passReport(database.db, runId, createMigrationStore(database.db, queue));
+      const [report] = await passReport(database.db, runId, createMigrationStore(database.db));
       return report!;
     },
 
@@ -159,7 +156,6 @@ export async function startMigrationHarness(options: HarnessOptions) {
 
     async close() {
       await workers.stop();
-      await queue.stop({ graceful: false, close: true });
       await database.close();
       await zimbra.close();
       await m365.close();

@@ -2,7 +2,6 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 
 import { createLogger } from '../../config/logger.ts';
-import { startJobQueue } from '../../db/job-queue.ts';
 import { createMigrationStore } from '../../db/migration-store.ts';
 import { createPassRun, interruptUnfinishedRuns, passReport } from '../../db/pass-runs.ts';
 import { Secret } from '../../domain/secret.ts';
@@ -62,18 +61,13 @@ export function migrateCommand(): Command {
       const limits = options.graphLimits ?? MICROSOFT_LIMITS;
       const outbound = outboundFor(config);
       const runtime = await openRuntime(config, logger);
-      const queue = await startJobQueue({
-        url: runtime.url,
-        supervise: true,
-        onError: (e) => logger.error({ err: e }, 'job queue error'),
-      });
       const workers = await startMigrationWorkers({
-        queue,
         db: runtime.database.db,
         sealer: runtime.sealer,
         logger,
         limits,
         outbound,
+        maxMailboxes: config.workerMailboxes,
       });
       let reports: MailboxReport[];
       try {
@@ -87,19 +81,13 @@ export function migrateCommand(): Command {
         });
         await runPassToCompletion({
           db: runtime.database.db,
-          queue,
           runId,
           onProgress:
             options.json !== true && process.stderr.isTTY ? progressBar(mailboxIds.length) : undefined,
         });
-        reports = await passReport(
-          runtime.database.db,
-          runId,
-          createMigrationStore(runtime.database.db, queue),
-        );
+        reports = await passReport(runtime.database.db, runId, createMigrationStore(runtime.database.db));
       } finally {
         await workers.stop();
-        await queue.stop({ graceful: true, timeout: 10_000 });
         await runtime.close();
         await outbound.close();
       }

@@ -2,12 +2,6 @@ import { Command } from 'commander';
 
 import { createLogger } from '../../config/logger.ts';
 import { startJobQueue } from '../../db/job-queue.ts';
-import { ensureMigrationQueues } from '../../db/migration-store.ts';
-import { startServer } from '../../api/start-server.ts';
-import { MICROSOFT_LIMITS } from '../../graph/mailbox-budget.ts';
-import { startMigrationWorkers } from '../../worker/migration-workers.ts';
-import { startWorkers } from '../../worker/start-workers.ts';
-import { ensureWebBuilt } from '../ensure-web-built.ts';
 import { loadConfigOrExit } from '../load-config.ts';
 import { outboundFor } from '../outbound.ts';
 import { VERSION } from '../package-info.ts';
@@ -55,21 +49,27 @@ export function processCommand(role: keyof typeof ROLES): Command {
         onError: (error) => logger.error({ err: error }, 'job queue error'),
       });
       stopSteps.push(() => queue.stop({ graceful: true, timeout: 10_000 }));
-      await ensureMigrationQueues(queue);
+      // Each role loads only its own modules: a worker never loads the API server, nor a server the engine.
       if (ROLES[role].workers) {
+        const { startWorkers } = await import('../../worker/start-workers.ts');
+        const { startMigrationWorkers } = await import('../../worker/migration-workers.ts');
+        const { MICROSOFT_LIMITS } = await import('../../graph/mailbox-budget.ts');
         const health = await startWorkers(queue, logger);
         stopSteps.push(() => health.stop());
         const migration = await startMigrationWorkers({
-          queue,
           db: runtime.database.db,
           sealer: runtime.sealer,
           logger,
           limits: MICROSOFT_LIMITS,
           outbound,
+          maxMailboxes: config.workerMailboxes,
         });
         stopSteps.push(() => migration.stop());
       }
       if (ROLES[role].server) {
+        const { startServer } = await import('../../api/start-server.ts');
+        const { ensureWebBuilt } = await import('../ensure-web-built.ts');
+        const { createMailer } = await import('../../mailer/create-mailer.ts');
         const server = await startServer({
           config,
           db: runtime.database.db,
@@ -78,7 +78,7 @@ export function processCommand(role: keyof typeof ROLES): Command {
           version: VERSION,
           webDir: await ensureWebBuilt(logger),
           sealer: runtime.sealer,
-          mailer: runtime.mailer,
+          mailer: createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
           outbound,
           announce: (line) => process.stdout.write(`${line}\n`),
         });

@@ -146,7 +146,7 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
       // A delayed job wakes no one when it becomes due: poll often enough that a start is seconds late at most.
       const polling = { pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 };
       await queue.work<{ runId: string }>(LAUNCH_PASS_QUEUE, polling, async ([job]) => {
-        if (job !== undefined) await launchScheduledPass(db, queue, job.data.runId);
+        if (job !== undefined) await launchScheduledPass(db, job.data.runId);
       });
     });
     app.addHook('onClose', async () => {
@@ -304,7 +304,7 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
       const { agent, project } = await projectOf(db, request, request.params.id);
       if (queue === undefined)
         throw new HttpError(503, 'QUEUE_UNAVAILABLE', 'This Ferry process runs no job queue.');
-      const stopped = await stopProjectMailboxes(db, queue, project.id, request.body.mailboxIds, agent.email);
+      const stopped = await stopProjectMailboxes(db, project.id, request.body.mailboxIds, agent.email);
       await appendAudit(db, {
         workgroupId: agent.workgroupId,
         agentId: agent.id,
