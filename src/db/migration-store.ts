@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { fromKysely } from 'pg-boss';
 
+import { failedItemsSummary } from '../domain/failure-summary.ts';
 import type { ItemFailure, ItemType, MailboxStatus, PassOptions } from '../domain/migration.ts';
 import {
   type FolderPageJob,
@@ -48,15 +49,25 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
       .where('done', '=', false)
       .executeTakeFirst();
     if (open !== undefined) return;
-    const failed = await trx
+    const failures = await trx
       .selectFrom('run_items')
-      .select('source_item_id')
+      .select(['code', sql<string>`count(*)`.as('n')])
       .where('run_mailbox_id', '=', runMailboxId)
       .where('outcome', '=', 'failed')
-      .executeTakeFirst();
+      .groupBy('code')
+      .execute();
     const finished = await trx
       .updateTable('run_mailboxes')
-      .set({ status: failed === undefined ? 'completed' : 'completed_with_errors', finished_at: new Date() })
+      .set(
+        failures.length === 0
+          ? { status: 'completed', finished_at: new Date() }
+          : {
+              status: 'completed_with_errors',
+              // The dashboard's red error: a mailbox that completed with errors says why, like a failed one.
+              error: failedItemsSummary(failures.map((f) => ({ code: f.code, count: Number(f.n) }))),
+              finished_at: new Date(),
+            },
+      )
       .where('id', '=', runMailboxId)
       .where('status', '=', 'running')
       .returning('run_id')
@@ -198,6 +209,7 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
         source_folder_id: outcome.sourceFolderId,
         outcome: outcome.outcome,
         bytes: outcome.bytes,
+        destination_items: outcome.destinationItems ?? 1,
         code: outcome.code ?? null,
         message: outcome.message ?? null,
         subject: outcome.subject ?? null,

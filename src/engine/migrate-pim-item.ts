@@ -30,8 +30,11 @@ interface Converted {
   readonly contentHash: string;
   /** What the item weighs in Zimbra, for statistics when the folder listing gave no size. */
   readonly bytes: number;
-  /** Creates the item (or rebuilds it over `previous`, the ids an earlier pass or attempt left); returns its id(s). */
-  write(previous: readonly string[]): Promise<{ id: string; problem?: string }>;
+  /**
+   * Creates the item (or rebuilds it over `previous`, the ids an earlier pass or attempt left);
+   * returns its id(s) and, when it became more than one item in Microsoft 365, how many.
+   */
+  write(previous: readonly string[]): Promise<{ id: string; items?: number; problem?: string }>;
   /** Ids of copies an interrupted attempt may have created, found by their stamps. */
   findInterrupted(): Promise<string[]>;
 }
@@ -53,8 +56,11 @@ export async function migratePimItem(
   const record = (outcome: Omit<ItemOutcome, 'sourceItemId' | 'type' | 'sourceFolderId'>) =>
     context.store.recordOutcome(context.runMailboxId, { ...base, ...outcome });
   const stamp = stampOf(context.source, ref.id);
+  // Zimbra's search gives no size for contacts: once the item is read, its own size stands in.
+  let bytes = ref.sizeBytes;
   try {
     const converted = await convert(context, ref, stamp);
+    if (bytes === 0) bytes = converted.bytes;
     // Tags become categories, so a tag change is a content change even where the payload hash omits them.
     const contentHash = `${converted.contentHash}:${[...ref.tags].sort().join(',')}`;
     const version = { revision: ref.revision, contentHash };
@@ -80,12 +86,13 @@ export async function migratePimItem(
     });
     const written = await converted.write([...new Set(previous)]);
     await context.store.markMigrated(context.source, context.destination, ref.id, written.id, version);
-    const bytes = ref.sizeBytes > 0 ? ref.sizeBytes : converted.bytes;
-    if (written.problem === undefined) await record({ outcome: 'migrated', bytes });
+    const destinationItems = written.items ?? 1;
+    if (written.problem === undefined) await record({ outcome: 'migrated', bytes, destinationItems });
     else {
       await record({
         outcome: 'failed',
         bytes,
+        destinationItems,
         code: 'PARTLY_MIGRATED',
         message: written.problem,
         ...subject,
@@ -95,7 +102,7 @@ export async function migratePimItem(
     const error = coerceError(caught);
     await record({
       outcome: 'failed',
-      bytes: ref.sizeBytes,
+      bytes,
       code: error instanceof FerryError ? error.code : 'UNEXPECTED',
       message: error.message,
       ...subject,
@@ -175,6 +182,7 @@ async function convert(context: PimContext, ref: SourcePimRef, stamp: string): P
           const written = await writeCalendarItem(mailbox, containerId, event, transaction);
           return {
             id: written.ids.join(','),
+            items: written.ids.length + written.changedOccurrences,
             ...(written.problem === undefined ? {} : { problem: written.problem }),
           };
         },
