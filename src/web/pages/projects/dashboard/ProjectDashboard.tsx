@@ -61,6 +61,9 @@ async function loadProject(projectId: string) {
   };
 }
 
+/** A failed pass, or one that completed with failed items: the red "failed migration" error of its row. */
+const hasErrors = (row: MailboxRow) => row.status === 'failed' || row.status === 'completed_with_errors';
+
 type Dialog =
   | { kind: 'quick-add' }
   | { kind: 'bulk-add' }
@@ -146,24 +149,26 @@ export function ProjectDashboard() {
       {
         key: 'status',
         header: 'Status',
-        width: 'minmax(170px, 1fr)',
-        cell: (row) => {
-          return (
-            <span className="status-cell">
-              <StatusChip status={row.status} />
-              {row.lastError !== null && (
-                <button
-                  type="button"
-                  className="error-link"
-                  title="Open the reason and the fix"
-                  onClick={() => setDialog({ kind: 'error', mailbox: row })}
-                >
-                  {splitError(row.lastError).message}
-                </button>
-              )}
-            </span>
-          );
-        },
+        width: 'minmax(150px, 0.9fr)',
+        cell: (row) => <StatusChip status={row.status} />,
+      },
+      {
+        key: 'errors',
+        header: 'Errors',
+        width: 'minmax(140px, 0.8fr)',
+        cell: (row) =>
+          hasErrors(row) ? (
+            <button
+              type="button"
+              className="error-link"
+              title={row.lastError === null ? 'Open the reason' : splitError(row.lastError).message}
+              onClick={() => setDialog({ kind: 'error', mailbox: row })}
+            >
+              Failed migration
+            </button>
+          ) : (
+            <span className="muted">—</span>
+          ),
       },
       {
         key: 'progress',
@@ -191,7 +196,9 @@ export function ProjectDashboard() {
           row.lastPass === null ? (
             <span className="muted">None yet</span>
           ) : (
-            <span title={formatDateTime(row.finishedAt ?? row.startedAt)}>
+            <span
+              title={`${PASS_LABELS[row.lastPass as PassKind] ?? row.lastPass}, ${formatDateTime(row.finishedAt ?? row.startedAt)}`}
+            >
               {PASS_LABELS[row.lastPass as PassKind] ?? row.lastPass}
             </span>
           ),
@@ -236,6 +243,20 @@ export function ProjectDashboard() {
       notify('error', asApiError(error).message);
     }
   };
+  const [requestingStatistics, setRequestingStatistics] = useState(false);
+  const requestStatistics = async () => {
+    setRequestingStatistics(true);
+    try {
+      const { sentTo } = await api.post('/api/projects/{id}/statistics/request', {
+        params: { id: projectId },
+      });
+      notify('success', `The statistics report is on its way to ${sentTo.join(', ')}.`);
+    } catch (error) {
+      notify('error', asApiError(error).message);
+    } finally {
+      setRequestingStatistics(false);
+    }
+  };
   const closeAndRefresh = (message: string) => {
     setDialog(undefined);
     notify('success', message);
@@ -266,13 +287,18 @@ export function ProjectDashboard() {
         description={`${data.customerName} · ${data.source?.name ?? 'no source'} → ${data.destination?.name ?? 'no destination'}`}
         actions={
           <>
-            <Link
-              to={`/projects/${projectId}/statistics`}
+            <button
+              type="button"
               className="button icon-button"
-              aria-label="Statistics"
-              title="Statistics"
+              aria-label="Request Statistics"
+              title="Request Statistics: email me all the project migration statistics"
+              disabled={requestingStatistics}
+              onClick={() => void requestStatistics()}
             >
               <Icon name="pie" size={20} />
+            </button>
+            <Link to={`/projects/${projectId}/statistics`} className="button">
+              Statistics
             </Link>
             <Link to={`/projects/${projectId}/edit`} className="button">
               Edit Project
@@ -425,6 +451,7 @@ export function ProjectDashboard() {
           projectId={projectId}
           mailbox={dialog.mailbox}
           onClose={() => setDialog(undefined)}
+          onRetried={closeAndRefresh}
         />
       )}
     </>

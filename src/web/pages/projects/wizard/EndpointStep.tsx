@@ -17,7 +17,7 @@ import {
   type EndpointDraft,
   secretsOf,
 } from '../../endpoints/endpoint-draft.ts';
-import { EndpointFields } from '../../endpoints/EndpointFields.tsx';
+import { ADMIN_URL_HINT, EndpointFields } from '../../endpoints/EndpointFields.tsx';
 import { EndpointSetupHelp } from '../../endpoints/EndpointSetupHelp.tsx';
 
 export interface EndpointStepHandle {
@@ -161,6 +161,29 @@ export function EndpointStep({ side, selectedId, onSelect, ref }: EndpointStepPr
       )}
       {!adding && selectedEndpoint !== undefined && editable !== undefined && (
         <>
+          {kind === 'zimbra' && (
+            <fieldset className="subform">
+              <legend>{selectedEndpoint.name}</legend>
+              <FormField
+                label="Zimbra server URL"
+                type="url"
+                required
+                spellCheck={false}
+                value={editable.serverUrl}
+                error={errors.serverUrl}
+                onChange={(event) => setIds({ ...editable, serverUrl: event.target.value })}
+              />
+              <FormField
+                label="Admin URL"
+                type="url"
+                spellCheck={false}
+                value={editable.adminUrl}
+                error={errors.adminUrl}
+                hint={ADMIN_URL_HINT}
+                onChange={(event) => setIds({ ...editable, adminUrl: event.target.value })}
+              />
+            </fieldset>
+          )}
           {kind === 'm365' && (
             <fieldset className="subform">
               <legend>{selectedEndpoint.name}</legend>
