@@ -9,5 +9,5 @@ export function failedItemsSummary(failures: readonly { code: string | null; cou
     .map((f) => `${f.code ?? 'UNKNOWN'} ×${f.count}`)
     .join(', ');
   const items = total === 1 ? '1 item' : `${total} items`;
-  return `ITEMS_FAILED: ${items} could not be migrated (${byCode}); open the error for each reason and what to do, then run Retry Errors.`;
+  return `ITEMS_FAILED: ${items} could not be migrated (${byCode}): fix what each reason names, then run Retry Errors.`;
 }

@@ -371,8 +371,20 @@ describe('web console', () => {
       // "Look through the user list and click any red 'failed migration' errors."
       expect(await mailboxRow(USERS[1]).getByRole('button', { name: 'Failed migration' }).count()).toBe(0);
       const error = mailboxRow(USERS[0]).getByRole('button', { name: 'Failed migration' });
+      // The status is whole, left of the red error: not cut off.
+      const chip = await mailboxRow(USERS[0])
+        .getByText('Completed with errors', { exact: true })
+        .boundingBox();
+      const errorBox = await error.boundingBox();
+      expect(chip!.x + chip!.width).toBeLessThan(errorBox!.x);
       // Red: the danger colour of the console (#c0352b).
-      expect(await error.evaluate('(element) => getComputedStyle(element).color')).toBe('rgb(192, 53, 43)');
+      const colour = await error.evaluate(
+        (element) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(
+            element,
+          ).color,
+      );
+      expect(colour).toBe('rgb(192, 53, 43)');
       expect(await error.getAttribute('title')).toMatch(
         /1 item could not be migrated \(MESSAGE_TOO_LARGE ×1\)/,
       );

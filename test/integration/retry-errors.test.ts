@@ -32,7 +32,7 @@ describe('Retry Errors', () => {
     expect(full.errors[0]?.message).toMatch(/Microsoft Graph/);
     // The mailbox's last error says why it completed with errors, like a failed mailbox's does.
     expect(full.error).toBe(
-      'ITEMS_FAILED: 2 items could not be migrated (GRAPH_UNAVAILABLE ×2); open the error for each reason and what to do, then run Retry Errors.',
+      'ITEMS_FAILED: 2 items could not be migrated (GRAPH_UNAVAILABLE ×2): fix what each reason names, then run Retry Errors.',
     );
 
     const retry = await harness.runPass('retry', DESTINATION);

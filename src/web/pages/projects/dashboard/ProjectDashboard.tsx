@@ -133,7 +133,7 @@ export function ProjectDashboard() {
       {
         key: 'source',
         header: 'Source',
-        width: 'minmax(180px, 1.4fr)',
+        width: 'minmax(170px, 1.3fr)',
         cell: (row) => (
           <Link to={`/projects/${projectId}/mailboxes/${row.id}`} title={row.source}>
             {row.source}
@@ -143,19 +143,20 @@ export function ProjectDashboard() {
       {
         key: 'destination',
         header: 'Destination',
-        width: 'minmax(160px, 1.3fr)',
+        width: 'minmax(150px, 1.2fr)',
         cell: (row) => <span title={row.destination}>{row.destination}</span>,
       },
       {
         key: 'status',
         header: 'Status',
-        width: 'minmax(150px, 0.9fr)',
+        // Wide enough for the longest label, "Completed with errors", never cut off.
+        width: 'minmax(190px, 1fr)',
         cell: (row) => <StatusChip status={row.status} />,
       },
       {
         key: 'errors',
         header: 'Errors',
-        width: 'minmax(140px, 0.8fr)',
+        width: 'minmax(150px, 0.8fr)',
         cell: (row) =>
           hasErrors(row) ? (
             <button
@@ -173,7 +174,7 @@ export function ProjectDashboard() {
       {
         key: 'progress',
         header: 'Progress',
-        width: 'minmax(170px, 1fr)',
+        width: 'minmax(140px, 1fr)',
         cell: (row) => {
           const progress = row.progress;
           if (progress === null) return <span className="muted">—</span>;
@@ -191,7 +192,7 @@ export function ProjectDashboard() {
       {
         key: 'last-pass',
         header: 'Last pass',
-        width: 'minmax(120px, 0.8fr)',
+        width: 'minmax(110px, 0.8fr)',
         cell: (row) =>
           row.lastPass === null ? (
             <span className="muted">None yet</span>
