@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 
 import { api, type ResponseOf } from '../../../api/client.ts';
@@ -82,7 +82,10 @@ export function ProjectDashboard() {
   const [status, setStatus] = useState<Status | ''>('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [dialog, setDialog] = useState<Dialog>();
-  const [live, setLive] = useState<ReadonlyMap<string, MailboxRow>>(new Map());
+  // Live events on top of the fetched rows, each with its arrival number.
+  const [live, setLive] = useState<ReadonlyMap<string, { row: MailboxRow; seq: number }>>(new Map());
+  const eventSeq = useRef(0);
+  const refreshedAt = useRef<number>(undefined);
   const validation = (location.state as { validation?: Validation } | null)?.validation;
 
   const fetchPage = useCallback(
@@ -99,8 +102,9 @@ export function ProjectDashboard() {
   const refreshSoon = useCallback(() => {
     clearTimeout(refreshTimer.current);
     refreshTimer.current = setTimeout(() => {
-      // The rows fetched now are newer than every event so far; later events apply on top of them.
-      setLive(new Map());
+      // The rows fetched now are newer than every event so far: those events give way once the
+      // rows arrive (not before, or the list would show the older rows meanwhile); later ones stay.
+      refreshedAt.current = eventSeq.current;
       rows.refresh();
       void reloadProject();
     }, 500);
@@ -111,18 +115,26 @@ export function ProjectDashboard() {
     (type, data) => {
       if (type !== 'mailbox') return;
       const mailbox = data as MailboxRow;
-      setLive((previous) => new Map(previous).set(mailbox.id, mailbox));
+      const seq = ++eventSeq.current;
+      setLive((previous) => new Map(previous).set(mailbox.id, { row: mailbox, seq }));
       if (mailbox.status !== 'running') refreshSoon();
     },
     ['mailbox'],
   );
+
+  useEffect(() => {
+    const upTo = refreshedAt.current;
+    if (upTo === undefined) return;
+    refreshedAt.current = undefined;
+    setLive((previous) => new Map([...previous].filter(([, event]) => event.seq > upTo)));
+  }, [rows]);
 
   const liveRows = useMemo<PagedRows<MailboxRow>>(
     () => ({
       ...rows,
       rowAt: (index) => {
         const row = rows.rowAt(index);
-        return row === undefined ? undefined : (live.get(row.id) ?? row);
+        return row === undefined ? undefined : (live.get(row.id)?.row ?? row);
       },
     }),
     [rows, live],
