@@ -116,7 +116,7 @@ async function apiAsBrowser<T>(method: 'GET' | 'POST', path: string, data?: unkn
 }
 
 describe('web console', () => {
-  it('follows the seed guide word for word: purchase, customer, licences, project, endpoints, Bulk Add, options, Verify Credentials, Notify Users, Pre-Stage, Full, statistics', async () => {
+  it('follows the seed guide word for word: purchase, customer, licences, project, endpoints, Bulk Add, options, Verify Credentials, Notify Users, Pre-Stage, Full, Retry Errors, Request Statistics', async () => {
     await step('setup', async () => {
       await page.goto(ferry!.setupLink);
       await heading('Set up Ferry').waitFor();

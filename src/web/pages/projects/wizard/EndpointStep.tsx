@@ -82,7 +82,7 @@ export function EndpointStep({ side, selectedId, onSelect, ref }: EndpointStepPr
     async commit() {
       setProblem(undefined);
       if (adding) return submitNew();
-      if (selectedId === '' || selectedEndpoint === undefined) {
+      if (selectedId === '') {
         setProblem(
           side === 'source'
             ? 'Select the Zimbra 6.5+ source endpoint, or click Add Endpoint to create one.'
@@ -90,7 +90,8 @@ export function EndpointStep({ side, selectedId, onSelect, ref }: EndpointStepPr
         );
         return undefined;
       }
-      if (ids !== undefined) {
+      // Edits exist only once the chosen endpoint has loaded; without edits, Next Step need not wait for it.
+      if (ids !== undefined && selectedEndpoint !== undefined) {
         const found = draftProblems(ids, secretsOf(selectedEndpoint));
         setErrors(found);
         if (Object.keys(found).length > 0) return undefined;
@@ -182,6 +183,16 @@ export function EndpointStep({ side, selectedId, onSelect, ref }: EndpointStepPr
                 hint={ADMIN_URL_HINT}
                 onChange={(event) => setIds({ ...editable, adminUrl: event.target.value })}
               />
+              {editable.provideCredentials && (
+                <SecretField
+                  label="Administrator password"
+                  isSet={secretsOf(selectedEndpoint).password}
+                  value={editable.adminPassword}
+                  error={errors.adminPassword}
+                  hint="Enter it again if Ferry asks for it after you change a URL; it must not contain a comma."
+                  onChange={(value) => setIds({ ...editable, adminPassword: value })}
+                />
+              )}
             </fieldset>
           )}
           {kind === 'm365' && (
