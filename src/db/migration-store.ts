@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 
+import { failedItemsSummary } from '../domain/failure-summary.ts';
 import type { ItemFailure, ItemType, MailboxStatus, PassOptions } from '../domain/migration.ts';
 import type { MigrationStore, RunFolder } from '../domain/migration-store.ts';
 import type { Db } from './database.ts';
@@ -17,15 +18,25 @@ export function createMigrationStore(db: Db): MigrationStore {
       .where('done', '=', false)
       .executeTakeFirst();
     if (open !== undefined) return;
-    const failed = await trx
+    const failures = await trx
       .selectFrom('run_items')
-      .select('source_item_id')
+      .select(['code', sql<string>`count(*)`.as('n')])
       .where('run_mailbox_id', '=', runMailboxId)
       .where('outcome', '=', 'failed')
-      .executeTakeFirst();
+      .groupBy('code')
+      .execute();
     const finished = await trx
       .updateTable('run_mailboxes')
-      .set({ status: failed === undefined ? 'completed' : 'completed_with_errors', finished_at: new Date() })
+      .set(
+        failures.length === 0
+          ? { status: 'completed', finished_at: new Date() }
+          : {
+              status: 'completed_with_errors',
+              // The dashboard's red error: a mailbox that completed with errors says why, like a failed one.
+              error: failedItemsSummary(failures.map((f) => ({ code: f.code, count: Number(f.n) }))),
+              finished_at: new Date(),
+            },
+      )
       .where('id', '=', runMailboxId)
       .where('status', '=', 'running')
       .returning('run_id')
@@ -220,6 +231,7 @@ export function createMigrationStore(db: Db): MigrationStore {
                 source_folder_id: outcome.sourceFolderId,
                 outcome: outcome.outcome,
                 bytes: outcome.bytes,
+                destination_items: outcome.destinationItems ?? 1,
                 code: outcome.code ?? null,
                 message: outcome.message ?? null,
                 subject: outcome.subject ?? null,
@@ -231,6 +243,7 @@ export function createMigrationStore(db: Db): MigrationStore {
                 source_folder_id: sql`excluded.source_folder_id`,
                 outcome: sql`excluded.outcome`,
                 bytes: sql`excluded.bytes`,
+                destination_items: sql`excluded.destination_items`,
                 code: sql`excluded.code`,
                 message: sql`excluded.message`,
                 subject: sql`excluded.subject`,

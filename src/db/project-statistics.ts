@@ -39,7 +39,7 @@ export interface MailboxStatistics {
   readonly status: string;
   readonly lastPass: string | null;
   readonly lastError: string | null;
-  /** Migrated items and bytes over every pass. */
+  /** Items in Microsoft 365 (a calendar item's series, changed occurrences and singles each count) and bytes moved, over every pass. */
   readonly migrated: CountsByType;
   /** The last pass's outcomes: migrated, skipped (already there or filtered), failed. */
   readonly lastPassItems: CountsByType;
@@ -93,19 +93,27 @@ export async function mailboxStatistics(
   );
   const none = ['00000000-0000-0000-0000-000000000000'];
 
-  const everMigrated = await db
-    .selectFrom('run_items as ri')
-    .innerJoin('project_run_mailboxes as prm', 'prm.run_mailbox_id', 'ri.run_mailbox_id')
-    .select([
-      'prm.project_mailbox_id',
-      'ri.item_type',
-      sql<string>`count(*)`.as('n'),
-      sql<string>`coalesce(sum(ri.bytes), 0)`.as('bytes'),
-    ])
-    .where('prm.project_mailbox_id', 'in', ids)
-    .where('ri.outcome', '=', 'migrated')
-    .groupBy(['prm.project_mailbox_id', 'ri.item_type'])
-    .execute();
+  // Items as the tenant holds them: each source item once (its latest migration, however often it
+  // was rebuilt), counted as the items it became there; bytes are what the passes moved.
+  const everMigrated = await sql<{ project_mailbox_id: string; item_type: string; n: string; bytes: string }>`
+    select project_mailbox_id, item_type,
+      coalesce(sum(destination_items) filter (where latest = 1), 0) as n,
+      coalesce(sum(bytes), 0) as bytes
+    from (
+      select prm.project_mailbox_id, ri.item_type, ri.bytes, ri.destination_items,
+        row_number() over (
+          partition by prm.project_mailbox_id, ri.source_item_id order by pr.created_at desc
+        ) as latest
+      from run_items ri
+      join project_run_mailboxes prm on prm.run_mailbox_id = ri.run_mailbox_id
+      join run_mailboxes rm on rm.id = ri.run_mailbox_id
+      join pass_runs pr on pr.id = rm.run_id
+      where prm.project_mailbox_id in (${sql.join(ids)}) and ri.outcome = 'migrated'
+    ) migrated
+    group by 1, 2
+  `
+    .execute(db)
+    .then((result) => result.rows);
   const passCounts = await db
     .selectFrom('project_run_mailboxes')
     .select(['project_mailbox_id', sql<string>`count(*)`.as('n')])
@@ -118,7 +126,7 @@ export async function mailboxStatistics(
       'run_mailbox_id',
       'item_type',
       'outcome',
-      sql<string>`count(*)`.as('n'),
+      sql<string>`sum(case when outcome = 'migrated' then destination_items else 1 end)`.as('n'),
       sql<string>`coalesce(sum(bytes), 0)`.as('bytes'),
     ])
     .where('run_mailbox_id', 'in', lastRunIds.length === 0 ? none : lastRunIds)

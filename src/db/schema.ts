@@ -65,6 +65,7 @@ export interface RunItemsTable {
   code: string | null;
   message: string | null;
   subject: string | null;
+  destination_items: ColumnType<number, number | undefined, number>;
 }
 
 export interface ItemMapTable {

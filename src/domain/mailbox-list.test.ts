@@ -30,6 +30,38 @@ describe('mailbox lists', () => {
     ]);
   });
 
+  it('skips the admin and system accounts of an export with the reason, keeping the users', () => {
+    const exported = [
+      'admin@old.example,a1,account,Administrator,active,e004',
+      'ann@old.example,a2,account,Ann,active,e004',
+      'galsync.x1y2@old.example,a3,account,,active,e004',
+      'migrator@old.example,a4,account,Migration,active,e004',
+      'spam.k9@old.example,a5,account,,active,e004',
+    ].join('\r\n');
+    const list = parseMailboxList(exported, {
+      destinationDomain: 'new.example',
+      adminAccounts: ['Migrator@old.example'],
+    });
+    expect(list.problems).toEqual([]);
+    expect(list.rows.map((r) => r.source)).toEqual(['ann@old.example']);
+    expect(list.skipped.map((s) => [s.line, s.source])).toEqual([
+      [1, 'admin@old.example'],
+      [3, 'galsync.x1y2@old.example'],
+      [4, 'migrator@old.example'],
+      [5, 'spam.k9@old.example'],
+    ]);
+    expect(list.skipped[0]?.reason).toMatch(/Zimbra admin account/);
+    expect(list.skipped[1]?.reason).toMatch(/system account/);
+  });
+
+  it('skips only the endpoint admin from a source,destination list', () => {
+    const list = parseMailboxList('admin@old.example,admin@new.example\nroot@old.example,root@new.example', {
+      adminAccounts: ['root@old.example'],
+    });
+    expect(list.rows.map((r) => r.source)).toEqual(['admin@old.example']);
+    expect(list.skipped.map((s) => s.source)).toEqual(['root@old.example']);
+  });
+
   it('reports bad rows and duplicates with their line numbers', () => {
     const list = parseMailboxList(
       'ann@old.example,ann@new.example\nnot-an-address,x@new.example\nANN@old.example,a2@new.example\none,two,three\n',

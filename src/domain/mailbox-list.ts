@@ -2,7 +2,8 @@
  * Mailbox lists as admins bring them: the Zimbra admin console's account export (Search →
  * Download; no header, 6–8 columns by version, every field quoted before 8.7 — zimbra.md §11.1)
  * or a `source,destination` CSV. Every bad row is reported with its line number, and the caller
- * imports nothing while any row is bad.
+ * imports nothing while any row is bad. Lines naming an administrator or a Zimbra system account,
+ * which the export always holds, are left out with the reason: they are no user mailboxes.
  */
 export interface MailboxListRow {
   readonly line: number;
@@ -15,10 +16,37 @@ export interface MailboxListProblem {
   readonly message: string;
 }
 
+export interface MailboxListSkip {
+  readonly line: number;
+  readonly source: string;
+  readonly reason: string;
+}
+
 export interface MailboxList {
   readonly format: 'pairs' | 'zimbra-export';
   readonly rows: readonly MailboxListRow[];
   readonly problems: readonly MailboxListProblem[];
+  readonly skipped: readonly MailboxListSkip[];
+}
+
+/**
+ * Accounts every Zimbra export lists that are no user mailboxes: admin@ (the Global Administrator
+ * zmsetup creates) and the system accounts it names galsync.*, spam.*, ham.*, virus-quarantine.*.
+ */
+const ZIMBRA_ADMIN_LOCAL_PART = 'admin';
+const ZIMBRA_SYSTEM_ACCOUNT = /^(galsync|spam|ham|virus-quarantine)\.[^@]+@/i;
+
+function notAUserMailbox(
+  source: string,
+  adminAccounts: ReadonlySet<string>,
+  zimbraExport: boolean,
+): string | undefined {
+  const address = source.toLowerCase();
+  if (adminAccounts.has(address) || (zimbraExport && address.split('@')[0] === ZIMBRA_ADMIN_LOCAL_PART))
+    return 'is the Zimbra admin account: the migration signs in with it, it is not a mailbox to migrate';
+  if (zimbraExport && ZIMBRA_SYSTEM_ACCOUNT.test(address))
+    return 'is a Zimbra system account (GAL sync, spam training or quarantine), not a user mailbox';
+  return undefined;
 }
 
 /** Entry types in column 3 of the Zimbra export; only accounts are mailboxes to migrate. */
@@ -67,7 +95,7 @@ export function parseCsvRecords(text: string): { line: number; fields: string[] 
 
 export function parseMailboxList(
   text: string,
-  options: { destinationDomain?: string | undefined } = {},
+  options: { destinationDomain?: string | undefined; adminAccounts?: readonly string[] } = {},
 ): MailboxList {
   const records = parseCsvRecords(text.replace(/^\uFEFF/, ''));
   const first = records[0]?.fields.map((f) => f.trim().toLowerCase());
@@ -76,8 +104,12 @@ export function parseMailboxList(
   );
   const rows: MailboxListRow[] = [];
   const problems: MailboxListProblem[] = [];
+  const skipped: MailboxListSkip[] = [];
+  const admins = new Set(options.adminAccounts?.map((a) => a.toLowerCase()));
   const seen = new Map<string, number>();
   const add = (line: number, source: string, destination: string) => {
+    const reason = notAUserMailbox(source, admins, zimbraExport);
+    if (reason !== undefined) return skipped.push({ line, source, reason });
     if (!EMAIL.test(source)) return problems.push({ line, message: `"${source}" is not an email address` });
     if (!EMAIL.test(destination))
       return problems.push({ line, message: `"${destination}" is not an email address` });
@@ -109,7 +141,7 @@ export function parseMailboxList(
       }
       add(line, source, `${source.split('@')[0] ?? ''}@${domain}`);
     }
-    return { format: 'zimbra-export', rows, problems };
+    return { format: 'zimbra-export', rows, problems, skipped };
   }
 
   const body = first?.[0] === 'source' ? records.slice(1) : records;
@@ -121,5 +153,5 @@ export function parseMailboxList(
     }
     add(line, source, destination);
   }
-  return { format: 'pairs', rows, problems };
+  return { format: 'pairs', rows, problems, skipped };
 }

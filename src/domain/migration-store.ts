@@ -58,6 +58,8 @@ export interface ItemOutcome {
   readonly sourceFolderId: string;
   readonly outcome: 'migrated' | 'skipped' | 'failed';
   readonly bytes: number;
+  /** Items it became in Microsoft 365 (default 1): a calendar item's series, changed occurrences and singles. */
+  readonly destinationItems?: number;
   readonly code?: string;
   readonly message?: string;
   readonly subject?: string;

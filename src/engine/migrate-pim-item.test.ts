@@ -69,6 +69,10 @@ interface FakeSource {
   timeZone?: string;
   /** What a lookup by stamp finds. */
   found?: string;
+  /** The destination refuses to create contacts. */
+  refuseContacts?: boolean;
+  /** The occurrences Graph lists for a series. */
+  occurrences?: { id: string; originalStartUtc: string }[];
 }
 
 function fakes(source: FakeSource) {
@@ -98,6 +102,7 @@ function fakes(source: FakeSource) {
   let created = 0;
   const mailbox = {
     createContact: (_folder: string, contact: { contact: Record<string, unknown> }) => {
+      if (source.refuseContacts === true) return Promise.reject(new Error('The contact was refused.'));
       calls.push(`createContact ${String(contact.contact.jobTitle)}`);
       return Promise.resolve(`contact-${++created}`);
     },
@@ -128,7 +133,12 @@ function fakes(source: FakeSource) {
       return Promise.resolve(source.found ?? (source.summary === 'found' ? 'event-orphan' : undefined));
     },
     createDistributionList: forbidden('createDistributionList'),
-    listOccurrences: forbidden('listOccurrences'),
+    listOccurrences: () =>
+      source.occurrences === undefined ? forbidden('listOccurrences')() : Promise.resolve(source.occurrences),
+    updateEvent: (id: string) => {
+      calls.push(`updateEvent ${id}`);
+      return Promise.resolve();
+    },
   } as unknown as DestinationMailbox;
   const context: PimContext = {
     source: 'alice@zimbra.test',
@@ -209,6 +219,47 @@ describe('migrating contacts, calendar items and tasks again', () => {
       'deleteEvent event-orphan',
       'createEvent found',
     ]);
+  });
+});
+
+describe('what an item is recorded as', () => {
+  it('records a failed contact with its own size when Zimbra’s listing gave none', async () => {
+    const refused = fakes({ refuseContacts: true });
+    await refused.migrate({ ...contactRef('5'), sizeBytes: 0 }, undefined);
+    expect(refused.outcomes).toHaveLength(1);
+    expect(refused.outcomes[0]).toMatchObject({ outcome: 'failed', code: 'UNEXPECTED' });
+    expect(refused.outcomes[0]!.bytes).toBeGreaterThan(0);
+  });
+
+  it('counts a series with a changed occurrence as the two items Microsoft 365 holds', async () => {
+    const series = calendar(
+      'BEGIN:VEVENT',
+      'UID:standup@ferry.test',
+      'DTSTAMP:20240101T000000Z',
+      'DTSTART:20240105T090000Z',
+      'DTEND:20240105T093000Z',
+      'RRULE:FREQ=DAILY;COUNT=3',
+      'SUMMARY:Stand-up',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:standup@ferry.test',
+      'DTSTAMP:20240101T000000Z',
+      'RECURRENCE-ID:20240106T090000Z',
+      'DTSTART:20240106T100000Z',
+      'DTEND:20240106T103000Z',
+      'SUMMARY:Stand-up (later)',
+      'END:VEVENT',
+    );
+    const written = fakes({
+      ics: series,
+      occurrences: ['05', '06', '07'].map((day) => ({
+        id: `occurrence-${day}`,
+        originalStartUtc: `2024-01-${day}T09:00:00Z`,
+      })),
+    });
+    await written.migrate(eventRef('1'), undefined);
+    expect(written.calls).toEqual(['createEvent Stand-up', 'updateEvent occurrence-06']);
+    expect(written.outcomes).toMatchObject([{ outcome: 'migrated', destinationItems: 2 }]);
   });
 });
 

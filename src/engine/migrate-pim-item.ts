@@ -29,8 +29,11 @@ interface Converted {
   readonly contentHash: string;
   /** What the item weighs in Zimbra, for statistics when the folder listing gave no size. */
   readonly bytes: number;
-  /** Creates the item (or rebuilds it over `previous`, the ids an earlier pass or attempt left); returns its id(s). */
-  write(previous: readonly string[]): Promise<{ id: string; problem?: string }>;
+  /**
+   * Creates the item (or rebuilds it over `previous`, the ids an earlier pass or attempt left);
+   * returns its id(s) and, when it became more than one item in Microsoft 365, how many.
+   */
+  write(previous: readonly string[]): Promise<{ id: string; items?: number; problem?: string }>;
   /** Ids of copies an interrupted attempt may have created, found by their stamps. */
   findInterrupted(): Promise<string[]>;
 }
@@ -61,8 +64,11 @@ export async function migratePimItem(
     ...result,
   });
   const stamp = stampOf(context.source, ref.id);
+  // Zimbra's search gives no size for contacts: once the item is read, its own size stands in.
+  let bytes = ref.sizeBytes;
   try {
     const converted = await convert(context, ref, stamp);
+    if (bytes === 0) bytes = converted.bytes;
     // Tags become categories, so a tag change is a content change even where the payload hash omits them.
     const contentHash = `${converted.contentHash}:${[...ref.tags].sort().join(',')}`;
     const migrated = (destinationFolderId: string, destinationItemId: string): MigratedItem => ({
@@ -82,15 +88,16 @@ export async function migratePimItem(
     if (mapped?.status === 'in_flight') previous.push(...(await converted.findInterrupted()));
     context.signal.throwIfAborted();
     const written = await converted.write([...new Set(previous)]);
-    const bytes = ref.sizeBytes > 0 ? ref.sizeBytes : converted.bytes;
+    const destinationItems = written.items ?? 1;
     return {
       migrated: migrated(context.containerId, written.id),
       outcome:
         written.problem === undefined
-          ? outcome({ outcome: 'migrated', bytes })
+          ? outcome({ outcome: 'migrated', bytes, destinationItems })
           : outcome({
               outcome: 'failed',
               bytes,
+              destinationItems,
               code: 'PARTLY_MIGRATED',
               message: written.problem,
               ...subject,
@@ -101,7 +108,7 @@ export async function migratePimItem(
     return {
       outcome: outcome({
         outcome: 'failed',
-        bytes: ref.sizeBytes,
+        bytes,
         code: error instanceof FerryError ? error.code : 'UNEXPECTED',
         message: error.message,
         ...subject,
@@ -182,6 +189,7 @@ async function convert(context: PimContext, ref: SourcePimRef, stamp: string): P
           const written = await writeCalendarItem(mailbox, containerId, event, transaction);
           return {
             id: written.ids.join(','),
+            items: written.ids.length + written.changedOccurrences,
             ...(written.problem === undefined ? {} : { problem: written.problem }),
           };
         },

@@ -10,7 +10,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Writes a converted calendar item: the series master, then its changed occurrences (PATCH) and
  * cancelled ones (DELETE), matched on their original start; or its single events. Returns the
- * created ids and, when some occurrence could not be matched, what was left out.
+ * created ids, how many occurrences were changed (each an item of its own in Exchange) and, when
+ * some occurrence could not be matched, what was left out.
  *
  * Every created event carries a `transactionId`, so a create repeated after a lost answer returns
  * the event Exchange already made (microsoft-graph.md §6): a UUID derived from the event's own
@@ -21,7 +22,7 @@ export async function writeCalendarItem(
   calendarId: string,
   item: ConvertedCalendarItem,
   transaction: string,
-): Promise<{ ids: string[]; problem: string | undefined }> {
+): Promise<{ ids: string[]; changedOccurrences: number; problem: string | undefined }> {
   const create = (draft: GraphEventDraft) =>
     mailbox.createEvent(calendarId, {
       ...draft.event,
@@ -42,6 +43,7 @@ export async function writeCalendarItem(
       }
     }
   };
+  let changedOccurrences = 0;
   if (item.series !== undefined) {
     const { master, exceptions, cancelledOriginalStartsUtc } = item.series;
     const seriesId = await create(master);
@@ -56,7 +58,10 @@ export async function writeCalendarItem(
       for (const exception of exceptions) {
         const id = byStart.get(instant(exception.originalStartUtc));
         if (id === undefined) unmatched.push(`changed occurrence of ${exception.originalStartUtc}`);
-        else await mailbox.updateEvent(id, exception.patch);
+        else {
+          await mailbox.updateEvent(id, exception.patch);
+          changedOccurrences += 1;
+        }
       }
       for (const start of cancelledOriginalStartsUtc) {
         const id = byStart.get(instant(start));
@@ -80,7 +85,7 @@ export async function writeCalendarItem(
         ]),
     ...(leftOut.length === 0 ? [] : [`Attachments: ${leftOut.join('; ')}.`]),
   ];
-  return { ids, problem: problems.length === 0 ? undefined : problems.join(' ') };
+  return { ids, changedOccurrences, problem: problems.length === 0 ? undefined : problems.join(' ') };
 }
 
 /** A name-based UUID (RFC 9562 version 5) in Ferry's property set namespace. */

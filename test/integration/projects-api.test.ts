@@ -380,7 +380,7 @@ describe('projects, mailboxes and options', () => {
     expect(await count('projects')).toBe(before);
   });
 
-  it('Bulk Add: previews with line numbers, imports all or nothing, refuses the admin and duplicates', async () => {
+  it('Bulk Add: previews with line numbers, imports all or nothing, skips the admin, refuses duplicates', async () => {
     const { id } = await newProject('Bulk');
     const bad = [
       'source,destination',
@@ -391,11 +391,14 @@ describe('projects, mailboxes and options', () => {
     ].join('\n');
     const preview = (await admin('POST', `/api/projects/${id}/mailboxes/bulk-preview`, { csv: bad })).json();
     expect(preview.ok).toBe(false);
-    expect(preview.problems).toEqual([
+    expect(preview.skipped).toEqual([
       {
         line: 3,
-        message: 'admin@zimbra.test is the Zimbra admin account: add user mailboxes, not the admin',
+        source: 'admin@zimbra.test',
+        reason: 'is the Zimbra admin account: the migration signs in with it, it is not a mailbox to migrate',
       },
+    ]);
+    expect(preview.problems).toEqual([
       { line: 4, message: '"not-an-address" is not an email address' },
       { line: 5, message: 'alice@zimbra.test is already on line 2' },
     ]);
@@ -403,7 +406,7 @@ describe('projects, mailboxes and options', () => {
     const refused = await admin('POST', `/api/projects/${id}/mailboxes/bulk`, { csv: bad });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.code).toBe('CSV_ROW_INVALID');
-    expect(refused.json().error.message).toContain('line 3:');
+    expect(refused.json().error.message).toContain('line 4:');
     expect(await count('project_mailboxes')).toBe(before);
 
     const exportCsv =
@@ -477,10 +480,8 @@ describe('projects, mailboxes and options', () => {
     const defaults = (await admin('GET', `/api/projects/${id}/options`)).json();
     expect(defaults).toMatchObject({ maxConcurrentMigrations: 5, useImpersonation: true, support: [] });
     expect(defaults.performanceGuidance).toContain('three (3) mailboxes per 1 Mbps');
+    // The *Export options describe a Microsoft 365 source: a Zimbra source shows the Import ones only.
     expect(defaults.endpointSupport).toEqual([
-      { key: 'ModernAuthClientIdExport', value: CLIENT, masked: false },
-      { key: 'ModernAuthTenantIdExport', value: TENANT, masked: false },
-      { key: 'ModernAuthClientSecretExport', value: '********', masked: true },
       { key: 'ModernAuthClientIdImport', value: CLIENT, masked: false },
       { key: 'ModernAuthTenantIdImport', value: TENANT, masked: false },
       { key: 'ModernAuthClientSecretImport', value: '********', masked: true },

@@ -30,6 +30,10 @@ describe('Retry Errors', () => {
     expect(full.items.mail).toMatchObject({ migrated: 3, failed: 2 });
     expect(full.errors.map((e) => e.code)).toEqual(['GRAPH_UNAVAILABLE', 'GRAPH_UNAVAILABLE']);
     expect(full.errors[0]?.message).toMatch(/Microsoft Graph/);
+    // The mailbox's last error says why it completed with errors, like a failed mailbox's does.
+    expect(full.error).toBe(
+      'ITEMS_FAILED: 2 items could not be migrated (GRAPH_UNAVAILABLE ×2): fix what each reason names, then run Retry Errors.',
+    );
 
     const retry = await harness.runPass('retry', DESTINATION);
     expect(retry.status).toBe('completed');

@@ -155,6 +155,10 @@ interface Mailbox {
 
 async function runPass(projectId: string, body: Record<string, unknown>): Promise<Mailbox[]> {
   await call('POST', `/api/projects/${projectId}/passes`, body, 202);
+  return passDone(projectId);
+}
+
+async function passDone(projectId: string): Promise<Mailbox[]> {
   for (;;) {
     const page = await call<{ items: Mailbox[] }>('GET', `/api/projects/${projectId}/mailboxes`);
     if (page.items.every((m) => !['queued', 'running'].includes(m.status))) return page.items;
@@ -321,6 +325,9 @@ it('walks the seed guide end to end against both emulators', async () => {
   }
   const withErrors = full.filter((m) => m.status === 'completed_with_errors').map((m) => m.id);
   expect(withErrors.length).toBeGreaterThan(0);
+  // A pass that completed with errors says why, as the dashboard's red error.
+  for (const mailbox of full.filter((m) => m.status === 'completed_with_errors'))
+    expect(mailbox.lastError).toMatch(/^ITEMS_FAILED: \d+ items? could not be migrated \([A-Z_]+ ×\d+/);
   const notRetryable = full.find((m) => m.status === 'completed');
   if (notRetryable !== undefined) {
     const refused = await app.inject({
@@ -330,9 +337,21 @@ it('walks the seed guide end to end against both emulators', async () => {
       payload: { pass: 'retry', mailboxIds: [notRetryable.id] },
     });
     expect(refused.json().error.code).toBe('NOTHING_TO_RETRY');
+    expect(refused.json().error.message).toContain(`${notRetryable.source} completed without errors`);
   }
 
-  const retried = await runPass(project.id, { pass: 'retry', mailboxIds: withErrors });
+  // Retry Errors on the whole selection retries those with errors and names the others.
+  const started = await call<{ mailboxes: number; skipped: { source: string; reason: string }[] }>(
+    'POST',
+    `/api/projects/${project.id}/passes`,
+    { pass: 'retry', mailboxIds: ids },
+    202,
+  );
+  expect(started.mailboxes).toBe(withErrors.length);
+  expect(started.skipped.map((s) => s.source)).toEqual(
+    full.filter((m) => m.status === 'completed').map((m) => m.source),
+  );
+  const retried = await passDone(project.id);
   expect(retried.filter((m) => withErrors.includes(m.id)).every((m) => m.lastPass === 'retry')).toBe(true);
 
   // Pre-Stage and Full completed for both users: four licence uses, Verify and Retry free.
@@ -349,6 +368,9 @@ it('walks the seed guide end to end against both emulators', async () => {
     project: { mailboxes: number; migrated: { mail: { migrated: number; failed: number } } };
     mailboxes: {
       source: string;
+      destination: string;
+      migrated: { calendar: { migrated: number } };
+      lastPassItems: { calendar: { failed: number } };
       folders: { path: string; source: number; atDestination: number; failed: number; verdict: string }[];
     }[];
   }>('GET', `/api/projects/${project.id}/statistics`);
@@ -358,6 +380,19 @@ it('walks the seed guide end to end against both emulators', async () => {
   const { migrated, failed } = statistics.project.migrated.mail;
   expect(migrated + failed).toBe(sourceMessages);
   expect(migrated).toBeGreaterThan(sourceMessages / 2);
+  // Calendar items count as the tenant holds them: each series, its changed occurrences, and singles.
+  for (const mailbox of statistics.mailboxes) {
+    const dump = (await (
+      await fetch(`${m365.graphUrl}/_emulator/mailboxes/${mailbox.destination}`)
+    ).json()) as {
+      calendars: { events: { exceptionOccurrences?: unknown[] }[] }[];
+    };
+    const inTenant = dump.calendars
+      .flatMap((c) => c.events)
+      .reduce((sum, e) => sum + 1 + (e.exceptionOccurrences?.length ?? 0), 0);
+    if (mailbox.lastPassItems.calendar.failed === 0)
+      expect(mailbox.migrated.calendar.migrated, mailbox.source).toBe(inTenant);
+  }
   // Reconciliation, folder by folder, against the seed's own counts.
   for (const account of seed.accounts) {
     const folders = statistics.mailboxes.find((m) => m.source === account.email)!.folders;

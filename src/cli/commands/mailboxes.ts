@@ -180,7 +180,9 @@ export function mailboxesCommand() {
           format: string;
           rows: { line: number; source: string; destination: string }[];
           problems: { line: number; message: string }[];
+          skipped: { line: number; source: string; reason: string }[];
         }>('POST', `/api/projects/${id}/mailboxes/bulk-preview`, body);
+        const leftOut = preview.skipped.map((s) => `  line ${s.line}: left out, ${s.source} ${s.reason}\n`);
         if (options.preview === true || !preview.ok) {
           if (options.json === true) printJson(preview);
           else {
@@ -190,6 +192,7 @@ export function mailboxesCommand() {
             for (const row of preview.rows)
               process.stdout.write(`  line ${row.line}: ${row.source} -> ${row.destination}\n`);
             for (const p of preview.problems) process.stdout.write(`  line ${p.line}: ${p.message}\n`);
+            for (const line of leftOut) process.stdout.write(line);
           }
           if (!preview.ok)
             throw new UserError(
@@ -205,6 +208,7 @@ export function mailboxesCommand() {
         );
         if (options.json === true) return printJson(result);
         process.stdout.write(`Imported ${result.added} mailbox(es).\n`);
+        for (const line of leftOut) process.stdout.write(line);
       },
     );
 

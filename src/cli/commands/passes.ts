@@ -67,22 +67,24 @@ export function passesCommand() {
       const client = await ApiClient.fromLogin();
       const projectId = await resolveProject(client, ref);
       const mailboxIds = await resolveMailboxes(client, projectId, refs, options.all === true);
-      const started = await client.json<{ runId: string; mailboxes: number; scheduledAt: string | null }>(
-        'POST',
-        `/api/projects/${projectId}/passes`,
-        {
-          pass,
-          mailboxIds,
-          ...(options.prestageDays !== undefined ? { prestage: { daysAgo: options.prestageDays } } : {}),
-          ...(options.prestageBefore !== undefined ? { prestage: { before: options.prestageBefore } } : {}),
-          ...(options.at !== undefined ? { scheduledAt: options.at } : {}),
-        },
-      );
+      const started = await client.json<{
+        runId: string;
+        mailboxes: number;
+        scheduledAt: string | null;
+        skipped: { source: string; reason: string }[];
+      }>('POST', `/api/projects/${projectId}/passes`, {
+        pass,
+        mailboxIds,
+        ...(options.prestageDays !== undefined ? { prestage: { daysAgo: options.prestageDays } } : {}),
+        ...(options.prestageBefore !== undefined ? { prestage: { before: options.prestageBefore } } : {}),
+        ...(options.at !== undefined ? { scheduledAt: options.at } : {}),
+      });
       if (options.wait !== true) {
         if (options.json === true) return printJson(started);
         process.stdout.write(
           `Started ${pass} for ${started.mailboxes} mailbox(es)${started.scheduledAt === null ? '' : `, scheduled at ${started.scheduledAt}`} (run ${started.runId}).\n`,
         );
+        for (const s of started.skipped) process.stdout.write(`  not retried: ${s.source} ${s.reason}\n`);
         return;
       }
       const final = await waitForMailboxes(

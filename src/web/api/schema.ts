@@ -5192,6 +5192,12 @@ export interface Paths {
             line: number;
             message: string;
           }>;
+          /** Lines left out, not refused: the Zimbra admin account and system accounts of the export */
+          skipped: Array<{
+            line: number;
+            source: string;
+            reason: string;
+          }>;
           /** Whether Bulk Add would import every row */
           ok: boolean;
         };
@@ -5706,6 +5712,12 @@ export interface Paths {
           pass: 'verify' | 'trial' | 'prestage' | 'full' | 'retry';
           mailboxes: number;
           scheduledAt: string | null;
+          /** Retry Errors: selected mailboxes left out, each with the reason in words */
+          skipped: Array<{
+            mailboxId: string;
+            source: string;
+            reason: string;
+          }>;
         };
         400: {
           error: {

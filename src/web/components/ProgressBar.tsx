@@ -25,6 +25,8 @@ export function ProgressBar({
     bytesTotal === null || bytesTotal === undefined
       ? formatBytes(bytesDone)
       : `${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}`;
+  const left = etaMs !== null && etaMs !== undefined && etaMs > 0 ? ` · ${formatDuration(etaMs)} left` : '';
+  const text = `${formatNumber(itemsDone)}${total > 0 ? ` / ${formatNumber(total)}` : ''} items · ${bytes}${left}`;
   return (
     <div className="progress">
       <div
@@ -41,10 +43,8 @@ export function ProgressBar({
           style={percent === undefined ? undefined : { width: `${percent}%` }}
         />
       </div>
-      <span className="progress-text">
-        {formatNumber(itemsDone)}
-        {total > 0 && ` / ${formatNumber(total)}`} items · {bytes}
-        {etaMs !== null && etaMs !== undefined && etaMs > 0 && ` · ${formatDuration(etaMs)} left`}
+      <span className="progress-text" title={text}>
+        {text}
       </span>
     </div>
   );

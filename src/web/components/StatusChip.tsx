@@ -17,5 +17,9 @@ export function statusLabel(status: string): string {
 /** A mailbox's status in words and colour (the colour is never the only signal). */
 export function StatusChip({ status }: { status: string }) {
   const known = STATUSES[status];
-  return <span className={`chip chip-${known?.tone ?? 'neutral'}`}>{statusLabel(status)}</span>;
+  return (
+    <span className={`chip chip-${known?.tone ?? 'neutral'}`} title={statusLabel(status)}>
+      {statusLabel(status)}
+    </span>
+  );
 }

@@ -11,6 +11,8 @@ type Notify = (tone: Toast['tone'], text: string) => void;
 const ToastContext = createContext<Notify | undefined>(undefined);
 
 const VISIBLE_MS = 7000;
+/** Older toasts give way, so the stack stays clear of the page's action bar. */
+const MAX_SHOWN = 3;
 
 /** Short confirmations ("Customer saved") in a live region, dismissed after a few seconds or by hand. */
 export function ToastProvider({ children }: { children: ReactNode }) {
@@ -21,7 +23,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const notify = useCallback<Notify>(
     (tone, text) => {
       const id = nextId.current++;
-      setToasts((all) => [...all.slice(-3), { id, tone, text }]);
+      setToasts((all) => [...all.slice(-(MAX_SHOWN - 1)), { id, tone, text }]);
       setTimeout(() => dismiss(id), VISIBLE_MS);
     },
     [dismiss],

@@ -78,7 +78,7 @@ export function VirtualTable<Row>({
             </span>
           )}
           {columns.map((column) => (
-            <span key={column.key} role="columnheader" className="vt-cell">
+            <span key={column.key} role="columnheader" className="vt-cell" title={column.header}>
               {column.header}
             </span>
           ))}

@@ -6,7 +6,7 @@ import { asApiError } from '../session/SessionProvider.tsx';
 import { useMe, useSession } from '../session/session-context.ts';
 
 const SECTIONS: readonly { to: string; label: string; icon: IconName }[] = [
-  { to: '/customers', label: 'Customers', icon: 'customers' },
+  { to: '/customers', label: 'All Customers', icon: 'customers' },
   { to: '/projects', label: 'Projects', icon: 'projects' },
   { to: '/endpoints', label: 'Endpoints', icon: 'endpoints' },
   { to: '/licenses', label: 'Licenses', icon: 'licenses' },

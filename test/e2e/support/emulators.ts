@@ -11,7 +11,10 @@ export const CLIENT_ID = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
 export const CLIENT_SECRET = 'e2e-client-secret';
 export const DESTINATION_DOMAIN = 'contoso.com';
 
-/** The users of the tiny Zimbra: each has mail in two folders, one contact and one event. */
+/**
+ * The users of the tiny Zimbra: each has mail in two folders, one contact and one event; the first
+ * also a recent message too large for its Microsoft 365 mailbox, which fails in the Full pass.
+ */
 export const USERS = ['alice@zimbra.test', 'bruno@zimbra.test'] as const;
 
 function message(from: string, to: string, subject: string, day: number): string {
@@ -59,6 +62,38 @@ function event(uid: string, summary: string): string {
   ].join('\r\n');
 }
 
+/** The first user's mailbox in Microsoft 365 accepts messages up to this size (Set-Mailbox MaxReceiveSize). */
+const SMALL_MAILBOX_LIMIT_MB = 0.05;
+
+/** A recent message larger than SMALL_MAILBOX_LIMIT_MB: after the Pre-Stage cutoff, refused by the Full pass. */
+function largeMessage(to: string): string {
+  const line = 'Page of the scanned contract, as text so that the message is large.';
+  return [
+    'From: scanner@partner.test',
+    `To: ${to}`,
+    'Subject: Scanned contract',
+    `Date: ${new Date(Date.now() - 5 * 24 * 60 * 60 * 1000).toUTCString()}`,
+    'Message-ID: <scanned-contract@zimbra.test>',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    ...Array.from({ length: 1500 }, () => line),
+    '',
+  ].join('\r\n');
+}
+
+/** The Zimbra admin console's account export (Search → Download, 8.8.15 p31+ layout): the admin, then the users. */
+export function zimbraAccountExport(): string {
+  return [
+    `${ZIMBRA_ADMIN.username},a0a0a0a0-0000-4000-8000-000000000000,account,Administrator,active,e00428a1-0c00-11d9-836a-000d93afea2a,`,
+    ...USERS.map(
+      (user, index) =>
+        `${user},a0a0a0a0-0000-4000-8000-00000000000${index + 1},account,${user.split('@')[0]},active,e00428a1-0c00-11d9-836a-000d93afea2a,`,
+    ),
+    '',
+  ].join('\r\n');
+}
+
 /** Writes the Zimbra data directory: the admin, and for each user a few messages, a contact and an event. */
 function writeZimbraData(dir: string): void {
   writeFileSync(
@@ -73,6 +108,7 @@ function writeZimbraData(dir: string): void {
       'contacts/Contacts/carol.vcf': contact('Carol Jones', 'carol@partner.test'),
       'calendar/Calendar/review.ics': event(`review-${index}@zimbra.test`, 'Migration review'),
     };
+    if (index === 0) files['mail/Scans/4.eml'] = largeMessage(user);
     for (const [relative, content] of Object.entries(files)) {
       const file = path.join(dir, 'accounts', user, relative);
       mkdirSync(path.dirname(file), { recursive: true });
@@ -115,8 +151,9 @@ export async function startEmulators(): Promise<Emulators> {
               ],
             },
           ],
-          users: USERS.map((user) => ({
+          users: USERS.map((user, index) => ({
             userPrincipalName: user.replace('zimbra.test', DESTINATION_DOMAIN),
+            ...(index === 0 ? { maxMessageSizeMB: SMALL_MAILBOX_LIMIT_MB } : {}),
           })),
         },
       ],

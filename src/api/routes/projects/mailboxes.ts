@@ -124,21 +124,20 @@ const previewSchema = z.object({
   format: z.enum(['pairs', 'zimbra-export']),
   rows: z.array(z.object({ line: z.number().int(), source: z.string(), destination: z.string() })),
   problems: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  skipped: z
+    .array(z.object({ line: z.number().int(), source: z.string(), reason: z.string() }))
+    .describe('Lines left out, not refused: the Zimbra admin account and system accounts of the export'),
   ok: z.boolean().describe('Whether Bulk Add would import every row'),
 });
 
 /** Checks a mailbox list against the project: parse problems, the admin account, sources already there. */
 async function previewList(db: Db, project: ProjectRecord, body: z.infer<typeof bulkBody>) {
-  const list = parseMailboxList(body.csv, { destinationDomain: body.destinationDomain });
-  const problems = [...list.problems];
   const admin = await adminAccount(db, project);
-  for (const row of list.rows) {
-    if (admin !== null && row.source.toLowerCase() === admin)
-      problems.push({
-        line: row.line,
-        message: `${row.source} is the Zimbra admin account: add user mailboxes, not the admin`,
-      });
-  }
+  const list = parseMailboxList(body.csv, {
+    destinationDomain: body.destinationDomain,
+    adminAccounts: admin === null ? [] : [admin],
+  });
+  const problems = [...list.problems];
   if (list.rows.length > 0) {
     const existing = await existingSources(
       db,
@@ -151,9 +150,15 @@ async function previewList(db: Db, project: ProjectRecord, body: z.infer<typeof 
     }
   }
   if (list.rows.length === 0 && problems.length === 0)
-    problems.push({ line: 1, message: 'the list names no mailbox' });
+    problems.push({ line: 1, message: 'the list names no user mailbox' });
   problems.sort((a, b) => a.line - b.line);
-  return { format: list.format, rows: [...list.rows], problems, ok: problems.length === 0 };
+  return {
+    format: list.format,
+    rows: [...list.rows],
+    problems,
+    skipped: [...list.skipped],
+    ok: problems.length === 0,
+  };
 }
 
 async function adminAccount(db: Db, project: ProjectRecord): Promise<string | null> {

@@ -4,7 +4,7 @@ import { appendAudit } from '../../../db/audit-log.ts';
 import type { Db } from '../../../db/database.ts';
 import { findEndpoint } from '../../../db/endpoints.ts';
 import { usersWithoutLicence } from '../../../db/licences.ts';
-import { activeMailboxes, findMailboxes } from '../../../db/project-mailboxes.ts';
+import { activeMailboxes, findMailboxes, type ProjectMailboxStatus } from '../../../db/project-mailboxes.ts';
 import {
   busyMailboxes,
   ensureLaunchQueue,
@@ -138,6 +138,23 @@ async function sealedEndpoints(
   return sealer.seal(new Secret(JSON.stringify(endpoints)));
 }
 
+/** The reason, in words, why Retry Errors leaves out each selected mailbox without failed items. */
+function notRetryable(
+  mailboxes: readonly { id: string; source: string; status: ProjectMailboxStatus }[],
+): { mailboxId: string; source: string; reason: string }[] {
+  const reasons: Partial<Record<ProjectMailboxStatus, string>> = {
+    not_started: 'has not been migrated yet: run a Pre-Stage or Full Migration first',
+    completed: 'completed without errors: it has nothing to retry',
+    failed:
+      'failed before it finished, so it has no failed items to retry: open its red error, fix the reason and start the same pass again',
+    stopped: 'was stopped: start its pass again to finish it',
+  };
+  return mailboxes.flatMap((m) => {
+    const reason = reasons[m.status];
+    return reason === undefined ? [] : [{ mailboxId: m.id, source: m.source, reason }];
+  });
+}
+
 export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlaneDeps): void {
   if (queue !== undefined) {
     // Scheduled starts are launched by a job that waits (pg-boss startAfter) until their time.
@@ -171,6 +188,9 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
             pass: z.enum(PASS_KINDS),
             mailboxes: z.number().int(),
             scheduledAt: z.date().nullable(),
+            skipped: z
+              .array(z.object({ mailboxId: z.uuid(), source: z.string(), reason: z.string() }))
+              .describe('Retry Errors: selected mailboxes left out, each with the reason in words'),
           }),
           ...errorResponses,
           503: errorResponses[400],
@@ -189,9 +209,9 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
       if (pass !== 'prestage' && request.body.prestage !== undefined)
         throw invalid([{ field: 'prestage', message: 'is only for a Pre-Stage pass' }]);
       const ids = [...new Set(mailboxIds)];
-      const mailboxes = await findMailboxes(db, project.id, ids);
-      if (mailboxes.length !== ids.length) {
-        const found = new Set(mailboxes.map((m) => m.id));
+      const selected = await findMailboxes(db, project.id, ids);
+      if (selected.length !== ids.length) {
+        const found = new Set(selected.map((m) => m.id));
         throw invalid([
           {
             field: 'mailboxIds',
@@ -209,21 +229,16 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
             details: { mailboxes: busy },
           },
         );
-      if (pass === 'retry') {
-        const notRetryable = mailboxes
-          .filter((m) => m.status !== 'completed_with_errors')
-          .map((m) => m.source);
-        if (notRetryable.length > 0)
-          throw invalid(
-            [
-              {
-                field: 'mailboxIds',
-                message: `Retry Errors is for mailboxes whose last pass completed with errors; not ${notRetryable.join(', ')}`,
-              },
-            ],
-            'NOTHING_TO_RETRY',
-          );
-      }
+      // Retry Errors on a mixed selection retries the mailboxes with failed items and names the others.
+      const skipped = pass === 'retry' ? notRetryable(selected) : [];
+      const mailboxes = selected.filter((m) => !skipped.some((s) => s.mailboxId === m.id));
+      if (mailboxes.length === 0)
+        throw new HttpError(
+          400,
+          'NOTHING_TO_RETRY',
+          `Retry Errors moves again the items that failed in a pass that completed with errors; none of the selected mailboxes has such items: ${skipped.map((s) => `${s.source} ${s.reason}`).join('; ')}.`,
+          { details: { skipped } },
+        );
       if ((LICENSED_PASSES as readonly string[]).includes(pass)) {
         const unlicensed = await usersWithoutLicence(
           db,
@@ -280,6 +295,7 @@ export function passRoutes(app: App, { db, sealer, queue, logger }: ControlPlane
         pass,
         mailboxes: mailboxes.length,
         scheduledAt: scheduledAt !== undefined && scheduledAt.getTime() > Date.now() ? scheduledAt : null,
+        skipped,
       });
     },
   );

@@ -124,16 +124,19 @@ const optionsSchema = optionsBody.required().extend({
   performanceGuidance: z.string(),
 });
 
-/** The view-only ModernAuth* Support options: from the destination endpoint, the secrets masked. */
+/**
+ * The view-only ModernAuth*Import Support options: from the destination endpoint, the secret
+ * masked. The *Export ones describe a Microsoft 365 source; a project's source is Zimbra.
+ */
 function endpointSupport(destination: EndpointRecord | undefined) {
   if (destination === undefined) return [];
   const settings = destination.settings as M365Settings;
   const secret = destination.secretSealed === null ? '' : '********';
-  return (['Export', 'Import'] as const).flatMap((side) => [
-    { key: `ModernAuthClientId${side}` as const, value: settings.applicationId, masked: false },
-    { key: `ModernAuthTenantId${side}` as const, value: settings.tenantId, masked: false },
-    { key: `ModernAuthClientSecret${side}` as const, value: secret, masked: true },
-  ]);
+  return [
+    { key: 'ModernAuthClientIdImport' as const, value: settings.applicationId, masked: false },
+    { key: 'ModernAuthTenantIdImport' as const, value: settings.tenantId, masked: false },
+    { key: 'ModernAuthClientSecretImport' as const, value: secret, masked: true },
+  ];
 }
 
 /** The binding rule when a project's source endpoint changes: stored mailbox passwords stay with their server. */

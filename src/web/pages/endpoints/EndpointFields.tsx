@@ -10,6 +10,10 @@ import {
   type NationalCloud,
 } from './endpoint-draft.ts';
 
+/** Where the Admin URL comes from when left empty, and when to change it. */
+export const ADMIN_URL_HINT =
+  'Zimbra’s admin port (SOAP admin services). By default https://<server>:7071: the Zimbra server URL’s host on port 7071. Change it when the admin port check fails, for example behind a proxy on another port.';
+
 interface EndpointFieldsProps {
   draft: EndpointDraft;
   onChange: (draft: EndpointDraft) => void;
@@ -54,7 +58,7 @@ export function EndpointFields({ draft, onChange, errors, kinds, secretsSet }: E
             label="Admin URL"
             type="url"
             placeholder="https://mail.example.com:7071"
-            hint="The Zimbra admin port; left empty, Ferry uses the server’s host on port 7071."
+            hint={ADMIN_URL_HINT}
             {...text('adminUrl')}
           />
         </>

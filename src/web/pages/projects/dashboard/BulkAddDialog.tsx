@@ -90,9 +90,7 @@ export function BulkAddDialog({ projectId, onClose, onAdded }: BulkAddDialogProp
             disabled={busy || !ready}
             onClick={() => void run('add')}
           >
-            {preview === undefined
-              ? 'Add Mailboxes'
-              : `Add ${plural(preview.rows.length, 'Mailbox', 'Mailboxes')}`}
+            {preview === undefined ? 'Add Users' : `Add ${plural(preview.rows.length, 'user')}`}
           </button>
         </>
       }
@@ -105,7 +103,8 @@ export function BulkAddDialog({ projectId, onClose, onAdded }: BulkAddDialogProp
         <li>Choose that file below, or paste its content.</li>
         <li>If the file has only Zimbra addresses, enter the Microsoft 365 domain the users move to.</li>
         <li>
-          Click Preview, check the list, then add the mailboxes. If any line is wrong, nothing is added.
+          Click Preview, check the list, then add the users. The Zimbra admin account and system accounts of
+          the export are left out; if any other line is wrong, nothing is added.
         </li>
       </ol>
       <div className="field">
@@ -144,6 +143,20 @@ export function BulkAddDialog({ projectId, onClose, onAdded }: BulkAddDialogProp
       )}
       {preview !== undefined && (
         <section aria-label="Preview">
+          {preview.skipped.length > 0 && (
+            <Alert
+              tone="info"
+              title={`${plural(preview.skipped.length, 'line is', 'lines are')} left out: not user mailboxes`}
+            >
+              <ul>
+                {preview.skipped.map((skip) => (
+                  <li key={skip.line}>
+                    Line {skip.line}: {skip.source} {skip.reason}.
+                  </li>
+                ))}
+              </ul>
+            </Alert>
+          )}
           {preview.problems.length > 0 ? (
             <Alert
               tone="error"

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 
 import { api, type ResponseOf } from '../../../api/client.ts';
@@ -61,6 +61,9 @@ async function loadProject(projectId: string) {
   };
 }
 
+/** A failed pass, or one that completed with failed items: the red "failed migration" error of its row. */
+const hasErrors = (row: MailboxRow) => row.status === 'failed' || row.status === 'completed_with_errors';
+
 type Dialog =
   | { kind: 'quick-add' }
   | { kind: 'bulk-add' }
@@ -79,7 +82,10 @@ export function ProjectDashboard() {
   const [status, setStatus] = useState<Status | ''>('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [dialog, setDialog] = useState<Dialog>();
-  const [live, setLive] = useState<ReadonlyMap<string, MailboxRow>>(new Map());
+  // Live events on top of the fetched rows, each with its arrival number.
+  const [live, setLive] = useState<ReadonlyMap<string, { row: MailboxRow; seq: number }>>(new Map());
+  const eventSeq = useRef(0);
+  const refreshedAt = useRef<number>(undefined);
   const validation = (location.state as { validation?: Validation } | null)?.validation;
 
   const fetchPage = useCallback(
@@ -96,8 +102,9 @@ export function ProjectDashboard() {
   const refreshSoon = useCallback(() => {
     clearTimeout(refreshTimer.current);
     refreshTimer.current = setTimeout(() => {
-      // The rows fetched now are newer than every event so far; later events apply on top of them.
-      setLive(new Map());
+      // The rows fetched now are newer than every event so far: those events give way once the
+      // rows arrive (not before, or the list would show the older rows meanwhile); later ones stay.
+      refreshedAt.current = eventSeq.current;
       rows.refresh();
       void reloadProject();
     }, 500);
@@ -108,18 +115,26 @@ export function ProjectDashboard() {
     (type, data) => {
       if (type !== 'mailbox') return;
       const mailbox = data as MailboxRow;
-      setLive((previous) => new Map(previous).set(mailbox.id, mailbox));
+      const seq = ++eventSeq.current;
+      setLive((previous) => new Map(previous).set(mailbox.id, { row: mailbox, seq }));
       if (mailbox.status !== 'running') refreshSoon();
     },
     ['mailbox'],
   );
+
+  useEffect(() => {
+    const upTo = refreshedAt.current;
+    if (upTo === undefined) return;
+    refreshedAt.current = undefined;
+    setLive((previous) => new Map([...previous].filter(([, event]) => event.seq > upTo)));
+  }, [rows]);
 
   const liveRows = useMemo<PagedRows<MailboxRow>>(
     () => ({
       ...rows,
       rowAt: (index) => {
         const row = rows.rowAt(index);
-        return row === undefined ? undefined : (live.get(row.id) ?? row);
+        return row === undefined ? undefined : (live.get(row.id)?.row ?? row);
       },
     }),
     [rows, live],
@@ -130,7 +145,7 @@ export function ProjectDashboard() {
       {
         key: 'source',
         header: 'Source',
-        width: 'minmax(180px, 1.4fr)',
+        width: 'minmax(170px, 1.3fr)',
         cell: (row) => (
           <Link to={`/projects/${projectId}/mailboxes/${row.id}`} title={row.source}>
             {row.source}
@@ -140,35 +155,38 @@ export function ProjectDashboard() {
       {
         key: 'destination',
         header: 'Destination',
-        width: 'minmax(160px, 1.3fr)',
+        width: 'minmax(150px, 1.2fr)',
         cell: (row) => <span title={row.destination}>{row.destination}</span>,
       },
       {
         key: 'status',
         header: 'Status',
-        width: 'minmax(170px, 1fr)',
-        cell: (row) => {
-          return (
-            <span className="status-cell">
-              <StatusChip status={row.status} />
-              {row.lastError !== null && (
-                <button
-                  type="button"
-                  className="error-link"
-                  title="Open the reason and the fix"
-                  onClick={() => setDialog({ kind: 'error', mailbox: row })}
-                >
-                  {splitError(row.lastError).message}
-                </button>
-              )}
-            </span>
-          );
-        },
+        // Wide enough for the longest label, "Completed with errors", never cut off.
+        width: 'minmax(190px, 1fr)',
+        cell: (row) => <StatusChip status={row.status} />,
+      },
+      {
+        key: 'errors',
+        header: 'Errors',
+        width: 'minmax(150px, 0.8fr)',
+        cell: (row) =>
+          hasErrors(row) ? (
+            <button
+              type="button"
+              className="error-link"
+              title={row.lastError === null ? 'Open the reason' : splitError(row.lastError).message}
+              onClick={() => setDialog({ kind: 'error', mailbox: row })}
+            >
+              Failed migration
+            </button>
+          ) : (
+            <span className="muted">—</span>
+          ),
       },
       {
         key: 'progress',
         header: 'Progress',
-        width: 'minmax(170px, 1fr)',
+        width: 'minmax(140px, 1fr)',
         cell: (row) => {
           const progress = row.progress;
           if (progress === null) return <span className="muted">—</span>;
@@ -186,12 +204,14 @@ export function ProjectDashboard() {
       {
         key: 'last-pass',
         header: 'Last pass',
-        width: 'minmax(120px, 0.8fr)',
+        width: 'minmax(110px, 0.8fr)',
         cell: (row) =>
           row.lastPass === null ? (
             <span className="muted">None yet</span>
           ) : (
-            <span title={formatDateTime(row.finishedAt ?? row.startedAt)}>
+            <span
+              title={`${PASS_LABELS[row.lastPass as PassKind] ?? row.lastPass}, ${formatDateTime(row.finishedAt ?? row.startedAt)}`}
+            >
               {PASS_LABELS[row.lastPass as PassKind] ?? row.lastPass}
             </span>
           ),
@@ -236,6 +256,20 @@ export function ProjectDashboard() {
       notify('error', asApiError(error).message);
     }
   };
+  const [requestingStatistics, setRequestingStatistics] = useState(false);
+  const requestStatistics = async () => {
+    setRequestingStatistics(true);
+    try {
+      const { sentTo } = await api.post('/api/projects/{id}/statistics/request', {
+        params: { id: projectId },
+      });
+      notify('success', `The statistics report is on its way to ${sentTo.join(', ')}.`);
+    } catch (error) {
+      notify('error', asApiError(error).message);
+    } finally {
+      setRequestingStatistics(false);
+    }
+  };
   const closeAndRefresh = (message: string) => {
     setDialog(undefined);
     notify('success', message);
@@ -266,13 +300,18 @@ export function ProjectDashboard() {
         description={`${data.customerName} · ${data.source?.name ?? 'no source'} → ${data.destination?.name ?? 'no destination'}`}
         actions={
           <>
-            <Link
-              to={`/projects/${projectId}/statistics`}
+            <button
+              type="button"
               className="button icon-button"
-              aria-label="Statistics"
-              title="Statistics"
+              aria-label="Request Statistics"
+              title="Request Statistics: email me all the project migration statistics"
+              disabled={requestingStatistics}
+              onClick={() => void requestStatistics()}
             >
               <Icon name="pie" size={20} />
+            </button>
+            <Link to={`/projects/${projectId}/statistics`} className="button">
+              Statistics
             </Link>
             <Link to={`/projects/${projectId}/edit`} className="button">
               Edit Project
@@ -425,6 +464,7 @@ export function ProjectDashboard() {
           projectId={projectId}
           mailbox={dialog.mailbox}
           onClose={() => setDialog(undefined)}
+          onRetried={closeAndRefresh}
         />
       )}
     </>

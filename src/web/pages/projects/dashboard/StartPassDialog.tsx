@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 
-import { api, type ApiError, type RequestOf } from '../../../api/client.ts';
+import { api, type ApiError, type RequestOf, type ResponseOf } from '../../../api/client.ts';
 import { Alert } from '../../../components/Alert.tsx';
 import { FormField, SelectField } from '../../../components/FormField.tsx';
 import { Modal } from '../../../components/Modal.tsx';
@@ -47,15 +47,13 @@ export function StartPassDialog({ projectId, pass, mailboxIds, onClose, onStarte
     setStarting(true);
     setError(undefined);
     try {
-      await startPass(projectId, pass, mailboxIds, {
+      const started = await startPass(projectId, pass, mailboxIds, {
         ...(pass === 'prestage'
           ? { prestage: schedule === 'date' ? { before } : { daysAgo: Number(schedule) as 30 | 60 | 90 } }
           : {}),
         ...(startAt === '' ? {} : { scheduledAt: new Date(startAt).toISOString() }),
       });
-      onStarted(
-        `${PASS_LABELS[pass]} ${startAt === '' ? 'started' : 'scheduled'} for ${plural(mailboxIds.length, 'mailbox', 'mailboxes')}.`,
-      );
+      onStarted(startedMessage(started, startAt === '' ? 'started' : 'scheduled'));
     } catch (caught) {
       setError(asApiError(caught));
       setStarting(false);
@@ -121,6 +119,15 @@ export function StartPassDialog({ projectId, pass, mailboxIds, onClose, onStarte
       </form>
     </Modal>
   );
+}
+
+type Started = ResponseOf<'/api/projects/{id}/passes', 'post'>;
+
+/** "Retry Errors started for 1 mailbox. Not retried: bob@… completed without errors: …" */
+export function startedMessage(started: Started, verb: 'started' | 'scheduled' = 'started'): string {
+  const text = `${PASS_LABELS[started.pass]} ${verb} for ${plural(started.mailboxes, 'mailbox', 'mailboxes')}.`;
+  if (started.skipped.length === 0) return text;
+  return `${text} Not retried: ${started.skipped.map((s) => `${s.source} ${s.reason}`).join('; ')}.`;
 }
 
 export function startPass(

@@ -282,6 +282,11 @@ function StatisticsView({
           </tbody>
         </table>
       </div>
+      <p className="muted" id="count-note">
+        Migrated counts the items as Microsoft 365 holds them: a recurring calendar item counts its series,
+        each changed occurrence (an item of its own in Outlook) and any single events it became, so the
+        numbers agree with the tenant. Skipped and failed count source items of the last pass.
+      </p>
     </>
   );
 }

@@ -17,7 +17,7 @@ import {
   type EndpointDraft,
   secretsOf,
 } from '../../endpoints/endpoint-draft.ts';
-import { EndpointFields } from '../../endpoints/EndpointFields.tsx';
+import { ADMIN_URL_HINT, EndpointFields } from '../../endpoints/EndpointFields.tsx';
 import { EndpointSetupHelp } from '../../endpoints/EndpointSetupHelp.tsx';
 
 export interface EndpointStepHandle {
@@ -82,7 +82,7 @@ export function EndpointStep({ side, selectedId, onSelect, ref }: EndpointStepPr
     async commit() {
       setProblem(undefined);
       if (adding) return submitNew();
-      if (selectedId === '' || selectedEndpoint === undefined) {
+      if (selectedId === '') {
         setProblem(
           side === 'source'
             ? 'Select the Zimbra 6.5+ source endpoint, or click Add Endpoint to create one.'
@@ -90,7 +90,8 @@ export function EndpointStep({ side, selectedId, onSelect, ref }: EndpointStepPr
         );
         return undefined;
       }
-      if (ids !== undefined) {
+      // Edits exist only once the chosen endpoint has loaded; without edits, Next Step need not wait for it.
+      if (ids !== undefined && selectedEndpoint !== undefined) {
         const found = draftProblems(ids, secretsOf(selectedEndpoint));
         setErrors(found);
         if (Object.keys(found).length > 0) return undefined;
@@ -161,6 +162,39 @@ export function EndpointStep({ side, selectedId, onSelect, ref }: EndpointStepPr
       )}
       {!adding && selectedEndpoint !== undefined && editable !== undefined && (
         <>
+          {kind === 'zimbra' && (
+            <fieldset className="subform">
+              <legend>{selectedEndpoint.name}</legend>
+              <FormField
+                label="Zimbra server URL"
+                type="url"
+                required
+                spellCheck={false}
+                value={editable.serverUrl}
+                error={errors.serverUrl}
+                onChange={(event) => setIds({ ...editable, serverUrl: event.target.value })}
+              />
+              <FormField
+                label="Admin URL"
+                type="url"
+                spellCheck={false}
+                value={editable.adminUrl}
+                error={errors.adminUrl}
+                hint={ADMIN_URL_HINT}
+                onChange={(event) => setIds({ ...editable, adminUrl: event.target.value })}
+              />
+              {editable.provideCredentials && (
+                <SecretField
+                  label="Administrator password"
+                  isSet={secretsOf(selectedEndpoint).password}
+                  value={editable.adminPassword}
+                  error={errors.adminPassword}
+                  hint="Enter it again if Ferry asks for it after you change a URL; it must not contain a comma."
+                  onChange={(value) => setIds({ ...editable, adminPassword: value })}
+                />
+              )}
+            </fieldset>
+          )}
           {kind === 'm365' && (
             <fieldset className="subform">
               <legend>{selectedEndpoint.name}</legend>
