@@ -49,6 +49,8 @@ describe('a worker process killed with mailboxes in flight', () => {
   it('is replaced by another worker, which continues its mailboxes from their checkpoints: every message exactly once', async () => {
     const env = {
       DATABASE_URL: database.url,
+      // The test database's app role cannot migrate: the owner role does, as in production.
+      DATABASE_OWNER_URL: database.ownerUrl,
       FERRY_MASTER_KEY: MASTER_KEY,
       FERRY_DATA_DIR: dataDir,
       FERRY_WORKER_MAILBOXES: '3',
