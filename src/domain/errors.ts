@@ -62,6 +62,53 @@ export class BugError extends FerryError {
 }
 
 /**
+ * A refusal that concerns the whole mailbox, not one item: the destination mailbox is full, the
+ * app's credentials or consent were withdrawn, the source account was locked. The pass stops the
+ * mailbox at once with this one message instead of failing every item the same way.
+ */
+export class MailboxError extends UserError {}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_ABORTED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/**
+ * A network failure that escaped a client's own retries (undici's "terminated" when a connection
+ * breaks while a body is read, "fetch failed", a reset) as the transient error it is, so that it is
+ * retried and, if it persists, reported as a connection problem rather than as a bug.
+ */
+export function networkFailureIn(error: unknown): TransientError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 8; depth++) {
+    const raw = (current as { code?: unknown }).code;
+    const code = typeof raw === 'string' ? raw : undefined;
+    const network =
+      (code !== undefined && NETWORK_CODES.has(code)) ||
+      (current instanceof TypeError &&
+        (current.message === 'terminated' || current.message === 'fetch failed'));
+    if (network) {
+      return new TransientError(
+        'NETWORK_ERROR',
+        `The connection broke off (${code ?? current.message}); the item will be tried again.`,
+        { cause: error },
+      );
+    }
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
  * The UserError somewhere in an error's cause chain: fetch wraps what refused a connection (the
  * outbound policy) in a "fetch failed" TypeError, and that refusal must not be retried as a network
  * failure.

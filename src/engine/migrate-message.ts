@@ -1,10 +1,11 @@
 import { ferryNamedPropertyId } from '../convert/extended-properties.ts';
 import { convertMimeToGraphMessage } from '../convert/mime-to-graph-message.ts';
 import type { DestinationMailbox } from '../domain/destination.ts';
-import { coerceError, FerryError } from '../domain/errors.ts';
+import { FerryError } from '../domain/errors.ts';
 import type { PassOptions } from '../domain/migration.ts';
 import type { ItemOutcome, ItemResult, MappedItem } from '../domain/migration-store.ts';
 import type { Source, SourceMessageRef } from '../domain/source.ts';
+import { withItemRetries } from './item-retry.ts';
 
 /** The named property that carries Ferry's idempotency stamp on every item it creates. */
 export const STAMP_PROPERTY_ID = ferryNamedPropertyId('FerrySourceId');
@@ -40,7 +41,8 @@ export function messageToWrite(
  * Migrates one message exactly once. The item map says whether an earlier attempt finished
  * (skip), or sent its create request without recording the answer (look the stamp up in the
  * destination before creating again). The caller recorded the message as in flight before (see
- * `messageToWrite`) and records the result with the page. Failures are results, never thrown.
+ * `messageToWrite`) and records the result with the page. Transient failures are tried again
+ * (`withItemRetries`); item failures are results, never thrown; a MailboxError stops the mailbox.
  */
 export async function migrateMessage(
   context: MessageContext,
@@ -75,66 +77,74 @@ export async function migrateMessage(
     destinationItemId,
     contentHash,
   });
-  try {
-    const raw = await context.sourceReader.fetchRawMessage(context.source, message);
-    const converted = await convertMimeToGraphMessage(
-      raw,
-      {
-        id: message.id,
-        folderId: message.folderId,
-        flags: message.flags,
-        tags: message.tags,
-        receivedMs: message.receivedMs,
-        size: message.sizeBytes,
-      },
-      {
-        recipientMapping: context.options.recipientMappings,
-        stamp: { propertyId: STAMP_PROPERTY_ID, value: stamp },
-      },
-    );
-    if (mapped?.status === 'in_flight') {
-      const existing = await context.mailbox.findMessageByStamp(mapped.destinationFolderId, stamp);
-      if (existing !== undefined && converted.largeAttachments.length === 0) {
-        return {
-          migrated: migrated(mapped.destinationFolderId, existing, converted.contentHash),
-          outcome: outcome({ outcome: 'migrated', bytes: raw.length }),
-        };
+  const failed = (error: Error): ItemResult => ({
+    outcome: outcome({
+      outcome: 'failed',
+      bytes: message.sizeBytes,
+      code: error instanceof FerryError ? error.code : 'UNEXPECTED',
+      message: error.message,
+      ...subject,
+    }),
+  });
+  return withItemRetries(
+    context.signal,
+    async ({ outcomeUnknown }) => {
+      const raw = await context.sourceReader.fetchRawMessage(context.source, message);
+      const converted = await convertMimeToGraphMessage(
+        raw,
+        {
+          id: message.id,
+          folderId: message.folderId,
+          flags: message.flags,
+          tags: message.tags,
+          receivedMs: message.receivedMs,
+          size: message.sizeBytes,
+        },
+        {
+          recipientMapping: context.options.recipientMappings,
+          stamp: { propertyId: STAMP_PROPERTY_ID, value: stamp },
+        },
+      );
+      // An earlier pass, or an earlier try of this one, may have created it without learning so.
+      const lookIn = outcomeUnknown
+        ? context.destinationFolderId
+        : mapped?.status === 'in_flight'
+          ? mapped.destinationFolderId
+          : undefined;
+      if (lookIn !== undefined) {
+        const existing = await context.mailbox.findMessageByStamp(lookIn, stamp);
+        if (existing !== undefined && converted.largeAttachments.length === 0) {
+          return {
+            migrated: migrated(lookIn, existing, converted.contentHash),
+            outcome: outcome({ outcome: 'migrated', bytes: raw.length }),
+          };
+        }
+        // Its attachments are added after the create: the copy found may be half-built, so rebuild it.
+        context.signal.throwIfAborted();
+        if (existing !== undefined) await context.mailbox.deleteMessage(existing);
       }
-      // Its attachments are added after the create: the copy found may be half-built, so rebuild it.
       context.signal.throwIfAborted();
-      if (existing !== undefined) await context.mailbox.deleteMessage(existing);
-    }
-    context.signal.throwIfAborted();
-    const id =
-      context.options.useImportMime === true && raw.length <= IMPORT_MIME_MAX_RAW_BYTES
-        ? await context.mailbox.importMessage(context.destinationFolderId, raw, {
-            isRead: converted.message.isRead,
-            importance: converted.message.importance,
-            flag: converted.message.flag,
-            categories: converted.message.categories,
-            singleValueExtendedProperties: [{ id: STAMP_PROPERTY_ID, value: stamp }],
-          })
-        : await context.mailbox.createMessage(
-            context.destinationFolderId,
-            converted.message,
-            converted.largeAttachments,
-          );
-    return {
-      migrated: migrated(context.destinationFolderId, id, converted.contentHash),
-      outcome: outcome({ outcome: 'migrated', bytes: raw.length }),
-    };
-  } catch (caught) {
-    const error = coerceError(caught);
-    return {
-      outcome: outcome({
-        outcome: 'failed',
-        bytes: message.sizeBytes,
-        code: error instanceof FerryError ? error.code : 'UNEXPECTED',
-        message: error.message,
-        ...subject,
-      }),
-    };
-  }
+      const id =
+        context.options.useImportMime === true && raw.length <= IMPORT_MIME_MAX_RAW_BYTES
+          ? await context.mailbox.importMessage(context.destinationFolderId, raw, {
+              isRead: converted.message.isRead,
+              importance: converted.message.importance,
+              flag: converted.message.flag,
+              categories: converted.message.categories,
+              singleValueExtendedProperties: [{ id: STAMP_PROPERTY_ID, value: stamp }],
+            })
+          : await context.mailbox.createMessage(
+              context.destinationFolderId,
+              converted.message,
+              converted.largeAttachments,
+            );
+      return {
+        migrated: migrated(context.destinationFolderId, id, converted.contentHash),
+        outcome: outcome({ outcome: 'migrated', bytes: raw.length }),
+      };
+    },
+    failed,
+  );
 }
 
 function formatMegabytes(bytes: number): string {

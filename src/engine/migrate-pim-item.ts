@@ -3,12 +3,13 @@ import { convertWithZimbraInstances } from '../convert/expand-instances.ts';
 import { convertZimbraTask } from '../convert/ical-task-to-graph.ts';
 import { convertZimbraContact } from '../convert/zimbra-contact-to-graph.ts';
 import type { DestinationMailbox } from '../domain/destination.ts';
-import { coerceError, FerryError } from '../domain/errors.ts';
+import { FerryError } from '../domain/errors.ts';
 import type { PassOptions } from '../domain/migration.ts';
 import type { ItemOutcome, ItemResult, MappedItem, MigratedItem } from '../domain/migration-store.ts';
 import type { ConvertedCalendarItem, SourceCalendarInstance, SourcePimRef } from '../domain/pim.ts';
 import type { Source } from '../domain/source.ts';
 import { STAMP_PROPERTY_ID, stampOf } from './migrate-message.ts';
+import { withItemRetries } from './item-retry.ts';
 import { writeCalendarItem } from './write-calendar-item.ts';
 
 export interface PimContext {
@@ -66,55 +67,59 @@ export async function migratePimItem(
   const stamp = stampOf(context.source, ref.id);
   // Zimbra's search gives no size for contacts: once the item is read, its own size stands in.
   let bytes = ref.sizeBytes;
-  try {
-    const converted = await convert(context, ref, stamp);
-    if (bytes === 0) bytes = converted.bytes;
-    // Tags become categories, so a tag change is a content change even where the payload hash omits them.
-    const contentHash = `${converted.contentHash}:${[...ref.tags].sort().join(',')}`;
-    const migrated = (destinationFolderId: string, destinationItemId: string): MigratedItem => ({
-      sourceItemId: ref.id,
-      type: ref.kind,
-      stamp,
-      destinationFolderId,
-      destinationItemId,
-      contentHash,
-      revision: ref.revision,
-    });
-    if (mapped?.status === 'migrated' && mapped.contentHash === contentHash) {
-      // A new revision with the same content (Zimbra bumps revisions on moves and tag changes of others).
-      return { migrated: migrated(mapped.destinationFolderId, mapped.destinationItemId ?? '') };
-    }
-    const previous = mapped?.destinationItemId?.split(',').filter((id) => id !== '') ?? [];
-    if (mapped?.status === 'in_flight') previous.push(...(await converted.findInterrupted()));
-    context.signal.throwIfAborted();
-    const written = await converted.write([...new Set(previous)]);
-    const destinationItems = written.items ?? 1;
-    return {
-      migrated: migrated(context.containerId, written.id),
-      outcome:
-        written.problem === undefined
-          ? outcome({ outcome: 'migrated', bytes, destinationItems })
-          : outcome({
-              outcome: 'failed',
-              bytes,
-              destinationItems,
-              code: 'PARTLY_MIGRATED',
-              message: written.problem,
-              ...subject,
-            }),
-    };
-  } catch (caught) {
-    const error = coerceError(caught);
-    return {
-      outcome: outcome({
-        outcome: 'failed',
-        bytes,
-        code: error instanceof FerryError ? error.code : 'UNEXPECTED',
-        message: error.message,
-        ...subject,
-      }),
-    };
-  }
+  const failed = (error: Error): ItemResult => ({
+    outcome: outcome({
+      outcome: 'failed',
+      bytes,
+      code: error instanceof FerryError ? error.code : 'UNEXPECTED',
+      message: error.message,
+      ...subject,
+    }),
+  });
+  return withItemRetries(
+    context.signal,
+    async ({ outcomeUnknown }) => {
+      const converted = await convert(context, ref, stamp);
+      if (bytes === 0) bytes = converted.bytes;
+      // Tags become categories, so a tag change is a content change even where the payload hash omits them.
+      const contentHash = `${converted.contentHash}:${[...ref.tags].sort().join(',')}`;
+      const migrated = (destinationFolderId: string, destinationItemId: string): MigratedItem => ({
+        sourceItemId: ref.id,
+        type: ref.kind,
+        stamp,
+        destinationFolderId,
+        destinationItemId,
+        contentHash,
+        revision: ref.revision,
+      });
+      if (mapped?.status === 'migrated' && mapped.contentHash === contentHash) {
+        // A new revision with the same content (Zimbra bumps revisions on moves and tag changes of others).
+        return { migrated: migrated(mapped.destinationFolderId, mapped.destinationItemId ?? '') };
+      }
+      const previous = mapped?.destinationItemId?.split(',').filter((id) => id !== '') ?? [];
+      // An earlier pass, or an earlier try of this one, may have created it without learning so.
+      if (mapped?.status === 'in_flight' || outcomeUnknown)
+        previous.push(...(await converted.findInterrupted()));
+      context.signal.throwIfAborted();
+      const written = await converted.write([...new Set(previous)]);
+      const destinationItems = written.items ?? 1;
+      return {
+        migrated: migrated(context.containerId, written.id),
+        outcome:
+          written.problem === undefined
+            ? outcome({ outcome: 'migrated', bytes, destinationItems })
+            : outcome({
+                outcome: 'failed',
+                bytes,
+                destinationItems,
+                code: 'PARTLY_MIGRATED',
+                message: written.problem,
+                ...subject,
+              }),
+      };
+    },
+    failed,
+  );
 }
 
 async function convert(context: PimContext, ref: SourcePimRef, stamp: string): Promise<Converted> {

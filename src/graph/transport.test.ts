@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { MailboxError } from '../domain/errors.ts';
 import { GraphRequestError, GraphUnavailableError } from './graph-error.ts';
 import { MICROSOFT_LIMITS } from './mailbox-budget.ts';
 import { createGraphTransport, parseRetryAfter } from './transport.ts';
@@ -103,10 +104,32 @@ describe('Graph transport', () => {
     expect(t.stats('b@x')).toMatchObject({ requests: 2, throttled: 1, throttledWaitMs: 2128 });
   });
 
-  it('retries 503 with Retry-After even for a create, since the request was not run', async () => {
+  it('does not repeat a create answered 503, even with Retry-After: Exchange may have committed it', async () => {
     script.push(graphError(503, 'ServiceUnavailable', { 'retry-after': '1' }), json(201, { id: 'm3' }));
     const { t } = transport();
-    expect((await t.request({ method: 'POST', path: '/v1.0/x', mailbox: 'c@x', json: {} })).status).toBe(201);
+    const error = await t
+      .request({ method: 'POST', path: '/v1.0/x', mailbox: 'c@x', json: {} })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphUnavailableError);
+    expect((error as GraphUnavailableError).mayHaveSucceeded).toBe(true);
+    expect((error as GraphUnavailableError).retryAfterMs).toBe(1000);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('retries a read answered 503 with Retry-After', async () => {
+    script.push(graphError(503, 'ServiceUnavailable', { 'retry-after': '1' }), json(200, { value: [] }));
+    const { t } = transport();
+    expect((await t.request({ method: 'GET', path: '/v1.0/x', mailbox: 'c@x' })).status).toBe(200);
+  });
+
+  it('stops the mailbox when Exchange says it is full', async () => {
+    script.push(graphError(400, 'ErrorQuotaExceeded'));
+    const { t } = transport();
+    const error = await t
+      .request({ method: 'POST', path: '/v1.0/x', mailbox: 'full@x', json: {} })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailboxError);
+    expect((error as MailboxError).code).toBe('MAILBOX_FULL');
   });
 
   it('retries a read after 500/504 with jittered backoff', async () => {

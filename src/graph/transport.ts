@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { type Clock, SYSTEM_CLOCK } from '../domain/clock.ts';
-import { userErrorIn } from '../domain/errors.ts';
+import { MailboxError, UserError, userErrorIn } from '../domain/errors.ts';
 import { GraphRequestError, GraphUnavailableError } from './graph-error.ts';
 import { parseRetryAfter, toFailure } from './graph-answers.ts';
 import { type BudgetLimits, createMailboxBudget, type MailboxBudget } from './mailbox-budget.ts';
@@ -115,6 +115,25 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     return { budget, counter: counters.get(key)! };
   };
 
+  /**
+   * A token for the call. The identity platform refusing the app (consent withdrawn, secret expired
+   * or deleted) concerns every request of the mailbox, not the item at hand.
+   */
+  async function tokenFor(call: Exchange, forceRefresh: boolean): Promise<string> {
+    try {
+      return await options.getToken(forceRefresh);
+    } catch (error) {
+      if (error instanceof UserError && !(error instanceof MailboxError)) {
+        throw new MailboxError(error.code, error.message, {
+          cause: error,
+          context: { user: call.mailbox },
+          details: error.details,
+        });
+      }
+      throw error;
+    }
+  }
+
   async function send<T>(call: Exchange): Promise<GraphUploadResponse<T>> {
     const { budget, counter } = lane(call.mailbox);
     const bodyBytes =
@@ -128,7 +147,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     let refreshedToken = false;
     for (;;) {
       const clientRequestId = randomUUID();
-      const token = call.authenticated ? await options.getToken(false) : undefined;
+      const token = call.authenticated ? await tokenFor(call, false) : undefined;
       const release = await budget.acquire(call.method === 'GET' || call.method === 'DELETE' ? 0 : bodyBytes);
       let response: Response;
       let text: string;
@@ -189,8 +208,13 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       );
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
 
-      if (response.status === 429 || (response.status === 503 && retryAfterMs !== undefined)) {
-        // The request was refused, not run: repeating it is always safe.
+      // 429 is a refusal: the request did not run. A 503 with Retry-After usually is one too, but
+      // Exchange also answers 503 after committing a create (microsoft-graph.md §5): a create that
+      // gets one is reported as possibly done, and its caller looks it up before repeating it.
+      if (
+        response.status === 429 ||
+        (response.status === 503 && retryAfterMs !== undefined && call.repeatable)
+      ) {
         throttles += 1;
         const wait = retryAfterMs ?? DEFAULT_RETRY_AFTER_MS * 2 ** Math.min(throttles - 1, 5);
         counter.throttled += 1;
@@ -211,15 +235,23 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         !refreshedToken
       ) {
         refreshedToken = true;
-        await options.getToken(true);
+        await tokenFor(call, true);
         continue;
+      }
+      const mailboxWide = mailboxWideRefusal(response.status, failure.graphCode);
+      if (mailboxWide !== undefined) {
+        throw new MailboxError(mailboxWide.code, `${mailboxWide.message} (${call.mailbox})`, {
+          context: { user: call.mailbox },
+          details: { ...failure },
+        });
       }
       if (response.status >= 500) {
         failures += 1;
-        if (!call.repeatable && response.status !== 503) {
+        if (!call.repeatable) {
           throw new GraphUnavailableError('Microsoft Graph failed while handling a create.', {
             failure,
             mayHaveSucceeded: true,
+            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
           });
         }
         if (failures >= maxAttempts) {
@@ -292,4 +324,37 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Answers that no item of the mailbox can get past: the mailbox is full, or the app may no longer
+ * act on it (a 401 that a new token did not cure, access denied to the app). Codes from Microsoft's
+ * error references (microsoft-graph.md §2) and Exchange's ErrorQuotaExceeded.
+ */
+function mailboxWideRefusal(
+  status: number,
+  graphCode: string,
+): { code: string; message: string } | undefined {
+  if (graphCode === 'ErrorQuotaExceeded') {
+    return {
+      code: 'MAILBOX_FULL',
+      message:
+        'The Microsoft 365 mailbox is full (ErrorQuotaExceeded): raise its quota or assign a licence with a larger mailbox, then run Retry Errors or a Full pass',
+    };
+  }
+  if (status === 401) {
+    return {
+      code: 'GRAPH_UNAUTHORIZED',
+      message:
+        'Microsoft 365 no longer accepts the application’s token: check that the app registration, its Client Secret and the admin consent still exist, then run Verify Credentials',
+    };
+  }
+  if (status === 403 && (graphCode === 'ErrorAccessDenied' || graphCode === 'Authorization_RequestDenied')) {
+    return {
+      code: 'GRAPH_ACCESS_DENIED',
+      message:
+        'Microsoft 365 denies the application access to this mailbox: the admin consent or an application access policy was changed; grant the permissions again, then run Verify Credentials',
+    };
+  }
+  return undefined;
 }

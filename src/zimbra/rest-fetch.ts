@@ -2,6 +2,7 @@ import type { Clock } from '../domain/clock.ts';
 import { TransientError, UserError } from '../domain/errors.ts';
 import type { SessionFactory } from './session.ts';
 import type { SoapTransport } from './soap-transport.ts';
+import { asMailboxError } from './zimbra-error.ts';
 
 /** An overloaded Zimbra may serve a blank or cut answer (zimbra.md §13): try this often before giving up. */
 const REST_FETCH_ATTEMPTS = 4;
@@ -29,7 +30,15 @@ export function createRestFetcher(
   sessions: SessionFactory,
   clock: Clock,
 ): RestFetcher {
-  return async ({ mailbox, path, itemId, what, problem }) => {
+  return async (download) => {
+    try {
+      return await fetchOnce(download);
+    } catch (error) {
+      throw asMailboxError(error);
+    }
+  };
+
+  async function fetchOnce({ mailbox, path, itemId, what, problem }: RestDownload): Promise<Uint8Array> {
     const session = sessions.forMailbox(mailbox);
     let renewals = 0;
     let lastProblem = '';
@@ -80,7 +89,7 @@ export function createRestFetcher(
       `Zimbra served ${lastProblem} for ${what} of ${mailbox} ${REST_FETCH_ATTEMPTS} times; it was not migrated, so a blank copy never reaches Microsoft 365. Retry Errors will try again.`,
       { context: { user: mailbox, itemId } },
     );
-  };
+  }
 }
 
 const capitalised = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;

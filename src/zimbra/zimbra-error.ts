@@ -1,4 +1,4 @@
-import { TransientError, UserError, type ErrorContext } from '../domain/errors.ts';
+import { MailboxError, TransientError, UserError, type ErrorContext } from '../domain/errors.ts';
 
 /** Fault codes that pass with time (zimbra.md §1.5): retried with backoff. */
 const TRANSIENT_CODES = new Set([
@@ -64,4 +64,27 @@ export class ZimbraUnavailableError extends TransientError {
 
 export function isTransientFault(code: string): boolean {
   return TRANSIENT_CODES.has(code);
+}
+
+/** Faults about the account, not an item: every later request of the mailbox would meet them too. */
+const ACCOUNT_CODES = new Set([
+  'account.AUTH_FAILED',
+  'account.NO_SUCH_ACCOUNT',
+  'account.ACCOUNT_INACTIVE',
+  'account.TWO_FACTOR_AUTH_FAILED',
+  'account.TWO_FACTOR_SETUP_REQUIRED',
+  'service.PERM_DENIED',
+]);
+
+/**
+ * A fault that concerns the whole source account (locked, closed, credentials withdrawn) as the
+ * MailboxError it is, so the pass stops the mailbox once instead of failing each of its items.
+ */
+export function asMailboxError(error: unknown): unknown {
+  if (!(error instanceof ZimbraFaultError) || !ACCOUNT_CODES.has(error.fault.code)) return error;
+  return new MailboxError(error.code, error.message, {
+    cause: error,
+    context: error.context,
+    details: error.details,
+  });
 }

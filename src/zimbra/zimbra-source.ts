@@ -12,7 +12,7 @@ import { prefsRequest, readPref, TIME_ZONE_PREF } from './prefs.ts';
 import { createRestFetcher } from './rest-fetch.ts';
 import type { SessionFactory } from './session.ts';
 import type { SoapTransport } from './soap-transport.ts';
-import { ZimbraFaultError } from './zimbra-error.ts';
+import { asMailboxError, ZimbraFaultError } from './zimbra-error.ts';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -44,17 +44,21 @@ export function createZimbraSource(
     const session = sessions.forMailbox(mailbox);
     const send = (authToken: string) =>
       transport.call({ port: session.port, request, namespace, body, authToken, rateKey: mailbox });
-    const used = await session.token();
     try {
-      return await send(used);
-    } catch (error) {
-      if (
-        error instanceof ZimbraFaultError &&
-        (error.fault.code === 'service.AUTH_EXPIRED' || error.fault.code === 'service.AUTH_REQUIRED')
-      ) {
-        return send(await session.renew(used));
+      const used = await session.token();
+      try {
+        return await send(used);
+      } catch (error) {
+        if (
+          error instanceof ZimbraFaultError &&
+          (error.fault.code === 'service.AUTH_EXPIRED' || error.fault.code === 'service.AUTH_REQUIRED')
+        ) {
+          return await send(await session.renew(used));
+        }
+        throw error;
       }
-      throw error;
+    } catch (error) {
+      throw asMailboxError(error);
     }
   };
   const mailCall = (mailbox: string, request: string, body: Record<string, unknown>) =>

@@ -25,7 +25,7 @@ export interface HarnessOptions {
   /** Files of the one Zimbra account, relative to its directory (mail/Inbox/x.eml, tags.json, …). */
   readonly sourceFiles: Readonly<Record<string, string>>;
   readonly source: string;
-  readonly destinations: readonly { userPrincipalName: string; mailbox: boolean }[];
+  readonly destinations: readonly { userPrincipalName: string; mailbox: boolean; mailboxQuotaMB?: number }[];
   readonly m365Faults?: string;
 }
 
