@@ -66,7 +66,7 @@ function text(component: ICAL.Component, name: string): string | undefined {
   try {
     const value: unknown = component.getFirstPropertyValue(name);
     if (value === null || value === undefined) return undefined;
-    return typeof value === 'string' ? value : String(value as string | number);
+    return typeof value === 'string' ? value : (value as { toString(): string }).toString();
   } catch {
     return undefined;
   }
@@ -124,6 +124,17 @@ function zimbraRule(
   return out;
 }
 
+/** A property's parameters as ical.js keeps them (jCal), names in lower case. */
+function jcalParams(property: ICAL.Property): Record<string, unknown> {
+  const jcal = property.toJSON() as unknown[];
+  return (jcal[1] ?? {}) as Record<string, unknown>;
+}
+
+function jcalValue(property: ICAL.Property): Record<string, unknown> | undefined {
+  const jcal = property.toJSON() as unknown[];
+  return jcal[3] as Record<string, unknown> | undefined;
+}
+
 const mailtoStripped = (value: string): string => value.replace(/^mailto:/i, '');
 
 /** CalendarUser.toProperty + ZAttendee.setProperty: known parameters in Zimbra's order, then X- ones. */
@@ -158,7 +169,7 @@ function calendarUser(name: 'ATTENDEE' | 'ORGANIZER', property: ICAL.Property): 
     }
   }
   // CalendarUser(ZProperty): other parameters are kept only when they are X- parameters.
-  for (const [key, value] of Object.entries(property.toJSON()[1] as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(jcalParams(property))) {
     if (/^x-/i.test(key)) params.push(param(key.toUpperCase(), String(value)));
   }
   const address = mailtoStripped(String(property.getFirstValue() ?? ''));
@@ -228,9 +239,7 @@ function xProps(component: ICAL.Component): ZProperty[] {
     if (NAMED_X.has(name) && !(name === 'X-ALT-DESC' && !html)) continue;
     const value = String(property.getFirstValue() ?? '');
     if (value === '') continue;
-    const params = Object.entries(property.toJSON()[1] as Record<string, unknown>).map(([k, v]) =>
-      param(k.toUpperCase(), String(v)),
-    );
+    const params = Object.entries(jcalParams(property)).map(([k, v]) => param(k.toUpperCase(), String(v)));
     out.push(prop(name, value, params));
   }
   return out;
@@ -271,7 +280,7 @@ function inviteComponent(
   for (const rrule of component.getAllProperties('rrule')) {
     const rule: unknown = rrule.getFirstValue();
     // ical.js reads an absent INTERVAL as 1; ZRecur writes INTERVAL only when the rule had one.
-    const given = (rrule.toJSON()[3] as Record<string, unknown> | undefined)?.['interval'] !== undefined;
+    const given = jcalValue(rrule)?.['interval'] !== undefined;
     if (rule instanceof ICAL.Recur && rule.freq) props.push(prop('RRULE', zimbraRule(rule, given, instant)));
   }
   // RdateExdate.addAsSeparateProperties: one EXDATE line per value, with the TZID (or VALUE=DATE).
