@@ -283,7 +283,10 @@ function inviteComponent(
     const given = jcalValue(rrule)?.['interval'] !== undefined;
     if (rule instanceof ICAL.Recur && rule.freq) props.push(prop('RRULE', zimbraRule(rule, given, instant)));
   }
-  // RdateExdate.addAsSeparateProperties: one EXDATE line per value, with the TZID (or VALUE=DATE).
+  // RDATE is neither stored nor written: DebugConfig.enableRdate (localconfig
+  // debug_enable_calendar_rdate) defaults to false, and createFromCalendar and newToVComponent both
+  // skip it then. RdateExdate.addAsSeparateProperties: one EXDATE line per value, with the TZID
+  // (or VALUE=DATE).
   for (const exdate of component.getAllProperties('exdate')) {
     const tzid = exdate.getParameter('tzid');
     for (const value of exdate.getValues() as unknown[]) {
