@@ -31,7 +31,12 @@ function timeProperty(
 ): ZProperty {
   const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
   const date = `${pad(time.year, 4)}${pad(time.month)}${pad(time.day)}`;
-  if (time.isDate) return prop(name, date, [param('VALUE', 'DATE')]);
+  if (time.isDate) {
+    // ParsedDateTime.parse: a DATE is given the local zone too (`if (tz == null) tz = localTZ;
+    // tzmap.add(tz)`), so the account's VTIMEZONE is exported with an all-day item.
+    zones.add(options.localZone);
+    return prop(name, date, [param('VALUE', 'DATE')]);
+  }
   const clock = `${date}T${pad(time.hour)}${pad(time.minute)}${pad(time.second)}`;
   if (isUtc(time, tzidParam)) return prop(name, `${clock}Z`);
   // ParsedDateTime.parse(ZProperty, TimeZoneMap): a TZID nobody defines, and a floating time, are
@@ -133,6 +138,17 @@ function jcalParams(property: ICAL.Property): Record<string, unknown> {
 function jcalValue(property: ICAL.Property): Record<string, unknown> | undefined {
   const jcal = property.toJSON() as unknown[];
   return jcal[3] as Record<string, unknown> | undefined;
+}
+
+/**
+ * The text of a property as ZCalendar's parser keeps it: unescaped (ZCalendar.unescape: `\\,` `\\;`
+ * `\\\\` lose the backslash, `\\n` `\\N` become CRLF). ical.js leaves X- properties, whose type it does
+ * not know, escaped.
+ */
+function propertyText(property: ICAL.Property): string {
+  const value = String(property.getFirstValue() ?? '');
+  if (property.type !== 'unknown' || !value.includes('\\')) return value;
+  return value.replace(/\\([,;\\])/g, '$1').replace(/\\[nN]/g, '\r\n');
 }
 
 const mailtoStripped = (value: string): string => value.replace(/^mailto:/i, '');
@@ -237,7 +253,7 @@ function xProps(component: ICAL.Component): ZProperty[] {
     const html =
       name === 'X-ALT-DESC' && /^text\/html$/i.test(String(property.getParameter('fmttype') ?? ''));
     if (NAMED_X.has(name) && !(name === 'X-ALT-DESC' && !html)) continue;
-    const value = String(property.getFirstValue() ?? '');
+    const value = propertyText(property);
     if (value === '') continue;
     const params = Object.entries(jcalParams(property)).map(([k, v]) => param(k.toUpperCase(), String(v)));
     out.push(prop(name, value, params));
@@ -305,7 +321,7 @@ function inviteComponent(
   const html = component
     .getAllProperties('x-alt-desc')
     .find((p) => /^text\/html$/i.test(String(p.getParameter('fmttype') ?? '')));
-  const htmlText = html ? String(html.getFirstValue() ?? '') : '';
+  const htmlText = html ? propertyText(html) : '';
   if (htmlText) props.push(prop('X-ALT-DESC', htmlText, [param('FMTTYPE', 'text/html')]));
   for (const comment of component.getAllProperties('comment')) {
     const value = String(comment.getFirstValue() ?? '');

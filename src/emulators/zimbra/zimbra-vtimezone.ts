@@ -5,8 +5,8 @@
  * - A TZID Zimbra knows (TimeZoneMap.add → WellKnownTimeZones, loaded from /opt/zimbra/conf/
  *   timezones.ics of zm-timezones) is written from that definition, whatever the item's own
  *   VTIMEZONE said: onsets "16010101T020000" with `FREQ=YEARLY;WKST=MO;INTERVAL=1;BYMONTH=…;BYDAY=…`
- *   rules. Here the well-known zones are the IANA names the runtime knows, their rules derived from
- *   its time-zone data for the current year.
+ *   rules. Here the well-known zones are the IANA names the runtime knows, their rules and English
+ *   abbreviations (TZNAME) derived from its time-zone data for the current year.
  * - Any other TZID keeps its own definition, reduced to its most recent STANDARD and DAYLIGHT
  *   (ICalTimeZone.fromVTimeZone: Zimbra's zones are SimpleTimeZones without history).
  * - Offsets: ICalTimeZone.timeToTzOffsetString writes a zero offset as "-0000" (`time > 0 ? "+" : "-"`).
@@ -46,6 +46,7 @@ interface Onset {
   readonly rule: string;
   /** Wall-clock time of the change, in the offset before it: "020000". */
   readonly time: string;
+  readonly at: number;
 }
 
 /** The year's change of offset between two instants, found by bisection. */
@@ -72,6 +73,7 @@ function onsetOf(zone: string, instant: number): Onset {
     from,
     rule: `FREQ=YEARLY;WKST=MO;INTERVAL=1;BYMONTH=${wall.getUTCMonth() + 1};BYDAY=${nth}${DAYS[wall.getUTCDay()]}`,
     time: `${pad(wall.getUTCHours())}${pad(wall.getUTCMinutes())}${pad(wall.getUTCSeconds())}`,
+    at: instant,
   };
 }
 
@@ -97,22 +99,42 @@ function observance(name: string, start: string, to: number, from: number, rule?
   return { name, props, comps: [] };
 }
 
-/** A well-known zone as timezones.ics defines it (no TZNAME: the runtime has no such abbreviations). */
+/**
+ * The zone's abbreviation at an instant (timezones.ics: "EST", "CET", "GMT"…), when the runtime has
+ * a letter one in English; numeric ones ("+0530" in timezones.ics) are left out.
+ */
+function tzname(tzid: string, instant: number): string | undefined {
+  for (const locale of ['en-US', 'en-GB']) {
+    const name = new Intl.DateTimeFormat(locale, { timeZone: tzid, timeZoneName: 'short' })
+      .formatToParts(new Date(instant))
+      .find((part) => part.type === 'timeZoneName')?.value;
+    if (name !== undefined && /^[A-Z]{2,5}$/.test(name)) return name;
+  }
+  return undefined;
+}
+
+function named(o: ZComponent, name: string | undefined): ZComponent {
+  if (name !== undefined) o.props.push(prop('TZNAME', name));
+  return o;
+}
+
+/** A well-known zone as timezones.ics defines it, from the runtime's rules for `year`. */
 export function wellKnownVTimezone(tzid: string, year: number): ZComponent {
   const changes = onsets(tzid, year);
   const comps: ZComponent[] = [];
   const standard = changes.find((c) => c.to < c.from);
   const daylight = changes.find((c) => c.to > c.from);
   if (changes.length === 2 && standard && daylight) {
-    comps.push(
-      observance('STANDARD', `16010101T${standard.time}`, standard.to, standard.from, standard.rule),
-    );
-    comps.push(
-      observance('DAYLIGHT', `16010101T${daylight.time}`, daylight.to, daylight.from, daylight.rule),
-    );
+    for (const [name, c] of [
+      ['STANDARD', standard],
+      ['DAYLIGHT', daylight],
+    ] as const) {
+      comps.push(named(observance(name, `16010101T${c.time}`, c.to, c.from, c.rule), tzname(tzid, c.at)));
+    }
   } else {
-    const offset = zoneOffsetMs(tzid, Date.UTC(year, 6, 1));
-    comps.push(observance('STANDARD', '16010101T000000', offset, offset));
+    const midYear = Date.UTC(year, 6, 1);
+    const offset = zoneOffsetMs(tzid, midYear);
+    comps.push(named(observance('STANDARD', '16010101T000000', offset, offset), tzname(tzid, midYear)));
   }
   return { name: 'VTIMEZONE', props: [prop('TZID', tzid)], comps };
 }
