@@ -180,6 +180,21 @@ export function allValues(component: ICAL.Component, name: string): unknown[] {
   return component.getAllProperties(name).flatMap((prop) => prop.getValues() as unknown[]);
 }
 
+const TEXT_ESCAPES: Readonly<Record<string, string>> = { n: '\n', N: '\n', ',': ',', ';': ';', '\\': '\\' };
+
+/**
+ * The text of a property ical.js does not know the type of (X-ALT-DESC and other X- properties):
+ * ical.js hands it over still escaped, but Zimbra writes every property value but RRULE, EXRULE,
+ * RDATE, EXDATE and GEO escaped as TEXT (zm-mailbox ZCalendar.ZProperty.toICalendar → escape), so
+ * `\,` `\;` `\\` and `\n` are read back here (RFC 5545 §3.3.11).
+ */
+export function propertyText(prop: ICAL.Property): string {
+  const value: unknown = prop.getFirstValue();
+  const text = typeof value === 'string' ? value : String((value as string | number | null) ?? '');
+  if (prop.type !== 'unknown') return text;
+  return text.replace(/\\([nN,;\\])/g, (_, ch: string) => TEXT_ESCAPES[ch] ?? ch);
+}
+
 export function stringParam(prop: ICAL.Property, name: string): string | undefined {
   const value: unknown = prop.getParameter(name);
   if (Array.isArray(value)) return value.map(String).join(',');

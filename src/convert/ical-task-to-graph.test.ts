@@ -206,6 +206,11 @@ describe('convertZimbraTask', () => {
         '<html><body><p>Rich & <b>bold</b></p><p>Percent complete: 75%<br>Location: Room &lt;5&gt;</p></body></html>',
     });
   });
+
+  it('reads the HTML description without the escapes Zimbra writes it with (ZProperty escape)', () => {
+    const { task } = convert(['X-ALT-DESC;FMTTYPE=text/html:<p>Call\\, then mail\\; a\\\\b</p>']);
+    expect(task.body).toEqual({ contentType: 'html', content: '<p>Call, then mail; a\\b</p>' });
+  });
 });
 
 describe('task dates', () => {

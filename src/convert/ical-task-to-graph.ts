@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import { UserError } from '../domain/errors.ts';
 import type { ConvertedTask, SourceCalendarItem } from '../domain/pim.ts';
+import { propertyText } from './ical-reading.ts';
 import { repairIcs } from './ical-repair.ts';
 import { MAX_FIELD_CHARS, MAX_NOTES_CHARS, cleanLine, cleanText, truncate } from './pim-text.ts';
 import { TaskClock, utcDateTime, type GraphDateTime, type TaskTime } from './task-times.ts';
@@ -196,8 +197,8 @@ function bodyOf(
   const altDesc = todo.getFirstProperty('x-alt-desc');
   const fmt: unknown = altDesc?.getParameter('fmttype');
   const html =
-    typeof fmt === 'string' && fmt.toLowerCase() === 'text/html'
-      ? cleanText(text(todo, 'x-alt-desc') ?? '')
+    typeof fmt === 'string' && fmt.toLowerCase() === 'text/html' && altDesc !== null
+      ? cleanText(propertyText(altDesc))
       : '';
   const plain = cleanText(text(todo, 'description') ?? '');
   let content: string;

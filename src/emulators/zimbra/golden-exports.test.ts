@@ -1,5 +1,5 @@
 /**
- * The emulator's `fmt=ics` against golden exports written from zm-mailbox's sources (golden/*.ics:
+ * The emulator's `fmt=ics` against golden exports written from zm-mailbox's sources (test/fixtures/zimbra-ics:
  * ZCalendar.java, Invite.java, ParsedDateTime.java, ICalTimeZone.java, Mailbox.java): for items
  * imported the way a client sends them, the export must be what Zimbra 8.8, 9 and 10 write (the
  * writer is the same in the three) — line for line, once unfolded, and folded at the same places.
@@ -14,7 +14,8 @@ import { login, makeDataDir, soap } from './test-support.ts';
 import { escapeText, foldZimbra, quoteParam } from './zcalendar-lines.ts';
 import { tzOffsetString } from './zimbra-vtimezone.ts';
 
-const golden = (name: string): string => readFileSync(path.join(import.meta.dirname, 'golden', name), 'utf8');
+const golden = (name: string): string =>
+  readFileSync(path.join(import.meta.dirname, '../../../test/fixtures/zimbra-ics', name), 'utf8');
 
 const ics = (...lines: string[]): string => [...lines, ''].join('\r\n');
 
