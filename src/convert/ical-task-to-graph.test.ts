@@ -214,6 +214,13 @@ describe('convertZimbraTask', () => {
 });
 
 describe('task dates', () => {
+  it('reads DUE;VALUE=DATE with a time as Zimbra does: that time in the mailbox zone', () => {
+    // zm-mailbox ParsedDateTime.parse(ZProperty, TimeZoneMap) ignores VALUE.
+    expect(convert(['DUE;VALUE=DATE:20250210T170000'], { timeZone: 'Europe/Berlin' }).task).toMatchObject({
+      dueDateTime: { dateTime: '2025-02-10T17:00:00' },
+    });
+  });
+
   it('reads a date without a time in the mailbox zone, else UTC', () => {
     const lines = ['DTSTART;VALUE=DATE:20250201', 'DUE;VALUE=DATE:20250210'];
     expect(convert(lines).task).toMatchObject({

@@ -145,6 +145,18 @@ describe('zimbra emulator: fmt=ics as Zimbra writes it', () => {
     'accounts/lon@example.com/prefs.json': zone('Europe/London'),
     'accounts/ber@example.com/tasks/Tasks/domain.ics': TASK,
     'accounts/ber@example.com/prefs.json': zone('Europe/Berlin'),
+    'accounts/par@example.com/calendar/Calendar/odd.ics': ics(
+      'BEGIN:VCALENDAR',
+      'BEGIN:VEVENT',
+      'UID:odd-1',
+      'DTSTAMP:20240301T000000Z',
+      'DTSTART;VALUE=DATE:20240305T093000',
+      'DTEND;VALUE=DATE:20240305T103000',
+      'SUMMARY:Not all day',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ),
+    'accounts/par@example.com/prefs.json': zone('Europe/Paris'),
   });
   let emu: ZimbraEmulator;
   beforeAll(async () => {
@@ -178,6 +190,14 @@ describe('zimbra emulator: fmt=ics as Zimbra writes it', () => {
     const token = await login(emu.url, 'lon@example.com');
     const response = await fetch(`${emu.url}/service/home/~/Calendar?fmt=ics&authToken=${token}`);
     expect(sameAccount(await response.text())).toBe(sameAccount(golden('zimbra-9-allday-folder.ics')));
+  });
+
+  it('reads VALUE=DATE with a time as a time in the account zone (ParsedDateTime ignores VALUE)', async () => {
+    const text = await itemExport('par@example.com', 'appointment', 10);
+    expect(text).toContain('\r\nDTSTART;TZID="Europe/Paris":20240305T093000\r\n');
+    expect(text).toContain('\r\nDTEND;TZID="Europe/Paris":20240305T103000\r\n');
+    expect(text).not.toContain('ALLDAYEVENT');
+    expect(text).toContain('\r\nTZID:Europe/Paris\r\n');
   });
 
   it('writes a task as Zimbra 10 does: floating DUE in the account zone, X-ZIMBRA-STATUS', async () => {
