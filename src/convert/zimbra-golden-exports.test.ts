@@ -121,3 +121,57 @@ describe('Zimbra 10 export of a task (?id=N)', () => {
     });
   });
 });
+
+describe('Zimbra VTIMEZONEs: 1601 onsets and "-0000" offsets', () => {
+  /** The VTIMEZONE of the Zimbra 9 golden, under its own name and under a name only it defines. */
+  const london = (tzid: string) =>
+    golden('zimbra-9-allday-folder.ics')
+      .ics.split('\r\n')
+      .filter((_, i, lines) => i >= lines.indexOf('BEGIN:VTIMEZONE') && i <= lines.indexOf('END:VTIMEZONE'))
+      .map((line) => (line === 'TZID:Europe/London' ? `TZID:${tzid}` : line));
+  const event = (tzid: string, start: string) =>
+    [
+      'BEGIN:VCALENDAR',
+      'PRODID:Zimbra-Calendar-Provider',
+      'VERSION:2.0',
+      'METHOD:PUBLISH',
+      ...london(tzid),
+      'BEGIN:VEVENT',
+      'UID:zone-1',
+      'SUMMARY:Call',
+      `DTSTART;TZID="${tzid}":${start}`,
+      `DTEND;TZID="${tzid}":${start.slice(0, 9)}100000`,
+      'STATUS:CONFIRMED',
+      'DTSTAMP:20240101T000000Z',
+      'SEQUENCE:0',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+  const convert = (ics: string) =>
+    convertCalendarItem({ ...golden('zimbra-9-allday-folder.ics'), ics }, { stamp: 's', now: NOW })
+      .singles[0]!.event;
+
+  it('keeps a known zone in summer and in winter', () => {
+    expect(convert(event('Europe/London', '20240715T090000'))['start']).toEqual({
+      dateTime: '2024-07-15T09:00:00',
+      timeZone: 'GMT Standard Time',
+    });
+    expect(convert(event('Europe/London', '20240115T090000'))['start']).toEqual({
+      dateTime: '2024-01-15T09:00:00',
+      timeZone: 'GMT Standard Time',
+    });
+  });
+
+  it('matches a zone only the export defines to the Windows zone with its rules', () => {
+    // Zimbra's "-0000" (ICalTimeZone.timeToTzOffsetString) must read as UTC+0, not as a broken offset.
+    expect(convert(event('Office time', '20240715T090000'))['start']).toEqual({
+      dateTime: '2024-07-15T09:00:00',
+      timeZone: 'GMT Standard Time',
+    });
+    expect(convert(event('Office time', '20240115T090000'))['start']).toEqual({
+      dateTime: '2024-01-15T09:00:00',
+      timeZone: 'GMT Standard Time',
+    });
+  });
+});
