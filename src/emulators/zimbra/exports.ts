@@ -2,10 +2,8 @@
 import { allPrefs } from './handlers/prefs.ts';
 import { itemComponents } from './invite-ics.ts';
 import type { Account, CalendarItem, ContactItem, Folder } from './model.ts';
-import { prop, writeComponent, writeProperty } from './zcalendar-lines.ts';
+import { CRLF, prop, writeComponent, writeProperty } from './zcalendar-lines.ts';
 import { customVTimezone, isKnownZone, wellKnownVTimezone } from './zimbra-vtimezone.ts';
-
-const CRLF = '\r\n';
 
 /**
  * `fmt=ics` of calendar items, as zm-mailbox Mailbox.writeICalendarForCalendarItems writes it

@@ -38,18 +38,13 @@ function timeProperty(
     return prop(name, date, [param('VALUE', 'DATE')]);
   }
   const clock = `${date}T${pad(time.hour)}${pad(time.minute)}${pad(time.second)}`;
-  if (isUtc(time, tzidParam)) return prop(name, `${clock}Z`);
+  if (time.zone === ICAL.Timezone.utcTimezone) return prop(name, `${clock}Z`);
   // ParsedDateTime.parse(ZProperty, TimeZoneMap): a TZID nobody defines, and a floating time, are
   // read in the account's zone (tzmap.getLocalTimeZone()), and written with that TZID.
   const written = typeof tzidParam === 'string' ? tzidParam : undefined;
   const tzid = written !== undefined && options.definedZone(written, item) ? written : options.localZone;
   zones.add(tzid);
   return prop(name, clock, [param('TZID', tzid)]);
-}
-
-function isUtc(time: ICAL.Time, tzidParam: unknown): boolean {
-  // ParsedDateTime.parse(String, TimeZoneMap): TZID=UTC without Z is read as UTC.
-  return time.zone === ICAL.Timezone.utcTimezone || tzidParam === 'UTC';
 }
 
 function utcStamp(ms: number): string {
@@ -78,7 +73,7 @@ function text(component: ICAL.Component, name: string): string | undefined {
 }
 
 /** ParsedDuration.toString: weeks alone, else days, then T with the non-zero parts ("PT0S" when none). */
-export function zimbraDuration(d: ICAL.Duration): string {
+function zimbraDuration(d: ICAL.Duration): string {
   const start = d.isNegative ? '-P' : 'P';
   if (d.weeks) return `${start}${d.weeks}W`;
   let out = start;
