@@ -6,7 +6,7 @@
 import ICAL from 'ical.js';
 import { escapeHtml, meetingBlock, type Meeting } from './event-attendees.ts';
 import { wallMs } from './event-clock.ts';
-import { allValues, stringParam, textProp } from './ical-reading.ts';
+import { allValues, propertyText, stringParam, textProp } from './ical-reading.ts';
 
 /** Exchange stores subjects of at most 255 characters. */
 const MAX_SUBJECT_CHARS = 255;
@@ -119,7 +119,7 @@ function body(component: ICAL.Component, meeting: Meeting): EventFields['body'] 
   const html = component
     .getAllProperties('x-alt-desc')
     .find((prop) => (stringParam(prop, 'fmttype') ?? 'text/html').toLowerCase() === 'text/html');
-  const htmlText = html === undefined ? undefined : String(html.getFirstValue() ?? '');
+  const htmlText = html === undefined ? undefined : propertyText(html);
   const text = textProp(component, 'description') ?? '';
   const block = meetingBlock(meeting);
   if (htmlText !== undefined && htmlText.trim() !== '') {

@@ -118,6 +118,23 @@ describe('convertCalendarItem: single events', () => {
     expect(result.contentHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('reads VALUE=DATE with a time as Zimbra does: that time, in its TZID or the mailbox zone', () => {
+    // zm-mailbox ParsedDateTime.parse(ZProperty, TimeZoneMap) ignores VALUE.
+    const floating = only(
+      convert(calendar(['DTSTART;VALUE=DATE:20240305T093000', 'DTEND;VALUE=DATE:20240305T103000']), {
+        timeZone: 'Europe/Paris',
+      }).singles,
+    );
+    expect(floating['isAllDay']).toBe(false);
+    expect(floating['start']).toEqual({ dateTime: '2024-03-05T09:30:00', timeZone: 'Romance Standard Time' });
+    expect(floating['end']).toEqual({ dateTime: '2024-03-05T10:30:00', timeZone: 'Romance Standard Time' });
+    const zoned = only(
+      convert(calendar(['DTSTART;TZID=Europe/Berlin;VALUE=DATE:20240305T093000', 'DURATION:PT1H'])).singles,
+    );
+    expect(zoned['isAllDay']).toBe(false);
+    expect(zoned['start']).toEqual({ dateTime: '2024-03-05T09:30:00', timeZone: 'W. Europe Standard Time' });
+  });
+
   it('turns TRANSPARENT into free, TENTATIVE into tentative, and no alarm into no reminder', () => {
     const free = only(convert(calendar(['DTSTART:20240304T090000Z', 'TRANSP:TRANSPARENT'])).singles);
     expect(free['showAs']).toBe('free');

@@ -61,9 +61,22 @@ function markBareDates(ics: string): string {
   );
 }
 
+/**
+ * Zimbra reads a value with a time as a date-time even under VALUE=DATE (zm-mailbox
+ * ParsedDateTime.parse(ZProperty, TimeZoneMap) never looks at VALUE): `DTSTART;VALUE=DATE:
+ * 20240305T093000` is 09:30 in its TZID, else floating (the mailbox's zone). ical.js would read a
+ * date and drop the time, so the parameter goes.
+ */
+export function dropDateOnTimes(ics: string): string {
+  return ics.replace(
+    /^(DTSTART|DTEND|DUE|RECURRENCE-ID|EXDATE|RDATE)((?:;[^:\r\n]*)?);VALUE=DATE((?:;[^:\r\n]*)?):(\d{8}T\d{6}Z?(?:,\d{8}T\d{6}Z?)*)(\r?)$/gim,
+    '$1$2$3:$4$5',
+  );
+}
+
 /** The VCALENDAR of the text; bare components (no VCALENDAR around them) are wrapped in one. */
 function rootCalendar(ics: string): ICAL.Component {
-  const parsed: unknown = ICAL.parse(markBareDates(ics.replace(/^\uFEFF/, '')));
+  const parsed: unknown = ICAL.parse(dropDateOnTimes(markBareDates(ics.replace(/^\uFEFF/, ''))));
   const roots = (Array.isArray(parsed) && typeof parsed[0] === 'string' ? [parsed] : parsed) as unknown[];
   const components = roots.map((jcal) => new ICAL.Component(jcal as unknown[]));
   const calendar = components.find((component) => component.name === 'vcalendar');
@@ -178,6 +191,21 @@ function latestPerOccurrence(exceptions: readonly ICAL.Component[]): ICAL.Compon
 /** Every value of every property `name` (CATEGORIES, EXDATE…), flattened. */
 export function allValues(component: ICAL.Component, name: string): unknown[] {
   return component.getAllProperties(name).flatMap((prop) => prop.getValues() as unknown[]);
+}
+
+const TEXT_ESCAPES: Readonly<Record<string, string>> = { n: '\n', N: '\n', ',': ',', ';': ';', '\\': '\\' };
+
+/**
+ * The text of a property ical.js does not know the type of (X-ALT-DESC and other X- properties):
+ * ical.js hands it over still escaped, but Zimbra writes every property value but RRULE, EXRULE,
+ * RDATE, EXDATE and GEO escaped as TEXT (zm-mailbox ZCalendar.ZProperty.toICalendar → escape), so
+ * `\,` `\;` `\\` and `\n` are read back here (RFC 5545 §3.3.11).
+ */
+export function propertyText(prop: ICAL.Property): string {
+  const value: unknown = prop.getFirstValue();
+  const text = typeof value === 'string' ? value : String((value as string | number | null) ?? '');
+  if (prop.type !== 'unknown') return text;
+  return text.replace(/\\([nN,;\\])/g, (_, ch: string) => TEXT_ESCAPES[ch] ?? ch);
 }
 
 export function stringParam(prop: ICAL.Property, name: string): string | undefined {

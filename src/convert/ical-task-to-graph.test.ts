@@ -206,9 +206,21 @@ describe('convertZimbraTask', () => {
         '<html><body><p>Rich & <b>bold</b></p><p>Percent complete: 75%<br>Location: Room &lt;5&gt;</p></body></html>',
     });
   });
+
+  it('reads the HTML description without the escapes Zimbra writes it with (ZProperty escape)', () => {
+    const { task } = convert(['X-ALT-DESC;FMTTYPE=text/html:<p>Call\\, then mail\\; a\\\\b</p>']);
+    expect(task.body).toEqual({ contentType: 'html', content: '<p>Call, then mail; a\\b</p>' });
+  });
 });
 
 describe('task dates', () => {
+  it('reads DUE;VALUE=DATE with a time as Zimbra does: that time in the mailbox zone', () => {
+    // zm-mailbox ParsedDateTime.parse(ZProperty, TimeZoneMap) ignores VALUE.
+    expect(convert(['DUE;VALUE=DATE:20250210T170000'], { timeZone: 'Europe/Berlin' }).task).toMatchObject({
+      dueDateTime: { dateTime: '2025-02-10T17:00:00' },
+    });
+  });
+
   it('reads a date without a time in the mailbox zone, else UTC', () => {
     const lines = ['DTSTART;VALUE=DATE:20250201', 'DUE;VALUE=DATE:20250210'];
     expect(convert(lines).task).toMatchObject({

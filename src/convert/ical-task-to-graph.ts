@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import { UserError } from '../domain/errors.ts';
 import type { ConvertedTask, SourceCalendarItem } from '../domain/pim.ts';
+import { dropDateOnTimes, propertyText } from './ical-reading.ts';
 import { repairIcs } from './ical-repair.ts';
 import { MAX_FIELD_CHARS, MAX_NOTES_CHARS, cleanLine, cleanText, truncate } from './pim-text.ts';
 import { TaskClock, utcDateTime, type GraphDateTime, type TaskTime } from './task-times.ts';
@@ -85,7 +86,7 @@ function parseCalendar(
   if (item.ics.length > MAX_TASK_ICS_CHARS) {
     throw unreadable(item, `is larger than ${MAX_TASK_ICS_CHARS / 1024 / 1024} MB`);
   }
-  const text = item.ics.replace(/^\uFEFF/, '');
+  const text = dropDateOnTimes(item.ics.replace(/^\uFEFF/, ''));
   let calendars: ICAL.Component[];
   try {
     calendars = parseComponents(text);
@@ -196,8 +197,8 @@ function bodyOf(
   const altDesc = todo.getFirstProperty('x-alt-desc');
   const fmt: unknown = altDesc?.getParameter('fmttype');
   const html =
-    typeof fmt === 'string' && fmt.toLowerCase() === 'text/html'
-      ? cleanText(text(todo, 'x-alt-desc') ?? '')
+    typeof fmt === 'string' && fmt.toLowerCase() === 'text/html' && altDesc !== null
+      ? cleanText(propertyText(altDesc))
       : '';
   const plain = cleanText(text(todo, 'description') ?? '');
   let content: string;

@@ -223,16 +223,17 @@ describe('Full passes over contacts and events that change in Zimbra', () => {
     expect(first.items.calendar).toMatchObject({ migrated: 3, failed: 0 });
     expect(first.items.contacts).toMatchObject({ migrated: 3, failed: 0 });
     expect(first.items.tasks).toMatchObject({ migrated: 1, failed: 0 });
-    // Dentist, Unity Day and the four Training singles: the repeated create made no duplicate.
+    // Dentist, Unity Day and the Training series (Zimbra keeps no RDATE: DebugConfig.enableRdate is
+    // off by default, so its export holds the weekly rule alone): the repeated create made no duplicate.
     expect(
       events(dump)
         .map((e) => e.subject)
         .sort(),
-    ).toEqual(['Dentist', 'Training', 'Training', 'Training', 'Training', 'Unity Day']);
+    ).toEqual(['Dentist', 'Training', 'Unity Day']);
     const ids = events(dump).map((e) => e.transactionId);
     for (const id of ids)
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(new Set(ids).size).toBe(6);
+    expect(new Set(ids).size).toBe(3);
     expect(dump.invitationsSent).toBe(0);
   });
 
@@ -261,10 +262,12 @@ describe('Full passes over contacts and events that change in Zimbra', () => {
     expect(end.dateTime.slice(0, 19)).toBe('2024-10-04T00:00:00');
   });
 
-  it('gives a task’s floating due date the same zone', () => {
+  it('gives a task’s floating due date the mailbox’s zone', () => {
     const [task] = dump.todoLists.flatMap((l) => l.tasks).filter((t) => t.title === 'Call the notary');
     const due = task?.dueDateTime as { dateTime: string; timeZone: string };
-    expect(due.timeZone).toBe('Europe/Berlin');
+    // Zimbra reads a floating DUE in the account's zone and exports it with that TZID
+    // (ParsedDateTime.parse with the TimeZoneMap's local zone), which Ferry names the Windows way.
+    expect(due.timeZone).toBe('W. Europe Standard Time');
     // To Do keeps the day of a due time only.
     expect(due.dateTime.slice(0, 19)).toBe('2024-07-10T00:00:00');
   });

@@ -46,7 +46,7 @@ const ICS = [
   'BEGIN:VEVENT',
   'UID:weekly-1',
   'DTSTAMP:20240101T000000Z',
-  'RECURRENCE-ID;TZID=Europe/Berlin:20240212T160000',
+  'RECURRENCE-ID;TZID="Europe/Berlin":20240212T160000',
   'DTSTART;TZID=Europe/Berlin:20240212T170000',
   'DTEND;TZID=Europe/Berlin:20240212T173000',
   'SUMMARY:Weekly sync (moved)',
@@ -245,7 +245,7 @@ describe('zimbra emulator: contacts, calendar, tasks', () => {
     expect(text.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
     expect(text.match(/BEGIN:VEVENT/g)?.length).toBe(3);
     expect(text).toContain('BEGIN:VTIMEZONE');
-    expect(text).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20240212T160000');
+    expect(text).toContain('RECURRENCE-ID;TZID="Europe/Berlin":20240212T160000');
     // Attachments only when asked for (icalAttach=inline).
     expect(text).not.toContain('ATTACH');
     const inline = await fetch(

@@ -1,47 +1,51 @@
 /** REST exports: ?fmt=ics (VCALENDAR of a folder or item) and ?fmt=vcf (vCard 3.0 regenerated from contact attrs). */
-import ICAL from 'ical.js';
-
+import { allPrefs } from './handlers/prefs.ts';
+import { itemComponents } from './invite-ics.ts';
 import type { Account, CalendarItem, ContactItem, Folder } from './model.ts';
-
-const CRLF = '\r\n';
+import { CRLF, prop, writeComponent, writeProperty } from './zcalendar-lines.ts';
+import { customVTimezone, isKnownZone, wellKnownVTimezone } from './zimbra-vtimezone.ts';
 
 /**
- * `fmt=ics` of calendar items. Attachments (ATTACH) are written only when the request asks for them
- * with `icalAttach=inline` (base64, as Zimbra's calendar Attach.toZProperty writes them: VALUE=BINARY,
- * ENCODING=BASE64, FMTTYPE, X-APPLE-FILENAME); by default the export leaves them out (IcsFormatter,
- * `icalAttach` none|inline|url — a field report of appointment attachments lost in migrations).
+ * `fmt=ics` of calendar items, as zm-mailbox Mailbox.writeICalendarForCalendarItems writes it
+ * (called by IcsFormatter): X-WR-CALNAME and X-WR-CALID only when the target is a folder (raw,
+ * neither escaped nor folded), PRODID, VERSION, METHOD:PUBLISH, the VTIMEZONEs of every item, then
+ * each item's components (invite-ics.ts). Attachments (ATTACH) are written only when the request
+ * asks for them with `icalAttach=inline` (IcsFormatter.includeInlineAttaches; by default the export
+ * leaves them out — a field report of appointment attachments lost in migrations).
  */
 export function icsExport(
   account: Account,
-  name: string,
-  folderId: number,
+  folder: { readonly name: string; readonly id: number } | undefined,
   items: readonly CalendarItem[],
   attachInline = false,
+  now = Date.now(),
 ): string {
-  const zones = new Map<string, ICAL.Component>();
-  for (const item of items) {
-    for (const tz of item.timezones) zones.set(String(tz.getFirstPropertyValue('tzid')), tz);
-  }
-  const lines = [
-    'BEGIN:VCALENDAR',
-    `X-WR-CALNAME:${name}`,
-    `X-WR-CALID:${account.id}:${folderId}`,
-    'PRODID:Zimbra-Calendar-Provider',
-    'VERSION:2.0',
-    'METHOD:PUBLISH',
-  ];
-  const components = items.flatMap((item) => item.invites.map((i) => i.component));
-  const body = [...zones.values(), ...components.map((c) => (attachInline ? c : withoutAttachments(c)))].map(
-    (c) => c.toString().replace(/\r?\n/g, CRLF),
+  const prefZone = allPrefs(account)['zimbraPrefTimeZoneId'];
+  const localZone = typeof prefZone === 'string' && prefZone !== '' ? prefZone : 'UTC';
+  const definedZone = (tzid: string, item: CalendarItem): boolean =>
+    isKnownZone(tzid) || item.timezones.some((tz) => String(tz.getFirstPropertyValue('tzid')) === tzid);
+  const zones = new Set<string>();
+  const components = items.flatMap((item) =>
+    itemComponents(item, { localZone, definedZone, attachInline }, zones),
   );
-  return [...lines, ...body, 'END:VCALENDAR'].join(CRLF) + CRLF;
-}
-
-function withoutAttachments(component: ICAL.Component): ICAL.Component {
-  if (!component.hasProperty('attach')) return component;
-  const copy = new ICAL.Component(structuredClone(component.jCal));
-  copy.removeAllProperties('attach');
-  return copy;
+  const year = new Date(now).getUTCFullYear();
+  const vtimezones = [...zones].map((tzid) => {
+    if (isKnownZone(tzid)) return wellKnownVTimezone(tzid, year);
+    const own = items
+      .flatMap((item) => item.timezones)
+      .find((tz) => String(tz.getFirstPropertyValue('tzid')) === tzid);
+    return own
+      ? customVTimezone(tzid, own)
+      : { ...wellKnownVTimezone('UTC', year), props: [prop('TZID', tzid)] };
+  });
+  let out = `BEGIN:VCALENDAR${CRLF}`;
+  if (folder) out += `X-WR-CALNAME:${folder.name}${CRLF}X-WR-CALID:${account.id}:${folder.id}${CRLF}`;
+  out += writeProperty(prop('PRODID', 'Zimbra-Calendar-Provider'));
+  out += writeProperty(prop('VERSION', '2.0'));
+  out += writeProperty(prop('METHOD', 'PUBLISH'));
+  out += vtimezones.map(writeComponent).join('');
+  out += components.map(writeComponent).join('');
+  return `${out}END:VCALENDAR${CRLF}`;
 }
 
 export function folderCalendarItems(account: Account, folder: Folder): CalendarItem[] {

@@ -50,9 +50,21 @@ export function groupCalendarComponents(
   }));
 }
 
+/**
+ * zm-mailbox ParsedDateTime.parse(ZProperty, TimeZoneMap) ignores VALUE: a value with a time part is
+ * a date-time even under VALUE=DATE (`DTSTART;VALUE=DATE:20240305T093000` is 09:30 in its TZID, else
+ * in the account's zone), so the parameter is dropped before ical.js reads it as a date.
+ */
+function withoutDateOnTimes(text: string): string {
+  return text.replace(
+    /^(DTSTART|DTEND|DUE|RECURRENCE-ID|EXDATE|RDATE)((?:;[^:\r\n]*)?);VALUE=DATE((?:;[^:\r\n]*)?):(\d{8}T\d{6}Z?(?:,\d{8}T\d{6}Z?)*)(\r?)$/gim,
+    '$1$2$3:$4$5',
+  );
+}
+
 function parseCalendars(text: string): ICAL.Component[] {
   try {
-    const parsed: unknown = ICAL.parse(text.replace(/^\uFEFF/, ''));
+    const parsed: unknown = ICAL.parse(withoutDateOnTimes(text.replace(/^\uFEFF/, '')));
     const list = Array.isArray(parsed) && typeof parsed[0] === 'string' ? [parsed] : (parsed as unknown[]);
     return list.map((jcal) => new ICAL.Component(jcal as unknown[])).filter((c) => c.name === 'vcalendar');
   } catch {

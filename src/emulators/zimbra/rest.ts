@@ -138,10 +138,10 @@ function itemResponse(owner: Account, id: number, url: URL): RestResponse {
     }
     case 'appointment':
     case 'task': {
-      const parent = owner.mailbox.folders.get(item.folderId);
+      // The target is the item, not a folder: no X-WR-CALNAME (Mailbox.writeICalendarForCalendarItems).
       return ok(
         'text/calendar; charset=utf-8',
-        Buffer.from(icsExport(owner, parent?.name ?? '', item.folderId, [item], attachInline(url)), 'utf8'),
+        Buffer.from(icsExport(owner, undefined, [item], attachInline(url)), 'utf8'),
       );
     }
   }
@@ -201,7 +201,7 @@ function folderResponse(owner: Account, folder: Folder, fmt: string | null, inli
         ? 'ics'
         : null);
   if (format === 'ics') {
-    const body = icsExport(owner, folder.name, folder.id, folderCalendarItems(owner, folder), inline);
+    const body = icsExport(owner, folder, folderCalendarItems(owner, folder), inline);
     return ok('text/calendar; charset=utf-8', Buffer.from(body, 'utf8'), {
       'Content-Disposition': `attachment; filename="${encodeURIComponent(folder.name)}.ics"`,
     });
