@@ -21,7 +21,11 @@ export interface Runtime {
 
 export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const sealer = createSecretBox(await loadKeyRing(config.masterKey, config.dataDir));
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom });
+  const mailer = await createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    from: config.mailFrom,
+  });
   let stopEmbedded: (() => Promise<void>) | undefined;
   let url = config.databaseUrl;
   if (url === undefined) {

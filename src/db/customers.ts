@@ -1,6 +1,7 @@
 import type { CustomerUserInput } from '../domain/customers.ts';
 import type { Db } from './database.ts';
 import { containsPattern, offsetOf, type Page, type PageRequest } from './search-page.ts';
+import { mailboxKey } from '../domain/mailbox-address.ts';
 
 export const CUSTOMER_OPTIONAL_FIELDS = ['country', 'industry', 'address', 'phone', 'website'] as const;
 type OptionalField = (typeof CUSTOMER_OPTIONAL_FIELDS)[number];
@@ -284,7 +285,7 @@ export async function addCustomerUsers(
       users.map((u) => ({
         workgroup_id: workgroupId,
         customer_id: customerId,
-        email: u.email.trim().toLowerCase(),
+        email: mailboxKey(u.email),
         first_name: u.firstName ?? null,
         last_name: u.lastName ?? null,
       })),
@@ -295,7 +296,7 @@ export async function addCustomerUsers(
   const addedEmails = new Set(added.map((r) => r.email));
   return {
     added,
-    existing: users.map((u) => u.email.trim().toLowerCase()).filter((e) => !addedEmails.has(e)),
+    existing: users.map((u) => mailboxKey(u.email)).filter((e) => !addedEmails.has(e)),
   };
 }
 
@@ -315,7 +316,7 @@ export async function existingUserEmails(
     .where(
       'email',
       'in',
-      emails.map((e) => e.trim().toLowerCase()),
+      emails.map((e) => mailboxKey(e)),
     )
     .execute();
   return rows.map((r) => r.email);
@@ -348,7 +349,7 @@ export async function updateCustomerUser(
   const result = await db
     .updateTable('customer_users')
     .set({
-      ...(fields.email === undefined ? {} : { email: fields.email.trim().toLowerCase() }),
+      ...(fields.email === undefined ? {} : { email: mailboxKey(fields.email) }),
       ...(fields.firstName === undefined ? {} : { first_name: fields.firstName }),
       ...(fields.lastName === undefined ? {} : { last_name: fields.lastName }),
     })

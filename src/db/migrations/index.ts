@@ -5,6 +5,7 @@ import * as migrationState from './0002-migration-state.ts';
 import * as msp from './0003-msp.ts';
 import * as projects from './0004-projects.ts';
 import * as pimAndScheduling from './0005-pim-and-scheduling.ts';
+import * as mailboxKeys from './0006-mailbox-keys.ts';
 
 /** Every migration, in order. Names are permanent: never rename or reorder an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-msp': msp,
   '0004-projects': projects,
   '0005-pim-and-scheduling': pimAndScheduling,
+  '0006-mailbox-keys': mailboxKeys,
 };

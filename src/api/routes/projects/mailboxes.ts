@@ -1,3 +1,5 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
 import { z } from 'zod';
 
 import { appendAudit } from '../../../db/audit-log.ts';
@@ -8,6 +10,7 @@ import {
   deleteMailbox,
   existingSources,
   findMailbox,
+  findMailboxBySource,
   listMailboxes,
   MAILBOX_SORTS,
   PROJECT_MAILBOX_STATUSES,
@@ -17,7 +20,8 @@ import {
 import { mailboxPassHistory, mailboxProgress, settleLicenceUses } from '../../../db/project-passes.ts';
 import type { ProjectRecord } from '../../../db/projects.ts';
 import { passwordCommaProblem, type ZimbraSettings } from '../../../domain/endpoint-settings.ts';
-import { parseMailboxList } from '../../../domain/mailbox-list.ts';
+import { mailboxKey } from '../../../domain/mailbox-address.ts';
+import { type MailboxList, mailboxListSteps } from '../../../domain/mailbox-list.ts';
 import { Secret } from '../../../domain/secret.ts';
 import type { App } from '../../app-type.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
@@ -127,28 +131,35 @@ const previewSchema = z.object({
   ok: z.boolean().describe('Whether Bulk Add would import every row'),
 });
 
+/** Parses a list, letting other requests run between slices: a 10 MB list never holds the server up. */
+async function readList(body: z.infer<typeof bulkBody>): Promise<MailboxList> {
+  const steps = mailboxListSteps(body.csv, { destinationDomain: body.destinationDomain });
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    await nextTurn();
+  }
+}
+
 /** Checks a mailbox list against the project: parse problems, the admin account, sources already there. */
 async function previewList(db: Db, project: ProjectRecord, body: z.infer<typeof bulkBody>) {
-  const list = parseMailboxList(body.csv, { destinationDomain: body.destinationDomain });
+  const list = await readList(body);
   const problems = [...list.problems];
   const admin = await adminAccount(db, project);
+  const existing = await existingSources(
+    db,
+    project.id,
+    list.rows.map((r) => r.source),
+  );
   for (const row of list.rows) {
-    if (admin !== null && row.source.toLowerCase() === admin)
+    const key = mailboxKey(row.source);
+    if (admin !== null && key === admin)
       problems.push({
         line: row.line,
         message: `${row.source} is the Zimbra admin account: add user mailboxes, not the admin`,
       });
-  }
-  if (list.rows.length > 0) {
-    const existing = await existingSources(
-      db,
-      project.id,
-      list.rows.map((r) => r.source),
-    );
-    for (const row of list.rows) {
-      if (existing.has(row.source.toLowerCase()))
-        problems.push({ line: row.line, message: `${row.source} is already in the project` });
-    }
+    if (existing.has(key))
+      problems.push({ line: row.line, message: `${row.source} is already in the project` });
   }
   if (list.rows.length === 0 && problems.length === 0)
     problems.push({ line: 1, message: 'the list names no mailbox' });
@@ -158,7 +169,8 @@ async function previewList(db: Db, project: ProjectRecord, body: z.infer<typeof 
 
 async function adminAccount(db: Db, project: ProjectRecord): Promise<string | null> {
   const source = await findEndpoint(db, project.workgroupId, project.sourceEndpointId);
-  return (source?.settings as ZimbraSettings | undefined)?.adminUsername?.toLowerCase() ?? null;
+  const admin = (source?.settings as ZimbraSettings | undefined)?.adminUsername;
+  return admin === undefined || admin === null ? null : mailboxKey(admin);
 }
 
 export function mailboxRoutes(app: App, { db, sealer }: ControlPlaneDeps): void {
@@ -220,15 +232,8 @@ export function mailboxRoutes(app: App, { db, sealer }: ControlPlaneDeps): void 
         target: request.body.source,
         details: { projectId: project.id, destination: request.body.destination },
       });
-      const { mailboxes } = await listMailboxes(db, project.id, {
-        search: request.body.source,
-        sort: 'source',
-        order: 'asc',
-        page: 1,
-        pageSize: 50,
-      });
-      const added = mailboxes.find((m) => m.source.toLowerCase() === request.body.source.toLowerCase())!;
-      return reply.status(201).send((await presentMailboxes(db, [added]))[0]!);
+      const added = await findMailboxBySource(db, project.id, request.body.source);
+      return reply.status(201).send((await presentMailboxes(db, [added!]))[0]!);
     },
   );
 
@@ -423,7 +428,7 @@ export function mailboxRoutes(app: App, { db, sealer }: ControlPlaneDeps): void 
     body: z.infer<typeof mailboxBody>,
   ): Promise<string | null> {
     const admin = await adminAccount(db, project);
-    if (admin !== null && body.source.toLowerCase() === admin)
+    if (admin !== null && mailboxKey(body.source) === admin)
       throw invalid([
         {
           field: 'source',

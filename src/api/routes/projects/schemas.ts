@@ -27,10 +27,12 @@ export function pageOf<T extends z.ZodType>(item: T) {
 export const idParams = z.object({ id: z.uuid() });
 export const mailboxParams = z.object({ id: z.uuid(), mailboxId: z.uuid() });
 
-/** A mailbox address as Zimbra and Microsoft 365 take it. */
+/** A mailbox address as Zimbra and Microsoft 365 take it, canonically composed (NFC). */
 export const emailAddress = z
   .string()
   .trim()
+  .max(320)
+  .normalize('NFC')
   .regex(/^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/, 'is not an email address');
 
 /** Secrets in responses: whether one is set, never its value. */

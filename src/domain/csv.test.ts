@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseCsvRecords } from '../../../domain/mailbox-list.ts';
-import { toCsv } from './csv.ts';
+import { parseCsvRecords, toCsv } from './csv.ts';
 
 describe('CSV export', () => {
   it('quotes commas, quotes and line breaks, and defuses formulas', () => {
