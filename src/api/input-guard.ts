@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 import type { FastifySchemaCompiler } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -31,17 +33,6 @@ export function textProblem(value: string, options: { singleLine?: boolean } = {
   if (options.singleLine === true && LINE_BREAK_OR_TAB.test(value))
     return 'must be one line, without tabs or line breaks';
   return undefined;
-}
-
-/** A zod refinement for fields with tighter rules than the boundary's: one line of clean text. */
-export function safeText(options: { max: number; singleLine?: boolean }) {
-  return z
-    .string()
-    .max(options.max)
-    .superRefine((value, ctx) => {
-      const problem = textProblem(value, { singleLine: options.singleLine ?? true });
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    });
 }
 
 type JsonSchema = {
@@ -79,6 +70,11 @@ function alternatives(schemas: readonly JsonSchema[], root: JsonSchema): JsonSch
 
 const widest = (limits: readonly (number | undefined)[], fallback: number) =>
   limits.length === 0 || limits.includes(undefined) ? fallback : Math.max(...(limits as number[]));
+
+/** What the boundary reads of a route's zod schema: its declared lengths and sizes, per field. */
+export function boundarySchemaOf(schema: z.ZodType): JsonSchema {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+}
 
 /** Every problem of `data` against the boundary rules, each with the path of its field. */
 export function inputProblems(data: unknown, schema: JsonSchema): Problem[] {
@@ -141,7 +137,7 @@ export function inputProblems(data: unknown, schema: JsonSchema): Problem[] {
  */
 export const guardedValidatorCompiler: FastifySchemaCompiler<z.ZodType> = (route) => {
   const validate = validatorCompiler(route);
-  const jsonSchema = z.toJSONSchema(route.schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const jsonSchema = boundarySchemaOf(route.schema);
   return (data) => {
     const problems = inputProblems(data, jsonSchema);
     if (problems.length > 0) return { error: validationFailed(problems, route.httpPart ?? 'body') };
@@ -162,13 +158,8 @@ export function headerProblem(headers: Record<string, string | string[] | undefi
   return undefined;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** A JSON body's bytes as text; bytes that are not UTF-8 are a clear 400, not replacement characters. */
 export function decodeUtf8Body(body: Buffer): string {
-  try {
-    return utf8.decode(body);
-  } catch {
-    throw new HttpError(400, 'BODY_NOT_UTF8', 'The request body is not valid UTF-8 text.');
-  }
+  if (!isUtf8(body)) throw new HttpError(400, 'BODY_NOT_UTF8', 'The request body is not valid UTF-8 text.');
+  return body.toString('utf8');
 }

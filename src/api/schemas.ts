@@ -1,6 +1,24 @@
 import { z } from 'zod';
 
 import { AGENT_ROLES } from '../domain/agents.ts';
+import { textProblem } from './input-guard.ts';
+
+/**
+ * Request text with tighter rules than the boundary's (input-guard.ts): trimmed, within `min` and
+ * `max` characters, and one line — no tab, CR or LF — unless `singleLine` is false. For request
+ * schemas only: text stored before a rule existed must still be answered.
+ */
+export function safeText(options: { min?: number; max: number; singleLine?: boolean }) {
+  return z
+    .string()
+    .trim()
+    .min(options.min ?? 0)
+    .max(options.max)
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, { singleLine: options.singleLine ?? true });
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
 
 export const errorSchema = z
   .object({

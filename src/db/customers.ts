@@ -279,20 +279,26 @@ export async function addCustomerUsers(
   users: readonly CustomerUserInput[],
 ): Promise<{ added: { id: string; email: string }[]; existing: string[] }> {
   if (users.length === 0) return { added: [], existing: [] };
-  const added = await db
-    .insertInto('customer_users')
-    .values(
-      users.map((u) => ({
-        workgroup_id: workgroupId,
-        customer_id: customerId,
-        email: mailboxKey(u.email),
-        first_name: u.firstName ?? null,
-        last_name: u.lastName ?? null,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['customer_id', 'email']).doNothing())
-    .returning(['id', 'email'])
-    .execute();
+  const added: { id: string; email: string }[] = [];
+  // In slices: PostgreSQL takes at most 65,535 parameters in one statement.
+  for (let i = 0; i < users.length; i += 1000) {
+    added.push(
+      ...(await db
+        .insertInto('customer_users')
+        .values(
+          users.slice(i, i + 1000).map((u) => ({
+            workgroup_id: workgroupId,
+            customer_id: customerId,
+            email: mailboxKey(u.email),
+            first_name: u.firstName ?? null,
+            last_name: u.lastName ?? null,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['customer_id', 'email']).doNothing())
+        .returning(['id', 'email'])
+        .execute()),
+    );
+  }
   const addedEmails = new Set(added.map((r) => r.email));
   return {
     added,

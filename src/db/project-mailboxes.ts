@@ -293,14 +293,18 @@ export async function existingSources(
   projectId: string,
   sources: readonly string[],
 ): Promise<Set<string>> {
-  if (sources.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('project_mailboxes')
-    .select('source_key')
-    .where('project_id', '=', projectId)
-    .where('source_key', '=', sql<string>`any(${sources.map(mailboxKey)})`)
-    .execute();
-  return new Set(rows.map((r) => r.source_key));
+  const found = new Set<string>();
+  // In slices, so that a list of 100,000 addresses never holds the event loop while it is encoded.
+  for (let i = 0; i < sources.length; i += 5000) {
+    const rows = await db
+      .selectFrom('project_mailboxes')
+      .select('source_key')
+      .where('project_id', '=', projectId)
+      .where('source_key', '=', sql<string>`any(${sources.slice(i, i + 5000).map(mailboxKey)})`)
+      .execute();
+    for (const row of rows) found.add(row.source_key);
+  }
+  return found;
 }
 
 /** First names of the customer's users with these emails (by `mailboxKey`), for Notify Users. */

@@ -21,3 +21,15 @@ describe('CSV export', () => {
     ]);
   });
 });
+
+describe('CSV records', () => {
+  it('reads quoted parts, doubled quotes, line breaks in quotes, CRLF, blank lines and a missing last newline', () => {
+    expect(parseCsvRecords('a,"b, ""c""\r\nd",e\r\n\r\n\nf,g"h,i"j\n"k"\n,\nlast')).toEqual([
+      { line: 1, fields: ['a', 'b, "c"\r\nd', 'e'] },
+      { line: 5, fields: ['f', 'gh,ij'] },
+      { line: 6, fields: ['k'] },
+      { line: 7, fields: ['', ''] },
+      { line: 8, fields: ['last'] },
+    ]);
+  });
+});

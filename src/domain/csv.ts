@@ -22,41 +22,74 @@ export interface CsvRecord {
   readonly fields: string[];
 }
 
-/** RFC 4180 records, one at a time: quoted fields may hold commas, doubled quotes and line breaks. Blank lines are skipped. */
+const UNQUOTED_STOP = /[",\r\n]/g;
+
+/**
+ * RFC 4180 records, one at a time: quoted fields may hold commas, doubled quotes and line breaks;
+ * a quote inside a field opens a quoted part, as spreadsheets read it. Blank lines are skipped.
+ * Runs of plain text are sliced, not copied a character at a time: a 10 MB list parses in well
+ * under a second.
+ */
 export function* csvRecords(text: string): Generator<CsvRecord, void, undefined> {
   let fields: string[] = [];
   let field = '';
-  let quoted = false;
   let line = 1;
   let recordLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else {
-        if (char === '\n') line++;
-        field += char;
+  let i = 0;
+  const endRecord = () => {
+    fields.push(field);
+    const record = fields.length > 1 || fields[0]!.trim() !== '' ? { line: recordLine, fields } : undefined;
+    fields = [];
+    field = '';
+    return record;
+  };
+  while (i < text.length) {
+    if (text[i] === '"') {
+      // A quoted part: up to the next quote that is not doubled.
+      i++;
+      for (;;) {
+        const quote = text.indexOf('"', i);
+        const end = quote === -1 ? text.length : quote;
+        const part = text.slice(i, end);
+        for (let n = part.indexOf('\n'); n !== -1; n = part.indexOf('\n', n + 1)) line++;
+        field += part;
+        if (quote === -1) {
+          i = text.length;
+          break;
+        }
+        if (text[quote + 1] === '"') {
+          field += '"';
+          i = quote + 2;
+        } else {
+          i = quote + 1;
+          break;
+        }
       }
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
+      continue;
+    }
+    UNQUOTED_STOP.lastIndex = i;
+    const stop = UNQUOTED_STOP.exec(text);
+    const end = stop === null ? text.length : stop.index;
+    field += text.slice(i, end);
+    i = end;
+    if (stop === null) break;
+    const char = stop[0];
+    if (char === '"') continue;
+    i++;
+    if (char === ',') {
       fields.push(field);
       field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      fields.push(field);
-      if (fields.length > 1 || fields[0]!.trim() !== '') yield { line: recordLine, fields };
-      fields = [];
-      field = '';
-      line++;
-      recordLine = line;
-    } else field += char;
+      continue;
+    }
+    if (char === '\r' && text[i] === '\n') i++;
+    const record = endRecord();
+    if (record !== undefined) yield record;
+    line++;
+    recordLine = line;
   }
   if (field !== '' || fields.length > 0) {
-    fields.push(field);
-    if (fields.length > 1 || fields[0]!.trim() !== '') yield { line: recordLine, fields };
+    const record = endRecord();
+    if (record !== undefined) yield record;
   }
 }
 

@@ -6,6 +6,7 @@ import { ensureMigrationQueues } from '../../src/db/migration-store.ts';
 import { buildTestApp, recordingMailer } from '../support/build-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { createWorkgroupWithAgents, type SignedInAgent } from './msp-fixtures.ts';
+import { createProjectThroughApi } from './project-fixtures.ts';
 
 /**
  * Hostile values in every field of every route that takes input, routes read from the app's own
@@ -476,48 +477,14 @@ beforeAll(async () => {
   const workgroup = await createWorkgroupWithAgents(database.db, 'Hostile MSP');
   admin = workgroup.administrator;
   spare = workgroup.agent;
-  const post = async (url: string, payload: object) => {
-    const response = await app.inject({ method: 'POST', url, headers: admin.headers, payload });
-    expect(response.statusCode, `${url}: ${response.body}`).toBeLessThan(300);
-    return response.json<Record<string, unknown>>();
-  };
-  ids.customer = (await post('/api/customers', { companyName: 'Contoso', primaryDomain: 'contoso.com' }))
-    .id as string;
-  ids.customerUser = (
-    (await post(`/api/customers/${ids.customer}/users`, { email: 'ann@zimbra.test' })) as { id: string }
-  ).id;
-  ids.source = (
-    await post('/api/endpoints', {
-      kind: 'zimbra',
-      name: 'Zimbra',
-      serverUrl: 'https://mail.zimbra.test',
-      adminUsername: 'admin@zimbra.test',
-      adminPassword: 'admin-pw',
-    })
-  ).id as string;
-  ids.destination = (
-    await post('/api/endpoints', {
-      kind: 'm365',
-      name: 'M365',
-      applicationId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
-      tenantId: 'contoso.onmicrosoft.com',
-      clientSecret: 'right-secret',
-    })
-  ).id as string;
-  ids.project = (
-    await post('/api/projects', {
-      name: 'Hostile',
-      customerId: ids.customer,
-      sourceEndpointId: ids.source,
-      destinationEndpointId: ids.destination,
-    })
-  ).id as string;
-  ids.mailbox = (
-    await post(`/api/projects/${ids.project}/mailboxes`, {
-      source: 'ann@zimbra.test',
-      destination: 'ann@contoso.com',
-    })
-  ).id as string;
+  const fixture = await createProjectThroughApi(app, admin.headers);
+  const post = fixture.post;
+  ids.customer = fixture.customerId;
+  ids.customerUser = fixture.customerUserId;
+  ids.source = fixture.sourceEndpointId;
+  ids.destination = fixture.destinationEndpointId;
+  ids.project = fixture.projectId;
+  ids.mailbox = fixture.mailboxId;
   ids.invitation = (await post('/api/agents/invitations', { email: 'new@contoso.com', role: 'agent' }))
     .id as string;
   ids.order = (await post('/api/licenses/orders', { quantity: 100, paymentMethod: 'wire' })).id as string;

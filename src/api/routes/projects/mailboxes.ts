@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import { z } from 'zod';
@@ -131,6 +132,30 @@ const previewSchema = z.object({
   ok: z.boolean().describe('Whether Bulk Add would import every row'),
 });
 
+type Preview = z.infer<typeof previewSchema>;
+
+/**
+ * The preview as JSON (previewSchema), a slice at a time: one JSON.stringify of 100,000 rows held
+ * the server up for a third of a second.
+ */
+async function* previewJson(preview: Preview): AsyncGenerator<string> {
+  const SLICE = 2_000;
+  yield `{"format":${JSON.stringify(preview.format)},"ok":${preview.ok}`;
+  for (const key of ['rows', 'problems'] as const) {
+    const list: readonly object[] = preview[key];
+    yield `,"${key}":[`;
+    for (let i = 0; i < list.length; i += SLICE) {
+      yield `${i === 0 ? '' : ','}${list
+        .slice(i, i + SLICE)
+        .map((item) => JSON.stringify(item))
+        .join(',')}`;
+      await nextTurn();
+    }
+    yield ']';
+  }
+  yield '}';
+}
+
 /** Parses a list, letting other requests run between slices: a 10 MB list never holds the server up. */
 async function readList(body: z.infer<typeof bulkBody>): Promise<MailboxList> {
   const steps = mailboxListSteps(body.csv, { destinationDomain: body.destinationDomain });
@@ -151,7 +176,8 @@ async function previewList(db: Db, project: ProjectRecord, body: z.infer<typeof 
     project.id,
     list.rows.map((r) => r.source),
   );
-  for (const row of list.rows) {
+  for (const [index, row] of list.rows.entries()) {
+    if (index % 5000 === 4999) await nextTurn();
     const key = mailboxKey(row.source);
     if (admin !== null && key === admin)
       problems.push({
@@ -248,9 +274,12 @@ export function mailboxRoutes(app: App, { db, sealer }: ControlPlaneDeps): void 
         response: { 200: previewSchema, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { project } = await projectOf(db, request, request.params.id);
-      return previewList(db, project, request.body);
+      const preview = await previewList(db, project, request.body);
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(Readable.from(previewJson(preview)) as unknown as Preview);
     },
   );
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { errorResponses } from '../../schemas.ts';
+import { errorResponses, safeText } from '../../schemas.ts';
 
-export { errorResponses };
+export { errorResponses, safeText };
 
 export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).default(1).describe('Page number, from 1'),
