@@ -26,6 +26,9 @@ describe('the input guard', () => {
       { field: 'c', message: 'contains the control character U+001B' },
     ]);
     expect(inputProblems({ a: 'tab\there\r\nand 😀 İ ß \u202e' }, schema)).toEqual([]);
+    expect(inputProblems({ ['k'.repeat(201)]: 1 }, schema)).toEqual([
+      { field: '', message: 'has a key longer than 200 characters' },
+    ]);
   });
 
   it('holds each string to the length its field declares, or the default where it declares none', () => {

@@ -114,10 +114,13 @@ export function inputProblems(data: unknown, schema: JsonSchema): Problem[] {
       return;
     }
     for (const [key, item] of Object.entries(value)) {
+      const keyText = textProblem(key);
       const keyProblem =
-        key.length > MAX_KEY_LENGTH ? `has a key longer than ${MAX_KEY_LENGTH} characters` : textProblem(key);
+        key.length > MAX_KEY_LENGTH
+          ? `has a key longer than ${MAX_KEY_LENGTH} characters`
+          : keyText && `has a key that ${keyText}`;
       if (keyProblem !== undefined) {
-        problems.push({ field, message: keyProblem.replace(/^is |^contains |^has /, 'has a key that $&') });
+        problems.push({ field, message: keyProblem });
         continue;
       }
       const children = here.flatMap((s) => {
