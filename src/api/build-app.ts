@@ -6,12 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 
 import type { Logger } from '../config/logger.ts';
 import type { Db } from '../db/database.ts';
@@ -21,6 +16,7 @@ import type { Outbound } from '../net/outbound-http.ts';
 import { registerAuthentication } from './auth.ts';
 import type { ControlPlaneDeps } from './control-plane-deps.ts';
 import { errorBody, handleError } from './errors.ts';
+import { decodeUtf8Body, guardedValidatorCompiler, headerProblem } from './input-guard.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { mspRoutes } from './routes/msp/index.ts';
@@ -54,9 +50,24 @@ export async function buildApp(deps: AppDeps) {
     trustProxy: false,
     bodyLimit: 20 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(guardedValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = decodeUtf8Body(body as Buffer);
+    } catch (error) {
+      done(error as Error, undefined);
+      return;
+    }
+    void parseJson(request, text, done);
+  });
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(headerProblem(request.headers));
+  });
 
   await registerSecurityHeaders(app, { https: deps.publicUrl.startsWith('https:') });
   await app.register(fastifyCookie);

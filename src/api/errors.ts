@@ -47,6 +47,21 @@ export function errorBody(code: string, message: string, details: Record<string,
   return { error: { code, message, details } };
 }
 
+export interface Problem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** 400 naming each bad field, in the shape schema validation and the input guard share. */
+export function validationFailed(problems: readonly Problem[], part: string): HttpError {
+  return new HttpError(
+    400,
+    'VALIDATION_FAILED',
+    `The request is invalid: ${problems.map((p) => `${p.field || part} ${p.message}`).join('; ')}.`,
+    { details: { problems, in: part } },
+  );
+}
+
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof HttpError) {
     void reply
@@ -60,15 +75,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
       field: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
       message: v.message ?? 'is invalid',
     }));
-    void reply
-      .status(400)
-      .send(
-        errorBody(
-          'VALIDATION_FAILED',
-          `The request is invalid: ${problems.map((p) => `${p.field || 'body'} ${p.message}`).join('; ')}.`,
-          { problems, in: error.validationContext },
-        ),
-      );
+    handleError(validationFailed(problems, error.validationContext ?? 'body'), request, reply);
     return;
   }
   if (error instanceof FerryError) {

@@ -2,6 +2,24 @@ import { z } from 'zod';
 
 import { AGENT_ROLES, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../domain/agents.ts';
 import { passwordProblem } from '../secrets/password-policy.ts';
+import { textProblem } from './input-guard.ts';
+
+/**
+ * Request text with tighter rules than the boundary's (input-guard.ts): trimmed, within `min` and
+ * `max` characters, and one line — no tab, CR or LF — unless `singleLine` is false. For request
+ * schemas only: text stored before a rule existed must still be answered.
+ */
+export function safeText(options: { min?: number; max: number; singleLine?: boolean }) {
+  return z
+    .string()
+    .trim()
+    .min(options.min ?? 0)
+    .max(options.max)
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, { singleLine: options.singleLine ?? true });
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
 
 export const errorSchema = z
   .object({

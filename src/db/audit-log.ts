@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+
 import type { Db } from './database.ts';
 
 export interface AuditEntry {
@@ -30,6 +32,25 @@ export async function appendAudit(
       details: JSON.stringify(entry.details ?? {}),
     })
     .execute();
+}
+
+/** When an agent did `action` within the last `windowMs`, oldest first (for per-agent rate limits). */
+export async function recentAgentActions(
+  db: Db,
+  agent: { workgroupId: string; agentId: string },
+  action: string,
+  windowMs: number,
+): Promise<Date[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .select('at')
+    .where('workgroup_id', '=', agent.workgroupId)
+    .where('agent_id', '=', agent.agentId)
+    .where('action', '=', action)
+    .where('at', '>', sql<Date>`now() - make_interval(secs => ${windowMs / 1000})`)
+    .orderBy('at')
+    .execute();
+  return rows.map((r) => r.at);
 }
 
 export async function listAudit(db: Db, workgroupId: string, limit: number): Promise<AuditEntry[]> {

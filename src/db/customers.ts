@@ -1,6 +1,7 @@
 import type { CustomerUserInput } from '../domain/customers.ts';
 import type { Db } from './database.ts';
 import { containsPattern, offsetOf, type Page, type PageRequest } from './search-page.ts';
+import { mailboxKey } from '../domain/mailbox-address.ts';
 
 export const CUSTOMER_OPTIONAL_FIELDS = ['country', 'industry', 'address', 'phone', 'website'] as const;
 type OptionalField = (typeof CUSTOMER_OPTIONAL_FIELDS)[number];
@@ -278,24 +279,30 @@ export async function addCustomerUsers(
   users: readonly CustomerUserInput[],
 ): Promise<{ added: { id: string; email: string }[]; existing: string[] }> {
   if (users.length === 0) return { added: [], existing: [] };
-  const added = await db
-    .insertInto('customer_users')
-    .values(
-      users.map((u) => ({
-        workgroup_id: workgroupId,
-        customer_id: customerId,
-        email: u.email.trim().toLowerCase(),
-        first_name: u.firstName ?? null,
-        last_name: u.lastName ?? null,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['customer_id', 'email']).doNothing())
-    .returning(['id', 'email'])
-    .execute();
+  const added: { id: string; email: string }[] = [];
+  // In slices: PostgreSQL takes at most 65,535 parameters in one statement.
+  for (let i = 0; i < users.length; i += 1000) {
+    added.push(
+      ...(await db
+        .insertInto('customer_users')
+        .values(
+          users.slice(i, i + 1000).map((u) => ({
+            workgroup_id: workgroupId,
+            customer_id: customerId,
+            email: mailboxKey(u.email),
+            first_name: u.firstName ?? null,
+            last_name: u.lastName ?? null,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['customer_id', 'email']).doNothing())
+        .returning(['id', 'email'])
+        .execute()),
+    );
+  }
   const addedEmails = new Set(added.map((r) => r.email));
   return {
     added,
-    existing: users.map((u) => u.email.trim().toLowerCase()).filter((e) => !addedEmails.has(e)),
+    existing: users.map((u) => mailboxKey(u.email)).filter((e) => !addedEmails.has(e)),
   };
 }
 
@@ -315,7 +322,7 @@ export async function existingUserEmails(
     .where(
       'email',
       'in',
-      emails.map((e) => e.trim().toLowerCase()),
+      emails.map((e) => mailboxKey(e)),
     )
     .execute();
   return rows.map((r) => r.email);
@@ -348,7 +355,7 @@ export async function updateCustomerUser(
   const result = await db
     .updateTable('customer_users')
     .set({
-      ...(fields.email === undefined ? {} : { email: fields.email.trim().toLowerCase() }),
+      ...(fields.email === undefined ? {} : { email: mailboxKey(fields.email) }),
       ...(fields.firstName === undefined ? {} : { first_name: fields.firstName }),
       ...(fields.lastName === undefined ? {} : { last_name: fields.lastName }),
     })

@@ -11,6 +11,7 @@ import {
 } from '../domain/licences.ts';
 import type { Db } from './database.ts';
 import { offsetOf, type Page, type PageRequest } from './search-page.ts';
+import { mailboxKey } from '../domain/mailbox-address.ts';
 
 export interface LicenceOrder {
   readonly id: string;
@@ -336,12 +337,12 @@ export async function usersWithoutLicence(
     .where(
       'customer_users.email',
       'in',
-      sourceEmails.map((e) => e.trim().toLowerCase()),
+      sourceEmails.map((e) => mailboxKey(e)),
     )
     .where('licences.expires_at', '>', now)
     .execute();
   const holders = new Set(licensed.map((r) => r.email));
-  return sourceEmails.filter((e) => !holders.has(e.trim().toLowerCase()));
+  return sourceEmails.filter((e) => !holders.has(mailboxKey(e)));
 }
 
 export type LicenceUseOutcome = 'recorded' | 'already-recorded' | 'free-pass' | 'no-licence';
@@ -363,7 +364,7 @@ export async function recordLicenceUse(
       .innerJoin('customer_users', 'customer_users.id', 'licences.customer_user_id')
       .select(['licences.id', 'licences.customer_user_id', 'customer_users.email'])
       .where('customer_users.workgroup_id', '=', use.workgroupId)
-      .where('customer_users.email', '=', use.sourceEmail.trim().toLowerCase())
+      .where('customer_users.email', '=', mailboxKey(use.sourceEmail))
       .where('licences.expires_at', '>', now)
       .orderBy('licences.assigned_at')
       .limit(1)

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 
+import { mailboxKey } from '../domain/mailbox-address.ts';
 import { UNFINISHED_STATUSES } from '../domain/migration.ts';
 import { ensureCustomerUsers } from './customers.ts';
 import type { Db } from './database.ts';
@@ -116,7 +117,7 @@ export async function addMailboxes(
       return {
         duplicates: mailboxes
           .map((m, index) => ({ line: m.line ?? index + 1, source: m.source }))
-          .filter((m) => taken.has(m.source.toLowerCase())),
+          .filter((m) => taken.has(mailboxKey(m.source))),
       };
     }
     for (let i = 0; i < mailboxes.length; i += 1000) {
@@ -127,6 +128,8 @@ export async function addMailboxes(
             project_id: project.id,
             source: m.source,
             destination: m.destination,
+            source_key: mailboxKey(m.source),
+            destination_key: mailboxKey(m.destination),
             source_password_sealed: m.sourcePasswordSealed ?? null,
           })),
         )
@@ -136,7 +139,7 @@ export async function addMailboxes(
       trx,
       project.workgroupId,
       project.customerId,
-      mailboxes.map((m) => ({ email: m.source.toLowerCase() })),
+      mailboxes.map((m) => ({ email: m.source })),
     );
     return { added: mailboxes.length };
   });
@@ -154,6 +157,18 @@ export async function findMailbox(
   return row && toMailbox(row);
 }
 
+export async function findMailboxBySource(
+  db: Db,
+  projectId: string,
+  source: string,
+): Promise<ProjectMailbox | undefined> {
+  const row = await mailboxQuery(db)
+    .where('pm.project_id', '=', projectId)
+    .where('pm.source_key', '=', mailboxKey(source))
+    .executeTakeFirst();
+  return row && toMailbox(row);
+}
+
 export async function findMailboxes(
   db: Db,
   projectId: string,
@@ -167,7 +182,7 @@ export async function findMailboxes(
   return rows.map((r) => ({ ...toMailbox(r), sourcePasswordSealed: r.source_password_sealed }));
 }
 
-/** A page of a project's mailboxes, searched (source or destination, case-insensitive), filtered by status, sorted. */
+/** A page of a project's mailboxes, searched (source or destination, as `mailboxKey` folds case), filtered by status, sorted. */
 export async function listMailboxes(
   db: Db,
   projectId: string,
@@ -182,10 +197,8 @@ export async function listMailboxes(
 ): Promise<{ mailboxes: ProjectMailbox[]; total: number }> {
   let base = mailboxQuery(db).where('pm.project_id', '=', projectId);
   if (query.search !== undefined && query.search !== '') {
-    const pattern = `%${escapeLike(query.search.toLowerCase())}%`;
-    base = base.where(
-      sql<boolean>`(lower(pm.source) like ${pattern} or lower(pm.destination) like ${pattern})`,
-    );
+    const pattern = `%${escapeLike(mailboxKey(query.search))}%`;
+    base = base.where(sql<boolean>`(pm.source_key like ${pattern} or pm.destination_key like ${pattern})`);
   }
   if (query.status === 'not_started') base = base.where('pm.last_run_mailbox_id', 'is', null);
   else if (query.status !== undefined) base = base.where('rm.status', 'in', runStatusesOf(query.status));
@@ -194,8 +207,8 @@ export async function listMailboxes(
     .select(sql<string>`count(*)`.as('total'))
     .executeTakeFirstOrThrow();
   const sortColumn = {
-    source: sql`lower(pm.source)`,
-    destination: sql`lower(pm.destination)`,
+    source: sql`pm.source_key`,
+    destination: sql`pm.destination_key`,
     status: sql`coalesce(rm.status, '')`,
     created: sql`pm.created_at`,
   }[query.sort];
@@ -223,7 +236,7 @@ export async function updateMailbox(
       .select('id')
       .where('project_id', '=', projectId)
       .where('id', '!=', id)
-      .where(sql<boolean>`lower(source) = ${change.source.toLowerCase()}`)
+      .where('source_key', '=', mailboxKey(change.source))
       .executeTakeFirst();
     if (clash !== undefined) return 'duplicate';
     await trx
@@ -231,6 +244,8 @@ export async function updateMailbox(
       .set({
         source: change.source,
         destination: change.destination,
+        source_key: mailboxKey(change.source),
+        destination_key: mailboxKey(change.destination),
         ...(change.sourcePasswordSealed === undefined
           ? {}
           : { source_password_sealed: change.sourcePasswordSealed }),
@@ -272,23 +287,27 @@ export async function activeMailboxes(db: Db, projectId: string, since: Date): P
   return rows.map(toMailbox);
 }
 
-/** Which of `sources` the project already has (lower-cased). */
+/** Which of `sources` the project already has, as their `mailboxKey`. */
 export async function existingSources(
   db: Db,
   projectId: string,
   sources: readonly string[],
 ): Promise<Set<string>> {
-  if (sources.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('project_mailboxes')
-    .select(sql<string>`lower(source)`.as('source'))
-    .where('project_id', '=', projectId)
-    .where(sql<boolean>`lower(source) = any(${sources.map((s) => s.toLowerCase())})`)
-    .execute();
-  return new Set(rows.map((r) => r.source));
+  const found = new Set<string>();
+  // In slices, so that a list of 100,000 addresses never holds the event loop while it is encoded.
+  for (let i = 0; i < sources.length; i += 5000) {
+    const rows = await db
+      .selectFrom('project_mailboxes')
+      .select('source_key')
+      .where('project_id', '=', projectId)
+      .where('source_key', '=', sql<string>`any(${sources.slice(i, i + 5000).map(mailboxKey)})`)
+      .execute();
+    for (const row of rows) found.add(row.source_key);
+  }
+  return found;
 }
 
-/** First names of the customer's users with these emails, for Notify Users. */
+/** First names of the customer's users with these emails (by `mailboxKey`), for Notify Users. */
 export async function customerFirstNames(
   db: Db,
   customerId: string,
@@ -299,11 +318,7 @@ export async function customerFirstNames(
     .selectFrom('customer_users')
     .select(['email', 'first_name'])
     .where('customer_id', '=', customerId)
-    .where(
-      'email',
-      'in',
-      emails.map((e) => e.toLowerCase()),
-    )
+    .where('email', 'in', emails.map(mailboxKey))
     .where('first_name', 'is not', null)
     .execute();
   return new Map(rows.map((r) => [r.email, r.first_name!]));

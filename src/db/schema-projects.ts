@@ -46,6 +46,9 @@ export interface ProjectMailboxesTable {
   project_id: string;
   source: string;
   destination: string;
+  /** mailboxKey(source): what duplicates and look-ups compare. */
+  source_key: string;
+  destination_key: string;
   source_password_sealed: string | null;
   last_run_mailbox_id: string | null;
   created_at: CreatedAt;

@@ -1,4 +1,5 @@
-import { parseCsvRecords } from './mailbox-list.ts';
+import { parseCsvRecords } from './csv.ts';
+import { mailboxKey } from './mailbox-address.ts';
 
 /** A domain name as a customer's Primary Email Domain: labels of letters, digits and hyphens, a TLD of letters. */
 const DOMAIN =
@@ -47,7 +48,7 @@ export function checkCustomerUsers(rows: readonly CustomerUserRow[]): {
   const problems: CustomerUserProblem[] = [];
   const seen = new Map<string, number>();
   for (const row of rows) {
-    const email = row.email.trim().toLowerCase();
+    const email = mailboxKey(row.email);
     const firstName = emptyToUndefined(row.firstName);
     const lastName = emptyToUndefined(row.lastName);
     if (email === '') problems.push({ line: row.line, message: 'the email is empty' });

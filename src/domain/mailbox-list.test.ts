@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseCsvRecords, parseMailboxList } from './mailbox-list.ts';
+import { parseCsvRecords } from './csv.ts';
+import { parseMailboxList } from './mailbox-list.ts';
 
 describe('mailbox lists', () => {
   it('reads a source,destination CSV with or without a header', () => {

@@ -1,3 +1,7 @@
+import { type CsvRecord, csvRecords } from './csv.ts';
+import { UserError } from './errors.ts';
+import { mailboxKey, normalizeAddress } from './mailbox-address.ts';
+
 /**
  * Mailbox lists as admins bring them: the Zimbra admin console's account export (Search →
  * Download; no header, 6–8 columns by version, every field quoted before 8.7 — zimbra.md §11.1)
@@ -42,7 +46,10 @@ function notAUserMailbox(
   zimbraExport: boolean,
 ): string | undefined {
   const address = source.toLowerCase();
-  if (adminAccounts.has(address) || (zimbraExport && address.split('@')[0] === ZIMBRA_ADMIN_LOCAL_PART))
+  if (
+    adminAccounts.has(mailboxKey(source)) ||
+    (zimbraExport && address.split('@')[0] === ZIMBRA_ADMIN_LOCAL_PART)
+  )
     return 'is the Zimbra admin account: the migration signs in with it, it is not a mailbox to migrate';
   if (zimbraExport && ZIMBRA_SYSTEM_ACCOUNT.test(address))
     return 'is a Zimbra system account (GAL sync, spam training or quarantine), not a user mailbox';
@@ -53,59 +60,49 @@ function notAUserMailbox(
 const ZIMBRA_ENTRY_TYPES = new Set(['account', 'calresource', 'dl', 'alias', 'domain', 'cos']);
 const EMAIL = /^[^\s@,;<>]+@[^\s@,;<>]+\.[^\s@,;<>]+$/;
 
-/** RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks. */
-export function parseCsvRecords(text: string): { line: number; fields: string[] }[] {
-  const records: { line: number; fields: string[] }[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  const endRecord = () => {
-    fields.push(field);
-    if (fields.length > 1 || fields[0]!.trim() !== '') records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else {
-        if (char === '\n') line++;
-        field += char;
-      }
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      fields.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else field += char;
-  }
-  if (field !== '' || fields.length > 0) endRecord();
-  return records;
-}
+/** The most rows one list may hold (README: Bulk Add); split longer lists. */
+export const MAX_MAILBOX_LIST_ROWS = 100_000;
+/** Records parsed between two of the parser's pauses. */
+const RECORDS_PER_STEP = 1_000;
 
 export function parseMailboxList(
   text: string,
   options: { destinationDomain?: string | undefined; adminAccounts?: readonly string[] } = {},
 ): MailboxList {
-  const records = parseCsvRecords(text.replace(/^\uFEFF/, ''));
-  const first = records[0]?.fields.map((f) => f.trim().toLowerCase());
+  const steps = mailboxListSteps(text, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * The parser, a slice at a time: it pauses (yields) every RECORDS_PER_STEP records so that a server
+ * can let other requests run while a 10 MB list is read, and returns the list. More than
+ * MAX_MAILBOX_LIST_ROWS records is a UserError.
+ */
+export function* mailboxListSteps(
+  text: string,
+  options: { destinationDomain?: string | undefined; adminAccounts?: readonly string[] } = {},
+): Generator<void, MailboxList, undefined> {
+  const records: CsvRecord[] = [];
+  for (const record of csvRecords(text.replace(/^\uFEFF/, ''))) {
+    if (records.length === MAX_MAILBOX_LIST_ROWS)
+      throw new UserError(
+        'MAILBOX_LIST_TOO_LONG',
+        `The list has more than ${MAX_MAILBOX_LIST_ROWS.toLocaleString('en')} rows; split it into several lists.`,
+        { details: { maxRows: MAX_MAILBOX_LIST_ROWS } },
+      );
+    records.push(record);
+    if (records.length % RECORDS_PER_STEP === 0) yield;
+  }
   const zimbraExport = records.some(
     (r) => r.fields.length >= 6 && ZIMBRA_ENTRY_TYPES.has(r.fields[2]?.trim() ?? ''),
   );
   const rows: MailboxListRow[] = [];
   const problems: MailboxListProblem[] = [];
   const skipped: MailboxListSkip[] = [];
-  const admins = new Set(options.adminAccounts?.map((a) => a.toLowerCase()));
+  const admins = new Set(options.adminAccounts?.map(mailboxKey));
   const seen = new Map<string, number>();
   const add = (line: number, source: string, destination: string) => {
     const reason = notAUserMailbox(source, admins, zimbraExport);
@@ -113,16 +110,18 @@ export function parseMailboxList(
     if (!EMAIL.test(source)) return problems.push({ line, message: `"${source}" is not an email address` });
     if (!EMAIL.test(destination))
       return problems.push({ line, message: `"${destination}" is not an email address` });
-    const earlier = seen.get(source.toLowerCase());
+    const key = mailboxKey(source);
+    const earlier = seen.get(key);
     if (earlier !== undefined)
       return problems.push({ line, message: `${source} is already on line ${earlier}` });
-    seen.set(source.toLowerCase(), line);
-    return rows.push({ line, source, destination });
+    seen.set(key, line);
+    return rows.push({ line, source: normalizeAddress(source), destination: normalizeAddress(destination) });
   };
 
   if (zimbraExport) {
     const domain = options.destinationDomain?.trim().replace(/^@/, '');
-    for (const { line, fields } of records) {
+    for (const [index, { line, fields }] of records.entries()) {
+      if (index % RECORDS_PER_STEP === RECORDS_PER_STEP - 1) yield;
       if (fields.length < 6 || fields.length > 8) {
         problems.push({
           line,
@@ -144,8 +143,10 @@ export function parseMailboxList(
     return { format: 'zimbra-export', rows, problems, skipped };
   }
 
+  const first = records[0]?.fields.map((f) => f.trim().toLowerCase());
   const body = first?.[0] === 'source' ? records.slice(1) : records;
-  for (const { line, fields } of body) {
+  for (const [index, { line, fields }] of body.entries()) {
+    if (index % RECORDS_PER_STEP === RECORDS_PER_STEP - 1) yield;
     const [source = '', destination = ''] = fields.map((f) => f.trim());
     if (fields.length !== 2) {
       problems.push({ line, message: `expected "source,destination", found ${fields.length} column(s)` });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -43,7 +43,7 @@ describe('mailer', () => {
   });
 
   it('delivers through the SMTP server of SMTP_URL', async () => {
-    const mailer = createMailer({
+    const mailer = await createMailer({
       smtpUrl: `smtp://127.0.0.1:${port}`,
       dataDir: '/nonexistent',
       from: 'ferry@msp.example',
@@ -59,7 +59,7 @@ describe('mailer', () => {
 
   it('writes an .eml file to the outbox when no SMTP server is configured', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'ferry-outbox-'));
-    const mailer = createMailer({ smtpUrl: undefined, dataDir, from: 'ferry@msp.example' });
+    const mailer = await createMailer({ smtpUrl: undefined, dataDir, from: 'ferry@msp.example' });
     await mailer.send(email);
     const files = await readdir(path.join(dataDir, 'outbox'));
     expect(files).toHaveLength(1);
@@ -68,5 +68,23 @@ describe('mailer', () => {
     expect(parsed.subject).toBe(email.subject);
     expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.text : '').toBe('ops@msp.example');
     expect(parsed.html).toContain('attached report');
+  });
+
+  it('keeps the outbox private to Ferry: directory 0700, files 0600, also those an earlier version left open', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'ferry-outbox-'));
+    const outbox = path.join(dataDir, 'outbox');
+    await mkdir(path.join(outbox, 'old'), { recursive: true });
+    await chmod(outbox, 0o755);
+    await chmod(path.join(outbox, 'old'), 0o755);
+    await writeFile(path.join(outbox, 'old.eml'), 'invitation link', { mode: 0o644 });
+    const mailer = await createMailer({ smtpUrl: undefined, dataDir, from: 'ferry@msp.example' });
+    await mailer.send(email);
+    const mode = async (file: string) => (await stat(path.join(outbox, file))).mode & 0o777;
+    expect(await mode('.')).toBe(0o700);
+    expect(await mode('old')).toBe(0o700);
+    expect(await mode('old.eml')).toBe(0o600);
+    const sent = (await readdir(outbox)).filter((f) => f !== 'old.eml' && f.endsWith('.eml'));
+    expect(sent).toHaveLength(1);
+    expect(await mode(sent[0]!)).toBe(0o600);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import nodemailer from 'nodemailer';
@@ -17,7 +17,19 @@ export interface MailerOptions {
   readonly from: string;
 }
 
-export function createMailer(options: MailerOptions): Mailer {
+/** Outbox emails hold invitation and password links: only Ferry's own user may read them. */
+const OUTBOX_DIR_MODE = 0o700;
+const OUTBOX_FILE_MODE = 0o600;
+
+/** Creates the outbox, or tightens one an earlier version left readable, with every file in it. */
+export async function secureOutbox(outbox: string): Promise<void> {
+  await mkdir(outbox, { recursive: true, mode: OUTBOX_DIR_MODE });
+  await chmod(outbox, OUTBOX_DIR_MODE);
+  for (const entry of await readdir(outbox, { withFileTypes: true }))
+    await chmod(path.join(outbox, entry.name), entry.isDirectory() ? OUTBOX_DIR_MODE : OUTBOX_FILE_MODE);
+}
+
+export async function createMailer(options: MailerOptions): Promise<Mailer> {
   const toMessage = (email: OutgoingEmail) => ({
     from: options.from,
     to: [...email.to],
@@ -42,12 +54,14 @@ export function createMailer(options: MailerOptions): Mailer {
   }
 
   const outbox = path.join(options.dataDir, OUTBOX_DIR);
+  await secureOutbox(outbox);
   return {
     async send(email) {
       const raw = await new MailComposer(toMessage(email)).compile().build();
-      await mkdir(outbox, { recursive: true });
+      // Made again if someone removed it meanwhile; the mode applies only to what mkdir creates.
+      await mkdir(outbox, { recursive: true, mode: OUTBOX_DIR_MODE });
       const stamp = new Date().toISOString().replaceAll(':', '-');
-      await writeFile(path.join(outbox, `${stamp}-${randomUUID()}.eml`), raw);
+      await writeFile(path.join(outbox, `${stamp}-${randomUUID()}.eml`), raw, { mode: OUTBOX_FILE_MODE });
     },
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createFirstAdministrator } from '../../src/api/first-administrator.ts';
-import { parseCsvRecords } from '../../src/domain/mailbox-list.ts';
+import { parseCsvRecords } from '../../src/domain/csv.ts';
 import { buildTestApp, cookiesOf, recordingMailer } from '../support/build-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { createWorkgroupWithAgents, type SignedInAgent, tokenHeaders } from './msp-fixtures.ts';

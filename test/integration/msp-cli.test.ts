@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createFirstAdministrator } from '../../src/api/first-administrator.ts';
-import { parseCsvRecords } from '../../src/domain/mailbox-list.ts';
+import { parseCsvRecords } from '../../src/domain/csv.ts';
 import { buildTestApp } from '../support/build-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 

@@ -491,7 +491,7 @@ describe('the licences-available email through SMTP', () => {
   it('reaches the purchaser through a real SMTP server', async () => {
     const port = (server.server.address() as { port: number }).port;
     const smtp = await buildTestApp(database.db, {
-      mailer: createMailer({
+      mailer: await createMailer({
         smtpUrl: `smtp://127.0.0.1:${port}`,
         dataDir: '/nonexistent',
         from: 'ferry@msp.example',

@@ -102,7 +102,7 @@ beforeAll(async () => {
   });
   ({ app } = await buildTestApp(database.db, {
     queue,
-    mailer: createMailer({
+    mailer: await createMailer({
       smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
       dataDir: seedDir,
       from: 'ferry@northwind.example',

@@ -1,4 +1,5 @@
 import type { MailboxStatistics, ProjectStatistics } from '../../db/project-statistics.ts';
+import { toCsv } from '../../domain/csv.ts';
 import { ITEM_TYPES } from '../../domain/migration.ts';
 import { pieChartPng, type Rgb } from './png.ts';
 
@@ -21,13 +22,6 @@ const esc = (text: string) =>
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 const hex = ([r, g, b]: Rgb) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 
-/** One CSV field, quoted when it must be (RFC 4180); a leading = + - @ is defused for spreadsheets. */
-function csvField(value: string | number): string {
-  let text = String(value);
-  if (/^[=+\-@]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 export function statisticsCsv(mailboxes: readonly MailboxStatistics[]): string {
   const header = [
     'source',
@@ -39,8 +33,9 @@ export function statisticsCsv(mailboxes: readonly MailboxStatistics[]): string {
     'duration seconds',
     'last error',
   ];
-  const lines = mailboxes.map((m) =>
-    [
+  return toCsv(
+    header,
+    mailboxes.map((m) => [
       m.source,
       m.destination,
       m.status,
@@ -49,11 +44,8 @@ export function statisticsCsv(mailboxes: readonly MailboxStatistics[]): string {
       ITEM_TYPES.reduce((sum, t) => sum + m.migrated[t].bytes, 0),
       Math.round(m.durationMs / 1000),
       m.lastError ?? '',
-    ]
-      .map(csvField)
-      .join(','),
+    ]),
   );
-  return `${[header.map(csvField).join(','), ...lines].join('\r\n')}\r\n`;
 }
 
 /** The Request Statistics email: an HTML report with the chart (inline image), a text version and the CSV. */

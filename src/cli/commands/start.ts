@@ -78,7 +78,11 @@ export function processCommand(role: keyof typeof ROLES): Command {
           version: VERSION,
           webDir: await ensureWebBuilt(logger),
           sealer: runtime.sealer,
-          mailer: createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: config.mailFrom }),
+          mailer: await createMailer({
+            smtpUrl: config.smtpUrl,
+            dataDir: config.dataDir,
+            from: config.mailFrom,
+          }),
           outbound,
           announce: (line) => process.stdout.write(`${line}\n`),
         });

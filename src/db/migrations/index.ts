@@ -8,6 +8,7 @@ import * as pimAndScheduling from './0005-pim-and-scheduling.ts';
 import * as accountControls from './0006-account-controls.ts';
 import * as destinationItemCounts from './0007-destination-item-counts.ts';
 import * as mailboxLeases from './0008-mailbox-leases.ts';
+import * as mailboxKeys from './0009-mailbox-keys.ts';
 
 /** Every migration, in order. Names are permanent: never rename or reorder an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-account-controls': accountControls,
   '0007-destination-item-counts': destinationItemCounts,
   '0008-mailbox-leases': mailboxLeases,
+  '0009-mailbox-keys': mailboxKeys,
 };

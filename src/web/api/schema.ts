@@ -6434,7 +6434,7 @@ export interface Paths {
         template?: string;
         /** Which address of each mailbox receives it */
         sendTo?: 'source' | 'destination';
-        /** Send every notice to this address instead (for a test) */
+        /** Send every notice to this address instead, for a test: only your own address */
         overrideAddress?: string;
       };
       responses: {

@@ -4,7 +4,7 @@ import { type AuditFilter, searchAudit } from '../../../db/audit-search.ts';
 import type { App } from '../../app-type.ts';
 import { requireRole } from '../../auth.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
-import { toCsv } from './csv.ts';
+import { toCsv } from '../../../domain/csv.ts';
 import { mspErrorResponses, pageOf, pageQuery } from './schemas.ts';
 
 /** The most rows one CSV export holds; narrow the dates for more. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { appendAudit } from '../../../db/audit-log.ts';
+import { appendAudit, recentAgentActions } from '../../../db/audit-log.ts';
 import { customerFirstNames, findMailboxes } from '../../../db/project-mailboxes.ts';
 import { saveNotifyTemplate } from '../../../db/projects.ts';
 import {
@@ -10,15 +10,20 @@ import {
   renderNotifyTemplate,
   unknownPlaceholders,
 } from '../../../domain/notify-template.ts';
+import { mailboxKey } from '../../../domain/mailbox-address.ts';
 import type { App } from '../../app-type.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
+import { HttpError } from '../../errors.ts';
 import { invalid, projectOf } from './access.ts';
-import { emailAddress, errorResponses, idParams } from './schemas.ts';
+import { emailAddress, errorResponses, idParams, safeText } from './schemas.ts';
 
 const templateSchema = z.object({
   subject: z.string().trim().min(1).max(500),
   body: z.string().trim().min(1).max(20_000),
 });
+/** An email subject is one line: a line break would end the header it is written into. */
+const subjectInput = safeText({ min: 1, max: 500 });
+const templateInput = templateSchema.extend({ subject: subjectInput });
 
 function checkTemplate(template: { subject: string; body: string }) {
   const unknown = [...unknownPlaceholders(template.subject), ...unknownPlaceholders(template.body)];
@@ -29,6 +34,30 @@ function checkTemplate(template: { subject: string; body: string }) {
         message: `uses unknown placeholders ${unknown.map((u) => `{{${u}}}`).join(', ')} (known: ${NOTIFY_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')})`,
       },
     ]);
+}
+
+/** Notify Users emails people outside the MSP: an agent sends it at most this often. */
+export const NOTIFY_RATE_LIMIT = { sends: 5, windowMs: 10 * 60_000 } as const;
+
+/** 429 when the agent used up the window; counted from the audit log, so it holds across processes and restarts. */
+async function checkNotifyRate(db: ControlPlaneDeps['db'], agent: { id: string; workgroupId: string }) {
+  const recent = await recentAgentActions(
+    db,
+    { workgroupId: agent.workgroupId, agentId: agent.id },
+    'users.notified',
+    NOTIFY_RATE_LIMIT.windowMs,
+  );
+  if (recent.length < NOTIFY_RATE_LIMIT.sends) return;
+  const retryAfterSeconds = Math.max(
+    1,
+    Math.ceil((recent[0]!.getTime() + NOTIFY_RATE_LIMIT.windowMs - Date.now()) / 1000),
+  );
+  throw new HttpError(
+    429,
+    'NOTIFY_RATE_LIMITED',
+    `You sent Notify Users ${recent.length} times in the last ${NOTIFY_RATE_LIMIT.windowMs / 60_000} minutes, the most allowed; try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
+    { details: { retryAfterSeconds }, headers: { 'retry-after': String(retryAfterSeconds) } },
+  );
 }
 
 const timeZone = z.string().refine((tz) => {
@@ -68,7 +97,7 @@ export function notifyRoutes(app: App, { db, mailer }: ControlPlaneDeps): void {
         tags: ['notify'],
         summary: 'Save the project’s Notify Users template',
         params: idParams,
-        body: templateSchema,
+        body: templateInput,
         response: { 200: templateSchema.extend({ placeholders: z.array(z.string()) }), ...errorResponses },
       },
     },
@@ -91,7 +120,7 @@ export function notifyRoutes(app: App, { db, mailer }: ControlPlaneDeps): void {
           mailboxIds: z.array(z.uuid()).min(1).max(10_000),
           migrationAt: z.iso.datetime({ offset: true }).describe('When the migration happens'),
           timeZone: timeZone.default('UTC').describe('Time zone the users read the time in (IANA name)'),
-          subject: z.string().trim().min(1).max(500).optional().describe('Default: the project template'),
+          subject: subjectInput.optional().describe('Default: the project template'),
           template: z.string().trim().min(1).max(20_000).optional().describe('Default: the project template'),
           sendTo: z
             .enum(['source', 'destination'])
@@ -99,13 +128,22 @@ export function notifyRoutes(app: App, { db, mailer }: ControlPlaneDeps): void {
             .describe('Which address of each mailbox receives it'),
           overrideAddress: emailAddress
             .optional()
-            .describe('Send every notice to this address instead (for a test)'),
+            .describe('Send every notice to this address instead, for a test: only your own address'),
         }),
         response: { 202: z.object({ sent: z.number().int() }), ...errorResponses },
       },
     },
     async (request, reply) => {
       const { agent, project } = await projectOf(db, request, request.params.id);
+      const { overrideAddress } = request.body;
+      if (overrideAddress !== undefined && mailboxKey(overrideAddress) !== mailboxKey(agent.email))
+        throw invalid([
+          {
+            field: 'overrideAddress',
+            message: `can only be your own address (${agent.email}): a test goes to the agent who sends it`,
+          },
+        ]);
+      await checkNotifyRate(db, agent);
       const saved = project.notifyTemplate ?? DEFAULT_NOTIFY_TEMPLATE;
       const template = {
         subject: request.body.subject ?? saved.subject,
@@ -131,7 +169,7 @@ export function notifyRoutes(app: App, { db, mailer }: ControlPlaneDeps): void {
           time,
         };
         await mailer.send({
-          to: [request.body.overrideAddress ?? email],
+          to: [overrideAddress ?? email],
           subject: renderNotifyTemplate(template.subject, values),
           text: renderNotifyTemplate(template.body, values),
         });

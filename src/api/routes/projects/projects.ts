@@ -36,10 +36,18 @@ import { validationRateLimit } from '../../endpoint-validation/rate-limit.ts';
 import { HttpError, notFound } from '../../errors.ts';
 import { invalid, projectOf, projectScope } from './access.ts';
 import { endpointSchema, presentEndpoint, validateEndpoint } from './endpoints.ts';
-import { emailAddress, errorResponses, idParams, pageOf, pageQuery, validationSchema } from './schemas.ts';
+import {
+  emailAddress,
+  errorResponses,
+  idParams,
+  pageOf,
+  pageQuery,
+  safeText,
+  validationSchema,
+} from './schemas.ts';
 
 const projectBody = z.object({
-  name: z.string().trim().min(1).max(200).describe('Project name'),
+  name: safeText({ min: 1, max: 200 }).describe('Project name'),
   customerId: z.uuid().describe('The Customer the project migrates'),
   sourceEndpointId: z.uuid().describe('A Zimbra 6.5+ endpoint'),
   destinationEndpointId: z.uuid().describe('A Microsoft 365 endpoint'),

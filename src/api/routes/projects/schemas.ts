@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { errorResponses } from '../../schemas.ts';
+import { errorResponses, safeText } from '../../schemas.ts';
 
-export { errorResponses };
+export { errorResponses, safeText };
 
 export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).default(1).describe('Page number, from 1'),
@@ -27,10 +27,12 @@ export function pageOf<T extends z.ZodType>(item: T) {
 export const idParams = z.object({ id: z.uuid() });
 export const mailboxParams = z.object({ id: z.uuid(), mailboxId: z.uuid() });
 
-/** A mailbox address as Zimbra and Microsoft 365 take it. */
+/** A mailbox address as Zimbra and Microsoft 365 take it, canonically composed (NFC). */
 export const emailAddress = z
   .string()
   .trim()
+  .max(320)
+  .normalize('NFC')
   .regex(/^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/, 'is not an email address');
 
 /** Secrets in responses: whether one is set, never its value. */

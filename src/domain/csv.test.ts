@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseCsvRecords } from '../../../domain/mailbox-list.ts';
-import { toCsv } from './csv.ts';
+import { parseCsvRecords, toCsv } from './csv.ts';
 
 describe('CSV export', () => {
   it('quotes commas, quotes and line breaks, and defuses formulas', () => {
@@ -19,6 +18,18 @@ describe('CSV export', () => {
       ['x, "y"', 'line\nbreak'],
       ["'=SUM(A1)", "'-1"],
       ['plain', "'@home"],
+    ]);
+  });
+});
+
+describe('CSV records', () => {
+  it('reads quoted parts, doubled quotes, line breaks in quotes, CRLF, blank lines and a missing last newline', () => {
+    expect(parseCsvRecords('a,"b, ""c""\r\nd",e\r\n\r\n\nf,g"h,i"j\n"k"\n,\nlast')).toEqual([
+      { line: 1, fields: ['a', 'b, "c"\r\nd', 'e'] },
+      { line: 5, fields: ['f', 'gh,ij'] },
+      { line: 6, fields: ['k'] },
+      { line: 7, fields: ['', ''] },
+      { line: 8, fields: ['last'] },
     ]);
   });
 });
