@@ -57,7 +57,8 @@ beforeAll(async () => {
   });
   zimbra = await startZimbraEmulator({ dataDir: seed.outDir });
   m365 = await startM365Emulator({
-    // Every 4th message create fails with a server error, whose outcome Ferry cannot know: a failed item.
+    // Every 4th message create fails with a server error, whose outcome Ferry cannot know: Ferry
+    // looks each one up by its stamp and tries again within the pass.
     faults: '500=@3/4~/mailFolders/[^/]+/messages$',
     config: {
       tenants: [
@@ -67,6 +68,15 @@ beforeAll(async () => {
           region: 'EU',
           apps: [{ clientId: CLIENT, secret: 'the-client-secret', permissions: [...KNOWN_PERMISSIONS] }],
           autoCreateUsers: true,
+          // The first user's mailbox takes messages of at most 10 KB: its larger ones fail for good
+          // (ErrorMessageSizeExceeded), so its pass completes with errors for Retry Errors to take.
+          users: [
+            {
+              userPrincipalName: `${seed.accounts[0]!.email.split('@')[0]}@contoso.com`,
+              mailbox: true,
+              maxMessageSizeMB: 0.01,
+            },
+          ],
         },
       ],
     },

@@ -144,7 +144,7 @@ type Preview = z.infer<typeof previewSchema>;
 async function* previewJson(preview: Preview): AsyncGenerator<string> {
   const SLICE = 2_000;
   yield `{"format":${JSON.stringify(preview.format)},"ok":${preview.ok}`;
-  for (const key of ['rows', 'problems'] as const) {
+  for (const key of ['rows', 'problems', 'skipped'] as const) {
     const list: readonly object[] = preview[key];
     yield `,"${key}":[`;
     for (let i = 0; i < list.length; i += SLICE) {
