@@ -3,7 +3,12 @@
  * leading apostrophe: audit targets and names are typed by people and must stay text.
  */
 export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return [header, ...rows].map(csvLine).join('');
+}
+
+/** One CSV record with its CRLF, for downloads written a row at a time. */
+export function csvLine(row: readonly string[]): string {
+  return row.map(cell).join(',') + '\r\n';
 }
 
 function cell(value: string): string {
