@@ -12,6 +12,7 @@ import { emulateCommand } from './commands/emulate.ts';
 import { endpointsCommand } from './commands/endpoints.ts';
 import { licensesCommand } from './commands/licenses.ts';
 import { loginCommand } from './commands/login.ts';
+import { addMailboxDownloads } from './commands/mailbox-downloads.ts';
 import { mailboxesCommand } from './commands/mailboxes.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { passesCommand } from './commands/passes.ts';
@@ -49,7 +50,7 @@ const program = new Command('ferry')
   .addCommand(auditCommand())
   .addCommand(endpointsCommand())
   .addCommand(projectsCommand())
-  .addCommand(mailboxesCommand())
+  .addCommand(addMailboxDownloads(mailboxesCommand()))
   .addCommand(passesCommand())
   .addCommand(statisticsCommand());
 

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -94,6 +95,7 @@ beforeAll(async () => {
     outbound: loopbackOutbound(),
   });
   ({ app } = await buildTestApp(database.db, { queue }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
   ({ administrator: admin, agent } = await createWorkgroupWithAgents(database.db, 'Observed MSP'));
   ({ administrator: otherAdmin } = await createWorkgroupWithAgents(database.db, 'Other MSP'));
 }, 120_000);
@@ -361,6 +363,54 @@ describe('per-mailbox downloads', () => {
     });
     expect(foreign.statusCode).toBe(404);
   });
+});
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/ferry.js');
+
+function ferry(args: string[]) {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: dataDir,
+    FERRY_URL: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
+    FERRY_TOKEN: admin.headers.authorization.slice('Bearer '.length),
+    LOG_LEVEL: 'warn',
+  };
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('ferry mailboxes failures | log', () => {
+  it(
+    'downloads the same CSV and JSONL as the console, to standard output or a file',
+    { timeout: 60_000 },
+    async () => {
+      const csv = await ferry(['mailboxes', 'failures', projectId, SOURCE]);
+      expect(csv.status, csv.stderr).toBe(0);
+      const [header, ...rows] = parseCsvRecords(csv.stdout.replace(/^\uFEFF/, '')).map((r) => r.fields);
+      expect(header?.at(-1)).toBe('subject');
+      expect(rows).toHaveLength(2);
+      expect(rows.every((r) => r[8]?.startsWith("'"))).toBe(true);
+
+      const out = path.join(dataDir, 'olga-log.jsonl');
+      const log = await ferry(['mailboxes', 'log', projectId, SOURCE, '--format', 'jsonl', '--out', out]);
+      expect(log.status, log.stderr).toBe(0);
+      const entries = readFileSync(out, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { event: string });
+      expect(entries[0]).toMatchObject({ event: 'pass', pass: 'trial' });
+
+      const bad = await ferry(['mailboxes', 'failures', projectId, SOURCE, '--format', 'xlsx']);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/csv, jsonl/);
+    },
+  );
 });
 
 describe('metrics at scale', () => {
