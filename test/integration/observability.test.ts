@@ -264,7 +264,7 @@ describe('/api/metrics', () => {
     expect(sample(after, 'ferry_mailboxes', { project: projectId, status: 'completed_with_errors' })).toBe(1);
     expect(sample(after, 'ferry_mailboxes', { project: projectId, status: 'not_started' })).toBeUndefined();
     expect(sample(after, 'ferry_passes_running', { project: projectId })).toBeUndefined();
-    expect(after).toMatch(/^ferry_queue_jobs\{queue="mailbox\.folder-page",state="ready"\} \d+$/m);
+    expect(after).toMatch(/^ferry_queue_jobs\{queue="ferry\.health-ping",state="ready"\} \d+$/m);
     // No mailbox address and no failure message is ever a label.
     expect(after).not.toContain(SOURCE);
     expect(after).not.toContain('Microsoft Graph');
@@ -340,7 +340,6 @@ describe('per-mailbox downloads', () => {
       status: 'completed_with_errors',
       migrated: 3,
       failed: 2,
-      error: null,
     });
     expect(entries[0]?.startedAt).toEqual(expect.any(String));
     expect(entries.slice(1)).toContainEqual(

@@ -9,8 +9,13 @@ import {
   workgroupMailboxStatuses,
   workgroupRunMailboxes,
 } from '../../db/metrics-queries.ts';
-import { PAGE_JOB_EXPIRY_SECONDS } from '../../db/migration-store.ts';
 import { UNFINISHED_STATUSES } from '../../domain/migration.ts';
+
+/**
+ * How long after a mailbox's pass finished an outcome may still be recorded: a page in flight when
+ * the mailbox was stopped ends within its job's expiry (15 minutes). After that its totals are final.
+ */
+const SETTLE_MS = 15 * 60 * 1000;
 
 /** Failure codes are Ferry's own constants; anything else is folded so a label never carries free text. */
 const CODE_LABEL = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -22,8 +27,7 @@ const CODE_LABEL = /^[A-Z][A-Z0-9_]{0,63}$/;
  * Cost of a scrape: one indexed join listing the workgroup's run mailboxes, two grouped queries
  * over project mailboxes and passes, pg-boss's cached queue counts, and a grouped read of
  * `run_items` for the run mailboxes that are still moving. A run mailbox finished longer ago than
- * a page job may run ({@link PAGE_JOB_EXPIRY_SECONDS}) can gain no item, so its totals are read
- * once and kept in memory; the `run_items` read therefore grows with the mailboxes in flight, not
+ * {@link SETTLE_MS} can gain no item, so its totals are read once and kept in memory; the `run_items` read therefore grows with the mailboxes in flight, not
  * with the history.
  */
 export class WorkgroupMetrics {
@@ -93,7 +97,7 @@ export class WorkgroupMetrics {
     now: Date,
   ): Promise<Map<string, RunMailboxTotals>> {
     const known = this.#settled.get(workgroupId) ?? new Map<string, RunMailboxTotals>();
-    const settledBefore = now.getTime() - PAGE_JOB_EXPIRY_SECONDS * 1000;
+    const settledBefore = now.getTime() - SETTLE_MS;
     const isSettled = (row: RunMailboxRow) =>
       !UNFINISHED_STATUSES.includes(row.status as (typeof UNFINISHED_STATUSES)[number]) &&
       row.finishedAt !== null &&
