@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import { runMailboxCounts, runMailboxFailures, runMailboxFolders } from '../../db/mailbox-downloads.ts';
 import { mailboxPassHistory } from '../../db/project-passes.ts';
-import { csvLine } from '../routes/msp/csv.ts';
+import { csvCell } from '../routes/msp/csv.ts';
 
 export const DOWNLOAD_FORMATS = ['csv', 'jsonl'] as const;
 export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
@@ -132,6 +132,7 @@ export function mailboxLog(db: Db, projectMailboxId: string): Download {
  * UTF-8 byte order mark so that Excel reads accents right; or one JSON object per line.
  */
 export async function* encodeDownload(download: Download, format: DownloadFormat): AsyncGenerator<string> {
+  const csvLine = (cells: readonly string[]) => `${cells.map(csvCell).join(',')}\r\n`;
   if (format === 'csv') yield '\uFEFF' + csvLine(download.columns);
   let chunk = '';
   for await (const record of download.records) {

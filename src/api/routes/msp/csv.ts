@@ -3,15 +3,10 @@
  * leading apostrophe: audit targets and names are typed by people and must stay text.
  */
 export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [header, ...rows].map(csvLine).join('');
+  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
-/** One CSV record with its CRLF, for downloads written a row at a time. */
-export function csvLine(row: readonly string[]): string {
-  return row.map(cell).join(',') + '\r\n';
-}
-
-function cell(value: string): string {
+export function csvCell(value: string): string {
   const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
