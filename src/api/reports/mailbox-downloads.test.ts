@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 import { describe, expect, it } from 'vitest';
 
 import { parseCsvRecords } from '../../domain/mailbox-list.ts';
@@ -6,10 +8,13 @@ import { type Download, encodeDownload } from './mailbox-downloads.ts';
 function download(count: number): Download {
   return {
     columns: ['itemId', 'sizeBytes', 'subject'],
-    records: (async function* () {
-      for (let i = 0; i < count; i++)
-        yield { itemId: String(i), sizeBytes: i, subject: i % 2 === 0 ? '=HYPERLINK("x","y")' : null };
-    })(),
+    records: Readable.from(
+      Array.from({ length: count }, (_, i) => ({
+        itemId: String(i),
+        sizeBytes: i,
+        subject: i % 2 === 0 ? '=HYPERLINK("x","y")' : null,
+      })),
+    ),
   };
 }
 
