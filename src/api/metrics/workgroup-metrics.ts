@@ -11,6 +11,15 @@ import {
 } from '../../db/metrics-queries.ts';
 import { UNFINISHED_STATUSES } from '../../domain/migration.ts';
 
+interface ProjectSums {
+  migrated: number;
+  skipped: number;
+  failed: number;
+  bytes: number;
+  throttledMs: number;
+  failuresByCode: Map<string, number>;
+}
+
 /**
  * How long after a mailbox's pass finished an outcome may still be recorded: a page in flight when
  * the mailbox was stopped ends within its job's expiry (15 minutes). After that its totals are final.
@@ -77,16 +86,32 @@ export class WorkgroupMetrics {
       labelNames: ['project'],
       registers: [registry],
     });
+    // Summed per project first: one labelled increment per series, not one per mailbox pass.
+    const sums = new Map<string, ProjectSums>();
     for (const row of rows) {
-      const project = row.projectId;
+      let sum = sums.get(row.projectId);
+      if (sum === undefined) {
+        sum = { migrated: 0, skipped: 0, failed: 0, bytes: 0, throttledMs: 0, failuresByCode: new Map() };
+        sums.set(row.projectId, sum);
+      }
+      sum.throttledMs += row.throttledMs;
       const total = totals.get(row.runMailboxId);
-      throttled.inc({ project }, row.throttledMs / 1000);
       if (total === undefined) continue;
+      sum.migrated += total.items.migrated;
+      sum.skipped += total.items.skipped;
+      sum.failed += total.items.failed;
+      sum.bytes += total.bytes;
+      for (const [code, n] of Object.entries(total.failuresByCode)) {
+        const label = CODE_LABEL.test(code) ? code : 'OTHER';
+        sum.failuresByCode.set(label, (sum.failuresByCode.get(label) ?? 0) + n);
+      }
+    }
+    for (const [project, sum] of sums) {
       for (const outcome of ['migrated', 'skipped', 'failed'] as const)
-        items.inc({ project, outcome }, total.items[outcome]);
-      bytes.inc({ project }, total.bytes);
-      for (const [code, n] of Object.entries(total.failuresByCode))
-        failures.inc({ project, code: CODE_LABEL.test(code) ? code : 'OTHER' }, n);
+        items.inc({ project, outcome }, sum[outcome]);
+      bytes.inc({ project }, sum.bytes);
+      throttled.inc({ project }, sum.throttledMs / 1000);
+      for (const [code, n] of sum.failuresByCode) failures.inc({ project, code }, n);
     }
   }
 
