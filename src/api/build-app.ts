@@ -19,6 +19,7 @@ import { errorBody, handleError } from './errors.ts';
 import { decodeUtf8Body, guardedValidatorCompiler, headerProblem } from './input-guard.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { mspRoutes } from './routes/msp/index.ts';
 import { projectRoutes } from './routes/projects/index.ts';
 import { setupRoutes } from './routes/setup.ts';
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps) {
   };
   mspRoutes(app, controlPlane);
   projectRoutes(app, controlPlane);
+  metricsRoutes(app, controlPlane);
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 

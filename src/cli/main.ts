@@ -31,7 +31,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./commands/audit.ts')).auditCommand(),
   endpoints: async () => (await import('./commands/endpoints.ts')).endpointsCommand(),
   projects: async () => (await import('./commands/projects.ts')).projectsCommand(),
-  mailboxes: async () => (await import('./commands/mailboxes.ts')).mailboxesCommand(),
+  mailboxes: async () =>
+    (await import('./commands/mailbox-downloads.ts')).addMailboxDownloads(
+      (await import('./commands/mailboxes.ts')).mailboxesCommand(),
+    ),
   passes: async () => (await import('./commands/passes.ts')).passesCommand(),
   statistics: async () => (await import('./commands/statistics.ts')).statisticsCommand(),
 };

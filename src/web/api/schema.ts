@@ -5606,6 +5606,50 @@ export interface Paths {
       };
     };
   };
+  '/api/projects/{id}/mailboxes/{mailboxId}/failures': {
+    /** Every item failure of the mailbox over all passes (code, message, folder, item id, size; subject when the project logs subjects), as CSV or JSONL */
+    get: {
+      params: {
+        id: string;
+        mailboxId: string;
+      };
+      query?: {
+        /** csv (opens in a spreadsheet) or jsonl */
+        format?: 'csv' | 'jsonl';
+      };
+      responses: {
+        200: unknown;
+        400: unknown;
+        401: unknown;
+        403: unknown;
+        404: unknown;
+        409: unknown;
+        429: unknown;
+      };
+    };
+  };
+  '/api/projects/{id}/mailboxes/{mailboxId}/log': {
+    /** The mailbox’s log: each pass with start, end, status, counts, throttled time and error, and the folders it planned, as CSV or JSONL */
+    get: {
+      params: {
+        id: string;
+        mailboxId: string;
+      };
+      query?: {
+        /** csv (opens in a spreadsheet) or jsonl */
+        format?: 'csv' | 'jsonl';
+      };
+      responses: {
+        200: unknown;
+        400: unknown;
+        401: unknown;
+        403: unknown;
+        404: unknown;
+        409: unknown;
+        429: unknown;
+      };
+    };
+  };
   '/api/projects/{id}/passes': {
     /** Pass history of the project, newest first */
     get: {
@@ -6495,6 +6539,20 @@ export interface Paths {
             details: { [key: string]: unknown };
           };
         };
+      };
+    };
+  };
+  '/api/metrics': {
+    /** Prometheus metrics of your workgroup’s projects: items, bytes, failures by code, throttled time, mailboxes by status, passes running, queue depth (Administrator) */
+    get: {
+      responses: {
+        200: unknown;
+        400: unknown;
+        401: unknown;
+        403: unknown;
+        404: unknown;
+        409: unknown;
+        429: unknown;
       };
     };
   };

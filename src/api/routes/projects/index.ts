@@ -1,6 +1,7 @@
 import type { App } from '../../app-type.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
 import { endpointRoutes } from './endpoints.ts';
+import { mailboxDownloadRoutes } from './mailbox-downloads.ts';
 import { mailboxRoutes } from './mailboxes.ts';
 import { notifyRoutes } from './notify.ts';
 import { passRoutes } from './passes.ts';
@@ -12,6 +13,7 @@ export function projectRoutes(app: App, deps: ControlPlaneDeps): void {
   endpointRoutes(app, deps);
   projectCrudRoutes(app, deps);
   mailboxRoutes(app, deps);
+  mailboxDownloadRoutes(app, deps);
   passRoutes(app, deps);
   statisticsRoutes(app, deps);
   notifyRoutes(app, deps);

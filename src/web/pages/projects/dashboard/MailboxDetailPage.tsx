@@ -8,6 +8,7 @@ import { StatusChip } from '../../../components/StatusChip.tsx';
 import { splitError } from '../../../format-error.ts';
 import { formatBytes, formatDateTime, formatDuration, formatNumber } from '../../../format.ts';
 import { useLoad } from '../../../hooks/use-load.ts';
+import { MailboxDownloads } from './MailboxDownloads.tsx';
 import { PASS_LABELS, type PassKind } from './StartPassDialog.tsx';
 
 const VERDICTS = {
@@ -183,6 +184,7 @@ export function MailboxDetailPage() {
           </div>
         )}
       </section>
+      <MailboxDownloads projectId={projectId} mailboxId={mailboxId} />
     </>
   );
 }
