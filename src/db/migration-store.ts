@@ -12,6 +12,7 @@ import type { Db } from './database.ts';
 import { ensureQueue, type JobQueue } from './job-queue.ts';
 import { fillMailboxSlots } from './mailbox-slots.ts';
 import { retryTransaction } from './retry-transaction.ts';
+import { saveSettingsScript } from './settings-scripts.ts';
 
 /** A page job runs at most this long before pg-boss hands it to another worker (crash recovery). */
 export const PAGE_JOB_EXPIRY_SECONDS = 15 * 60;
@@ -260,6 +261,8 @@ export function createMigrationStore(db: Db, queue: JobQueue): MigrationStore {
         .execute();
       return new Set(rows.map((r) => r.source_item_id));
     },
+
+    saveSettingsScript: (script) => saveSettingsScript(db, script),
 
     async listFailures(runMailboxId) {
       const rows = await db

@@ -1,3 +1,4 @@
+import type { MailboxSettingsScript } from './mailbox-settings.ts';
 import type { ItemFailure, ItemType, MailboxStatus, PassOptions } from './migration.ts';
 
 /** Job names of the migration engine, and their payloads (one constant table, as pg-boss needs). */
@@ -105,6 +106,8 @@ export interface MigrationStore {
   failMailbox(id: string, error: string): Promise<void>;
   /** Source item ids that failed in the latest earlier pass of this mailbox pair that had failures. */
   previouslyFailedItems(source: string, destination: string, beforeRunId: string): Promise<Set<string>>;
+  /** What the mailbox pair needs from the PowerShell script, replacing what an earlier pass found. */
+  saveSettingsScript(script: MailboxSettingsScript): Promise<void>;
   /** Failures of the run's mailbox, for the report. */
   listFailures(runMailboxId: string): Promise<ItemFailure[]>;
 }

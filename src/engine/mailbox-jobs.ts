@@ -14,6 +14,7 @@ import type { Source, SourceMessageRef } from '../domain/source.ts';
 import type { ByteBudget } from './byte-budget.ts';
 import { planMailFolders } from './folder-plan.ts';
 import { migrateMessage } from './migrate-message.ts';
+import { migrateMailboxSettings, verifySettingsAccess } from './migrate-settings.ts';
 import { migratePimItem } from './migrate-pim-item.ts';
 import { planPimFolders } from './pim-folder-plan.ts';
 import type { ThrottleLedger } from './throttle-ledger.ts';
@@ -60,6 +61,7 @@ export async function startMailbox(
     await destination.verify();
     const options = mailbox.options;
     if (options.pass === 'verify') {
+      await verifySettingsAccess(deps, mailbox);
       await deps.store.planFolders(mailbox.id, []);
       return;
     }
@@ -96,6 +98,7 @@ export async function startMailbox(
           sourceCount: folder.sourceCount,
         });
       }
+      await migrateMailboxSettings(deps, mailbox, folders);
     }
     await deps.store.planFolders(mailbox.id, withIds);
   });

@@ -129,6 +129,7 @@ function passOptions(plan: Plan, options: MigrateOptions): PassOptions {
     logSubjects: plan.logSubjects,
     useImportMime: plan.support.useImportMime,
     expandCalendarInstances: plan.support.calendarExpandInstances,
+    migrateOutOfOffice: plan.support.migrateOutOfOffice,
   };
 }
 
