@@ -63,15 +63,19 @@ function entries(elements: readonly Json[], skip: readonly string[]): { kind: st
 
 /** The rule as the user would read it in Sieve, for the report (zimbra.md §9: zimbraMailSieveScript). */
 export function ruleText(rule: SourceFilterRule): string {
+  const inactive = yes(rule.active) ? '' : ' (disabled)';
+  return `"${str(rule, 'name') ?? ''}"${inactive}: ${ruleBody(rule)}`;
+}
+
+function ruleBody(rule: Json): string {
   const tests = list(rule.filterTests);
   const condition = str(tests[0] ?? {}, 'condition') ?? 'allof';
   const testText = entries(tests, ['condition']).map(({ kind, element }) => describeTest(kind, element));
-  const actionText = entries(list(rule.filterActions), []).map(({ kind, element }) =>
-    describeAction(kind, element),
+  const actionText = entries(list(rule.filterActions), []).map(
+    ({ kind, element }) => `${describeAction(kind, element)};`,
   );
-  const nested = list(rule.nestedRule).map((n) => ` ${ruleText(n)}`);
-  const inactive = yes(rule.active) ? '' : ' (disabled)';
-  return `"${str(rule, 'name') ?? ''}"${inactive}: if ${condition} (${testText.join(', ')}) { ${[...actionText.map((a) => `${a};`), ...nested].join(' ')} }`;
+  const nested = list(rule.nestedRule).map(ruleBody);
+  return `if ${condition} (${testText.join(', ')}) { ${[...actionText, ...nested].join(' ')} }`;
 }
 
 function describeTest(kind: string, t: Json): string {
