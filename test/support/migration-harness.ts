@@ -106,6 +106,8 @@ export async function startMigrationHarness(options: HarnessOptions) {
 
   return {
     graphUrl: m365.graphUrl,
+    /** The test database, for what a pass records besides its report (the settings scripts). */
+    db: database.db,
     /** The emulated Zimbra and the source account's files: edit them, then POST /_emulator/reload. */
     zimbraUrl: zimbra.url,
     sourceDir: path.join(dataDir, 'accounts', options.source),
