@@ -268,3 +268,23 @@ describe('mailbox settings end to end', () => {
     expect(replies.status).toBe('scheduled');
   });
 });
+
+describe('Verify Credentials with mailbox settings', () => {
+  it('fails the mailbox naming MailboxSettings.ReadWrite when the app may not read inbox rules', async () => {
+    const harness = await startMigrationHarness({
+      source: SOURCE,
+      sourceFiles: { 'mail/Inbox/a.eml': eml('hello') },
+      destinations: [{ userPrincipalName: DESTINATION, mailbox: true }],
+      permissions: ['Mail.ReadWrite', 'User.Read.All'],
+    });
+    try {
+      const mailOnly = await harness.runPass('verify', DESTINATION, { itemTypes: ['mail'] });
+      expect(mailOnly.status).toBe('completed');
+      const withRules = await harness.runPass('verify', DESTINATION, { itemTypes: ['mail', 'rules'] });
+      expect(withRules.status).toBe('failed');
+      expect(withRules.error).toMatch(/^DESTINATION_SETTINGS_ACCESS_DENIED: .*MailboxSettings\.ReadWrite/);
+    } finally {
+      await harness.close();
+    }
+  }, 60_000);
+});

@@ -28,6 +28,8 @@ export interface HarnessOptions {
   readonly source: string;
   readonly destinations: readonly { userPrincipalName: string; mailbox: boolean }[];
   readonly m365Faults?: string;
+  /** The app's application permissions, when a test needs fewer than every one the engine uses. */
+  readonly permissions?: readonly string[];
 }
 
 /**
@@ -58,13 +60,15 @@ export async function startMigrationHarness(options: HarnessOptions) {
               clientId: CLIENT,
               secret: 'app-secret',
               permissions: [
-                'Mail.ReadWrite',
-                'User.Read.All',
-                'MailboxSettings.ReadWrite',
-                'Contacts.ReadWrite',
-                'Calendars.ReadWrite',
-                'Tasks.ReadWrite.All',
-                'Mail-Advanced.ReadWrite.All',
+                ...(options.permissions ?? [
+                  'Mail.ReadWrite',
+                  'User.Read.All',
+                  'MailboxSettings.ReadWrite',
+                  'Contacts.ReadWrite',
+                  'Calendars.ReadWrite',
+                  'Tasks.ReadWrite.All',
+                  'Mail-Advanced.ReadWrite.All',
+                ]),
               ],
             },
           ],
