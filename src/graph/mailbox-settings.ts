@@ -45,13 +45,7 @@ export function createMailboxSettingsWriter(
   }
 
   const list = () =>
-    explained(() =>
-      collectPages<{ id: string; displayName: string }>(
-        transport,
-        mailbox,
-        `${rulesPath}${query({ $select: 'id,displayName' })}`,
-      ),
-    );
+    explained(() => collectPages<{ id: string; displayName: string }>(transport, mailbox, rulesPath));
 
   return {
     listMessageRules: list,
