@@ -42,3 +42,27 @@ export async function projectSettingsScripts(
   const rows = await query.execute();
   return rows.map((row) => row.script as unknown as MailboxSettingsScript);
 }
+
+/** The scripts of these mailbox pairs (a migration plan's users), in their order; pairs without one are left out. */
+export async function settingsScriptsOf(
+  db: Db,
+  pairs: readonly { readonly source: string; readonly destination: string }[],
+): Promise<MailboxSettingsScript[]> {
+  if (pairs.length === 0) return [];
+  const rows = await db
+    .selectFrom('settings_scripts')
+    .select(['source_mailbox', 'destination_mailbox', 'script'])
+    .where(
+      'source_mailbox',
+      'in',
+      pairs.map((p) => p.source.toLowerCase()),
+    )
+    .execute();
+  const byPair = new Map(
+    rows.map((r) => [
+      `${r.source_mailbox}\n${r.destination_mailbox}`,
+      r.script as unknown as MailboxSettingsScript,
+    ]),
+  );
+  return pairs.flatMap((p) => byPair.get(`${p.source.toLowerCase()}\n${p.destination.toLowerCase()}`) ?? []);
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { renderScript } from '../../src/convert/powershell-script.ts';
+import { settingsScriptsOf } from '../../src/db/settings-scripts.ts';
 import type { MailboxSettingsScript } from '../../src/domain/mailbox-settings.ts';
 import type { ItemType, MailboxReport } from '../../src/domain/migration.ts';
 import { startMigrationHarness } from '../support/migration-harness.ts';
@@ -243,6 +244,12 @@ describe('mailbox settings end to end', () => {
     expect(text).toContain("-SignatureHtml '<b>Alice</b><br>l’’équipe'");
     expect(text).toContain('# Not migrated');
     expect(first.items.signatures).toMatchObject({ migrated: 0, skipped: 2 });
+    // ferry migrate --settings-script finds it by the plan's addresses, in any case.
+    const ofPlan = await settingsScriptsOf(harness.db, [
+      { source: SOURCE.toUpperCase(), destination: DESTINATION },
+      { source: 'nobody@zimbra.test', destination: 'nobody@contoso.com' },
+    ]);
+    expect(ofPlan).toEqual([saved]);
   });
 
   it('creates nothing new on a second Full pass', async () => {

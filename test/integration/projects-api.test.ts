@@ -768,6 +768,8 @@ describe('authorisation', () => {
       ['GET', `/api/projects/${id}/passes`],
       ['GET', `/api/projects/${id}/statistics`],
       ['GET', `/api/projects/${id}/notify-template`],
+      ['GET', `/api/projects/${id}/settings-script`],
+      ['GET', `/api/projects/${id}/mailboxes/${mailbox!.id}/settings-script`],
     ];
     await database.db.updateTable('workgroups').set({ project_sharing: true }).execute();
     for (const who of ['admin', 'manager', 'agent']) {

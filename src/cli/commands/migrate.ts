@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 
@@ -5,6 +6,8 @@ import { createLogger } from '../../config/logger.ts';
 import { startJobQueue } from '../../db/job-queue.ts';
 import { createMigrationStore } from '../../db/migration-store.ts';
 import { createPassRun, interruptUnfinishedRuns, passReport } from '../../db/pass-runs.ts';
+import { settingsScriptsOf } from '../../db/settings-scripts.ts';
+import { renderScript } from '../../convert/powershell-script.ts';
 import { Secret } from '../../domain/secret.ts';
 import {
   DEFAULT_PRESTAGE_DAYS,
@@ -27,6 +30,7 @@ interface MigrateOptions {
   prestageDays: number;
   dataDir?: string;
   json?: boolean;
+  settingsScript?: string;
   graphLimits?: BudgetLimits;
 }
 
@@ -45,6 +49,10 @@ export function migrateCommand(): Command {
     )
     .option('--data-dir <dir>', 'data directory (default: FERRY_DATA_DIR or ./data)')
     .option('--json', 'print the summary as JSON')
+    .option(
+      '--settings-script <file>',
+      "write the Exchange Online PowerShell script for the settings Graph cannot write (signatures, forwarding) of the plan's mailboxes",
+    )
     .addOption(
       new Option(
         '--graph-limits <limits>',
@@ -97,6 +105,10 @@ export function migrateCommand(): Command {
           runId,
           createMigrationStore(runtime.database.db, queue),
         );
+        if (options.settingsScript !== undefined) {
+          const scripts = await settingsScriptsOf(runtime.database.db, plan.users);
+          await writeFile(options.settingsScript, renderScript(scripts, new Date().toISOString()), 'utf8');
+        }
       } finally {
         await workers.stop();
         await queue.stop({ graceful: true, timeout: 10_000 });
