@@ -157,12 +157,15 @@ describe('generateSeed', () => {
       for (const awkward of ['dateTest', 'actionDiscard', 'nestedRule']) expect(text).toContain(awkward);
       const outgoing = JSON.parse(await readFile(path.join(dir, 'outgoing-filters.json'), 'utf8'));
       expect(outgoing).toHaveLength(1);
-      const signatures = JSON.parse(await readFile(path.join(dir, 'signatures.json'), 'utf8'));
-      expect(signatures.map((s: { name: string }) => s.name)).toEqual(['Work', "Short 'n' plain"]);
+      const signatures = JSON.parse(await readFile(path.join(dir, 'signatures.json'), 'utf8')) as {
+        id: string;
+        name: string;
+      }[];
+      expect(signatures.map((s) => s.name)).toEqual(['Work', "Short 'n' plain"]);
       const prefs = JSON.parse(await readFile(path.join(dir, 'prefs.json'), 'utf8'));
       expect(prefs.zimbraPrefOutOfOfficeReplyEnabled).toBe(i === 0 ? 'TRUE' : 'FALSE');
       expect(prefs.zimbraPrefMailForwardingAddress).toBe(i === 1 ? 'assistant@partner.example' : undefined);
-      expect(prefs.zimbraPrefDefaultSignatureId).toBe(signatures[0].id);
+      expect(prefs.zimbraPrefDefaultSignatureId).toBe(signatures[0]!.id);
       const tags = JSON.parse(await readFile(path.join(dir, 'tags.json'), 'utf8'));
       for (const tag of tags) expect(tag.color !== undefined || /^#[0-9A-F]{6}$/.test(tag.rgb)).toBe(true);
     }
