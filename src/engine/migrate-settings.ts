@@ -185,6 +185,23 @@ class SettingsRun {
     await this.record(type, itemId, 'migrated');
   }
 
+  /**
+   * Switches off the rule an earlier pass made from a setting that no longer converts (or no
+   * longer exists): it must not go on filtering differently from Zimbra. True when one was switched off.
+   */
+  private async switchOff(itemId: string): Promise<boolean> {
+    const mapped = this.mapped.get(itemId);
+    const id = mapped?.destinationItemId;
+    if (mapped?.status !== 'migrated' || id === undefined || id === '' || mapped.contentHash === 'off')
+      return false;
+    if (!(await this.destination.updateMessageRule(id, { isEnabled: false }))) return false;
+    await this.store.markMigrated(this.mailbox.source, this.mailbox.destination, itemId, id, {
+      revision: '',
+      contentHash: 'off',
+    });
+    return true;
+  }
+
   /** Runs one setting; a failure is that setting's, unless it concerns the whole mailbox. */
   private async guarded(type: SettingsItemType, itemId: string, work: () => Promise<void>): Promise<void> {
     try {
@@ -208,10 +225,13 @@ class SettingsRun {
       await this.guarded('rules', itemId, async () => {
         const converted = convertFilterRule(source);
         if (!converted.ok) {
+          const off = (await this.switchOff(itemId))
+            ? ' The inbox rule an earlier pass made from it is switched off.'
+            : '';
           await this.notMigratedItem(
             'rules',
             itemId,
-            `Filter not migrated, because Graph inbox rules cannot express ${converted.reasons.join('; ')}. Original: ${converted.original}`,
+            `Filter not migrated, because Graph inbox rules cannot express ${converted.reasons.join('; ')}. Original: ${converted.original}${off}`,
           );
           return;
         }
@@ -252,7 +272,14 @@ class SettingsRun {
     const addresses = (this.settings.prefs.zimbraPrefMailForwardingAddress ?? '')
       .split(/[,;\s]+/)
       .filter((a) => a.includes('@'));
-    if (addresses.length === 0) return;
+    if (addresses.length === 0) {
+      // Forwarding ended in Zimbra: the rule Ferry made for it must not keep forwarding.
+      await this.guarded('forwarding', ITEM_IDS.forwarding, async () => {
+        if (await this.switchOff(ITEM_IDS.forwarding))
+          await this.record('forwarding', ITEM_IDS.forwarding, 'migrated');
+      });
+      return;
+    }
     const keepCopy = this.settings.prefs.zimbraPrefMailLocalDeliveryDisabled?.toUpperCase() !== 'TRUE';
     const warning =
       'Microsoft 365 blocks automatic forwarding to external addresses by default (outbound spam policy): allow it for this mailbox, or forwarded mail is refused.';

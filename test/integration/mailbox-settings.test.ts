@@ -263,14 +263,28 @@ describe('mailbox settings end to end', () => {
 
   it('updates a changed filter in place, and switches the out-of-office on when asked', async () => {
     const before = (await rules()).find((r) => r.displayName === 'Bills')!;
-    writeFileSync(path.join(harness.sourceDir, 'filters.json'), JSON.stringify(filters('receipt')));
+    const changed = filters('receipt');
+    // "Big mail" gains a date test: Graph cannot say it any more, so its rule is switched off.
+    (changed[1]!.filterTests[0] as Record<string, unknown>).dateTest = [
+      { dateComparison: 'after', d: '1609459200' },
+    ];
+    writeFileSync(path.join(harness.sourceDir, 'filters.json'), JSON.stringify(changed));
+    // Forwarding ended in Zimbra: the forwarding rule must stop forwarding.
+    const { zimbraPrefMailForwardingAddress: _ended, ...withoutForwarding } = PREFS;
+    writeFileSync(path.join(harness.sourceDir, 'prefs.json'), JSON.stringify(withoutForwarding));
     expect((await fetch(`${harness.zimbraUrl}/_emulator/reload`, { method: 'POST' })).status).toBe(204);
     const third = await harness.runPass('full', DESTINATION, { ...SETTINGS, migrateOutOfOffice: true });
     const after = (await rules()).find((r) => r.displayName === 'Bills')!;
     expect(after.id).toBe(before.id);
     expect(after.conditions.subjectContains).toEqual(['receipt']);
     expect(third.items.rules.migrated).toBe(1);
-    expect((await rules()).length).toBe(4);
+    const now = new Map((await rules()).map((r) => [r.displayName, r]));
+    expect(now.size).toBe(4);
+    expect(now.get('Big mail')!.isEnabled).toBe(false);
+    expect(now.get('Forwarding (from Zimbra)')!.isEnabled).toBe(false);
+    expect(third.errors.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/^Filter not migrated, because .*date test.*"Big mail".*switched off\.$/),
+    );
     const replies = await graph<{ status: string }>('GET', 'mailboxSettings/automaticRepliesSetting');
     expect(replies.status).toBe('scheduled');
   });
