@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Destination, DestinationMailbox } from '../domain/destination.ts';
+import { TransientError, UserError } from '../domain/errors.ts';
 import type { MailboxSettingsScript, SourceMailboxSettings } from '../domain/mailbox-settings.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, type ItemType } from '../domain/migration.ts';
 import type { ItemOutcome, MigrationStore, RunMailbox } from '../domain/migration-store.ts';
@@ -20,7 +21,7 @@ const folder = (id: string, path: string, role?: 'inbox'): SourceFolder => ({
 });
 const FOLDERS = [folder('2', 'Inbox', 'inbox'), folder('300', 'Bills'), folder('301', 'Junk mail')];
 
-function run(settings: Partial<SourceMailboxSettings>, itemTypes: ItemType[], folderFilter?: string) {
+function run(settings: Partial<SourceMailboxSettings> | Error, itemTypes: ItemType[], folderFilter?: string) {
   const outcomes: ItemOutcome[] = [];
   const scripts: MailboxSettingsScript[] = [];
   const writes: string[] = [];
@@ -44,7 +45,15 @@ function run(settings: Partial<SourceMailboxSettings>, itemTypes: ItemType[], fo
   };
   const source = {
     readMailboxSettings: () =>
-      Promise.resolve({ filterRules: [], outgoingFilterRules: [], prefs: {}, signatures: [], ...settings }),
+      settings instanceof Error
+        ? Promise.reject(settings)
+        : Promise.resolve({
+            filterRules: [],
+            outgoingFilterRules: [],
+            prefs: {},
+            signatures: [],
+            ...settings,
+          }),
   } as unknown as Source;
   const destinationMailbox = {
     listMessageRules: () => Promise.resolve([]),
@@ -126,6 +135,17 @@ describe('migrateMailboxSettings', () => {
       sequence: 3,
       actions: { moveToFolder: 'folder:Bills' },
     });
+  });
+
+  it('records unreadable settings as failures of their kinds, leaving the mailbox to go on', async () => {
+    const result = run(new UserError('ZIMBRA_FAULT', 'unknown document'), ['rules', 'signatures']);
+    await result.done;
+    expect(result.outcomes.map((o) => [o.sourceItemId, o.outcome, o.code])).toEqual([
+      ['settings:rules', 'failed', 'ZIMBRA_FAULT'],
+      ['settings:signatures', 'failed', 'ZIMBRA_FAULT'],
+    ]);
+    const transient = run(new TransientError('ZIMBRA_DOWN', 'down'), ['rules']);
+    await expect(transient.done).rejects.toBeInstanceOf(TransientError);
   });
 
   it('does nothing for a pass without settings kinds', async () => {

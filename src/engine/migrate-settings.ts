@@ -73,7 +73,26 @@ export async function migrateMailboxSettings(
     ),
   );
   if (kinds.size === 0) return;
-  const settings = await deps.source.readMailboxSettings(mailbox.source);
+  let settings: SourceMailboxSettings;
+  try {
+    settings = await deps.source.readMailboxSettings(mailbox.source);
+  } catch (caught) {
+    // Settings that cannot be read are the settings' failure, never a reason to hold back the mail.
+    const error = coerceError(caught);
+    if (error instanceof TransientError) throw error;
+    for (const kind of kinds) {
+      await deps.store.recordOutcome(mailbox.id, {
+        sourceItemId: `settings:${kind}`,
+        type: kind,
+        sourceFolderId: SETTINGS_FOLDER,
+        outcome: 'failed',
+        bytes: 0,
+        code: error instanceof FerryError ? error.code : 'UNEXPECTED',
+        message: `The mailbox settings could not be read from Zimbra: ${error.message}`,
+      });
+    }
+    return;
+  }
   const destination = deps.destination.mailbox(mailbox.destination);
   const run = new SettingsRun(deps.store, mailbox, destination, settings);
   await run.load();
