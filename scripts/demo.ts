@@ -273,6 +273,9 @@ try {
       .map(([type, c]) => `${c.migrated} ${type}`)
       .join(', ')}; ${statistics.project.failedItems} failed`,
   );
+  out(
+    `  Signatures and forwarding without a copy are in the PowerShell script: ${url}/api/projects/${project.id}/settings-script (signed in).`,
+  );
   await api('POST', `/api/projects/${project.id}/statistics/request`);
   out(
     `  Request Statistics sent the report to ${ADMIN.email} (written to ${path.join(dataDir, 'ferry', 'outbox')}).`,

@@ -31,7 +31,16 @@ describe('plan files', () => {
   it('reads JSON with defaults and the global cloud', async () => {
     const plan = await loadPlan(planFile('a.json', base));
     expect(plan.maxConcurrentMigrations).toBe(5);
-    expect(plan.itemTypes).toEqual(['mail', 'contacts', 'calendar', 'tasks']);
+    expect(plan.itemTypes).toEqual([
+      'mail',
+      'contacts',
+      'calendar',
+      'tasks',
+      'rules',
+      'outOfOffice',
+      'forwarding',
+      'signatures',
+    ]);
     expect(plan.endpoints.destination.graphUrl).toBe('https://graph.microsoft.com');
   });
 

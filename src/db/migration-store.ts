@@ -2,11 +2,12 @@ import { sql } from 'kysely';
 
 import { failedItemsSummary } from '../domain/failure-summary.ts';
 import type { ItemFailure, ItemType, MailboxStatus, PassOptions } from '../domain/migration.ts';
-import type { MigrationStore, RunFolder } from '../domain/migration-store.ts';
+import type { ItemResult, MailboxLease, MigrationStore, RunFolder } from '../domain/migration-store.ts';
 import type { Db } from './database.ts';
 import { holdLease } from './mailbox-leases.ts';
 import { fillMailboxSlots } from './mailbox-slots.ts';
 import { retryTransaction } from './retry-transaction.ts';
+import { saveSettingsScript } from './settings-scripts.ts';
 
 export function createMigrationStore(db: Db): MigrationStore {
   /** Finishes the mailbox when every folder is done; its status says whether items failed. */
@@ -184,73 +185,18 @@ export function createMigrationStore(db: Db): MigrationStore {
       });
     },
 
+    async recordResults(lease, pair, items) {
+      if (items.length === 0) return;
+      await retryTransaction(db, async (trx) => {
+        await holdLease(trx, lease);
+        await writeResults(trx, lease, pair, items);
+      });
+    },
+
     async completePage(lease, pair, page) {
       return retryTransaction(db, async (trx) => {
         await holdLease(trx, lease);
-        const migrated = page.items.flatMap((r) => (r.migrated === undefined ? [] : [r.migrated]));
-        if (migrated.length > 0) {
-          await trx
-            .insertInto('item_map')
-            .values(
-              uniqueBy(migrated, (item) => item.sourceItemId).map((item) => ({
-                source_mailbox: pair.source.toLowerCase(),
-                destination_mailbox: pair.destination.toLowerCase(),
-                source_item_id: item.sourceItemId,
-                item_type: item.type,
-                content_hash: item.contentHash,
-                stamp: item.stamp,
-                destination_folder_id: item.destinationFolderId,
-                destination_item_id: item.destinationItemId,
-                source_revision: item.revision ?? null,
-                status: 'migrated',
-              })),
-            )
-            .onConflict((oc) =>
-              oc.columns(['source_mailbox', 'destination_mailbox', 'source_item_id']).doUpdateSet({
-                content_hash: sql`excluded.content_hash`,
-                stamp: sql`excluded.stamp`,
-                destination_folder_id: sql`excluded.destination_folder_id`,
-                destination_item_id: sql`excluded.destination_item_id`,
-                source_revision: sql`coalesce(excluded.source_revision, item_map.source_revision)`,
-                status: 'migrated',
-                updated_at: sql`now()`,
-              }),
-            )
-            .execute();
-        }
-        const outcomes = page.items.flatMap((r) => (r.outcome === undefined ? [] : [r.outcome]));
-        if (outcomes.length > 0) {
-          // A re-run of the page (after a takeover) counts each item once.
-          await trx
-            .insertInto('run_items')
-            .values(
-              uniqueBy(outcomes, (outcome) => outcome.sourceItemId).map((outcome) => ({
-                run_mailbox_id: lease.runMailboxId,
-                source_item_id: outcome.sourceItemId,
-                item_type: outcome.type,
-                source_folder_id: outcome.sourceFolderId,
-                outcome: outcome.outcome,
-                bytes: outcome.bytes,
-                destination_items: outcome.destinationItems ?? 1,
-                code: outcome.code ?? null,
-                message: outcome.message ?? null,
-                subject: outcome.subject ?? null,
-              })),
-            )
-            .onConflict((oc) =>
-              oc.columns(['run_mailbox_id', 'source_item_id']).doUpdateSet({
-                item_type: sql`excluded.item_type`,
-                source_folder_id: sql`excluded.source_folder_id`,
-                outcome: sql`excluded.outcome`,
-                bytes: sql`excluded.bytes`,
-                destination_items: sql`excluded.destination_items`,
-                code: sql`excluded.code`,
-                message: sql`excluded.message`,
-                subject: sql`excluded.subject`,
-              }),
-            )
-            .execute();
-        }
+        await writeResults(trx, lease, pair, page.items);
         await trx
           .updateTable('run_folders')
           .set({ cursor: page.next ?? null, done: page.next === undefined })
@@ -305,6 +251,8 @@ export function createMigrationStore(db: Db): MigrationStore {
       return new Set(rows.map((r) => r.source_item_id));
     },
 
+    saveSettingsScript: (script) => saveSettingsScript(db, script),
+
     async listFailures(runMailboxId) {
       const rows = await db
         .selectFrom('run_items')
@@ -353,4 +301,77 @@ function toRunFolder(row: {
 /** One row per key, the last one winning: a multi-row upsert must not touch a row twice. */
 function uniqueBy<T>(rows: readonly T[], key: (row: T) => string): T[] {
   return [...new Map(rows.map((row) => [key(row), row])).values()];
+}
+
+/** The item map records and outcomes of items, one statement each (inside the caller's transaction). */
+async function writeResults(
+  trx: Db,
+  lease: MailboxLease,
+  pair: { readonly source: string; readonly destination: string },
+  items: readonly ItemResult[],
+): Promise<void> {
+  const migrated = items.flatMap((r) => (r.migrated === undefined ? [] : [r.migrated]));
+  if (migrated.length > 0) {
+    await trx
+      .insertInto('item_map')
+      .values(
+        uniqueBy(migrated, (item) => item.sourceItemId).map((item) => ({
+          source_mailbox: pair.source.toLowerCase(),
+          destination_mailbox: pair.destination.toLowerCase(),
+          source_item_id: item.sourceItemId,
+          item_type: item.type,
+          content_hash: item.contentHash,
+          stamp: item.stamp,
+          destination_folder_id: item.destinationFolderId,
+          destination_item_id: item.destinationItemId,
+          source_revision: item.revision ?? null,
+          status: 'migrated',
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['source_mailbox', 'destination_mailbox', 'source_item_id']).doUpdateSet({
+          content_hash: sql`excluded.content_hash`,
+          stamp: sql`excluded.stamp`,
+          destination_folder_id: sql`excluded.destination_folder_id`,
+          destination_item_id: sql`excluded.destination_item_id`,
+          source_revision: sql`coalesce(excluded.source_revision, item_map.source_revision)`,
+          status: 'migrated',
+          updated_at: sql`now()`,
+        }),
+      )
+      .execute();
+  }
+  const outcomes = items.flatMap((r) => (r.outcome === undefined ? [] : [r.outcome]));
+  if (outcomes.length > 0) {
+    // A re-run of the page (after a takeover) counts each item once.
+    await trx
+      .insertInto('run_items')
+      .values(
+        uniqueBy(outcomes, (outcome) => outcome.sourceItemId).map((outcome) => ({
+          run_mailbox_id: lease.runMailboxId,
+          source_item_id: outcome.sourceItemId,
+          item_type: outcome.type,
+          source_folder_id: outcome.sourceFolderId,
+          outcome: outcome.outcome,
+          bytes: outcome.bytes,
+          destination_items: outcome.destinationItems ?? 1,
+          code: outcome.code ?? null,
+          message: outcome.message ?? null,
+          subject: outcome.subject ?? null,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['run_mailbox_id', 'source_item_id']).doUpdateSet({
+          item_type: sql`excluded.item_type`,
+          source_folder_id: sql`excluded.source_folder_id`,
+          outcome: sql`excluded.outcome`,
+          bytes: sql`excluded.bytes`,
+          destination_items: sql`excluded.destination_items`,
+          code: sql`excluded.code`,
+          message: sql`excluded.message`,
+          subject: sql`excluded.subject`,
+        }),
+      )
+      .execute();
+  }
 }

@@ -19,6 +19,14 @@ export interface Database extends MspTables, ProjectTables {
   run_items: RunItemsTable;
   item_map: ItemMapTable;
   mailbox_leases: MailboxLeasesTable;
+  settings_scripts: SettingsScriptsTable;
+}
+
+export interface SettingsScriptsTable {
+  source_mailbox: string;
+  destination_mailbox: string;
+  script: ColumnType<Record<string, unknown>, string, string>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 export interface PassRunsTable {

@@ -96,6 +96,16 @@ export interface DestinationMailbox {
   addEventAttachment(eventId: string, attachment: LargeAttachment): Promise<void>;
   createTask(listId: string, task: GraphPayload): Promise<string>;
   updateTask(listId: string, id: string, task: GraphPayload): Promise<void>;
+  /** Ferry's and the user's inbox rules, by id and name. */
+  listMessageRules(): Promise<{ id: string; displayName: string }[]>;
+  /** Creates an inbox rule; a repeated create returns the rule the first one made. */
+  createMessageRule(rule: GraphPayload): Promise<string>;
+  /** Replaces an inbox rule Ferry created; false when it no longer exists. */
+  updateMessageRule(id: string, rule: GraphPayload): Promise<boolean>;
+  /** Writes `mailboxSettings.automaticRepliesSetting`. */
+  setAutomaticReplies(setting: GraphPayload): Promise<void>;
+  /** Checks that inbox rules and automatic replies may be written (Verify Credentials). */
+  verifySettingsAccess(): Promise<void>;
   usage(): DestinationUsage;
 }
 

@@ -68,7 +68,10 @@ export const REQUIRED_GRAPH_PERMISSIONS = [
   { permission: 'Calendars.ReadWrite', why: 'create calendars and events' },
   { permission: 'Tasks.ReadWrite.All', why: 'create Microsoft To Do lists and tasks' },
   { permission: 'User.Read.All', why: 'find each destination user and check its mailbox' },
-  { permission: 'MailboxSettings.ReadWrite', why: 'create categories from Zimbra tags' },
+  {
+    permission: 'MailboxSettings.ReadWrite',
+    why: 'create categories from Zimbra tags, inbox rules from Zimbra filters, and the out-of-office reply',
+  },
 ] as const;
 
 /** The admin-consent link a Global Administrator opens to grant the app its permissions in the tenant. */

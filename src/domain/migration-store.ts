@@ -1,4 +1,5 @@
 import { TransientError } from './errors.ts';
+import type { MailboxSettingsScript } from './mailbox-settings.ts';
 import type { ItemFailure, ItemType, MailboxStatus, PassOptions } from './migration.ts';
 
 export interface RunMailbox {
@@ -136,9 +137,17 @@ export interface MigrationStore {
     pair: { readonly source: string; readonly destination: string },
     page: PageResult,
   ): Promise<boolean>;
+  /** Records results outside a page (mailbox settings), in one transaction under the lease. */
+  recordResults(
+    lease: MailboxLease,
+    pair: { readonly source: string; readonly destination: string },
+    items: readonly ItemResult[],
+  ): Promise<void>;
   failMailbox(lease: MailboxLease, error: string): Promise<void>;
   /** Source item ids that failed in the latest earlier pass of this mailbox pair that had failures. */
   previouslyFailedItems(source: string, destination: string, beforeRunId: string): Promise<Set<string>>;
+  /** What the mailbox pair needs from the PowerShell script, replacing what an earlier pass found. */
+  saveSettingsScript(script: MailboxSettingsScript): Promise<void>;
   /** Failures of the run's mailbox, for the report. */
   listFailures(runMailboxId: string): Promise<ItemFailure[]>;
 }

@@ -6,7 +6,10 @@
 export const PASS_KINDS = ['verify', 'trial', 'prestage', 'full', 'retry'] as const;
 export type PassKind = (typeof PASS_KINDS)[number];
 
-export const ITEM_TYPES = ['mail', 'contacts', 'calendar', 'tasks'] as const;
+import { SETTINGS_ITEM_TYPES } from './mailbox-settings.ts';
+
+/** Items that page through folders, then the mailbox settings kinds (Full and Retry Errors passes). */
+export const ITEM_TYPES = ['mail', 'contacts', 'calendar', 'tasks', ...SETTINGS_ITEM_TYPES] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
 export const MAILBOX_STATUSES = [
@@ -52,6 +55,11 @@ export interface PassOptions {
   readonly useImportMime?: boolean;
   /** ZimbraCalendarExpandInstances=1: recurring series arrive as the single occurrences Zimbra computes. */
   readonly expandCalendarInstances?: boolean;
+  /**
+   * MigrateOutOfOffice=1: an out-of-office active in Zimbra is switched on in Microsoft 365 too.
+   * Off by default: before cutover it would answer mail Zimbra still receives.
+   */
+  readonly migrateOutOfOffice?: boolean;
 }
 
 export interface ItemCounts {

@@ -26,6 +26,7 @@ describe('passOptionsFor', () => {
           'FolderMapping="^Inbox/Old->Archive"',
           'RecipientMapping="@old.example->@new.example"',
           'ZimbraCalendarExpandInstances=1',
+          'MigrateOutOfOffice=1',
         ],
         itemTypes: ['mail', 'calendar'],
         folderFilter: '^Junk',
@@ -50,6 +51,7 @@ describe('passOptionsFor', () => {
       logSubjects: true,
       expandCalendarInstances: true,
       useImportMime: false,
+      migrateOutOfOffice: true,
     });
   });
 

@@ -117,7 +117,7 @@ export function passOptionsFor(
     );
   return {
     pass,
-    // Pre-Stage moves mail only (MigrationWiz): contacts, calendars and tasks wait for the Full pass.
+    // Pre-Stage moves mail only (MigrationWiz): contacts, calendars, tasks and settings wait for the Full pass.
     itemTypes: pass === 'prestage' ? options.itemTypes.filter((t) => t === 'mail') : options.itemTypes,
     receivedBeforeMs:
       pass === 'prestage' ? Math.min(prestageBefore, receivedBeforeMs ?? Infinity) : receivedBeforeMs,
@@ -129,5 +129,6 @@ export function passOptionsFor(
     logSubjects: options.logSubjects,
     expandCalendarInstances: support.calendarExpandInstances,
     useImportMime: support.useImportMime,
+    migrateOutOfOffice: support.migrateOutOfOffice,
   };
 }

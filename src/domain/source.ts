@@ -57,6 +57,7 @@ export interface SourceTag {
   readonly rgb: string | undefined;
 }
 
+import type { SourceMailboxSettings } from './mailbox-settings.ts';
 import type {
   PimKind,
   SourceCalendarInstance,
@@ -102,4 +103,6 @@ export interface Source {
     fromMs: number,
     toMs: number,
   ): Promise<SourceCalendarInstance[]>;
+  /** Filters (incoming and outgoing), out-of-office, forwarding and signatures. */
+  readMailboxSettings(mailbox: string): Promise<SourceMailboxSettings>;
 }

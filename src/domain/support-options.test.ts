@@ -10,12 +10,15 @@ describe('Support options', () => {
       'RecipientMapping=@old.example->@new.example',
       'ZimbraCalendarExpandInstances=1',
       'UseImportMime=1',
+      'MigrateOutOfOffice=1',
     ]);
     expect(options.folderMappings).toEqual([{ pattern: '^Inbox/Old', replacement: 'Archive/Old' }]);
     expect(options.recipientMappings).toEqual([{ from: '@old.example', to: '@new.example' }]);
     expect(options.calendarExpandInstances).toBe(true);
     expect(options.useImportMime).toBe(true);
     expect(parseSupportOptions([]).useImportMime).toBe(false);
+    expect(options.migrateOutOfOffice).toBe(true);
+    expect(parseSupportOptions([]).migrateOutOfOffice).toBe(false);
   });
 
   it('refuses unknown keys, bad regexes and missing arrows with the option named', () => {
@@ -24,5 +27,6 @@ describe('Support options', () => {
     expect(() => parseSupportOptions(['RecipientMapping=@a'])).toThrow(/from->to/);
     expect(() => parseSupportOptions(['ZimbraCalendarExpandInstances=yes'])).toThrow(/0 or 1/);
     expect(() => parseSupportOptions(['UseImportMime=true'])).toThrow(/0 or 1/);
+    expect(() => parseSupportOptions(['MigrateOutOfOffice=on'])).toThrow(/0 or 1/);
   });
 });

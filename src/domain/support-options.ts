@@ -11,6 +11,8 @@ export interface SupportOptions {
   readonly calendarExpandInstances: boolean;
   /** UseImportMime=1: mail through Graph beta importMime (the original MIME whole). */
   readonly useImportMime: boolean;
+  /** MigrateOutOfOffice=1: an active Zimbra out-of-office is switched on in Microsoft 365 (after cutover). */
+  readonly migrateOutOfOffice: boolean;
 }
 
 const KNOWN_KEYS = [
@@ -18,6 +20,7 @@ const KNOWN_KEYS = [
   'RecipientMapping',
   'ZimbraCalendarExpandInstances',
   'UseImportMime',
+  'MigrateOutOfOffice',
 ] as const;
 
 export function parseSupportOptions(entries: readonly string[]): SupportOptions {
@@ -25,6 +28,7 @@ export function parseSupportOptions(entries: readonly string[]): SupportOptions 
   const recipientMappings: { from: string; to: string }[] = [];
   let calendarExpandInstances = false;
   let useImportMime = false;
+  let migrateOutOfOffice = false;
   for (const entry of entries) {
     const eq = entry.indexOf('=');
     const key = eq < 0 ? entry.trim() : entry.slice(0, eq).trim();
@@ -51,11 +55,15 @@ export function parseSupportOptions(entries: readonly string[]): SupportOptions 
         if (value !== '0' && value !== '1') throw invalid(entry, 'the value must be 0 or 1');
         useImportMime = value === '1';
         break;
+      case 'MigrateOutOfOffice':
+        if (value !== '0' && value !== '1') throw invalid(entry, 'the value must be 0 or 1');
+        migrateOutOfOffice = value === '1';
+        break;
       default:
         throw invalid(entry, `"${key}" is not a known Support option (known: ${KNOWN_KEYS.join(', ')})`);
     }
   }
-  return { folderMappings, recipientMappings, calendarExpandInstances, useImportMime };
+  return { folderMappings, recipientMappings, calendarExpandInstances, useImportMime, migrateOutOfOffice };
 }
 
 function unquote(value: string): string {

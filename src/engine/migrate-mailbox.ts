@@ -20,6 +20,7 @@ import { planMailFolders } from './folder-plan.ts';
 import { Limiter } from './limiter.ts';
 import { messageToWrite, migrateMessage, stampOf } from './migrate-message.ts';
 import { migratePimItem, pimItemToWrite } from './migrate-pim-item.ts';
+import { migrateMailboxSettings, verifySettingsAccess } from './migrate-settings.ts';
 import { planPimFolders } from './pim-folder-plan.ts';
 import type { ThrottleLedger } from './throttle-ledger.ts';
 
@@ -105,6 +106,7 @@ async function planMailbox(deps: EngineDeps, lease: MailboxLease, mailbox: RunMa
   await destination.verify();
   const options = mailbox.options;
   if (options.pass === 'verify') {
+    await verifySettingsAccess(deps, mailbox);
     await deps.store.planFolders(lease, []);
     return;
   }
@@ -129,6 +131,10 @@ async function planMailbox(deps: EngineDeps, lease: MailboxLease, mailbox: RunMa
         sourceCount: folder.sourceCount,
       });
     }
+  }
+  // Settings (rules, out-of-office, forwarding, signatures) move in Full and Retry Errors passes.
+  if (options.pass === 'full' || options.pass === 'retry') {
+    await migrateMailboxSettings(deps, lease, mailbox, folders);
   }
   // Contacts, calendars and tasks move in Full passes (and their failures in Retry Errors) only.
   if (options.pass === 'full' || options.pass === 'retry') {
@@ -175,7 +181,7 @@ async function migratePage(
   const page =
     folder.itemType === 'mail'
       ? await mailPage(deps, control, work)
-      : await pimPage(deps, control, work, folder.itemType);
+      : await pimPage(deps, control, work, folder.itemType as PimKind);
   const pair = { source: mailbox.source, destination: mailbox.destination };
   await deps.store.markInFlight(
     control.lease,

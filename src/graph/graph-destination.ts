@@ -11,6 +11,7 @@ import { importMimeMessage } from './import-mime.ts';
 import { addLargeAttachment } from './large-attachments.ts';
 import { createMailFolders } from './mail-folders.ts';
 import { verifyMailbox } from './mailbox-verification.ts';
+import { createMailboxSettingsWriter } from './mailbox-settings.ts';
 import { createMasterCategories } from './master-categories.ts';
 import { contactsPath, createPimContainers } from './pim-containers.ts';
 import { explainDenied } from './pim-permissions.ts';
@@ -51,6 +52,7 @@ function createGraphMailbox(
   const distributionLists = createDistributionLists(transport, upn);
   const events = createEvents(transport, upn);
   const tasks = createTodoTasks(transport, upn);
+  const settings = createMailboxSettingsWriter(transport, upn);
 
   /** Runs a contacts, calendar or tasks call; a refusal for want of permission names the permission. */
   async function pim<T>(kind: PimKind, call: () => Promise<T>): Promise<T> {
@@ -72,6 +74,12 @@ function createGraphMailbox(
 
   return {
     verify: () => verifyMailbox(transport, upn),
+
+    listMessageRules: () => settings.listMessageRules(),
+    createMessageRule: (rule) => settings.createMessageRule(rule),
+    updateMessageRule: (id, rule) => settings.updateMessageRule(id, rule),
+    setAutomaticReplies: (setting) => settings.setAutomaticReplies(setting),
+    verifySettingsAccess: () => settings.verifyAccess(),
 
     ensureMailFolder: (request) => folders.ensure(request),
 

@@ -6,6 +6,7 @@ import { dedupeInstances, expansionWindows, instancesRequest, readInstances } fr
 import { contactAttrs, contactRequest, groupMembers, photoPart } from './contacts.ts';
 import { readFolderTree } from './folders.ts';
 import { bool, children, integer, text } from './json-element.ts';
+import { readMailboxSettings } from './mailbox-settings.ts';
 import { folderPageRequest, readMessagePage } from './messages.ts';
 import { pimPageRequest, readPimPage } from './pim-items.ts';
 import { prefsRequest, readPref, TIME_ZONE_PREF } from './prefs.ts';
@@ -209,5 +210,8 @@ export function createZimbraSource(
       }
       return dedupeInstances(found);
     },
+
+    readMailboxSettings: (mailbox) =>
+      readMailboxSettings((request, body, namespace) => mailboxCall(mailbox, request, body, namespace)),
   };
 }

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../../src/db/agents.ts';
 import { createApiToken } from '../../src/db/api-tokens.ts';
 import { type JobQueue, startJobQueue } from '../../src/db/job-queue.ts';
+import { saveSettingsScript } from '../../src/db/settings-scripts.ts';
 import { createWorkgroup } from '../../src/db/workgroups.ts';
+import { forwardingStep } from '../../src/convert/powershell-script.ts';
 import type { AgentRole } from '../../src/domain/agents.ts';
 import { type RunningM365Emulator, startM365Emulator } from '../../src/emulators/m365/server.ts';
 import { startZimbraEmulator, type ZimbraEmulator } from '../../src/emulators/zimbra/server.ts';
@@ -475,6 +477,38 @@ describe('projects, mailboxes and options', () => {
     expect((await admin('GET', `/api/projects/${id}/mailboxes?status=not_started`)).json().total).toBe(30);
   });
 
+  it('serves the settings PowerShell script of the project and of one mailbox, 404 for a mailbox not in it', async () => {
+    const { id } = await newProject('Scripts');
+    await admin('POST', `/api/projects/${id}/mailboxes/bulk`, {
+      csv: 'Ann@zimbra.test,ann@contoso.com\nbob@zimbra.test,bob@contoso.com',
+    });
+    const mailboxes = (await admin('GET', `/api/projects/${id}/mailboxes?sort=source`)).json().items as {
+      id: string;
+    }[];
+    await saveSettingsScript(database.db, {
+      source: 'ann@zimbra.test',
+      destination: 'ann@contoso.com',
+      steps: [forwardingStep('ann@contoso.com', "o'neil@partner.example", false)],
+      notMigrated: ['Filter not migrated, because it is an outgoing filter.'],
+      notes: [],
+      signatures: [],
+    });
+    const project = await admin('GET', `/api/projects/${id}/settings-script`);
+    expect(project.statusCode).toBe(200);
+    expect(project.headers['content-disposition']).toBe('attachment; filename="ferry-settings-Scripts.ps1"');
+    expect(project.body).toContain(
+      "Set-Mailbox -Identity 'ann@contoso.com' -ForwardingSmtpAddress 'o''neil@partner.example'",
+    );
+    expect(project.body).toContain('ann@zimbra.test -> ann@contoso.com: Filter not migrated');
+    const bob = await admin('GET', `/api/projects/${id}/mailboxes/${mailboxes[1]!.id}/settings-script`);
+    expect(bob.body).toContain('nothing: no mailbox needs PowerShell.');
+    const other = await newProject('Other scripts');
+    expect(
+      (await admin('GET', `/api/projects/${other.id}/mailboxes/${mailboxes[0]!.id}/settings-script`))
+        .statusCode,
+    ).toBe(404);
+  });
+
   it('refuses bad Advanced Options with every reason, and saves nothing', async () => {
     const { id } = await newProject('Options');
     const defaults = (await admin('GET', `/api/projects/${id}/options`)).json();
@@ -733,6 +767,8 @@ describe('authorisation', () => {
       ['GET', `/api/projects/${id}/passes`],
       ['GET', `/api/projects/${id}/statistics`],
       ['GET', `/api/projects/${id}/notify-template`],
+      ['GET', `/api/projects/${id}/settings-script`],
+      ['GET', `/api/projects/${id}/mailboxes/${mailbox!.id}/settings-script`],
     ];
     await database.db.updateTable('workgroups').set({ project_sharing: true }).execute();
     for (const who of ['admin', 'manager', 'agent']) {

@@ -66,7 +66,12 @@ beforeAll(async () => {
           id: TENANT,
           domains: ['contoso.com'],
           apps: [
-            { clientId: CLIENT, secret: 'cli-secret', permissions: ['Mail.ReadWrite', 'User.Read.All'] },
+            {
+              clientId: CLIENT,
+              secret: 'cli-secret',
+              // Verify Credentials of a project moving rules checks MailboxSettings (inbox rules).
+              permissions: ['Mail.ReadWrite', 'User.Read.All', 'MailboxSettings.ReadWrite'],
+            },
           ],
           autoCreateUsers: true,
         },
@@ -203,7 +208,7 @@ it(
     ]);
     expect(created.stdout).toMatch(/^Created project CLI project \(/);
     const validated = await ferry(['projects', 'validate', 'cli project']);
-    // The emulated app holds only Mail.ReadWrite and User.Read.All: validation says what is missing, exit 1.
+    // The emulated app holds only Mail.ReadWrite, User.Read.All and MailboxSettings.ReadWrite: validation says what is missing, exit 1.
     expect(validated.status, validated.stdout).toBe(1);
     expect(validated.stdout).toContain('[ok] admin port');
     expect(validated.stdout).toContain(

@@ -27,6 +27,8 @@ export interface HarnessOptions {
   readonly source: string;
   readonly destinations: readonly { userPrincipalName: string; mailbox: boolean; mailboxQuotaMB?: number }[];
   readonly m365Faults?: string;
+  /** The app's application permissions, when a test needs fewer than every one the engine uses. */
+  readonly permissions?: readonly string[];
 }
 
 /**
@@ -57,13 +59,15 @@ export async function startMigrationHarness(options: HarnessOptions) {
               clientId: CLIENT,
               secret: 'app-secret',
               permissions: [
-                'Mail.ReadWrite',
-                'User.Read.All',
-                'MailboxSettings.ReadWrite',
-                'Contacts.ReadWrite',
-                'Calendars.ReadWrite',
-                'Tasks.ReadWrite.All',
-                'Mail-Advanced.ReadWrite.All',
+                ...(options.permissions ?? [
+                  'Mail.ReadWrite',
+                  'User.Read.All',
+                  'MailboxSettings.ReadWrite',
+                  'Contacts.ReadWrite',
+                  'Calendars.ReadWrite',
+                  'Tasks.ReadWrite.All',
+                  'Mail-Advanced.ReadWrite.All',
+                ]),
               ],
             },
           ],
@@ -104,6 +108,8 @@ export async function startMigrationHarness(options: HarnessOptions) {
 
   return {
     graphUrl: m365.graphUrl,
+    /** The test database, for what a pass records besides its report (the settings scripts). */
+    db: database.db,
     /** The emulated Zimbra and the source account's files: edit them, then POST /_emulator/reload. */
     zimbraUrl: zimbra.url,
     sourceDir: path.join(dataDir, 'accounts', options.source),

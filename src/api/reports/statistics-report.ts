@@ -9,6 +9,10 @@ const TYPE_COLORS: Record<(typeof ITEM_TYPES)[number], Rgb> = {
   contacts: [22, 163, 74],
   calendar: [234, 179, 8],
   tasks: [147, 51, 234],
+  rules: [14, 165, 233],
+  outOfOffice: [249, 115, 22],
+  forwarding: [100, 116, 139],
+  signatures: [236, 72, 153],
 };
 const FAILED_COLOR: Rgb = [220, 38, 38];
 

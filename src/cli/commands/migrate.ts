@@ -1,9 +1,12 @@
+import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 
 import { createLogger } from '../../config/logger.ts';
 import { createMigrationStore } from '../../db/migration-store.ts';
 import { createPassRun, interruptUnfinishedRuns, passReport } from '../../db/pass-runs.ts';
+import { settingsScriptsOf } from '../../db/settings-scripts.ts';
+import { renderScript } from '../../convert/powershell-script.ts';
 import { Secret } from '../../domain/secret.ts';
 import {
   DEFAULT_PRESTAGE_DAYS,
@@ -26,6 +29,7 @@ interface MigrateOptions {
   prestageDays: number;
   dataDir?: string;
   json?: boolean;
+  settingsScript?: string;
   graphLimits?: BudgetLimits;
 }
 
@@ -44,6 +48,10 @@ export function migrateCommand(): Command {
     )
     .option('--data-dir <dir>', 'data directory (default: FERRY_DATA_DIR or ./data)')
     .option('--json', 'print the summary as JSON')
+    .option(
+      '--settings-script <file>',
+      "write the Exchange Online PowerShell script for the settings Graph cannot write (signatures, forwarding) of the plan's mailboxes",
+    )
     .addOption(
       new Option(
         '--graph-limits <limits>',
@@ -86,6 +94,10 @@ export function migrateCommand(): Command {
             options.json !== true && process.stderr.isTTY ? progressBar(mailboxIds.length) : undefined,
         });
         reports = await passReport(runtime.database.db, runId, createMigrationStore(runtime.database.db));
+        if (options.settingsScript !== undefined) {
+          const scripts = await settingsScriptsOf(runtime.database.db, plan.users);
+          await writeFile(options.settingsScript, renderScript(scripts, new Date().toISOString()), 'utf8');
+        }
       } finally {
         await workers.stop();
         await runtime.close();
@@ -117,6 +129,7 @@ function passOptions(plan: Plan, options: MigrateOptions): PassOptions {
     logSubjects: plan.logSubjects,
     useImportMime: plan.support.useImportMime,
     expandCalendarInstances: plan.support.calendarExpandInstances,
+    migrateOutOfOffice: plan.support.migrateOutOfOffice,
   };
 }
 

@@ -229,7 +229,10 @@ export function projectsCommand() {
     )
     .option('--clear-support', 'remove every Support option first')
     .option('--max-concurrent <n>', 'Performance: maximum concurrent migrations (1–100)', parsePositiveInt)
-    .option('--item-types <list>', 'comma-separated: mail,contacts,calendar,tasks')
+    .option(
+      '--item-types <list>',
+      'comma-separated: mail,contacts,calendar,tasks,rules,outOfOffice,forwarding,signatures',
+    )
     .option(
       '--folder-filter <pattern>',
       'leave out folders whose path matches this RE2 pattern (empty to clear)',

@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+
+import { ITEM_TYPES, type ItemType } from '../../domain/migration.ts';
 import { ApiClient } from '../api-client.ts';
 import { apiCommand, printJson, printTable } from '../output.ts';
 import { resolveMailboxes } from './mailboxes.ts';
@@ -9,7 +12,7 @@ interface Counts {
   failed: number;
   bytes: number;
 }
-type ByType = Record<'mail' | 'contacts' | 'calendar' | 'tasks', Counts>;
+type ByType = Record<ItemType, Counts>;
 interface MailboxStatistics {
   source: string;
   destination: string;
@@ -21,7 +24,6 @@ interface MailboxStatistics {
   errors: { folder: string; sourceId: string; code: string; message: string }[];
 }
 
-const TYPES = ['mail', 'contacts', 'calendar', 'tasks'] as const;
 const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
 
 export function statisticsCommand() {
@@ -72,17 +74,17 @@ export function statisticsCommand() {
           .join(', ')}`,
       );
       out(
-        `Migrated: ${TYPES.map((t) => `${t} ${result.project.migrated[t].migrated}`).join(', ')}; ${result.project.failedItems} failed`,
+        `Migrated: ${ITEM_TYPES.map((t) => `${t} ${result.project.migrated[t].migrated}`).join(', ')}; ${result.project.failedItems} failed`,
       );
       printTable(result.mailboxes, [
         { header: 'SOURCE', value: (m) => m.source },
         { header: 'STATUS', value: (m) => m.status },
-        ...TYPES.map((t) => ({
+        ...ITEM_TYPES.map((t) => ({
           header: t.toUpperCase(),
           value: (m: MailboxStatistics) => m.migrated[t].migrated,
         })),
-        { header: 'FAILED', value: (m) => TYPES.reduce((s, t) => s + m.lastPassItems[t].failed, 0) },
-        { header: 'MB', value: (m) => mb(TYPES.reduce((s, t) => s + m.migrated[t].bytes, 0)) },
+        { header: 'FAILED', value: (m) => ITEM_TYPES.reduce((s, t) => s + m.lastPassItems[t].failed, 0) },
+        { header: 'MB', value: (m) => mb(ITEM_TYPES.reduce((s, t) => s + m.migrated[t].bytes, 0)) },
       ]);
     });
 
@@ -96,6 +98,27 @@ export function statisticsCommand() {
         `/api/projects/${await resolveProject(client, ref)}/statistics/request`,
       );
       process.stdout.write(`Statistics sent to ${sentTo.join(', ')}.\n`);
+    });
+
+  statistics
+    .command('settings-script <project> [mailbox]')
+    .description(
+      'The Exchange Online PowerShell script for the settings Graph cannot write (signatures, forwarding), for the project or one mailbox',
+    )
+    .option('-o, --output <file>', 'write the script to this file instead of printing it')
+    .action(async (ref: string, mailboxRef: string | undefined, options: { output?: string }) => {
+      const client = await ApiClient.fromLogin();
+      const projectId = await resolveProject(client, ref);
+      const route =
+        mailboxRef === undefined
+          ? `/api/projects/${projectId}/settings-script`
+          : `/api/projects/${projectId}/mailboxes/${(await resolveMailboxes(client, projectId, [mailboxRef], false))[0]}/settings-script`;
+      const script = await client.text('GET', route);
+      if (options.output === undefined) process.stdout.write(script);
+      else {
+        await writeFile(options.output, script, 'utf8');
+        process.stdout.write(`Wrote ${options.output}; preview it with: pwsh ${options.output} -WhatIf\n`);
+      }
     });
 
   return statistics;

@@ -9,6 +9,7 @@ import * as accountControls from './0006-account-controls.ts';
 import * as destinationItemCounts from './0007-destination-item-counts.ts';
 import * as mailboxLeases from './0008-mailbox-leases.ts';
 import * as mailboxKeys from './0009-mailbox-keys.ts';
+import * as settingsScripts from './0010-settings-scripts.ts';
 
 /** Every migration, in order. Names are permanent: never rename or reorder an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-destination-item-counts': destinationItemCounts,
   '0008-mailbox-leases': mailboxLeases,
   '0009-mailbox-keys': mailboxKeys,
+  '0010-settings-scripts': settingsScripts,
 };

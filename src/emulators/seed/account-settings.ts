@@ -1,6 +1,7 @@
 /**
- * The small per-account JSON files: tags.json, filters.json (Zimbra filterRule objects as in
- * GetFilterRulesResponse) and prefs.json (Zimbra pref name → string value).
+ * The small per-account JSON files: tags.json, filters.json and outgoing-filters.json (Zimbra
+ * filterRule objects as in GetFilterRulesResponse, zimbra.md §9), signatures.json (the signature
+ * array of GetSignaturesResponse, §10) and prefs.json (Zimbra pref name → string value).
  */
 import type { Random } from './random.ts';
 
@@ -28,7 +29,10 @@ function fileInto(folderPath: string): FilterRule {
 
 const STOP: FilterRule = { actionStop: [{}] };
 
-/** 3–5 rules filing into the account's user folders, tagging, flagging and one inactive rule. */
+/**
+ * 6–8 rules filing into the account's user folders, tagging, flagging and one inactive rule, and the
+ * awkward ones real mailboxes have: a date test, a discard, a nested rule (Zimbra 8.5+).
+ */
 export function filterRules(random: Random, colleagueEmail: string): FilterRule[] {
   const rules: FilterRule[] = [
     {
@@ -62,6 +66,43 @@ export function filterRules(random: Random, colleagueEmail: string): FilterRule[
       filterActions: [{ actionFlag: [{ flagName: 'flagged' }] }, { actionKeep: [{}] }],
     },
   ];
+  rules.push(
+    {
+      name: 'Old invoices',
+      active: true,
+      filterTests: [
+        {
+          condition: 'allof',
+          headerTest: [{ header: 'subject', stringComparison: 'contains', value: 'invoice' }],
+          dateTest: [{ dateComparison: 'before', d: '1609459200' }],
+        },
+      ],
+      filterActions: [fileInto('Archive/2024')],
+    },
+    {
+      name: 'Casino spam',
+      active: true,
+      filterTests: [{ condition: 'anyof', bodyTest: [{ value: 'casino bonus' }] }],
+      filterActions: [{ actionDiscard: [{}] }, STOP],
+    },
+    {
+      name: 'Partners (nested)',
+      active: true,
+      filterTests: [
+        {
+          condition: 'anyof',
+          addressTest: [{ header: 'from', part: 'domain', stringComparison: 'is', value: 'partner.example' }],
+          headerTest: [{ header: 'subject', stringComparison: 'contains', value: 'partner' }],
+        },
+      ],
+      nestedRule: [
+        {
+          filterTests: [{ condition: 'anyof', attachmentTest: [{}] }],
+          filterActions: [fileInto('Kunden & Partner')],
+        },
+      ],
+    },
+  );
   if (random.chance(0.7)) {
     rules.push({
       name: 'Kunden',
@@ -91,12 +132,59 @@ export function filterRules(random: Random, colleagueEmail: string): FilterRule[
   return rules;
 }
 
-/** Zimbra preferences; out of office is switched on when `outOfOffice` is true. */
-export function prefs(outOfOffice: boolean): Record<string, string> {
+/** One outgoing filter: Exchange inbox rules cannot run on sent mail, so it is reported. */
+export function outgoingFilterRules(): FilterRule[] {
+  return [
+    {
+      name: 'Sent to clients',
+      active: true,
+      filterTests: [
+        {
+          condition: 'anyof',
+          addressTest: [{ header: 'to', part: 'domain', stringComparison: 'is', value: 'client.example' }],
+        },
+      ],
+      filterActions: [{ actionTag: [{ tagName: 'Clients' }] }],
+    },
+  ];
+}
+
+/** Two signatures (HTML with a quote Outlook users type, and plain text), the first for new mail, the second for replies. */
+export function signatures(name: string): Record<string, unknown>[] {
+  return [
+    {
+      id: '6b6c1f3e-0001-4c3a-9c1e-5d5d5d5d0001',
+      name: 'Work',
+      content: [
+        { type: 'text/plain', _content: `${name}\nFerry Demo Corp – l’équipe\n+33 1 23 45 67 89` },
+        {
+          type: 'text/html',
+          _content: `<div><b>${name}</b><br>Ferry Demo Corp – l’équipe<br><a href="https://ferry.example">ferry.example</a></div>`,
+        },
+      ],
+    },
+    {
+      id: '6b6c1f3e-0002-4c3a-9c1e-5d5d5d5d0002',
+      name: "Short 'n' plain",
+      content: [{ type: 'text/plain', _content: `-- \n${name}` }],
+    },
+  ];
+}
+
+/**
+ * Zimbra preferences; out of office is switched on when `outOfOffice` is true, forwarding to
+ * `forwardTo` (keeping a copy) when given.
+ */
+export function prefs(outOfOffice: boolean, forwardTo?: string): Record<string, string> {
   const base: Record<string, string> = {
     zimbraPrefTimeZoneId: 'Europe/Paris',
     zimbraPrefLocale: 'fr',
     zimbraPrefMailSignature: '--\nFerry Demo Corp\nhttps://ferry.example',
+    zimbraPrefDefaultSignatureId: '6b6c1f3e-0001-4c3a-9c1e-5d5d5d5d0001',
+    zimbraPrefForwardReplySignatureId: '6b6c1f3e-0002-4c3a-9c1e-5d5d5d5d0002',
+    ...(forwardTo === undefined
+      ? {}
+      : { zimbraPrefMailForwardingAddress: forwardTo, zimbraPrefMailLocalDeliveryDisabled: 'FALSE' }),
   };
   if (!outOfOffice) return { ...base, zimbraPrefOutOfOfficeReplyEnabled: 'FALSE' };
   return {

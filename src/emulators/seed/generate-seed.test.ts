@@ -145,16 +145,27 @@ describe('generateSeed', () => {
     expect(metas.filter((m) => m.receivedMs !== undefined).length).toBeGreaterThan(metas.length * 0.8);
   });
 
-  it('writes tags, 3–5 filters and prefs with out of office on for the first account only', async () => {
+  it('writes tags, 6–8 filters (awkward ones too), an outgoing filter, signatures and prefs with out of office on for the first account only', async () => {
     for (const [i, a] of summary.accounts.entries()) {
       const dir = path.join(root, 'a', 'accounts', a.email);
       const filters = JSON.parse(await readFile(path.join(dir, 'filters.json'), 'utf8'));
-      expect(filters.length).toBeGreaterThanOrEqual(3);
-      expect(filters.length).toBeLessThanOrEqual(5);
+      expect(filters.length).toBeGreaterThanOrEqual(6);
+      expect(filters.length).toBeLessThanOrEqual(8);
       for (const rule of filters)
-        expect(Object.keys(rule)).toEqual(['name', 'active', 'filterTests', 'filterActions']);
+        expect(Object.keys(rule).slice(0, 3)).toEqual(['name', 'active', 'filterTests']);
+      const text = JSON.stringify(filters);
+      for (const awkward of ['dateTest', 'actionDiscard', 'nestedRule']) expect(text).toContain(awkward);
+      const outgoing = JSON.parse(await readFile(path.join(dir, 'outgoing-filters.json'), 'utf8'));
+      expect(outgoing).toHaveLength(1);
+      const signatures = JSON.parse(await readFile(path.join(dir, 'signatures.json'), 'utf8')) as {
+        id: string;
+        name: string;
+      }[];
+      expect(signatures.map((s) => s.name)).toEqual(['Work', "Short 'n' plain"]);
       const prefs = JSON.parse(await readFile(path.join(dir, 'prefs.json'), 'utf8'));
       expect(prefs.zimbraPrefOutOfOfficeReplyEnabled).toBe(i === 0 ? 'TRUE' : 'FALSE');
+      expect(prefs.zimbraPrefMailForwardingAddress).toBe(i === 1 ? 'assistant@partner.example' : undefined);
+      expect(prefs.zimbraPrefDefaultSignatureId).toBe(signatures[0]!.id);
       const tags = JSON.parse(await readFile(path.join(dir, 'tags.json'), 'utf8'));
       for (const tag of tags) expect(tag.color !== undefined || /^#[0-9A-F]{6}$/.test(tag.rgb)).toBe(true);
     }

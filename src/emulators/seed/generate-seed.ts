@@ -7,7 +7,7 @@
  *   DIR/accounts/<email>/contacts/<folder>/<n>.vcf   vCards 2.1/3.0/4.0 and groups
  *   DIR/accounts/<email>/calendar/<folder>/<n>.ics   VEVENT series with exceptions and VTIMEZONEs
  *   DIR/accounts/<email>/tasks/<folder>/<n>.ics      VTODOs
- *   DIR/accounts/<email>/tags.json | filters.json | prefs.json
+ *   DIR/accounts/<email>/tags.json | filters.json | outgoing-filters.json | signatures.json | prefs.json
  *
  * `accounts` is the number of ordinary, migratable mailboxes. Unless `specialAccounts` is false, two
  * more follow: `twofactor.user@` (two-factor authentication on) and `locked.user@` (status locked),
@@ -20,7 +20,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../domain/errors.ts';
 import type { AccountContext } from './account-context.ts';
-import { TAGS, filterRules, prefs } from './account-settings.ts';
+import { TAGS, filterRules, outgoingFilterRules, prefs, signatures } from './account-settings.ts';
 import { generateCalendar, type CalendarSummary } from './calendar-generator.ts';
 import { generateContacts, type ContactsSummary } from './contacts-generator.ts';
 import { generateMail, type MailSummary } from './mail-generator.ts';
@@ -172,7 +172,13 @@ export async function generateSeed(options: SeedOptions): Promise<SeedSummary> {
     const filters = filterRules(new Random(seed, 'filters', index), ctx.colleagues[0]?.email ?? admin.name);
     await writeJson(path.join(dir, 'tags.json'), TAGS);
     await writeJson(path.join(dir, 'filters.json'), filters);
-    await writeJson(path.join(dir, 'prefs.json'), prefs(index === 0));
+    await writeJson(path.join(dir, 'outgoing-filters.json'), outgoingFilterRules());
+    await writeJson(path.join(dir, 'signatures.json'), signatures(person.name));
+    // The second account forwards its mail to a colleague outside the company, keeping a copy.
+    await writeJson(
+      path.join(dir, 'prefs.json'),
+      prefs(index === 0, index === 1 ? 'assistant@partner.example' : undefined),
+    );
     return {
       email: person.email,
       displayName: person.name,

@@ -16,6 +16,9 @@
  *                                         returns it, [{"name":"…","active":true,"filterTests":[{"condition":"anyof",
  *                                         "headerTest":[…]}],"filterActions":[{"actionFileInto":[…]}]}]
  *                                         (the whole {"filterRules":[{"filterRule":[…]}]} wrapper is accepted too)
+ *   DIR/accounts/<email>/outgoing-filters.json  optional: outgoing filter rules, same form (GetOutgoingFilterRulesResponse)
+ *   DIR/accounts/<email>/signatures.json  optional: GetSignaturesResponse's signature array,
+ *                                         [{"id":"…","name":"…","content":[{"type":"text/html","_content":"…"}]}]
  *   DIR/accounts/<email>/prefs.json       optional {"zimbraPrefOutOfOfficeReplyEnabled":true,"zimbraPrefOutOfOfficeReply":"…"}
  *                                         (zimbraPref* name → string | string[] | boolean; booleans become "TRUE"/"FALSE")
  *

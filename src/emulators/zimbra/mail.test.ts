@@ -22,6 +22,12 @@ const files: Record<string, string | Buffer> = {
       filterActions: [{ actionFileInto: [{ index: 0, folderPath: 'Invoices' }] }],
     },
   ]),
+  'accounts/ann@example.com/outgoing-filters.json': JSON.stringify([
+    { name: 'Sent', active: true, filterTests: [{ condition: 'anyof' }], filterActions: [] },
+  ]),
+  'accounts/ann@example.com/signatures.json': JSON.stringify([
+    { id: 's1', name: 'Work', content: [{ type: 'text/html', _content: '<b>Ann</b>' }] },
+  ]),
   'accounts/ann@example.com/prefs.json': JSON.stringify({
     zimbraPrefOutOfOfficeReplyEnabled: true,
     zimbraPrefOutOfOfficeReply: 'Away',
@@ -257,6 +263,39 @@ describe('zimbra emulator: folders, search, messages, REST', () => {
       zimbraPrefOutOfOfficeReplyEnabled: 'TRUE',
       zimbraPrefOutOfOfficeReply: 'Away',
     });
+  });
+
+  it('returns outgoing filter rules, signatures and the forwarding defaults', async () => {
+    const outgoing = await soap(
+      emu.url,
+      { GetOutgoingFilterRulesRequest: { _jsns: 'urn:zimbraMail' } },
+      { token },
+    );
+    expect(
+      (outgoing.body['filterRules'] as { filterRule: { name: string }[] }[])[0]?.filterRule[0]?.name,
+    ).toBe('Sent');
+    const signatures = await soap(
+      emu.url,
+      { GetSignaturesRequest: { _jsns: 'urn:zimbraAccount' } },
+      { token },
+    );
+    expect(signatures.body['signature']).toEqual([
+      { id: 's1', name: 'Work', content: [{ type: 'text/html', _content: '<b>Ann</b>' }] },
+    ]);
+    const prefs = await soap(
+      emu.url,
+      {
+        GetPrefsRequest: {
+          _jsns: 'urn:zimbraAccount',
+          pref: [
+            { name: 'zimbraPrefMailLocalDeliveryDisabled' },
+            { name: 'zimbraPrefMailForwardingAddress' },
+          ],
+        },
+      },
+      { token },
+    );
+    expect(prefs.body['_attrs']).toEqual({ zimbraPrefMailLocalDeliveryDisabled: 'FALSE' });
   });
 
   it('keeps item ids stable across restarts', async () => {

@@ -51,6 +51,16 @@ const filtersSchema = z.union([
     .object({ filterRules: z.array(z.object({ filterRule: z.array(z.unknown()).optional() }).loose()) })
     .loose(),
 ]);
+/** signatures.json: the `signature` array of GetSignaturesResponse (zimbra.md §10). */
+const signaturesSchema = z.array(
+  z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      content: z.array(z.object({ type: z.string(), _content: z.string() })).optional(),
+    })
+    .loose(),
+);
 const prefsSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean(), z.number()]));
 
 /**
@@ -122,6 +132,8 @@ export function emptyMailbox(email: string, version: string): Mailbox {
     items: new Map(),
     tags: [],
     filterRules: [],
+    outgoingFilterRules: [],
+    signatures: [],
     prefs: {},
     changeId: FIRST_USER_ID - 1,
   };
@@ -312,9 +324,13 @@ export function buildMailbox(accountDir: string, email: string, version: string)
     }
   }
   const filters = readJsonFile(path.join(accountDir, 'filters.json'), filtersSchema);
-  const filterRules = Array.isArray(filters)
-    ? filters
-    : (filters?.filterRules.flatMap((r) => r.filterRule ?? []) ?? []);
+  const rulesOf = (file: z.infer<typeof filtersSchema> | undefined) =>
+    Array.isArray(file) ? file : (file?.filterRules.flatMap((r) => r.filterRule ?? []) ?? []);
+  const filterRules = rulesOf(filters);
+  const outgoingFilterRules = rulesOf(
+    readJsonFile(path.join(accountDir, 'outgoing-filters.json'), filtersSchema),
+  );
+  const signatures = readJsonFile(path.join(accountDir, 'signatures.json'), signaturesSchema) ?? [];
   const prefs: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(
     readJsonFile(path.join(accountDir, 'prefs.json'), prefsSchema) ?? {},
@@ -328,6 +344,8 @@ export function buildMailbox(accountDir: string, email: string, version: string)
     items,
     tags,
     filterRules,
+    outgoingFilterRules,
+    signatures,
     prefs,
     changeId: nextId - 1,
   };

@@ -112,6 +112,10 @@ export interface Mailbox {
   readonly tags: Tag[];
   /** Filter rules in GetFilterRulesResponse JSON form. */
   readonly filterRules: readonly unknown[];
+  /** Outgoing filter rules (GetOutgoingFilterRulesResponse), same form. */
+  readonly outgoingFilterRules: readonly unknown[];
+  /** Signatures in GetSignaturesResponse JSON form: {id, name, content: [{type, _content}]}. */
+  readonly signatures: readonly unknown[];
   readonly prefs: Record<string, string | string[]>;
   /** Mailbox change sequence reported in the SOAP header. */
   readonly changeId: number;

@@ -4590,7 +4590,9 @@ export interface Paths {
           maxConcurrentMigrations: number;
           /** Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach) */
           useImpersonation: boolean;
-          itemTypes: Array<'mail' | 'contacts' | 'calendar' | 'tasks'>;
+          itemTypes: Array<
+            'mail' | 'contacts' | 'calendar' | 'tasks' | 'rules' | 'outOfOffice' | 'forwarding' | 'signatures'
+          >;
           /** Folders whose path matches this RE2 pattern (no lookaround, no backreferences) are left out */
           folderFilter: string | null;
           receivedAfter: string | null;
@@ -4681,7 +4683,9 @@ export interface Paths {
         maxConcurrentMigrations?: number;
         /** Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach) */
         useImpersonation?: boolean;
-        itemTypes?: Array<'mail' | 'contacts' | 'calendar' | 'tasks'>;
+        itemTypes?: Array<
+          'mail' | 'contacts' | 'calendar' | 'tasks' | 'rules' | 'outOfOffice' | 'forwarding' | 'signatures'
+        >;
         /** Folders whose path matches this RE2 pattern (no lookaround, no backreferences) are left out */
         folderFilter?: string | null;
         receivedAfter?: string | null;
@@ -4699,7 +4703,9 @@ export interface Paths {
           maxConcurrentMigrations: number;
           /** Source/Destination tab: Use Impersonation to Authenticate (required by the API Permissions approach) */
           useImpersonation: boolean;
-          itemTypes: Array<'mail' | 'contacts' | 'calendar' | 'tasks'>;
+          itemTypes: Array<
+            'mail' | 'contacts' | 'calendar' | 'tasks' | 'rules' | 'outOfOffice' | 'forwarding' | 'signatures'
+          >;
           /** Folders whose path matches this RE2 pattern (no lookaround, no backreferences) are left out */
           folderFilter: string | null;
           receivedAfter: string | null;
@@ -5959,6 +5965,30 @@ export interface Paths {
                 failed: number;
                 bytes: number;
               };
+              rules: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              outOfOffice: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              forwarding: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              signatures: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
             };
             failedItems: number;
             durationMs: number;
@@ -5997,6 +6027,30 @@ export interface Paths {
                 failed: number;
                 bytes: number;
               };
+              rules: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              outOfOffice: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              forwarding: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              signatures: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
             };
             /** Outcomes of the last pass: migrated, skipped (already there or filtered out), failed */
             lastPassItems: {
@@ -6019,6 +6073,30 @@ export interface Paths {
                 bytes: number;
               };
               tasks: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              rules: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              outOfOffice: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              forwarding: {
+                migrated: number;
+                skipped: number;
+                failed: number;
+                bytes: number;
+              };
+              signatures: {
                 migrated: number;
                 skipped: number;
                 failed: number;
@@ -6146,6 +6224,30 @@ export interface Paths {
               failed: number;
               bytes: number;
             };
+            rules: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            outOfOffice: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            forwarding: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            signatures: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
           };
           /** Outcomes of the last pass: migrated, skipped (already there or filtered out), failed */
           lastPassItems: {
@@ -6168,6 +6270,30 @@ export interface Paths {
               bytes: number;
             };
             tasks: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            rules: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            outOfOffice: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            forwarding: {
+              migrated: number;
+              skipped: number;
+              failed: number;
+              bytes: number;
+            };
+            signatures: {
               migrated: number;
               skipped: number;
               failed: number;
@@ -6317,6 +6443,41 @@ export interface Paths {
             details: { [key: string]: unknown };
           };
         };
+      };
+    };
+  };
+  '/api/projects/{id}/settings-script': {
+    /** Download the PowerShell script for the settings of every mailbox of the project */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: unknown;
+        400: unknown;
+        401: unknown;
+        403: unknown;
+        404: unknown;
+        409: unknown;
+        429: unknown;
+      };
+    };
+  };
+  '/api/projects/{id}/mailboxes/{mailboxId}/settings-script': {
+    /** Download the PowerShell script for the settings of one mailbox */
+    get: {
+      params: {
+        id: string;
+        mailboxId: string;
+      };
+      responses: {
+        200: unknown;
+        400: unknown;
+        401: unknown;
+        403: unknown;
+        404: unknown;
+        409: unknown;
+        429: unknown;
       };
     };
   };

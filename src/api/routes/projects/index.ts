@@ -6,6 +6,7 @@ import { mailboxRoutes } from './mailboxes.ts';
 import { notifyRoutes } from './notify.ts';
 import { passRoutes } from './passes.ts';
 import { projectCrudRoutes } from './projects.ts';
+import { settingsScriptRoutes } from './settings-script.ts';
 import { statisticsRoutes } from './statistics.ts';
 
 /** Endpoints, mailbox projects, mailboxes, advanced options, passes, statistics, notifications. */
@@ -16,5 +17,6 @@ export function projectRoutes(app: App, deps: ControlPlaneDeps): void {
   mailboxDownloadRoutes(app, deps);
   passRoutes(app, deps);
   statisticsRoutes(app, deps);
+  settingsScriptRoutes(app, deps);
   notifyRoutes(app, deps);
 }

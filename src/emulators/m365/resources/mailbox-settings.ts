@@ -34,10 +34,27 @@ function updateSettings(ctx: GraphContext): GraphResponse {
       const value = replies[name] as { timeZone?: unknown } | undefined;
       if (value !== undefined) checkTimeZone(value.timeZone);
     }
-    ctx.mailbox.settings.automaticRepliesSetting = {
-      ...(ctx.mailbox.settings.automaticRepliesSetting as object),
+    const merged = {
+      ...(ctx.mailbox.settings.automaticRepliesSetting as Record<string, unknown>),
       ...replies,
     };
+    // A scheduled reply needs its window to end after it starts (EWS ResponseCodeType
+    // ErrorInvalidScheduledOofDuration; Set-MailboxAutoReplyConfiguration refuses the same).
+    if (merged.status === 'scheduled') {
+      const instant = (value: unknown) => {
+        const dateTime = (value as { dateTime?: unknown } | undefined)?.dateTime;
+        return typeof dateTime === 'string' ? Date.parse(`${dateTime}Z`) : Number.NaN;
+      };
+      const start = instant(merged.scheduledStartDateTime);
+      const end = instant(merged.scheduledEndDateTime);
+      if (!(start < end)) {
+        throw badRequest(
+          'The scheduled end time must be later than the start time.',
+          'ErrorInvalidScheduledOofDuration',
+        );
+      }
+    }
+    ctx.mailbox.settings.automaticRepliesSetting = merged;
   }
   if (body.timeZone !== undefined) ctx.mailbox.settings.timeZone = checkTimeZone(body.timeZone);
   for (const name of [

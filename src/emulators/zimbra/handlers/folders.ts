@@ -1,4 +1,4 @@
-/** GetFolderRequest, GetTagRequest and GetFilterRulesRequest. */
+/** GetFolderRequest, GetTagRequest, GetFilterRulesRequest and GetOutgoingFilterRulesRequest. */
 import { encodeFolderTree } from '../folder-tree.ts';
 import { folderByPath } from '../folders.ts';
 import { tagJson } from '../encode-items.ts';
@@ -54,6 +54,16 @@ export const folderHandlers: Record<string, SoapHandler> = {
     auth: 'user',
     handle: (_request, ctx) => {
       const rules = ctx.target?.mailbox.filterRules ?? [];
+      return { filterRules: [rules.length > 0 ? { filterRule: rules } : {}] };
+    },
+  },
+  // Same answer shape as GetFilterRulesResponse, for the outgoing Sieve script (zimbra.md §9;
+  // soap.txt GetOutgoingFilterRulesRequest; zimbraMailOutgoingSieveScript).
+  'urn:zimbraMail|GetOutgoingFilterRulesRequest': {
+    ns: 'urn:zimbraMail',
+    auth: 'user',
+    handle: (_request, ctx) => {
+      const rules = ctx.target?.mailbox.outgoingFilterRules ?? [];
       return { filterRules: [rules.length > 0 ? { filterRule: rules } : {}] };
     },
   },

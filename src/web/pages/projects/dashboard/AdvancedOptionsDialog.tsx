@@ -26,6 +26,10 @@ const ITEM_TYPE_LABELS = {
   contacts: 'Contacts',
   calendar: 'Calendars',
   tasks: 'Tasks',
+  rules: 'Rules',
+  outOfOffice: 'Out-of-office',
+  forwarding: 'Forwarding',
+  signatures: 'Signatures',
 } as const;
 type ItemType = keyof typeof ITEM_TYPE_LABELS;
 

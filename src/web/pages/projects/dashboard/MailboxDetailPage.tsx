@@ -21,7 +21,12 @@ const TYPE_LABELS: Record<string, string> = {
   contacts: 'Contacts',
   calendar: 'Calendar',
   tasks: 'Tasks',
+  rules: 'Rules',
+  outOfOffice: 'Out-of-office',
+  forwarding: 'Forwarding',
+  signatures: 'Signatures',
 };
+const SETTINGS_TYPES = new Set(['rules', 'outOfOffice', 'forwarding', 'signatures']);
 
 const passLabel = (pass: string) => PASS_LABELS[pass as PassKind] ?? pass;
 const durationOf = (from: string | null, to: string | null) =>
@@ -79,6 +84,28 @@ export function MailboxDetailPage() {
           <dd>{formatDuration(statistics.durationMs)}</dd>
         </div>
       </dl>
+      <section className="panel" aria-labelledby="settings">
+        <h2 id="settings">Settings</h2>
+        <p>
+          Signatures, and forwarding that keeps no copy, need Exchange Online PowerShell:{' '}
+          <a
+            href={`/api/projects/${encodeURIComponent(projectId)}/mailboxes/${encodeURIComponent(mailboxId)}/settings-script`}
+            download
+          >
+            download this mailbox&apos;s script
+          </a>
+          .
+        </p>
+        {statistics.errors.filter((e) => SETTINGS_TYPES.has(e.type)).length > 0 && (
+          <ul>
+            {statistics.errors
+              .filter((e) => SETTINGS_TYPES.has(e.type))
+              .map((e) => (
+                <li key={e.sourceId}>{e.message}</li>
+              ))}
+          </ul>
+        )}
+      </section>
       <section className="panel" aria-labelledby="passes">
         <h2 id="passes">Pass history</h2>
         {mailbox.passes.length === 0 ? (

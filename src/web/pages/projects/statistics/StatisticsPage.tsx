@@ -31,8 +31,26 @@ type Statistics = ResponseOf<'/api/projects/{id}/statistics', 'get'>;
 const OUTCOMES = ['migrated', 'skipped', 'failed'] as const;
 const OUTCOME_LABELS = { migrated: 'Migrated', skipped: 'Skipped', failed: 'Failed' } as const;
 const OUTCOME_COLOURS = { migrated: '#17804b', skipped: '#d99100', failed: '#c0352b' } as const;
-const TYPE_LABELS = { mail: 'Mail', contacts: 'Contacts', calendar: 'Calendars', tasks: 'Tasks' } as const;
-const TYPE_COLOURS = { mail: '#1662c4', contacts: '#7b4fd6', calendar: '#0f8a8a', tasks: '#b3541e' } as const;
+const TYPE_LABELS = {
+  mail: 'Mail',
+  contacts: 'Contacts',
+  calendar: 'Calendars',
+  tasks: 'Tasks',
+  rules: 'Rules',
+  outOfOffice: 'Out-of-office',
+  forwarding: 'Forwarding',
+  signatures: 'Signatures',
+} as const;
+const TYPE_COLOURS = {
+  mail: '#1662c4',
+  contacts: '#7b4fd6',
+  calendar: '#0f8a8a',
+  tasks: '#b3541e',
+  rules: '#0e7490',
+  outOfOffice: '#c2410c',
+  forwarding: '#475569',
+  signatures: '#be185d',
+} as const;
 type ItemType = keyof typeof TYPE_LABELS;
 const TYPES = Object.keys(TYPE_LABELS) as ItemType[];
 const TOP_MAILBOXES = 15;
@@ -77,6 +95,14 @@ export function StatisticsPage() {
             <button type="button" className="button" onClick={() => void reload()}>
               Refresh
             </button>
+            <a
+              className="button"
+              href={`/api/projects/${encodeURIComponent(projectId)}/settings-script`}
+              download
+              title="Signatures and forwarding that only Exchange Online PowerShell can write, and the settings that could not move"
+            >
+              PowerShell script
+            </a>
             <button
               type="button"
               className="button button-primary"
