@@ -18,7 +18,6 @@
  * original.eml, like hostile MIME does.
  */
 import { createHash } from 'node:crypto';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import type {
   ConversionWarning,
   ConvertedMessage,
@@ -33,6 +32,7 @@ import { messageProperties } from './message-properties.ts';
 import { c1AsWindows1252, hasLossyCharacters, isLatin1Label } from './message-text.ts';
 import { scanMimeStructure, type MimeStructure } from './mime-structure.ts';
 import { UNREADABLE_SUBJECT, bodyMovedNote, originalAttachment, unreadableBody } from './original-message.ts';
+import { parseMime, type ParsedMime } from './parse-mime.ts';
 import { headerValue, looksLikeMessageHeaders, readHeaderBlock, type HeaderBlock } from './raw-headers.ts';
 import { jsonBytes, placeAttachments } from './request-budget.ts';
 import { redecodeUnlabelledText } from './undeclared-charset.ts';
@@ -51,9 +51,8 @@ function describeError(error: unknown): string {
 }
 
 /** Parses the MIME body with mailparser; the top-level headers are read separately. */
-async function parseMime(raw: Uint8Array): Promise<ParsedMail> {
-  return simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), {
-    keepCidLinks: true,
+function parseBody(raw: Uint8Array): Promise<ParsedMime> {
+  return parseMime(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), {
     skipHtmlToText: true,
     skipTextLinks: true,
     checksumAlgo: false,
@@ -116,7 +115,7 @@ function bodyText(
 function readableContent(
   raw: Uint8Array,
   header: HeaderBlock,
-  parsed: ParsedMail,
+  parsed: ParsedMime,
   structure: MimeStructure,
   headerAltered: boolean,
   warn: Warn,
@@ -267,7 +266,7 @@ export async function convertMimeToGraphMessage(
     if (reason === undefined) {
       try {
         const headerAltered = header.notUtf8 || headerLossy;
-        content = readableContent(raw, header, await parseMime(raw), structure, headerAltered, warn);
+        content = readableContent(raw, header, await parseBody(raw), structure, headerAltered, warn);
         readable = true;
       } catch (error) {
         reason = `the MIME parser failed (${describeError(error)})`;
