@@ -8,9 +8,9 @@
  * and Outlook opens it as a message.
  */
 import libmime from 'libmime';
-import type { Attachment } from 'mailparser';
 import { MAX_ATTACHMENT_NAME_CHARS } from './limits.ts';
 import { decodeSubject, stripControlCharacters } from './message-headers.ts';
+import type { MimeAttachment } from './parse-mime.ts';
 import { headerValue, readHeaderBlock } from './raw-headers.ts';
 
 /** One attachment before it is placed in the create JSON or left for a separate upload. */
@@ -70,7 +70,7 @@ function referencedFrom(html: string | undefined, contentId: string): boolean {
  * Outlook lists it instead of hiding it.
  */
 export function attachmentCandidates(
-  attachments: readonly Attachment[],
+  attachments: readonly MimeAttachment[],
   html: string | undefined,
 ): AttachmentCandidate[] {
   return attachments.map((attachment, index) => {

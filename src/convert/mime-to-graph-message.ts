@@ -33,6 +33,7 @@ import { c1AsWindows1252, hasLossyCharacters, isLatin1Label } from './message-te
 import { scanMimeStructure, type MimeStructure } from './mime-structure.ts';
 import { UNREADABLE_SUBJECT, bodyMovedNote, originalAttachment, unreadableBody } from './original-message.ts';
 import { parseMime, type ParsedMime } from './parse-mime.ts';
+import { readPlainMime } from './plain-mime.ts';
 import { headerValue, looksLikeMessageHeaders, readHeaderBlock, type HeaderBlock } from './raw-headers.ts';
 import { jsonBytes, placeAttachments } from './request-budget.ts';
 import { redecodeUnlabelledText } from './undeclared-charset.ts';
@@ -266,7 +267,8 @@ export async function convertMimeToGraphMessage(
     if (reason === undefined) {
       try {
         const headerAltered = header.notUtf8 || headerLossy;
-        content = readableContent(raw, header, await parseBody(raw), structure, headerAltered, warn);
+        const parsed = readPlainMime(raw, structure) ?? (await parseBody(raw));
+        content = readableContent(raw, header, parsed, structure, headerAltered, warn);
         readable = true;
       } catch (error) {
         reason = `the MIME parser failed (${describeError(error)})`;

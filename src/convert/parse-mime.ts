@@ -8,11 +8,20 @@
  */
 import { MailParser, type Attachment, type MailParserOptions } from 'mailparser';
 
+/** What the converter reads of one attachment. */
+export interface MimeAttachment {
+  readonly contentType: string;
+  readonly content: Buffer;
+  readonly filename: string | undefined;
+  /** The Content-ID without angle brackets, when the part has one. */
+  readonly cid: string | undefined;
+}
+
 /** What the converter reads of a parsed message. */
 export interface ParsedMime {
   readonly text: string | undefined;
   readonly html: string | undefined;
-  readonly attachments: readonly Attachment[];
+  readonly attachments: readonly MimeAttachment[];
 }
 
 /** The parts of mailparser's internal tree that decide whether text is rendered into the HTML. */
@@ -23,10 +32,15 @@ interface TreeNode {
 }
 
 /** Mirrors the condition in MailParser.getTextContent under which a text part is added to `html`. */
-function textGoesIntoHtml(node: TreeNode | undefined, alternative: boolean, keepDeliveryStatus: boolean): boolean {
+function textGoesIntoHtml(
+  node: TreeNode | undefined,
+  alternative: boolean,
+  keepDeliveryStatus: boolean,
+): boolean {
   if (node === undefined) return false;
   const textual =
-    node.contentType === 'text/plain' || (node.contentType === 'message/delivery-status' && !keepDeliveryStatus);
+    node.contentType === 'text/plain' ||
+    (node.contentType === 'message/delivery-status' && !keepDeliveryStatus);
   if (!alternative && textual && typeof node.textContent === 'string' && node.textContent !== '') return true;
   const inAlternative = alternative || node.contentType === 'multipart/alternative';
   return (node.children ?? []).some((child) => textGoesIntoHtml(child, inAlternative, keepDeliveryStatus));
@@ -106,7 +120,18 @@ export function parseMime(input: Buffer, options: MailParserOptions): Promise<Pa
     parser.on('readable', () => {
       if (!reading) reader();
     });
-    parser.on('end', () => settle(undefined, { text, html, attachments }));
+    parser.on('end', () =>
+      settle(undefined, {
+        text,
+        html,
+        attachments: attachments.map((attachment) => ({
+          contentType: attachment.contentType,
+          content: attachment.content,
+          filename: attachment.filename,
+          cid: attachment.cid,
+        })),
+      }),
+    );
     parser.end(input);
   });
 }
