@@ -205,7 +205,7 @@ function moveBodyToAttachment(content: Content, warn: Warn): Content {
     code: 'body-moved-to-attachment',
     message: `The message body is too large for one Graph request; it was attached as ${name}.`,
   });
-  const bytes = new Uint8Array(Buffer.from(content.body.content, 'utf8'));
+  const bytes = Buffer.from(content.body.content, 'utf8');
   const contentType = html ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8';
   return {
     body: { contentType: 'text', content: bodyMovedNote(name) },
@@ -286,11 +286,13 @@ export async function convertMimeToGraphMessage(
 
   const subject = facts.subject ?? (readable ? '' : UNREADABLE_SUBJECT);
   let draft = buildDraft(meta, facts, header, content, options, subject, warn);
-  if (jsonBytes(draft) > CREATE_JSON_BUDGET_BYTES) {
+  let draftBytes = jsonBytes(draft);
+  if (draftBytes > CREATE_JSON_BUDGET_BYTES) {
     content = moveBodyToAttachment(content, warn);
     draft = { ...draft, body: content.body };
+    draftBytes = jsonBytes(draft);
   }
-  const placement = placeAttachments(jsonBytes(draft), content.attachments);
+  const placement = placeAttachments(draftBytes, content.attachments);
   return {
     message: { ...draft, attachments: placement.inJson },
     largeAttachments: placement.large,

@@ -11,20 +11,28 @@ export interface AttachmentPlacement {
   readonly large: LargeAttachment[];
 }
 
-export function toFileAttachment(candidate: AttachmentCandidate): GraphFileAttachment {
-  const base64 = Buffer.from(
-    candidate.bytes.buffer,
-    candidate.bytes.byteOffset,
-    candidate.bytes.byteLength,
-  ).toString('base64');
+function fileAttachment(candidate: AttachmentCandidate, contentBytes: string): GraphFileAttachment {
   return {
     '@odata.type': '#microsoft.graph.fileAttachment',
     name: candidate.name,
     contentType: candidate.contentType,
-    contentBytes: base64,
+    contentBytes,
     isInline: candidate.isInline,
     ...(candidate.contentId === undefined ? {} : { contentId: candidate.contentId }),
   };
+}
+
+export function toFileAttachment(candidate: AttachmentCandidate): GraphFileAttachment {
+  const { buffer, byteOffset, byteLength } = candidate.bytes;
+  return fileAttachment(candidate, Buffer.from(buffer, byteOffset, byteLength).toString('base64'));
+}
+
+/**
+ * Bytes the attachment adds to the create JSON, computed without encoding it: base64 is plain
+ * ASCII, so it adds exactly its length to the JSON of the other fields.
+ */
+function fileAttachmentJsonBytes(candidate: AttachmentCandidate): number {
+  return jsonBytes(fileAttachment(candidate, '')) + 4 * Math.ceil(candidate.bytes.byteLength / 3);
 }
 
 export function toLargeAttachment(candidate: AttachmentCandidate): LargeAttachment {
@@ -60,11 +68,10 @@ export function placeAttachments(
   const inJson = new Map<number, GraphFileAttachment>();
   for (const { candidate, index } of priority) {
     if (candidate.bytes.byteLength >= LARGE_ATTACHMENT_BYTES) continue;
-    const attachment = toFileAttachment(candidate);
-    const size = jsonBytes(attachment) + 1;
+    const size = fileAttachmentJsonBytes(candidate) + 1;
     if (total + size > CREATE_JSON_BUDGET_BYTES) continue;
     total += size;
-    inJson.set(index, attachment);
+    inJson.set(index, toFileAttachment(candidate));
   }
   const result: AttachmentPlacement = { inJson: [], large: [] };
   candidates.forEach((candidate, index) => {
