@@ -6,8 +6,10 @@
  * - subject, from, sender (Sender header, else From), to/cc/bcc/replyTo, internetMessageId: the
  *   top-level headers, read from the raw bytes (raw-headers.ts, message-headers.ts); addresses go
  *   through the recipient mapping.
- * - body: the HTML body when there is one, else the text body (mailparser decodes charsets; an
- *   undeclared one is guessed, C1 controls under a Latin-1 label are read as Windows-1252).
+ * - body: the HTML body when there is one, else the text body. A plainly built message is read
+ *   straight from the structure scan (plain-mime.ts), any other by mailparser, which decodes legacy
+ *   charsets; an undeclared one is guessed, C1 controls under a Latin-1 label are read as
+ *   Windows-1252.
  * - attachments: every MIME attachment; inline images keep their Content-ID (attachments.ts).
  * - importance: Zimbra `!`/`?`, else Importance / X-Priority / X-MSMail-Priority / Priority.
  * - isRead: Zimbra `u` absent. flag: Zimbra `f` → flagged. categories: Zimbra tag names.
