@@ -27,6 +27,7 @@ import type {
   MessageConversionOptions,
   ZimbraMessageMeta,
 } from '../domain/mail.ts';
+import { bytesContent } from './attachment-content.ts';
 import { attachmentCandidates, type AttachmentCandidate } from './attachments.ts';
 import { CREATE_JSON_BUDGET_BYTES, MAX_ATTACHMENTS, MAX_HEADER_BYTES, MAX_MIME_PARTS } from './limits.ts';
 import { readHeaderFacts, stripControlCharacters, type HeaderFacts } from './message-headers.ts';
@@ -207,11 +208,11 @@ function moveBodyToAttachment(content: Content, warn: Warn): Content {
     code: 'body-moved-to-attachment',
     message: `The message body is too large for one Graph request; it was attached as ${name}.`,
   });
-  const bytes = Buffer.from(content.body.content, 'utf8');
+  const bytes = bytesContent(Buffer.from(content.body.content, 'utf8'));
   const contentType = html ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8';
   return {
     body: { contentType: 'text', content: bodyMovedNote(name) },
-    attachments: [{ name, contentType, bytes, isInline: false }, ...content.attachments],
+    attachments: [{ name, contentType, content: bytes, isInline: false }, ...content.attachments],
   };
 }
 

@@ -7,11 +7,12 @@
  * same ParsedMail.
  */
 import { MailParser, type Attachment, type MailParserOptions } from 'mailparser';
+import { bytesContent, type AttachmentContent } from './attachment-content.ts';
 
 /** What the converter reads of one attachment. */
 export interface MimeAttachment {
   readonly contentType: string;
-  readonly content: Buffer;
+  readonly content: AttachmentContent;
   readonly filename: string | undefined;
   /** The Content-ID without angle brackets, when the part has one. */
   readonly cid: string | undefined;
@@ -126,7 +127,7 @@ export function parseMime(input: Buffer, options: MailParserOptions): Promise<Pa
         html,
         attachments: attachments.map((attachment) => ({
           contentType: attachment.contentType,
-          content: attachment.content,
+          content: bytesContent(attachment.content),
           filename: attachment.filename,
           cid: attachment.cid,
         })),

@@ -8,6 +8,7 @@
  * built from — answers undefined and goes to mailparser.
  */
 import libmime from 'libmime';
+import { base64Content, bytesContent, type AttachmentContent } from './attachment-content.ts';
 import { MAX_MIME_PARTS } from './limits.ts';
 import type { MimeStructure, MimeLeaf } from './mime-structure.ts';
 import type { MimeAttachment, ParsedMime } from './parse-mime.ts';
@@ -104,17 +105,24 @@ function readLeaf(source: MimeLeaf): Leaf | undefined {
   };
 }
 
-function decodeBody(raw: Buffer, leaf: Leaf): Buffer | undefined {
+/** The part's base64 without line breaks, or undefined unless it is clean (see CLEAN_BASE64). */
+function cleanBase64(body: Buffer): string | undefined {
+  const text = body.toString('latin1');
+  if (!CLEAN_BASE64.test(text)) return undefined;
+  const joined = text.replace(/[\r\n]+/g, '');
+  return joined.length % 4 === 0 ? joined : undefined;
+}
+
+/** A body part's decoded bytes; an attachment's base64 is kept as it is, for the create JSON. */
+function decodeBody(raw: Buffer, leaf: Leaf): AttachmentContent | undefined {
   const body = raw.subarray(leaf.source.bodyStart, leaf.source.bodyEnd);
   if (leaf.encoding === 'base64') {
-    const text = body.toString('latin1');
-    if (!CLEAN_BASE64.test(text)) return undefined;
-    const letters = text.length - (text.match(/[\r\n]/g)?.length ?? 0);
-    if (letters % 4 !== 0) return undefined;
-    return Buffer.from(text, 'base64');
+    const base64 = cleanBase64(body);
+    return base64 === undefined ? undefined : base64Content(base64);
   }
-  if (leaf.encoding === 'quoted-printable') return decodeQuotedPrintable(body.toString('latin1'));
-  return body;
+  if (leaf.encoding === 'quoted-printable')
+    return bytesContent(decodeQuotedPrintable(body.toString('latin1')));
+  return bytesContent(body);
 }
 
 function hexValue(code: number): number {
@@ -185,7 +193,10 @@ export function readPlainMime(raw: Uint8Array, structure: MimeStructure): Parsed
       attachments.push({ contentType, content, filename: leaf.filename, cid: leaf.cid });
       continue;
     }
-    const decoded = content.toString().replace(/\r?\n/g, '\n');
+    const bytes = content.bytes();
+    const decoded = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      .toString()
+      .replace(/\r?\n/g, '\n');
     if (decoded === '') continue;
     if (leaf.contentType === 'text/plain') {
       // mailparser would render this text into the HTML body: its own job

@@ -23,8 +23,7 @@ function fileAttachment(candidate: AttachmentCandidate, contentBytes: string): G
 }
 
 export function toFileAttachment(candidate: AttachmentCandidate): GraphFileAttachment {
-  const { buffer, byteOffset, byteLength } = candidate.bytes;
-  return fileAttachment(candidate, Buffer.from(buffer, byteOffset, byteLength).toString('base64'));
+  return fileAttachment(candidate, candidate.content.base64());
 }
 
 /**
@@ -32,16 +31,16 @@ export function toFileAttachment(candidate: AttachmentCandidate): GraphFileAttac
  * ASCII, so it adds exactly its length to the JSON of the other fields.
  */
 function fileAttachmentJsonBytes(candidate: AttachmentCandidate): number {
-  return jsonBytes(fileAttachment(candidate, '')) + 4 * Math.ceil(candidate.bytes.byteLength / 3);
+  return jsonBytes(fileAttachment(candidate, '')) + 4 * Math.ceil(candidate.content.size / 3);
 }
 
 export function toLargeAttachment(candidate: AttachmentCandidate): LargeAttachment {
   return {
     name: candidate.name,
     contentType: candidate.contentType,
-    size: candidate.bytes.byteLength,
+    size: candidate.content.size,
     isInline: candidate.isInline,
-    bytes: candidate.bytes,
+    bytes: candidate.content.bytes(),
     ...(candidate.contentId === undefined ? {} : { contentId: candidate.contentId }),
   };
 }
@@ -67,7 +66,7 @@ export function placeAttachments(
   let total = baseJsonBytes;
   const inJson = new Map<number, GraphFileAttachment>();
   for (const { candidate, index } of priority) {
-    if (candidate.bytes.byteLength >= LARGE_ATTACHMENT_BYTES) continue;
+    if (candidate.content.size >= LARGE_ATTACHMENT_BYTES) continue;
     const size = fileAttachmentJsonBytes(candidate) + 1;
     if (total + size > CREATE_JSON_BUDGET_BYTES) continue;
     total += size;
