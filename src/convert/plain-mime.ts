@@ -56,8 +56,8 @@ function readLeaf(source: MimeLeaf): Leaf | undefined {
     return undefined;
   }
   const raw = `${contentTypeHeader ?? ''}${dispositionHeader ?? ''}${contentId ?? ''}${encodingHeader ?? ''}`;
-  // 8-bit bytes, encoded words, RFC 2231 parameters, comments and escapes are left to the full parser
-  if (!PLAIN_VALUE.test(raw) || /=\?|\*|\(|\\/.test(raw) || contentId === '') return undefined;
+  // 8-bit bytes, encoded words, comments and escapes are left to the full parser
+  if (!PLAIN_VALUE.test(raw) || /=\?|\(|\\/.test(raw) || contentId === '') return undefined;
   const disposition = libmime.parseHeaderValue(dispositionHeader ?? '');
   // without Content-Type mailsplit guesses from a file name; a plain part has none
   if (contentTypeHeader === undefined && disposition.params.filename !== undefined) return undefined;
