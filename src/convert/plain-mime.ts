@@ -19,14 +19,11 @@ const UTF8_CHARSETS = new Set(['ascii', 'usascii', 'utf8']);
 const TEXT_TYPES = new Set(['text/plain', 'text/html']);
 /** Clean base64: whole quartets of the alphabet on lines, padding only at the very end. */
 const CLEAN_BASE64 = /^[A-Za-z0-9+/\r\n]*(?:[A-Za-z0-9+/]={0,2})?[\r\n]*$/;
-const TOKEN = /^[a-z0-9-]*$/;
 const PLAIN_VALUE = /^[\t\x20-\x7e]*$/;
 
 interface Leaf {
   readonly contentType: string;
   readonly encoding: string;
-  readonly charset: string;
-  readonly disposition: 'inline' | 'attachment';
   readonly isAttachment: boolean;
   readonly filename: string | undefined;
   readonly cid: string | undefined;
@@ -76,14 +73,8 @@ function readLeaf(source: MimeLeaf): Leaf | undefined {
   ) {
     return undefined;
   }
-  if (
-    !TOKEN.test(encoding) ||
-    !['', '7bit', '8bit', 'binary', 'base64', 'quoted-printable'].includes(encoding)
-  ) {
-    return undefined;
-  }
-  const charsetParam = type.params.charset ?? '';
-  const charset = (charsetParam || 'utf-8').toLowerCase().replace(/[^a-z0-9]+/g, '');
+  if (!['', '7bit', '8bit', 'binary', 'base64', 'quoted-printable'].includes(encoding)) return undefined;
+  const charset = (type.params.charset || 'utf-8').toLowerCase().replace(/[^a-z0-9]+/g, '');
   const format = (type.params.format ?? '').toLowerCase().trim();
   if (TEXT_TYPES.has(contentType) && (!UTF8_CHARSETS.has(charset) || format === 'flowed')) return undefined;
 
@@ -96,8 +87,6 @@ function readLeaf(source: MimeLeaf): Leaf | undefined {
   return {
     contentType,
     encoding,
-    charset,
-    disposition: kind,
     isAttachment: !text || kind !== 'inline',
     filename,
     cid,
