@@ -8,16 +8,17 @@
  * and Outlook opens it as a message.
  */
 import libmime from 'libmime';
-import type { Attachment } from 'mailparser';
+import type { AttachmentContent } from './attachment-content.ts';
 import { MAX_ATTACHMENT_NAME_CHARS } from './limits.ts';
 import { decodeSubject, stripControlCharacters } from './message-headers.ts';
+import type { MimeAttachment } from './parse-mime.ts';
 import { headerValue, readHeaderBlock } from './raw-headers.ts';
 
 /** One attachment before it is placed in the create JSON or left for a separate upload. */
 export interface AttachmentCandidate {
   readonly name: string;
   readonly contentType: string;
-  readonly bytes: Uint8Array;
+  readonly content: AttachmentContent;
   readonly isInline: boolean;
   readonly contentId?: string;
 }
@@ -70,31 +71,27 @@ function referencedFrom(html: string | undefined, contentId: string): boolean {
  * Outlook lists it instead of hiding it.
  */
 export function attachmentCandidates(
-  attachments: readonly Attachment[],
+  attachments: readonly MimeAttachment[],
   html: string | undefined,
 ): AttachmentCandidate[] {
   return attachments.map((attachment, index) => {
     const contentType = (attachment.contentType || 'application/octet-stream').toLowerCase();
-    const bytes = new Uint8Array(
-      attachment.content.buffer,
-      attachment.content.byteOffset,
-      attachment.content.length,
-    );
     const contentId = attachment.cid?.trim() ?? '';
     const isInline = referencedFrom(html, contentId);
     const number = index + 1;
     let name: string;
     if (contentType === 'message/rfc822') {
       const given = attachment.filename?.trim() ?? '';
-      const fromSubject = attachedMessageSubject(bytes) ?? 'attached message';
+      const fromSubject = attachedMessageSubject(attachment.content.bytes()) ?? 'attached message';
       const chosen = given === '' ? fromSubject : given;
       name = sanitizeFileName(/\.eml$/i.test(chosen) ? chosen : `${chosen}.eml`, `message-${number}.eml`);
     } else {
       const fallback = `${isInline ? 'image' : 'attachment'}-${number}.${extensionFor(contentType)}`;
       name = sanitizeFileName(attachment.filename ?? '', fallback);
     }
+    const { content } = attachment;
     return contentId === ''
-      ? { name, contentType, bytes, isInline }
-      : { name, contentType, bytes, isInline, contentId };
+      ? { name, contentType, content, isInline }
+      : { name, contentType, content, isInline, contentId };
   });
 }

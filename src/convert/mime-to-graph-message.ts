@@ -6,8 +6,10 @@
  * - subject, from, sender (Sender header, else From), to/cc/bcc/replyTo, internetMessageId: the
  *   top-level headers, read from the raw bytes (raw-headers.ts, message-headers.ts); addresses go
  *   through the recipient mapping.
- * - body: the HTML body when there is one, else the text body (mailparser decodes charsets; an
- *   undeclared one is guessed, C1 controls under a Latin-1 label are read as Windows-1252).
+ * - body: the HTML body when there is one, else the text body. A plainly built message is read
+ *   straight from the structure scan (plain-mime.ts), any other by mailparser, which decodes legacy
+ *   charsets; an undeclared one is guessed, C1 controls under a Latin-1 label are read as
+ *   Windows-1252.
  * - attachments: every MIME attachment; inline images keep their Content-ID (attachments.ts).
  * - importance: Zimbra `!`/`?`, else Importance / X-Priority / X-MSMail-Priority / Priority.
  * - isRead: Zimbra `u` absent. flag: Zimbra `f` → flagged. categories: Zimbra tag names.
@@ -18,7 +20,6 @@
  * original.eml, like hostile MIME does.
  */
 import { createHash } from 'node:crypto';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import type {
   ConversionWarning,
   ConvertedMessage,
@@ -26,6 +27,7 @@ import type {
   MessageConversionOptions,
   ZimbraMessageMeta,
 } from '../domain/mail.ts';
+import { bytesContent } from './attachment-content.ts';
 import { attachmentCandidates, type AttachmentCandidate } from './attachments.ts';
 import { CREATE_JSON_BUDGET_BYTES, MAX_ATTACHMENTS, MAX_HEADER_BYTES, MAX_MIME_PARTS } from './limits.ts';
 import { readHeaderFacts, stripControlCharacters, type HeaderFacts } from './message-headers.ts';
@@ -33,6 +35,8 @@ import { messageProperties } from './message-properties.ts';
 import { c1AsWindows1252, hasLossyCharacters, isLatin1Label } from './message-text.ts';
 import { scanMimeStructure, type MimeStructure } from './mime-structure.ts';
 import { UNREADABLE_SUBJECT, bodyMovedNote, originalAttachment, unreadableBody } from './original-message.ts';
+import { parseMime, type ParsedMime } from './parse-mime.ts';
+import { readPlainMime } from './plain-mime.ts';
 import { headerValue, looksLikeMessageHeaders, readHeaderBlock, type HeaderBlock } from './raw-headers.ts';
 import { jsonBytes, placeAttachments } from './request-budget.ts';
 import { redecodeUnlabelledText } from './undeclared-charset.ts';
@@ -51,9 +55,8 @@ function describeError(error: unknown): string {
 }
 
 /** Parses the MIME body with mailparser; the top-level headers are read separately. */
-async function parseMime(raw: Uint8Array): Promise<ParsedMail> {
-  return simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), {
-    keepCidLinks: true,
+function parseBody(raw: Uint8Array): Promise<ParsedMime> {
+  return parseMime(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), {
     skipHtmlToText: true,
     skipTextLinks: true,
     checksumAlgo: false,
@@ -116,7 +119,7 @@ function bodyText(
 function readableContent(
   raw: Uint8Array,
   header: HeaderBlock,
-  parsed: ParsedMail,
+  parsed: ParsedMime,
   structure: MimeStructure,
   headerAltered: boolean,
   warn: Warn,
@@ -205,11 +208,11 @@ function moveBodyToAttachment(content: Content, warn: Warn): Content {
     code: 'body-moved-to-attachment',
     message: `The message body is too large for one Graph request; it was attached as ${name}.`,
   });
-  const bytes = new Uint8Array(Buffer.from(content.body.content, 'utf8'));
+  const bytes = bytesContent(Buffer.from(content.body.content, 'utf8'));
   const contentType = html ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8';
   return {
     body: { contentType: 'text', content: bodyMovedNote(name) },
-    attachments: [{ name, contentType, bytes, isInline: false }, ...content.attachments],
+    attachments: [{ name, contentType, content: bytes, isInline: false }, ...content.attachments],
   };
 }
 
@@ -267,7 +270,8 @@ export async function convertMimeToGraphMessage(
     if (reason === undefined) {
       try {
         const headerAltered = header.notUtf8 || headerLossy;
-        content = readableContent(raw, header, await parseMime(raw), structure, headerAltered, warn);
+        const parsed = readPlainMime(raw, structure) ?? (await parseBody(raw));
+        content = readableContent(raw, header, parsed, structure, headerAltered, warn);
         readable = true;
       } catch (error) {
         reason = `the MIME parser failed (${describeError(error)})`;
@@ -285,11 +289,13 @@ export async function convertMimeToGraphMessage(
 
   const subject = facts.subject ?? (readable ? '' : UNREADABLE_SUBJECT);
   let draft = buildDraft(meta, facts, header, content, options, subject, warn);
-  if (jsonBytes(draft) > CREATE_JSON_BUDGET_BYTES) {
+  let draftBytes = jsonBytes(draft);
+  if (draftBytes > CREATE_JSON_BUDGET_BYTES) {
     content = moveBodyToAttachment(content, warn);
     draft = { ...draft, body: content.body };
+    draftBytes = jsonBytes(draft);
   }
-  const placement = placeAttachments(jsonBytes(draft), content.attachments);
+  const placement = placeAttachments(draftBytes, content.attachments);
   return {
     message: { ...draft, attachments: placement.inJson },
     largeAttachments: placement.large,

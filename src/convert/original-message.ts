@@ -2,6 +2,7 @@
  * What a message becomes when its MIME cannot be converted faithfully: a short explanation as the
  * body and the raw message, byte for byte, attached as `original.eml`.
  */
+import { bytesContent } from './attachment-content.ts';
 import type { AttachmentCandidate } from './attachments.ts';
 
 export const ORIGINAL_ATTACHMENT_NAME = 'original.eml';
@@ -9,7 +10,12 @@ export const UNREADABLE_SUBJECT = '(unreadable message)';
 
 /** The raw message as an attachment; Outlook opens it as a message. */
 export function originalAttachment(raw: Uint8Array): AttachmentCandidate {
-  return { name: ORIGINAL_ATTACHMENT_NAME, contentType: 'message/rfc822', bytes: raw, isInline: false };
+  return {
+    name: ORIGINAL_ATTACHMENT_NAME,
+    contentType: 'message/rfc822',
+    content: bytesContent(raw),
+    isInline: false,
+  };
 }
 
 /** The body of a message that could not be read: why, and where the original is. */

@@ -11,29 +11,36 @@ export interface AttachmentPlacement {
   readonly large: LargeAttachment[];
 }
 
-export function toFileAttachment(candidate: AttachmentCandidate): GraphFileAttachment {
-  const base64 = Buffer.from(
-    candidate.bytes.buffer,
-    candidate.bytes.byteOffset,
-    candidate.bytes.byteLength,
-  ).toString('base64');
+function fileAttachment(candidate: AttachmentCandidate, contentBytes: string): GraphFileAttachment {
   return {
     '@odata.type': '#microsoft.graph.fileAttachment',
     name: candidate.name,
     contentType: candidate.contentType,
-    contentBytes: base64,
+    contentBytes,
     isInline: candidate.isInline,
     ...(candidate.contentId === undefined ? {} : { contentId: candidate.contentId }),
   };
+}
+
+export function toFileAttachment(candidate: AttachmentCandidate): GraphFileAttachment {
+  return fileAttachment(candidate, candidate.content.base64());
+}
+
+/**
+ * Bytes the attachment adds to the create JSON, computed without encoding it: base64 is plain
+ * ASCII, so it adds exactly its length to the JSON of the other fields.
+ */
+function fileAttachmentJsonBytes(candidate: AttachmentCandidate): number {
+  return jsonBytes(fileAttachment(candidate, '')) + 4 * Math.ceil(candidate.content.size / 3);
 }
 
 export function toLargeAttachment(candidate: AttachmentCandidate): LargeAttachment {
   return {
     name: candidate.name,
     contentType: candidate.contentType,
-    size: candidate.bytes.byteLength,
+    size: candidate.content.size,
     isInline: candidate.isInline,
-    bytes: candidate.bytes,
+    bytes: candidate.content.bytes(),
     ...(candidate.contentId === undefined ? {} : { contentId: candidate.contentId }),
   };
 }
@@ -59,12 +66,11 @@ export function placeAttachments(
   let total = baseJsonBytes;
   const inJson = new Map<number, GraphFileAttachment>();
   for (const { candidate, index } of priority) {
-    if (candidate.bytes.byteLength >= LARGE_ATTACHMENT_BYTES) continue;
-    const attachment = toFileAttachment(candidate);
-    const size = jsonBytes(attachment) + 1;
+    if (candidate.content.size >= LARGE_ATTACHMENT_BYTES) continue;
+    const size = fileAttachmentJsonBytes(candidate) + 1;
     if (total + size > CREATE_JSON_BUDGET_BYTES) continue;
     total += size;
-    inJson.set(index, attachment);
+    inJson.set(index, toFileAttachment(candidate));
   }
   const result: AttachmentPlacement = { inJson: [], large: [] };
   candidates.forEach((candidate, index) => {

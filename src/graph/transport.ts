@@ -81,7 +81,8 @@ interface Exchange {
   /** The URL as errors show it: never the query of an upload URL, which holds its token. */
   readonly shownPath: string;
   readonly mailbox: string;
-  readonly body: string | Uint8Array | undefined;
+  /** Serialised once; its length is what counts against the mailbox's upload budget. */
+  readonly body: Uint8Array | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly repeatable: boolean;
   readonly authenticated: boolean;
@@ -136,12 +137,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
 
   async function send<T>(call: Exchange): Promise<GraphUploadResponse<T>> {
     const { budget, counter } = lane(call.mailbox);
-    const bodyBytes =
-      call.body === undefined
-        ? 0
-        : typeof call.body === 'string'
-          ? Buffer.byteLength(call.body)
-          : call.body.byteLength;
+    const bodyBytes = call.body?.byteLength ?? 0;
     let failures = 0;
     let throttles = 0;
     let refreshedToken = false;
@@ -268,7 +264,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   }
 
   function request<T>(req: GraphRequest): Promise<GraphResponse<T>> {
-    const body = req.bytes ?? (req.json === undefined ? undefined : JSON.stringify(req.json));
+    const body = req.bytes ?? (req.json === undefined ? undefined : Buffer.from(JSON.stringify(req.json)));
     return send<T>({
       method: req.method,
       url: `${baseUrl}${req.path}`,
