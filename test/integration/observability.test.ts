@@ -256,7 +256,9 @@ describe('/api/metrics', () => {
     expect(sample(after, 'ferry_items_total', { project: projectId, outcome: 'migrated' })).toBe(3);
     expect(sample(after, 'ferry_items_total', { project: projectId, outcome: 'failed' })).toBe(2);
     expect(sample(after, 'ferry_migrated_bytes_total', { project: projectId })).toBeGreaterThan(0);
-    expect(sample(after, 'ferry_item_failures_total', { project: projectId, code: 'MESSAGE_TOO_LARGE' })).toBe(2);
+    expect(
+      sample(after, 'ferry_item_failures_total', { project: projectId, code: 'MESSAGE_TOO_LARGE' }),
+    ).toBe(2);
     expect(sample(after, 'ferry_throttled_seconds_total', { project: projectId })).toBeGreaterThanOrEqual(0);
     expect(sample(after, 'ferry_mailboxes', { project: projectId, status: 'completed_with_errors' })).toBe(1);
     expect(sample(after, 'ferry_mailboxes', { project: projectId, status: 'not_started' })).toBeUndefined();
@@ -300,7 +302,9 @@ describe('per-mailbox downloads', () => {
       expect(row[8]?.startsWith("'")).toBe(true);
       expect(HOSTILE_SUBJECTS).toContain(row[8]?.slice(1));
     }
-    expect(rows.every((r) => r[0] === 'trial' && r[6] === 'MESSAGE_TOO_LARGE' && r[3] === 'Inbox')).toBe(true);
+    expect(rows.every((r) => r[0] === 'trial' && r[6] === 'MESSAGE_TOO_LARGE' && r[3] === 'Inbox')).toBe(
+      true,
+    );
   });
 
   it('gives the failures as JSON Lines, one parseable object per failure, no subject once logging is off', async () => {
