@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { type DatabaseHandle, openDatabase } from '../../src/db/database.ts';
 import { type JobQueue, startJobQueue } from '../../src/db/job-queue.ts';
 import { buildTestApp, recordingMailer } from '../support/build-test-app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -38,6 +39,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 let database: TestDatabase;
 let queue: JobQueue;
+let owner: DatabaseHandle | undefined;
 let app: Awaited<ReturnType<typeof buildTestApp>>['app'];
 let admin: SignedInAgent;
 let spare: SignedInAgent;
@@ -445,25 +447,28 @@ function attemptsFor(path: string, method: Method, operation: Operation, n: () =
  * a transaction that is rolled back leaves the count as it was, as a refused request must.
  */
 async function countRowChanges(): Promise<void> {
+  // Test plumbing as the owner role: the app role Ferry runs as may not create tables or triggers.
+  // The trigger function runs as its owner, so the app role's writes are counted too.
+  owner = openDatabase(database.ownerUrl, { maxConnections: 1 });
   await sql`
     create table fuzz_row_changes (n bigint not null);
     insert into fuzz_row_changes values (0);
-    create function fuzz_count_row_change() returns trigger language plpgsql as $$
+    create function fuzz_count_row_change() returns trigger language plpgsql security definer as $$
       begin update public.fuzz_row_changes set n = n + 1; return null; end $$;
-  `.execute(database.db);
+  `.execute(owner.db);
   const { rows } = await sql<{ name: string }>`
     select format('%I.%I', schemaname, relname) as name from pg_stat_user_tables
     where relname <> 'fuzz_row_changes'
-  `.execute(database.db);
+  `.execute(owner.db);
   for (const { name } of rows)
     await sql`
       create trigger fuzz_row_change after insert or delete on ${sql.raw(name)}
       for each row execute function fuzz_count_row_change()
-    `.execute(database.db);
+    `.execute(owner.db);
 }
 
 async function rowChanges(): Promise<string> {
-  const { rows } = await sql<{ n: string }>`select n from fuzz_row_changes`.execute(database.db);
+  const { rows } = await sql<{ n: string }>`select n from fuzz_row_changes`.execute(owner!.db);
   return rows[0]!.n;
 }
 
@@ -490,6 +495,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await owner?.close();
   await app?.close();
   await queue?.stop();
   await database?.close();

@@ -4,11 +4,11 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { MailboxError } from '../../src/domain/errors.ts';
 import { Secret } from '../../src/domain/secret.ts';
 import { startZimbraEmulator, type ZimbraEmulator } from '../../src/emulators/zimbra/server.ts';
 import { createSessionFactory, type SourceCredentials } from '../../src/zimbra/session.ts';
 import { createSoapTransport } from '../../src/zimbra/soap-transport.ts';
-import { ZimbraFaultError } from '../../src/zimbra/zimbra-error.ts';
 import { createZimbraSource } from '../../src/zimbra/zimbra-source.ts';
 import { loopbackOutbound } from '../support/loopback-outbound.ts';
 
@@ -199,14 +199,17 @@ describe('Zimbra source client against the emulated Zimbra', () => {
   it('reads a two-factor account through admin delegation but not with its password', async () => {
     expect((await source(adminMode).listMessages(TWO_FACTOR, '2', undefined)).items).toHaveLength(1);
     const userMode = source({ mode: 'user', passwords: new Map([[TWO_FACTOR, new Secret('bob-pass')]]) });
-    await expect(userMode.listFolders(TWO_FACTOR)).rejects.toBeInstanceOf(ZimbraFaultError);
+    // An account-level refusal stops the mailbox (MailboxError), keeping Zimbra's code and words.
+    const error = await userMode.listFolders(TWO_FACTOR).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailboxError);
+    expect((error as MailboxError).code).toBe('account.TWO_FACTOR_AUTH_FAILED');
   });
 
   it('explains a wrong password without echoing it', async () => {
     const userMode = source({ mode: 'user', passwords: new Map([[ALICE, new Secret('not-her-password')]]) });
     const error = await userMode.listFolders(ALICE).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ZimbraFaultError);
-    expect((error as ZimbraFaultError).code).toBe('account.AUTH_FAILED');
-    expect((error as ZimbraFaultError).message).not.toContain('not-her-password');
+    expect(error).toBeInstanceOf(MailboxError);
+    expect((error as MailboxError).code).toBe('account.AUTH_FAILED');
+    expect((error as MailboxError).message).not.toContain('not-her-password');
   });
 });

@@ -25,7 +25,12 @@ export interface HarnessOptions {
   /** Files of the one Zimbra account, relative to its directory (mail/Inbox/x.eml, tags.json, …). */
   readonly sourceFiles: Readonly<Record<string, string>>;
   readonly source: string;
-  readonly destinations: readonly { userPrincipalName: string; mailbox: boolean; mailboxQuotaMB?: number }[];
+  readonly destinations: readonly {
+    userPrincipalName: string;
+    mailbox: boolean;
+    mailboxQuotaMB?: number;
+    maxMessageSizeMB?: number;
+  }[];
   readonly m365Faults?: string;
   /** The app's application permissions, when a test needs fewer than every one the engine uses. */
   readonly permissions?: readonly string[];

@@ -45,6 +45,11 @@ describe('statistics CSV', () => {
     expect(rows[3]![0]).toBe("'@cal@zimbra.test");
     expect(rows[3]!.at(-1)).toBe('\'\r=cmd|"/c calc"!A0');
     expect(rows[4]![0]).toBe("'-dan@zimbra.test");
-    expect(rows[1]!.slice(4, -1)).toEqual(['3', '1', '3', '1', '3', '1', '3', '1', '400', '61']);
+    // Migrated and failed for each of the eight item types, then bytes and seconds.
+    expect(rows[1]!.slice(4, -1)).toEqual([
+      ...Array.from({ length: 8 }, () => ['3', '1']).flat(),
+      '800',
+      '61',
+    ]);
   });
 });
