@@ -5,6 +5,7 @@ import {
   estimateProject,
   graphCost,
   type MailboxLimits,
+  JSON_BYTES_PER_MIME_BYTE,
   MICROSOFT_MAILBOX_LIMITS,
   type MailboxWork,
 } from './duration-estimate.ts';
@@ -33,7 +34,7 @@ describe('graphCost', () => {
     );
     // 100 messages + 10 contacts + 5 × 2 events + 3 tasks + 4 × 2 folders + 2 for the mailbox
     expect(cost.requests).toBe(100 + 10 + 10 + 3 + 8 + 2);
-    expect(cost.uploadBytes).toBe(100_000 + 18 * 2_000);
+    expect(cost.uploadBytes).toBe(100_000 * JSON_BYTES_PER_MIME_BYTE + 18 * 2_000);
   });
 
   it('sends a large message through an upload session: create, session, one PUT per 3 MiB of decoded bytes', () => {
@@ -43,20 +44,33 @@ describe('graphCost', () => {
       null,
     );
     expect(cost.requests).toBe(2 + (2 + 5) + 2);
-    expect(cost.uploadBytes).toBe(2000 + 15 * MiB);
+    expect(cost.uploadBytes).toBe(2000 * JSON_BYTES_PER_MIME_BYTE + 15 * MiB);
   });
 });
 
 describe('estimateMailbox', () => {
   it('is bound by the upload window for mailboxes of ordinary mail', () => {
-    // 900 MiB in 9,000 messages: 150 MiB go at once, the rest at 150 MiB per 5 minutes → 25 minutes.
+    // 1,000 MiB of MIME is 880 MiB of JSON: six windows of 150 MiB, the last starting after 25 minutes.
     const estimate = estimateMailbox(
-      work({ messages: 9_000, messageBytes: 900 * MiB }),
+      work({ messages: 9_000, messageBytes: 1000 * MiB }),
       MICROSOFT_MAILBOX_LIMITS,
       null,
     );
     expect(estimate.binding).toBe('upload');
-    expect(estimate.durationMs).toBe(Math.round(5 * 60_000 * ((900 * MiB) / (150 * MiB) - 1)));
+    expect(estimate.durationMs).toBe(25 * 60_000);
+  });
+
+  it('sends each window’s budget at the pace of 4 concurrent requests, then waits for the window', () => {
+    // 300 MiB of JSON at 1 s per request: 4 requests (4 MiB) per second, above 0.5 MiB/s.
+    const estimate = estimateMailbox(
+      work({ messages: 300, messageBytes: (300 * MiB) / JSON_BYTES_PER_MIME_BYTE }),
+      MICROSOFT_MAILBOX_LIMITS,
+      { baseMs: 1_000, perMiBMs: 0 },
+    );
+    // 302 requests (the mailbox's two reads too) take 75.5 s unthrottled: the first 150 MiB go in
+    // the first window, which frees at 5 minutes; the last 150 MiB take half of 75.5 s more.
+    expect(estimate.binding).toBe('upload');
+    expect(estimate.durationMs).toBe(5 * 60_000 + 37_750);
   });
 
   it('is bound by the request window for many small items', () => {
@@ -94,8 +108,13 @@ describe('estimateMailbox', () => {
 });
 
 describe('estimateProject', () => {
+  // Upload-bound: 12 full windows of 5 minutes an hour, the last one at once.
   const hour = (name: string, hours: number) =>
-    work({ mailbox: name, messages: 100, messageBytes: 150 * MiB * (1 + hours * 12) });
+    work({
+      mailbox: name,
+      messages: 100,
+      messageBytes: (150 * MiB * (1 + hours * 12)) / JSON_BYTES_PER_MIME_BYTE,
+    });
 
   it('runs the largest mailboxes first, each next one on the first slot that frees', () => {
     const mailboxes = [hour('a', 1), hour('b', 3), hour('c', 2), hour('d', 1)];
