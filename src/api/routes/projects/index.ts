@@ -1,5 +1,6 @@
 import type { App } from '../../app-type.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
+import { cutoverRoutes } from './cutover.ts';
 import { endpointRoutes } from './endpoints.ts';
 import { mailboxRoutes } from './mailboxes.ts';
 import { notifyRoutes } from './notify.ts';
@@ -15,4 +16,5 @@ export function projectRoutes(app: App, deps: ControlPlaneDeps): void {
   passRoutes(app, deps);
   statisticsRoutes(app, deps);
   notifyRoutes(app, deps);
+  cutoverRoutes(app, deps);
 }
