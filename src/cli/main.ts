@@ -8,6 +8,7 @@ import { agentsCommand } from './commands/agents.ts';
 import { auditCommand } from './commands/audit.ts';
 import { configCommand } from './commands/config.ts';
 import { customersCommand } from './commands/customers.ts';
+import { cutoverCommand } from './commands/cutover.ts';
 import { emulateCommand } from './commands/emulate.ts';
 import { endpointsCommand } from './commands/endpoints.ts';
 import { licensesCommand } from './commands/licenses.ts';
@@ -51,7 +52,8 @@ const program = new Command('ferry')
   .addCommand(projectsCommand())
   .addCommand(mailboxesCommand())
   .addCommand(passesCommand())
-  .addCommand(statisticsCommand());
+  .addCommand(statisticsCommand())
+  .addCommand(cutoverCommand());
 
 try {
   await program.parseAsync(process.argv);
