@@ -93,12 +93,9 @@ describe('configuration', () => {
   });
 
   it('reads the DNS resolvers of the cutover assistant, each with an optional port', () => {
-    expect(loadConfig({ FERRY_DNS_SERVERS: '1.1.1.1, 127.0.0.1:5353,[::1]:53,2606:4700::1111' }).dnsServers).toEqual([
-      '1.1.1.1',
-      '127.0.0.1:5353',
-      '[::1]:53',
-      '2606:4700::1111',
-    ]);
+    expect(
+      loadConfig({ FERRY_DNS_SERVERS: '1.1.1.1, 127.0.0.1:5353,[::1]:53,2606:4700::1111' }).dnsServers,
+    ).toEqual(['1.1.1.1', '127.0.0.1:5353', '[::1]:53', '2606:4700::1111']);
     expect(() => loadConfig({ FERRY_DNS_SERVERS: '1.1.1.1,dns.google,10.0.0.1:99999' })).toThrow(
       /FERRY_DNS_SERVERS must be a comma-separated list of IP addresses.*"dns.google", "10.0.0.1:99999"/,
     );

@@ -187,7 +187,10 @@ const envSchema = z
     FERRY_DNS_SERVERS: z
       .string()
       .transform((text, ctx) => {
-        const servers = text.split(',').map((s) => s.trim()).filter(Boolean);
+        const servers = text
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const bad = servers.filter((server) => !isDnsServer(server));
         if (bad.length > 0)
           ctx.addIssue({
@@ -310,7 +313,11 @@ export function describeConfig(
 function isDnsServer(server: string): boolean {
   const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(server);
   const withPort = /^([^:]+):(\d{1,5})$/.exec(server);
-  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : withPort ? [withPort[1]!, withPort[2]] : [server, undefined];
+  const [host, port] = bracketed
+    ? [bracketed[1]!, bracketed[2]]
+    : withPort
+      ? [withPort[1]!, withPort[2]]
+      : [server, undefined];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
   return isIP(host) !== 0 && (bracketed === null || isIP(host) === 6);
 }

@@ -89,11 +89,15 @@ export async function remainingWork(
   `.execute(db);
 
   return mailboxes.map((m) => {
-    const planned = (type: string) => plans.rows.find((r) => r.project_mailbox_id === m.id && r.item_type === type);
-    const seen = (type: string) => items.rows.find((r) => r.project_mailbox_id === m.id && r.item_type === type);
-    const left = (type: string) => Math.max(0, Number(planned(type)?.items ?? 0) - Number(seen(type)?.present ?? 0));
+    const planned = (type: string) =>
+      plans.rows.find((r) => r.project_mailbox_id === m.id && r.item_type === type);
+    const seen = (type: string) =>
+      items.rows.find((r) => r.project_mailbox_id === m.id && r.item_type === type);
+    const left = (type: string) =>
+      Math.max(0, Number(planned(type)?.items ?? 0) - Number(seen(type)?.present ?? 0));
     const mail = seen('mail');
-    const meanBytes = Number(mail?.seen_mail ?? 0) === 0 ? 0 : Number(mail!.seen_mail_bytes) / Number(mail!.seen_mail);
+    const meanBytes =
+      Number(mail?.seen_mail ?? 0) === 0 ? 0 : Number(mail!.seen_mail_bytes) / Number(mail!.seen_mail);
     const messages = left('mail');
     return {
       mailboxId: m.id,
@@ -103,7 +107,9 @@ export async function remainingWork(
         mailbox: m.source,
         messages,
         messageBytes: Math.round(messages * meanBytes),
-        largeMessageBytes: large.rows.filter((r) => r.project_mailbox_id === m.id).map((r) => Number(r.bytes)),
+        largeMessageBytes: large.rows
+          .filter((r) => r.project_mailbox_id === m.id)
+          .map((r) => Number(r.bytes)),
         contacts: left('contacts'),
         events: left('calendar'),
         tasks: left('tasks'),
@@ -126,7 +132,11 @@ export interface FinishedPassWork {
 }
 
 /** The project's finished passes (newest first) with what each of their mailboxes moved. */
-export async function finishedPassWork(db: Db, projectId: string, limit: number): Promise<FinishedPassWork[]> {
+export async function finishedPassWork(
+  db: Db,
+  projectId: string,
+  limit: number,
+): Promise<FinishedPassWork[]> {
   const runs = await db
     .selectFrom('project_passes as pp')
     .innerJoin('pass_runs as pr', 'pr.id', 'pp.run_id')

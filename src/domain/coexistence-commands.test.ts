@@ -117,12 +117,16 @@ describe('exchangeRoutingScript', () => {
       const before = lines.slice(Math.max(0, index - 4), index).join('\n');
       expect(before).toMatch(/\b(if|elseif|else)\b/);
     }
-    expect(script).toContain("Set-AcceptedDomain -Identity $domain.Identity -DomainType InternalRelay");
-    expect(script).toContain("-ConnectorType OnPremises -UseMXRecord $false -SmartHosts 'mail.zimbra.example.com'");
+    expect(script).toContain('Set-AcceptedDomain -Identity $domain.Identity -DomainType InternalRelay');
+    expect(script).toContain(
+      "-ConnectorType OnPremises -UseMXRecord $false -SmartHosts 'mail.zimbra.example.com'",
+    );
   });
 
   it('quotes names with a quote in them by doubling it', () => {
-    expect(script).toContain("Set-Mailbox -Identity 'o''brien@contoso.com' -EmailAddresses @{Add='o''brien@contoso.onmicrosoft.com'}");
+    expect(script).toContain(
+      "Set-Mailbox -Identity 'o''brien@contoso.com' -EmailAddresses @{Add='o''brien@contoso.onmicrosoft.com'}",
+    );
   });
 
   it('is commented at the top and for each step', () => {
@@ -144,7 +148,8 @@ describe('quoting', () => {
 
 describe('input', () => {
   it('refuses hosts and domains that are not names, and addresses that could break out of a command', () => {
-    const refuse = (change: Partial<CoexistenceBatch>) => () => zimbraForwardingScript({ ...batch, ...change });
+    const refuse = (change: Partial<CoexistenceBatch>) => () =>
+      zimbraForwardingScript({ ...batch, ...change });
     expect(refuse({ zimbraSmartHost: 'mail.example.com; rm -rf /' })).toThrow(UserError);
     expect(refuse({ forwardingDomain: 'contoso' })).toThrow(/forwarding domain/);
     expect(refuse({ users: [{ source: 'a$(id)@x.com', destination: 'a@contoso.com' }] })).toThrow(UserError);

@@ -45,6 +45,7 @@ export function powerShellQuote(value: string): string {
 
 /** Comments carry names the admin typed: one line, no control characters. */
 function comment(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
   return `# ${text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')}`;
 }
 
@@ -61,7 +62,10 @@ export function checkBatch(batch: CoexistenceBatch): void {
     for (const address of [user.source, user.destination])
       if (!ADDRESS.test(address)) problems.push(`"${address}" is not an address these commands can carry`);
   if (problems.length > 0)
-    throw new UserError('COEXISTENCE_INPUT_INVALID', `The commands were not generated: ${problems.join('; ')}.`);
+    throw new UserError(
+      'COEXISTENCE_INPUT_INVALID',
+      `The commands were not generated: ${problems.join('; ')}.`,
+    );
 }
 
 /** Where Zimbra forwards a user: the local part of the Microsoft 365 address at the forwarding domain. */
@@ -137,7 +141,9 @@ export function exchangeRoutingScript(batch: CoexistenceBatch): string {
     '  } else { Write-Host "$name already InternalRelay" }',
     '}',
     '',
-    comment(`2. Outbound connector: mail for the shared domains' recipients not in Exchange Online goes to ${batch.zimbraSmartHost}.`),
+    comment(
+      `2. Outbound connector: mail for the shared domains' recipients not in Exchange Online goes to ${batch.zimbraSmartHost}.`,
+    ),
     `$connector = Get-OutboundConnector -Identity ${powerShellQuote(CONNECTOR_NAME)} -ErrorAction SilentlyContinue`,
     'if ($null -eq $connector) {',
     `  New-OutboundConnector -Name ${powerShellQuote(CONNECTOR_NAME)} -ConnectorType OnPremises -UseMXRecord $false -SmartHosts ${powerShellQuote(batch.zimbraSmartHost)} -RecipientDomains ${list} -TlsSettings EncryptionOnly -Comment 'Created by Ferry for coexistence with Zimbra'`,

@@ -32,7 +32,10 @@ export function normaliseName(name: string): string {
 }
 
 /** The name each check asks about and the record type. */
-export function checkQuery(kind: DnsCheckKind, domain: string): { name: string; type: 'MX' | 'CNAME' | 'SRV' | 'TXT' } {
+export function checkQuery(
+  kind: DnsCheckKind,
+  domain: string,
+): { name: string; type: 'MX' | 'CNAME' | 'SRV' | 'TXT' } {
   const d = normaliseName(domain);
   switch (kind) {
     case 'mx':
@@ -81,8 +84,7 @@ export function recordsReady(kind: DnsCheckKind, domain: string, records: readon
   switch (kind) {
     case 'mx':
       return (
-        records.length > 0 &&
-        records.every((record) => isMicrosoftMx(record.split(/\s+/)[1] ?? '', domain))
+        records.length > 0 && records.every((record) => isMicrosoftMx(record.split(/\s+/)[1] ?? '', domain))
       );
     case 'autodiscover-cname':
       return records.length > 0 && records.every((record) => normaliseName(record) === AUTODISCOVER_TARGET);

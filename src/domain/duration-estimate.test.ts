@@ -85,10 +85,14 @@ describe('estimateMailbox', () => {
   });
 
   it('is bound by 4 concurrent requests at their service time when the windows never fill', () => {
-    const estimate = estimateMailbox(work({ messages: 398, messageBytes: 398 * 1_000 }), MICROSOFT_MAILBOX_LIMITS, {
-      baseMs: 200,
-      perMiBMs: 0,
-    });
+    const estimate = estimateMailbox(
+      work({ messages: 398, messageBytes: 398 * 1_000 }),
+      MICROSOFT_MAILBOX_LIMITS,
+      {
+        baseMs: 200,
+        perMiBMs: 0,
+      },
+    );
     expect(estimate.binding).toBe('concurrency');
     expect(estimate.durationMs).toBe((400 * 200) / 4);
   });

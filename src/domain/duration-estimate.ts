@@ -153,10 +153,7 @@ export function estimateMailbox(
   const rate = (amount: number) => (freeMs === 0 ? Infinity : amount / freeMs);
   const bounds: [BindingLimit, number][] = [
     ['concurrency', freeMs],
-    [
-      'requests',
-      windowedMs(cost.requests, rate(cost.requests), limits.maxRequests, limits.requestWindowMs),
-    ],
+    ['requests', windowedMs(cost.requests, rate(cost.requests), limits.maxRequests, limits.requestWindowMs)],
     [
       'upload',
       windowedMs(cost.uploadBytes, rate(cost.uploadBytes), limits.maxUploadBytes, limits.uploadWindowMs),

@@ -89,7 +89,14 @@ async function recordFinishedPass(): Promise<void> {
     .executeTakeFirstOrThrow();
   await db
     .insertInto('project_passes')
-    .values({ run_id: runId, project_id: projectId, pass: 'full', started_by: null, scheduled_at: null, launched_at: started })
+    .values({
+      run_id: runId,
+      project_id: projectId,
+      pass: 'full',
+      started_by: null,
+      scheduled_at: null,
+      launched_at: started,
+    })
     .execute();
   await db
     .insertInto('project_run_mailboxes')
@@ -103,8 +110,24 @@ async function recordFinishedPass(): Promise<void> {
   await db
     .insertInto('run_folders')
     .values([
-      { run_mailbox_id: runMailboxId, source_folder_id: '2', path: 'Inbox', destination_folder_id: 'd2', source_count: 10, cursor: null, item_type: 'mail' },
-      { run_mailbox_id: runMailboxId, source_folder_id: '7', path: 'Contacts', destination_folder_id: 'd7', source_count: 3, cursor: null, item_type: 'contacts' },
+      {
+        run_mailbox_id: runMailboxId,
+        source_folder_id: '2',
+        path: 'Inbox',
+        destination_folder_id: 'd2',
+        source_count: 10,
+        cursor: null,
+        item_type: 'mail',
+      },
+      {
+        run_mailbox_id: runMailboxId,
+        source_folder_id: '7',
+        path: 'Contacts',
+        destination_folder_id: 'd7',
+        source_count: 3,
+        cursor: null,
+        item_type: 'contacts',
+      },
     ])
     .execute();
   const mail = (id: string, outcome: string, bytes: number) => ({
@@ -126,7 +149,11 @@ async function recordFinishedPass(): Promise<void> {
       mail('3', 'migrated', 30_000),
       mail('4', 'migrated', 8_000_000),
       mail('5', 'failed', 6_000_000),
-      ...['c1', 'c2', 'c3'].map((id) => ({ ...mail(id, 'migrated', 500), item_type: 'contacts', source_folder_id: '7' })),
+      ...['c1', 'c2', 'c3'].map((id) => ({
+        ...mail(id, 'migrated', 500),
+        item_type: 'contacts',
+        source_folder_id: '7',
+      })),
     ])
     .execute();
 }
@@ -140,7 +167,9 @@ beforeAll(async () => {
   const other = await createWorkgroup(database.db, 'Other MSP');
   tokens.admin = await agentToken(home.id, 'admin@home.example');
   tokens.outsider = await agentToken(other.id, 'admin@other.example');
-  const customer = (await admin('POST', '/api/customers', { companyName: 'Contoso', primaryDomain: 'contoso.com' })).json();
+  const customer = (
+    await admin('POST', '/api/customers', { companyName: 'Contoso', primaryDomain: 'contoso.com' })
+  ).json();
   const source = (
     await admin('POST', '/api/endpoints', {
       kind: 'zimbra',
@@ -175,7 +204,10 @@ beforeAll(async () => {
     });
     expect(added.statusCode, added.body).toBe(201);
   }
-  const list = (await admin('GET', `/api/projects/${projectId}/mailboxes`)).json().items as { id: string; source: string }[];
+  const list = (await admin('GET', `/api/projects/${projectId}/mailboxes`)).json().items as {
+    id: string;
+    source: string;
+  }[];
   for (const m of list) mailboxIds[m.source.split('@')[0]!] = m.id;
   await recordFinishedPass();
 }, 120_000);
@@ -204,16 +236,28 @@ describe('cutover assistant', () => {
     const state = async () => {
       const response = await admin('GET', `/api/projects/${projectId}/cutover/dns`);
       expect(response.statusCode, response.body).toBe(200);
-      const contoso = (response.json().domains as { domain: string; state: string; checks: { kind: string; state: string; expected: string; answers: { resolver: string; records: string[] }[] }[] }[]).find(
-        (d) => d.domain === 'contoso.com',
-      )!;
+      const contoso = (
+        response.json().domains as {
+          domain: string;
+          state: string;
+          checks: {
+            kind: string;
+            state: string;
+            expected: string;
+            answers: { resolver: string; records: string[] }[];
+          }[];
+        }[]
+      ).find((d) => d.domain === 'contoso.com')!;
       return { domain: contoso.state, checks: Object.fromEntries(contoso.checks.map((c) => [c.kind, c])) };
     };
 
     const before = await state();
     expect(before.domain).toBe('not_yet');
     expect(before.checks.mx!.state).toBe('not_yet');
-    expect(before.checks.mx!.answers.map((a) => a.records)).toEqual([['10 mail.contoso.com'], ['10 mail.contoso.com']]);
+    expect(before.checks.mx!.answers.map((a) => a.records)).toEqual([
+      ['10 mail.contoso.com'],
+      ['10 mail.contoso.com'],
+    ]);
     expect(before.checks.mx!.expected).toContain('contoso-com.mail.protection.outlook.com');
     expect(before.checks['autodiscover-cname']!.state).toBe('not_yet');
     expect(before.checks['autodiscover-srv']!.state).toBe('not_yet');
@@ -263,7 +307,12 @@ describe('cutover assistant', () => {
     const byName = Object.fromEntries(
       (response.json().mailboxes as { source: string }[]).map((m) => [m.source.split('@')[0], m]),
     );
-    expect(byName.alice).toMatchObject({ sourceItems: 13, destinationItems: 7, failedItems: 1, verdict: 'failed-items' });
+    expect(byName.alice).toMatchObject({
+      sourceItems: 13,
+      destinationItems: 7,
+      failedItems: 1,
+      verdict: 'failed-items',
+    });
     expect(byName.bob).toMatchObject({ sourceItems: 0, destinationItems: 0, verdict: 'not-migrated' });
   });
 
@@ -277,14 +326,18 @@ describe('duration estimate', () => {
   it('estimates what a Full pass still has to move, and says which mailboxes are unknown', async () => {
     const response = await admin('POST', `/api/projects/${projectId}/estimate`, {});
     expect(response.statusCode, response.body).toBe(200);
-    const body = response.json();
+    const body = response.json<{
+      unknownMailboxes: number;
+      durationMs: number;
+      mailboxes: { source: string; durationMs: number }[];
+    }>();
     expect(body.unknownMailboxes).toBe(1);
-    const alice = body.mailboxes.find((m: { source: string }) => m.source.startsWith('alice'));
+    const alice = body.mailboxes.find((m) => m.source.startsWith('alice'))!;
     // 10 planned, 4 in the destination: 6 left, at the mean size of the 5 seen (2,812,000 bytes).
     expect(alice).toMatchObject({ known: true, messages: 6, messageBytes: 6 * 2_812_000, contacts: 0 });
     expect(alice.durationMs).toBeGreaterThan(0);
     expect(body.durationMs).toBe(alice.durationMs);
-    const bob = body.mailboxes.find((m: { source: string }) => m.source.startsWith('bob'));
+    const bob = body.mailboxes.find((m) => m.source.startsWith('bob'));
     expect(bob).toMatchObject({ known: false, durationMs: 0 });
   });
 

@@ -95,7 +95,10 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
     const header = Buffer.alloc(12);
     query.copy(header, 0, 0, 2); // id
     // QR, opcode 0, AA, RD copied from the query; RA; RCODE 3 (NXDOMAIN) when the name is unknown.
-    header.writeUInt16BE(0x8400 | (query.readUInt16BE(2) & 0x0100) | 0x0080 | (records === undefined ? 3 : 0), 2);
+    header.writeUInt16BE(
+      0x8400 | (query.readUInt16BE(2) & 0x0100) | 0x0080 | (records === undefined ? 3 : 0),
+      2,
+    );
     header.writeUInt16BE(1, 4);
     header.writeUInt16BE(answers.length, 6);
     const answerBytes = answers.map((record) => {

@@ -61,7 +61,9 @@ export function cutoverCommand() {
 
   cutover
     .command('estimate <project> [mailboxes...]')
-    .description("Duration of a Full pass at Microsoft's per-mailbox ceiling, per mailbox and for the project")
+    .description(
+      "Duration of a Full pass at Microsoft's per-mailbox ceiling, per mailbox and for the project",
+    )
     .option('--workers <n>', 'worker processes', parsePositiveInt, 1)
     .option('--worker-mailboxes <n>', 'mailboxes each worker runs at once', parsePositiveInt, 100)
     .option('--json', 'print JSON')
@@ -74,7 +76,9 @@ export function cutoverCommand() {
         const client = await ApiClient.fromLogin();
         const projectId = await resolveProject(client, ref);
         const mailboxIds =
-          mailboxRefs.length === 0 ? undefined : await resolveMailboxes(client, projectId, mailboxRefs, false);
+          mailboxRefs.length === 0
+            ? undefined
+            : await resolveMailboxes(client, projectId, mailboxRefs, false);
         const estimate = await client.json<Estimate>('POST', `/api/projects/${projectId}/estimate`, {
           ...(mailboxIds === undefined ? {} : { mailboxIds }),
           workers: options.workers,
@@ -100,7 +104,9 @@ export function cutoverCommand() {
 
   cutover
     .command('dns <project>')
-    .description('MX, Autodiscover and SPF of each domain, asked of every configured resolver (FERRY_DNS_SERVERS)')
+    .description(
+      'MX, Autodiscover and SPF of each domain, asked of every configured resolver (FERRY_DNS_SERVERS)',
+    )
     .option('--json', 'print JSON')
     .action(async (ref: string, options: { json?: boolean }) => {
       const client = await ApiClient.fromLogin();
@@ -126,8 +132,13 @@ export function cutoverCommand() {
 
   cutover
     .command('commands <project> <mailboxes...>')
-    .description('Coexistence commands for a batch of migrated mailboxes: Zimbra forwarding and Exchange Online routing')
-    .requiredOption('--forwarding-domain <domain>', 'the tenant’s <tenant>.onmicrosoft.com or a routing domain')
+    .description(
+      'Coexistence commands for a batch of migrated mailboxes: Zimbra forwarding and Exchange Online routing',
+    )
+    .requiredOption(
+      '--forwarding-domain <domain>',
+      'the tenant’s <tenant>.onmicrosoft.com or a routing domain',
+    )
     .requiredOption('--zimbra-host <host>', 'the Zimbra MTA Exchange Online relays to')
     .option('--batch <name>', 'name of the batch, in the scripts’ comments', 'this batch')
     .option('--keep-local-copy', 'also deliver to the Zimbra mailbox')
@@ -136,7 +147,13 @@ export function cutoverCommand() {
       async (
         ref: string,
         mailboxRefs: string[],
-        options: { forwardingDomain: string; zimbraHost: string; batch: string; keepLocalCopy?: boolean; out?: string },
+        options: {
+          forwardingDomain: string;
+          zimbraHost: string;
+          batch: string;
+          keepLocalCopy?: boolean;
+          out?: string;
+        },
       ) => {
         const client = await ApiClient.fromLogin();
         const projectId = await resolveProject(client, ref);

@@ -29,7 +29,13 @@ const estimateBody = z.object({
     .max(100_000)
     .optional()
     .describe('The mailboxes the pass would run (default: all of the project)'),
-  workers: z.number().int().min(1).max(1_000).default(1).describe('Worker processes (ferry worker / ferry start)'),
+  workers: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .default(1)
+    .describe('Worker processes (ferry worker / ferry start)'),
   mailboxesPerWorker: z
     .number()
     .int()
@@ -74,7 +80,10 @@ const hostName = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'is not a host name');
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/,
+    'is not a host name',
+  );
 
 const commandsBody = z.object({
   mailboxIds: z.array(z.uuid()).min(1).max(10_000).describe('The batch: mailboxes migrated to Microsoft 365'),
@@ -82,9 +91,17 @@ const commandsBody = z.object({
   forwardingDomain: hostName.describe(
     'Where Zimbra forwards: the tenant’s "<tenant>.onmicrosoft.com" or a routing domain whose MX is Exchange Online',
   ),
-  keepLocalCopy: z.boolean().default(false).describe('Also deliver to the Zimbra mailbox (zimbraPrefMailLocalDeliveryDisabled FALSE)'),
+  keepLocalCopy: z
+    .boolean()
+    .default(false)
+    .describe('Also deliver to the Zimbra mailbox (zimbraPrefMailLocalDeliveryDisabled FALSE)'),
   zimbraSmartHost: hostName.describe('The Zimbra MTA Exchange Online relays mail for users not moved yet to'),
-  sharedDomains: z.array(hostName).min(1).max(MAX_DOMAINS).optional().describe('Default: the project’s domains'),
+  sharedDomains: z
+    .array(hostName)
+    .min(1)
+    .max(MAX_DOMAINS)
+    .optional()
+    .describe('Default: the project’s domains'),
 });
 
 /** The project's domains: its mailboxes' Microsoft 365 domains and Zimbra domains. */
@@ -110,12 +127,8 @@ async function commandDefaults(db: Db, project: ProjectRecord) {
   const source = await findEndpoint(db, project.workgroupId, project.sourceEndpointId);
   const destination = await findEndpoint(db, project.workgroupId, project.destinationEndpointId);
   const tenant = (destination?.settings as M365Settings | undefined)?.tenantId ?? '';
-  let zimbraHost: string | null = null;
-  try {
-    zimbraHost = new URL((source?.settings as ZimbraSettings | undefined)?.serverUrl ?? '').hostname || null;
-  } catch {
-    zimbraHost = null;
-  }
+  const serverUrl = (source?.settings as ZimbraSettings | undefined)?.serverUrl ?? '';
+  const zimbraHost = URL.canParse(serverUrl) ? new URL(serverUrl).hostname || null : null;
   return {
     forwardingDomain: /\.onmicrosoft\.com$/i.test(tenant) ? tenant.toLowerCase() : null,
     zimbraSmartHost: zimbraHost,
@@ -138,7 +151,10 @@ export function cutoverRoutes(app: App, { db, dnsServers }: ControlPlaneDeps): v
           200: z.object({
             durationMs: z.number().int(),
             slots: z.number().int().describe('Mailboxes in flight at once'),
-            unknownMailboxes: z.number().int().describe('Mailboxes no pass has listed yet, left out of the total'),
+            unknownMailboxes: z
+              .number()
+              .int()
+              .describe('Mailboxes no pass has listed yet, left out of the total'),
             mailboxes: z.array(mailboxEstimateSchema),
           }),
           ...errorResponses,
@@ -158,7 +174,11 @@ export function cutoverRoutes(app: App, { db, dnsServers }: ControlPlaneDeps): v
       const known = remaining.filter((r) => r.known);
       const estimate = estimateProject(
         known.map((r) => r.work),
-        { maxConcurrentMigrations: projectOptions(project).maxConcurrentMigrations, workers, mailboxesPerWorker },
+        {
+          maxConcurrentMigrations: projectOptions(project).maxConcurrentMigrations,
+          workers,
+          mailboxesPerWorker,
+        },
       );
       return {
         durationMs: estimate.durationMs,
@@ -224,7 +244,11 @@ export function cutoverRoutes(app: App, { db, dnsServers }: ControlPlaneDeps): v
           bytes: p.mailboxes.reduce((n, m) => n + m.messageBytes, 0),
           estimatedMs: estimateProject(
             p.mailboxes,
-            { maxConcurrentMigrations: p.maxConcurrent, workers: 1, mailboxesPerWorker: DEFAULT_WORKER_MAILBOXES },
+            {
+              maxConcurrentMigrations: p.maxConcurrent,
+              workers: 1,
+              mailboxesPerWorker: DEFAULT_WORKER_MAILBOXES,
+            },
             MICROSOFT_MAILBOX_LIMITS,
           ).durationMs,
           measuredMs: p.finishedAt.getTime() - p.startedAt.getTime(),
@@ -238,13 +262,19 @@ export function cutoverRoutes(app: App, { db, dnsServers }: ControlPlaneDeps): v
     {
       schema: {
         tags: ['cutover'],
-        summary: 'Cutover assistant: the project’s domains, the resolvers asked, defaults for the coexistence commands',
+        summary:
+          'Cutover assistant: the project’s domains, the resolvers asked, defaults for the coexistence commands',
         params: idParams,
         response: {
           200: z.object({
-            domains: z.array(z.object({ domain: z.string(), roles: z.array(z.enum(['destination', 'source'])) })),
+            domains: z.array(
+              z.object({ domain: z.string(), roles: z.array(z.enum(['destination', 'source'])) }),
+            ),
             resolvers: z.array(z.string()),
-            defaults: z.object({ forwardingDomain: z.string().nullable(), zimbraSmartHost: z.string().nullable() }),
+            defaults: z.object({
+              forwardingDomain: z.string().nullable(),
+              zimbraSmartHost: z.string().nullable(),
+            }),
           }),
           ...errorResponses,
         },
@@ -276,7 +306,9 @@ export function cutoverRoutes(app: App, { db, dnsServers }: ControlPlaneDeps): v
               z.object({
                 domain: z.string(),
                 roles: z.array(z.enum(['destination', 'source'])),
-                state: z.enum(['done', 'propagating', 'not_yet', 'unknown']).describe('The least advanced of its checks'),
+                state: z
+                  .enum(['done', 'propagating', 'not_yet', 'unknown'])
+                  .describe('The least advanced of its checks'),
                 checks: z.array(dnsCheckSchema),
               }),
             ),
@@ -383,7 +415,8 @@ export function cutoverRoutes(app: App, { db, dnsServers }: ControlPlaneDeps): v
       const statistics = await mailboxStatistics(db, project.id);
       return {
         mailboxes: statistics.map((m) => {
-          const sum = (pick: (f: (typeof m.folders)[number]) => number) => m.folders.reduce((n, f) => n + pick(f), 0);
+          const sum = (pick: (f: (typeof m.folders)[number]) => number) =>
+            m.folders.reduce((n, f) => n + pick(f), 0);
           const sourceItems = sum((f) => f.source);
           const destinationItems = sum((f) => f.atDestination);
           const failedItems = sum((f) => f.failed);

@@ -274,6 +274,9 @@ export function ProjectDashboard() {
             >
               <Icon name="pie" size={20} />
             </Link>
+            <Link to={`/projects/${projectId}/cutover`} className="button">
+              Cutover
+            </Link>
             <Link to={`/projects/${projectId}/edit`} className="button">
               Edit Project
             </Link>
