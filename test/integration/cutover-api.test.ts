@@ -1,8 +1,13 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createAgent } from '../../src/db/agents.ts';
 import { createApiToken } from '../../src/db/api-tokens.ts';
 import { createWorkgroup } from '../../src/db/workgroups.ts';
+import { startZimbraEmulator, type ZimbraEmulator } from '../../src/emulators/zimbra/server.ts';
 import { hashToken, newToken } from '../../src/secrets/tokens.ts';
 import { buildTestApp } from '../support/build-test-app.ts';
 import { startTestDnsServer, type TestDnsServer } from '../support/dns-server.ts';
@@ -11,6 +16,10 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 let database: TestDatabase;
 let app: Awaited<ReturnType<typeof buildTestApp>>['app'];
 let resolvers: TestDnsServer[];
+let zimbra: ZimbraEmulator;
+let zimbraDir: string;
+/** Bob's mail in Zimbra: three messages no pass has seen. */
+const BOB_MESSAGES = [1_000, 2_000, 3_000];
 const tokens: Record<string, string> = {};
 let projectId: string;
 const mailboxIds: Record<string, string> = {};
@@ -158,7 +167,21 @@ async function recordFinishedPass(): Promise<void> {
     .execute();
 }
 
+function eml(bytes: number): string {
+  const head = 'From: carol@example.com\r\nTo: bob@zimbra.example.com\r\nSubject: hello\r\n\r\n';
+  return head + 'x'.repeat(bytes - head.length);
+}
+
 beforeAll(async () => {
+  zimbraDir = mkdtempSync(path.join(tmpdir(), 'ferry-cutover-'));
+  writeFileSync(
+    path.join(zimbraDir, 'server.json'),
+    JSON.stringify({ admin: { name: 'admin@zimbra.example.com', password: 'admin-pw' } }),
+  );
+  const inbox = path.join(zimbraDir, 'accounts', 'bob@zimbra.example.com', 'mail', 'Inbox');
+  mkdirSync(inbox, { recursive: true });
+  BOB_MESSAGES.forEach((bytes, i) => writeFileSync(path.join(inbox, `0000${i + 1}.eml`), eml(bytes)));
+  zimbra = await startZimbraEmulator({ dataDir: zimbraDir });
   database = await createTestDatabase();
   resolvers = [await startTestDnsServer(), await startTestDnsServer()];
   resolvers.forEach(publishZimbra);
@@ -174,8 +197,8 @@ beforeAll(async () => {
     await admin('POST', '/api/endpoints', {
       kind: 'zimbra',
       name: 'Zimbra',
-      serverUrl: 'https://mail.zimbra.example.com',
-      adminUrl: 'https://mail.zimbra.example.com:7071',
+      serverUrl: zimbra.url,
+      adminUrl: zimbra.adminUrl,
       adminUsername: 'admin@zimbra.example.com',
       adminPassword: 'admin-pw',
     })
@@ -216,6 +239,8 @@ afterAll(async () => {
   await app?.close();
   await Promise.all((resolvers ?? []).map((r) => r.close()));
   await database?.close();
+  await zimbra?.close();
+  rmSync(zimbraDir, { recursive: true, force: true });
 });
 
 describe('cutover assistant', () => {
@@ -228,7 +253,10 @@ describe('cutover assistant', () => {
         { domain: 'zimbra.example.com', roles: ['source'] },
       ],
       resolvers: resolvers.map((r) => r.address),
-      defaults: { forwardingDomain: 'contoso.onmicrosoft.com', zimbraSmartHost: 'mail.zimbra.example.com' },
+      defaults: {
+        forwardingDomain: 'contoso.onmicrosoft.com',
+        zimbraSmartHost: new URL(zimbra.url).hostname,
+      },
     });
   });
 
@@ -354,5 +382,35 @@ describe('duration estimate', () => {
       mailboxIds: ['00000000-0000-4000-8000-000000000000'],
     });
     expect(response.statusCode).toBe(400);
+  });
+
+  it('sizes mailboxes no pass has listed from Zimbra’s folder list when asked', async () => {
+    const response = await admin('POST', `/api/projects/${projectId}/estimate`, { askZimbra: true });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json<{
+      unknownMailboxes: number;
+      mailboxes: {
+        source: string;
+        known: boolean;
+        sizedFrom: string | null;
+        messages: number;
+        messageBytes: number;
+        durationMs: number;
+      }[];
+    }>();
+    expect(body.unknownMailboxes).toBe(0);
+    const bob = body.mailboxes.find((m) => m.source.startsWith('bob'))!;
+    expect(bob).toMatchObject({
+      known: true,
+      sizedFrom: 'zimbra',
+      messages: 3,
+      messageBytes: BOB_MESSAGES.reduce((a, b) => a + b, 0),
+    });
+    expect(bob.durationMs).toBeGreaterThan(0);
+    // Alice keeps what her passes recorded.
+    expect(body.mailboxes.find((m) => m.source.startsWith('alice'))).toMatchObject({
+      sizedFrom: 'passes',
+      messages: 6,
+    });
   });
 });

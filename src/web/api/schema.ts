@@ -6499,6 +6499,8 @@ export interface Paths {
         workers?: number;
         /** Mailboxes each worker runs at once */
         mailboxesPerWorker?: number;
+        /** Size the mailboxes no pass has listed yet from Zimbra’s folder list (item counts and sizes) */
+        askZimbra?: boolean;
       };
       responses: {
         200: {
@@ -6510,8 +6512,12 @@ export interface Paths {
           mailboxes: Array<{
             mailboxId: string;
             source: string;
-            /** False: no pass has listed its folders yet, so its size is unknown */
+            /** False: its size is unknown (no pass has listed its folders, Zimbra not asked) */
             known: boolean;
+            /** passes: what is left after the recorded passes; zimbra: the whole mailbox as Zimbra counts it */
+            sizedFrom: ('passes' | 'zimbra') | null;
+            /** Why Zimbra could not size it, when asked */
+            sizeError: string | null;
             messages: number;
             messageBytes: number;
             contacts: number;

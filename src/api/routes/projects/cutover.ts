@@ -16,6 +16,7 @@ import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
 import { invalid, projectOf } from './access.ts';
 import { projectOptions } from './projects.ts';
 import { errorResponses, idParams } from './schemas.ts';
+import { type ZimbraSize, zimbraSizes } from './zimbra-sizes.ts';
 
 /** Mailboxes one worker process runs at once unless told otherwise (FERRY_WORKER_MAILBOXES). */
 export const DEFAULT_WORKER_MAILBOXES = 100;
@@ -43,12 +44,25 @@ const estimateBody = z.object({
     .max(10_000)
     .default(DEFAULT_WORKER_MAILBOXES)
     .describe('Mailboxes each worker runs at once'),
+  askZimbra: z
+    .boolean()
+    .default(false)
+    .describe('Size the mailboxes no pass has listed yet from Zimbra’s folder list (item counts and sizes)'),
 });
 
 const mailboxEstimateSchema = z.object({
   mailboxId: z.uuid(),
   source: z.string(),
-  known: z.boolean().describe('False: no pass has listed its folders yet, so its size is unknown'),
+  known: z
+    .boolean()
+    .describe('False: its size is unknown (no pass has listed its folders, Zimbra not asked)'),
+  sizedFrom: z
+    .enum(['passes', 'zimbra'])
+    .nullable()
+    .describe(
+      'passes: what is left after the recorded passes; zimbra: the whole mailbox as Zimbra counts it',
+    ),
+  sizeError: z.string().nullable().describe('Why Zimbra could not size it, when asked'),
   messages: z.number().int(),
   messageBytes: z.number().int(),
   contacts: z.number().int(),
@@ -135,7 +149,8 @@ async function commandDefaults(db: Db, project: ProjectRecord) {
   };
 }
 
-export function cutoverRoutes(app: App, { db, dnsServers }: ControlPlaneDeps): void {
+export function cutoverRoutes(app: App, deps: ControlPlaneDeps): void {
+  const { db, dnsServers } = deps;
   const dns = createDnsChecker(dnsServers ?? []);
 
   app.post(
@@ -163,14 +178,35 @@ export function cutoverRoutes(app: App, { db, dnsServers }: ControlPlaneDeps): v
     },
     async (request) => {
       const { project } = await projectOf(db, request, request.params.id);
-      const { mailboxIds, workers, mailboxesPerWorker } = request.body;
+      const { mailboxIds, workers, mailboxesPerWorker, askZimbra } = request.body;
       if (mailboxIds !== undefined) {
         const ids = [...new Set(mailboxIds)];
         const found = await findMailboxes(db, project.id, ids);
         if (found.length !== ids.length)
           throw invalid([{ field: 'mailboxIds', message: 'are not all mailboxes of this project' }]);
       }
-      const remaining = await remainingWork(db, project.id, mailboxIds);
+      const recorded = await remainingWork(db, project.id, mailboxIds);
+      const unsized = recorded.filter((r) => !r.known);
+      const fromZimbra =
+        askZimbra && unsized.length > 0
+          ? await zimbraSizes(
+              deps,
+              project,
+              await findMailboxes(
+                db,
+                project.id,
+                unsized.map((r) => r.mailboxId),
+              ),
+            )
+          : new Map<string, ZimbraSize>();
+      const remaining = recorded.map((r) => {
+        const sized = fromZimbra.get(r.source);
+        if (r.known || sized === undefined)
+          return { ...r, sizedFrom: r.known ? ('passes' as const) : null, sizeError: null };
+        return 'work' in sized
+          ? { ...r, known: true, work: sized.work, sizedFrom: 'zimbra' as const, sizeError: null }
+          : { ...r, sizedFrom: null, sizeError: sized.error };
+      });
       const known = remaining.filter((r) => r.known);
       const estimate = estimateProject(
         known.map((r) => r.work),
@@ -191,6 +227,8 @@ export function cutoverRoutes(app: App, { db, dnsServers }: ControlPlaneDeps): v
             mailboxId: r.mailboxId,
             source: r.source,
             known: r.known,
+            sizedFrom: r.sizedFrom,
+            sizeError: r.sizeError,
             messages: r.work.messages,
             messageBytes: r.work.messageBytes,
             contacts: r.work.contacts,
