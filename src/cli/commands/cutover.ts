@@ -66,12 +66,13 @@ export function cutoverCommand() {
     )
     .option('--workers <n>', 'worker processes', parsePositiveInt, 1)
     .option('--worker-mailboxes <n>', 'mailboxes each worker runs at once', parsePositiveInt, 100)
+    .option('--ask-zimbra', 'size the mailboxes no pass has listed yet from Zimbra’s folder list')
     .option('--json', 'print JSON')
     .action(
       async (
         ref: string,
         mailboxRefs: string[],
-        options: { workers: number; workerMailboxes: number; json?: boolean },
+        options: { workers: number; workerMailboxes: number; askZimbra?: boolean; json?: boolean },
       ) => {
         const client = await ApiClient.fromLogin();
         const projectId = await resolveProject(client, ref);
@@ -83,6 +84,7 @@ export function cutoverCommand() {
           ...(mailboxIds === undefined ? {} : { mailboxIds }),
           workers: options.workers,
           mailboxesPerWorker: options.workerMailboxes,
+          askZimbra: options.askZimbra === true,
         });
         if (options.json === true) return printJson(estimate);
         printTable(estimate.mailboxes, [
@@ -96,7 +98,7 @@ export function cutoverCommand() {
         process.stdout.write(
           `Project: ${formatDuration(estimate.durationMs)} with ${estimate.slots} mailbox(es) at a time` +
             (estimate.unknownMailboxes > 0
-              ? `; ${estimate.unknownMailboxes} mailbox(es) left out: no pass has listed their folders yet (run a Trial)\n`
+              ? `; ${estimate.unknownMailboxes} mailbox(es) left out: no pass has listed their folders yet (--ask-zimbra sizes them)\n`
               : '\n'),
         );
       },
