@@ -32,9 +32,11 @@ export async function remainingWork(
     .select(['id', 'source', 'destination'])
     .where('project_id', '=', projectId)
     .orderBy(sql`lower(source)`);
-  if (mailboxIds !== undefined) query = query.where('id', 'in', mailboxIds.length === 0 ? none : mailboxIds);
+  // One array parameter, however many mailboxes (PostgreSQL takes at most 65,535 parameters).
+  if (mailboxIds !== undefined) query = query.where(sql<boolean>`id = any(${[...mailboxIds]}::uuid[])`);
   const mailboxes = await query.execute();
   const ids = mailboxes.length === 0 ? none : mailboxes.map((m) => m.id);
+  const inIds = (column: string) => sql`${sql.ref(column)} = any(${ids}::uuid[])`;
 
   const plans = await sql<{ project_mailbox_id: string; item_type: string; folders: string; items: string }>`
     with latest as (
@@ -44,7 +46,7 @@ export async function remainingWork(
       join project_run_mailboxes prm on prm.run_mailbox_id = rf.run_mailbox_id
       join run_mailboxes rm on rm.id = rf.run_mailbox_id
       join pass_runs pr on pr.id = rm.run_id
-      where prm.project_mailbox_id in (${sql.join(ids)})
+      where ${inIds('prm.project_mailbox_id')}
       order by prm.project_mailbox_id, rf.source_folder_id, pr.created_at desc
     )
     select project_mailbox_id, item_type, count(*) as folders, coalesce(sum(source_count), 0) as items
@@ -64,7 +66,7 @@ export async function remainingWork(
         bool_or(ri.outcome = 'migrated' or (ri.outcome = 'skipped' and ri.code is null)) as present
       from run_items ri
       join project_run_mailboxes prm on prm.run_mailbox_id = ri.run_mailbox_id
-      where prm.project_mailbox_id in (${sql.join(ids)})
+      where ${inIds('prm.project_mailbox_id')}
       group by 1, 2, 3
     )
     select project_mailbox_id, item_type,
@@ -82,17 +84,27 @@ export async function remainingWork(
         row_number() over (partition by prm.project_mailbox_id order by max(ri.bytes) desc) as n
       from run_items ri
       join project_run_mailboxes prm on prm.run_mailbox_id = ri.run_mailbox_id
-      where prm.project_mailbox_id in (${sql.join(ids)}) and ri.item_type = 'mail'
+      where ${inIds('prm.project_mailbox_id')} and ri.item_type = 'mail'
         and ri.bytes > ${LARGE_MESSAGE_MIME_BYTES}
       group by 1, 2
     ) s where not present and n <= ${LARGE_LIST_LIMIT}
   `.execute(db);
 
+  const byMailboxType = <T extends { project_mailbox_id: string; item_type: string }>(rows: T[]) =>
+    new Map(rows.map((r) => [`${r.project_mailbox_id} ${r.item_type}`, r]));
+  const planRows = byMailboxType(plans.rows);
+  const itemRows = byMailboxType(items.rows);
+  const largeByMailbox = Map.groupBy(large.rows, (r) => r.project_mailbox_id);
+  const foldersByMailbox = new Map<string, number>();
+  for (const r of plans.rows)
+    foldersByMailbox.set(
+      r.project_mailbox_id,
+      (foldersByMailbox.get(r.project_mailbox_id) ?? 0) + Number(r.folders),
+    );
+
   return mailboxes.map((m) => {
-    const planned = (type: string) =>
-      plans.rows.find((r) => r.project_mailbox_id === m.id && r.item_type === type);
-    const seen = (type: string) =>
-      items.rows.find((r) => r.project_mailbox_id === m.id && r.item_type === type);
+    const planned = (type: string) => planRows.get(`${m.id} ${type}`);
+    const seen = (type: string) => itemRows.get(`${m.id} ${type}`);
     const left = (type: string) =>
       Math.max(0, Number(planned(type)?.items ?? 0) - Number(seen(type)?.present ?? 0));
     const mail = seen('mail');
@@ -102,20 +114,16 @@ export async function remainingWork(
     return {
       mailboxId: m.id,
       source: m.source,
-      known: plans.rows.some((r) => r.project_mailbox_id === m.id),
+      known: foldersByMailbox.has(m.id),
       work: {
         mailbox: m.source,
         messages,
         messageBytes: Math.round(messages * meanBytes),
-        largeMessageBytes: large.rows
-          .filter((r) => r.project_mailbox_id === m.id)
-          .map((r) => Number(r.bytes)),
+        largeMessageBytes: (largeByMailbox.get(m.id) ?? []).map((r) => Number(r.bytes)),
         contacts: left('contacts'),
         events: left('calendar'),
         tasks: left('tasks'),
-        folders: plans.rows
-          .filter((r) => r.project_mailbox_id === m.id)
-          .reduce((sum, r) => sum + Number(r.folders), 0),
+        folders: foldersByMailbox.get(m.id) ?? 0,
       },
     };
   });
@@ -170,13 +178,13 @@ export async function finishedPassWork(
     select rm.run_id, rm.source, ri.item_type, count(*) as n, coalesce(sum(ri.bytes), 0) as bytes,
       array_agg(ri.bytes::float8) filter (where ri.bytes > ${LARGE_MESSAGE_MIME_BYTES}) as large
     from run_items ri join run_mailboxes rm on rm.id = ri.run_mailbox_id
-    where rm.run_id in (${sql.join(runIds)}) and ri.outcome in ('migrated', 'failed')
+    where rm.run_id = any(${runIds}::uuid[]) and ri.outcome in ('migrated', 'failed')
     group by 1, 2, 3
   `.execute(db);
   const folders = await sql<{ run_id: string; source: string; folders: string }>`
     select rm.run_id, rm.source, count(*) as folders
     from run_folders rf join run_mailboxes rm on rm.id = rf.run_mailbox_id
-    where rm.run_id in (${sql.join(runIds)}) group by 1, 2
+    where rm.run_id = any(${runIds}::uuid[]) group by 1, 2
   `.execute(db);
   const mailboxSources = await db
     .selectFrom('run_mailboxes')
@@ -184,29 +192,27 @@ export async function finishedPassWork(
     .where('run_id', 'in', runIds)
     .execute();
 
+  const movedRows = new Map(moved.rows.map((r) => [`${r.run_id} ${r.source} ${r.item_type}`, r]));
+  const folderRows = new Map(folders.rows.map((r) => [`${r.run_id} ${r.source}`, Number(r.folders)]));
+  const sourcesByRun = Map.groupBy(mailboxSources, (m) => m.run_id);
   return finished.map((run) => ({
     runId: run.run_id,
     pass: run.pass,
     maxConcurrent: run.max_concurrent,
     startedAt: run.started_at!,
     finishedAt: run.finished_at!,
-    mailboxes: mailboxSources
-      .filter((m) => m.run_id === run.run_id)
-      .map((m) => {
-        const of = (type: string) =>
-          moved.rows.find((r) => r.run_id === run.run_id && r.source === m.source && r.item_type === type);
-        return {
-          mailbox: m.source,
-          messages: Number(of('mail')?.n ?? 0),
-          messageBytes: Number(of('mail')?.bytes ?? 0),
-          largeMessageBytes: of('mail')?.large ?? [],
-          contacts: Number(of('contacts')?.n ?? 0),
-          events: Number(of('calendar')?.n ?? 0),
-          tasks: Number(of('tasks')?.n ?? 0),
-          folders: Number(
-            folders.rows.find((f) => f.run_id === run.run_id && f.source === m.source)?.folders ?? 0,
-          ),
-        };
-      }),
+    mailboxes: (sourcesByRun.get(run.run_id) ?? []).map((m) => {
+      const of = (type: string) => movedRows.get(`${run.run_id} ${m.source} ${type}`);
+      return {
+        mailbox: m.source,
+        messages: Number(of('mail')?.n ?? 0),
+        messageBytes: Number(of('mail')?.bytes ?? 0),
+        largeMessageBytes: of('mail')?.large ?? [],
+        contacts: Number(of('contacts')?.n ?? 0),
+        events: Number(of('calendar')?.n ?? 0),
+        tasks: Number(of('tasks')?.n ?? 0),
+        folders: folderRows.get(`${run.run_id} ${m.source}`) ?? 0,
+      };
+    }),
   }));
 }
