@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -412,5 +413,75 @@ describe('duration estimate', () => {
       sizedFrom: 'passes',
       messages: 6,
     });
+  });
+});
+
+describe('ferry cutover', () => {
+  const BIN = path.resolve(import.meta.dirname, '../../bin/ferry.js');
+  const ferry = async (args: string[]) => {
+    if (!app.server.listening) await app.listen({ host: '127.0.0.1', port: 0 });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: zimbraDir,
+      FERRY_URL: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
+      FERRY_TOKEN: tokens.admin!,
+      LOG_LEVEL: 'warn',
+    };
+    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], { env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+  };
+
+  it('prints each domain’s DNS state and exits 1 while one is not done', { timeout: 60_000 }, async () => {
+    const result = await ferry(['cutover', 'dns', 'Cutover']);
+    // contoso.com is done (the test above switched it); zimbra.example.com has no Microsoft records.
+    expect(result.stdout).toContain('contoso.com (destination): done');
+    expect(result.stdout).toContain('zimbra.example.com (source): not yet');
+    expect(result.status).toBe(1);
+  });
+
+  it('writes the batch scripts, and refuses a bad host with exit 2', { timeout: 60_000 }, async () => {
+    const written = await ferry([
+      'cutover',
+      'commands',
+      'Cutover',
+      'alice@zimbra.example.com',
+      '--forwarding-domain',
+      'contoso.onmicrosoft.com',
+      '--zimbra-host',
+      'mail.zimbra.example.com',
+      '--batch',
+      'Batch 1',
+      '--out',
+      zimbraDir,
+    ]);
+    expect(written.status, written.stderr).toBe(0);
+    expect(readFileSync(path.join(zimbraDir, 'Cutover-Batch-1-zimbra-forwarding.sh'), 'utf8')).toContain(
+      "ferry_set 'alice@zimbra.example.com' zimbraMailForwardingAddress",
+    );
+    const refused = await ferry([
+      'cutover',
+      'commands',
+      'Cutover',
+      'alice@zimbra.example.com',
+      '--forwarding-domain',
+      'contoso.onmicrosoft.com',
+      '--zimbra-host',
+      'mail.example.com; reboot',
+    ]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('zimbraSmartHost');
+  });
+
+  it('prints the estimate per mailbox and for the project', { timeout: 60_000 }, async () => {
+    const result = await ferry(['cutover', 'estimate', 'Cutover']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/alice@zimbra\.example\.com\s+6\s/);
+    expect(result.stdout).toContain('1 mailbox(es) left out');
   });
 });
