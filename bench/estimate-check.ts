@@ -45,7 +45,16 @@ async function mailWork(accountDir: string, mailbox: string): Promise<MailboxWor
     }
   };
   await walk(path.join(accountDir, 'mail'));
-  return { mailbox, messages, messageBytes, largeMessageBytes: large, contacts: 0, events: 0, tasks: 0, folders };
+  return {
+    mailbox,
+    messages,
+    messageBytes,
+    largeMessageBytes: large,
+    contacts: 0,
+    events: 0,
+    tasks: 0,
+    folders,
+  };
 }
 
 const file = process.argv[2];
