@@ -42,6 +42,7 @@ export interface AppDeps {
   readonly queue: JobQueue | undefined;
   readonly publicUrl: string;
   readonly m365Addresses?: ControlPlaneDeps['m365Addresses'];
+  readonly dnsServers?: readonly string[];
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps) {
     queue: deps.queue,
     publicUrl: deps.publicUrl,
     ...(deps.m365Addresses === undefined ? {} : { m365Addresses: deps.m365Addresses }),
+    ...(deps.dnsServers === undefined ? {} : { dnsServers: deps.dnsServers }),
   };
   mspRoutes(app, controlPlane);
   projectRoutes(app, controlPlane);

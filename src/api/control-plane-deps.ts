@@ -16,6 +16,8 @@ export interface ControlPlaneDeps {
   readonly queue: JobQueue | undefined;
   /** The address agents reach the console at, for links in emails ("http://localhost:8080"). */
   readonly publicUrl: string;
+  /** FERRY_DNS_SERVERS: the resolvers the cutover assistant asks; empty or absent: the system's. */
+  readonly dnsServers?: readonly string[];
   /** FERRY_M365_AUTHORITY_URL / FERRY_M365_GRAPH_URL: addresses for new Microsoft 365 endpoints that name none. */
   readonly m365Addresses?: {
     readonly authorityUrl: string | undefined;

@@ -45,6 +45,7 @@ export async function startServer(options: {
     queue,
     publicUrl: (config.publicUrl ?? listenUrl).replace(/\/$/, ''),
     m365Addresses: { authorityUrl: config.m365AuthorityUrl, graphUrl: config.m365GraphUrl },
+    dnsServers: config.dnsServers,
   });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

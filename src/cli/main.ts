@@ -37,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     ),
   passes: async () => (await import('./commands/passes.ts')).passesCommand(),
   statistics: async () => (await import('./commands/statistics.ts')).statisticsCommand(),
+  cutover: async () => (await import('./commands/cutover.ts')).cutoverCommand(),
 };
 
 const program = new Command('ferry')

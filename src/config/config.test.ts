@@ -17,6 +17,7 @@ describe('configuration', () => {
       mailFrom: 'Ferry <ferry@localhost>',
       allowedPrivateNetworks: [],
       connectionsPerHost: 64,
+      dnsServers: [],
       logLevel: 'info',
       workerMailboxes: 100,
     });
@@ -97,5 +98,14 @@ describe('configuration', () => {
     expect(config.httpsProxy).toBe('http://user:pw1@proxy:3128');
     expect(config.noProxy).toBe('.corp');
     expect(JSON.stringify(describeConfig(config))).not.toContain('pw1');
+  });
+
+  it('reads the DNS resolvers of the cutover assistant, each with an optional port', () => {
+    expect(
+      loadConfig({ FERRY_DNS_SERVERS: '1.1.1.1, 127.0.0.1:5353,[::1]:53,2606:4700::1111' }).dnsServers,
+    ).toEqual(['1.1.1.1', '127.0.0.1:5353', '[::1]:53', '2606:4700::1111']);
+    expect(() => loadConfig({ FERRY_DNS_SERVERS: '1.1.1.1,dns.google,10.0.0.1:99999' })).toThrow(
+      /FERRY_DNS_SERVERS must be a comma-separated list of IP addresses.*"dns.google", "10.0.0.1:99999"/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 import { z } from 'zod';
@@ -113,6 +114,12 @@ export const CONFIG_KEYS = {
     description: 'Most connections one Ferry process keeps open to one server (Graph, a Zimbra port)',
     defaultText: '64',
   },
+  dnsServers: {
+    env: 'FERRY_DNS_SERVERS',
+    description:
+      'DNS resolvers the cutover assistant asks, each on its own (comma-separated addresses, optional port: "1.1.1.1,8.8.8.8,[2606:4700::1111]:53")',
+    defaultText: "(the system's resolvers)",
+  },
   logLevel: { env: 'LOG_LEVEL', description: `Log level (${LOG_LEVELS.join(', ')})`, defaultText: 'info' },
   workerMailboxes: {
     env: 'FERRY_WORKER_MAILBOXES',
@@ -183,6 +190,22 @@ const envSchema = z
       .min(1, 'must be a whole number from 1 to 1024')
       .max(1024, 'must be a whole number from 1 to 1024')
       .default(64),
+    FERRY_DNS_SERVERS: z
+      .string()
+      .transform((text, ctx) => {
+        const servers = text
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const bad = servers.filter((server) => !isDnsServer(server));
+        if (bad.length > 0)
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a comma-separated list of IP addresses, each with an optional port ("1.1.1.1", "127.0.0.1:5353", "[::1]:53"); not one: ${bad.map((b) => `"${b}"`).join(', ')}`,
+          });
+        return servers;
+      })
+      .default([]),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     FERRY_WORKER_MAILBOXES: z.coerce
       .number({ error: 'must be a whole number between 1 and 10000' })
@@ -217,6 +240,8 @@ export interface Config {
   readonly httpProxy: string | undefined;
   readonly noProxy: string | undefined;
   readonly connectionsPerHost: number;
+  /** Resolvers of the cutover assistant's DNS checks; empty: the system's. */
+  readonly dnsServers: readonly string[];
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Mailboxes one worker process leases and migrates at once. */
   readonly workerMailboxes: number;
@@ -276,6 +301,7 @@ export function loadConfig(given: Readonly<Record<string, string | undefined>>, 
     httpProxy: e.HTTP_PROXY,
     noProxy: e.NO_PROXY,
     connectionsPerHost: e.FERRY_HTTP_CONNECTIONS_PER_HOST,
+    dnsServers: Object.freeze(e.FERRY_DNS_SERVERS),
     logLevel: e.LOG_LEVEL,
     workerMailboxes: e.FERRY_WORKER_MAILBOXES,
   });
@@ -290,11 +316,25 @@ export function describeConfig(
     const raw = config[key];
     let value: string;
     if (raw === undefined || (typeof raw === 'object' && raw.length === 0)) value = spec.defaultText;
-    else if (typeof raw === 'object') value = raw.map((network) => network.text).join(',');
+    else if (typeof raw === 'object')
+      value = raw.map((item) => (typeof item === 'string' ? item : item.text)).join(',');
     else if (spec.secret) value = key === 'masterKey' ? '[redacted]' : hideUrlPassword(String(raw));
     else value = String(raw);
     return { key, env: spec.env, value, description: spec.description };
   });
+}
+
+/** An address Node's resolver takes: IPv4 or IPv6, "[v6]:port" or "v4:port". */
+function isDnsServer(server: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(server);
+  const withPort = /^([^:]+):(\d{1,5})$/.exec(server);
+  const [host, port] = bracketed
+    ? [bracketed[1]!, bracketed[2]]
+    : withPort
+      ? [withPort[1]!, withPort[2]]
+      : [server, undefined];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
+  return isIP(host) !== 0 && (bracketed === null || isIP(host) === 6);
 }
 
 function hideUrlPassword(value: string): string {

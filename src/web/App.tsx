@@ -13,6 +13,7 @@ import { InvitePage } from './pages/invite/InvitePage.tsx';
 import { LicensesPage } from './pages/licenses/LicensesPage.tsx';
 import { LoginPage } from './pages/login/LoginPage.tsx';
 import { NotFoundPage } from './pages/not-found/NotFoundPage.tsx';
+import { CutoverPage } from './pages/projects/cutover/CutoverPage.tsx';
 import { MailboxDetailPage } from './pages/projects/dashboard/MailboxDetailPage.tsx';
 import { ProjectDashboard } from './pages/projects/dashboard/ProjectDashboard.tsx';
 import { ProjectsPage } from './pages/projects/ProjectsPage.tsx';
@@ -60,6 +61,7 @@ export function App() {
           }
         />
         <Route path="/projects/:projectId/mailboxes/:mailboxId" element={<MailboxDetailPage />} />
+        <Route path="/projects/:projectId/cutover" element={<CutoverPage />} />
         <Route path="/endpoints" element={<EndpointsPage />} />
         <Route path="/licenses" element={<LicensesPage />} />
         <Route path="/purchase" element={<PurchasePage />} />

@@ -34,6 +34,8 @@ export async function buildTestApp(
     m365Addresses?: { authorityUrl: string | undefined; graphUrl: string | undefined };
     /** Loopback (the emulators) is allowed unless a test brings its own outbound layer. */
     outbound?: Outbound;
+    /** Resolvers for the cutover assistant (a test DNS server). */
+    dnsServers?: readonly string[];
   } = {},
 ) {
   const logLines: string[] = [];
@@ -56,6 +58,7 @@ export async function buildTestApp(
     queue: options.queue,
     publicUrl: options.publicUrl ?? 'http://ferry.test',
     ...(options.m365Addresses === undefined ? {} : { m365Addresses: options.m365Addresses }),
+    ...(options.dnsServers === undefined ? {} : { dnsServers: options.dnsServers }),
   });
   await app.ready();
   return { app, logLines };

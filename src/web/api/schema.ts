@@ -6703,6 +6703,510 @@ export interface Paths {
       };
     };
   };
+  '/api/projects/{id}/estimate': {
+    /** Duration estimate at Microsoft’s per-mailbox ceiling: each mailbox, and the project at its Maximum concurrent migrations and workers */
+    post: {
+      params: {
+        id: string;
+      };
+      body: {
+        /** The mailboxes the pass would run (default: all of the project) */
+        mailboxIds?: Array<string>;
+        /** Worker processes (ferry worker / ferry start) */
+        workers?: number;
+        /** Mailboxes each worker runs at once */
+        mailboxesPerWorker?: number;
+        /** Size the mailboxes no pass has listed yet from Zimbra’s folder list (item counts and sizes) */
+        askZimbra?: boolean;
+      };
+      responses: {
+        200: {
+          durationMs: number;
+          /** Mailboxes in flight at once */
+          slots: number;
+          /** Mailboxes no pass has listed yet, left out of the total */
+          unknownMailboxes: number;
+          mailboxes: Array<{
+            mailboxId: string;
+            source: string;
+            /** False: its size is unknown (no pass has listed its folders, Zimbra not asked) */
+            known: boolean;
+            /** passes: what is left after the recorded passes; zimbra: the whole mailbox as Zimbra counts it */
+            sizedFrom: ('passes' | 'zimbra') | null;
+            /** Why Zimbra could not size it, when asked */
+            sizeError: string | null;
+            messages: number;
+            messageBytes: number;
+            contacts: number;
+            events: number;
+            tasks: number;
+            requests: number;
+            uploadBytes: number;
+            durationMs: number;
+            binding: 'requests' | 'upload' | 'concurrency';
+          }>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/estimate/passes': {
+    /** Finished passes: the estimate for what each moved, against its measured duration */
+    get: {
+      params: {
+        id: string;
+      };
+      query?: {
+        limit?: number;
+      };
+      responses: {
+        200: {
+          passes: Array<{
+            runId: string;
+            pass: string;
+            mailboxes: number;
+            items: number;
+            bytes: number;
+            estimatedMs: number;
+            measuredMs: number;
+          }>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/cutover': {
+    /** Cutover assistant: the project’s domains, the resolvers asked, defaults for the coexistence commands */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          domains: Array<{
+            domain: string;
+            roles: Array<'destination' | 'source'>;
+          }>;
+          resolvers: Array<string>;
+          defaults: {
+            forwardingDomain: string | null;
+            zimbraSmartHost: string | null;
+          };
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/cutover/dns': {
+    /** MX, Autodiscover (CNAME, SRV) and SPF of each domain of the project, asked of every configured resolver: now, needed, propagated */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          checkedAt: string;
+          resolvers: Array<string>;
+          domains: Array<{
+            domain: string;
+            roles: Array<'destination' | 'source'>;
+            /** The least advanced of its checks */
+            state: 'done' | 'propagating' | 'not_yet' | 'unknown';
+            checks: Array<{
+              kind: 'mx' | 'autodiscover-cname' | 'autodiscover-srv' | 'spf';
+              name: string;
+              type: string;
+              expected: string;
+              state: 'done' | 'propagating' | 'not_yet' | 'unknown';
+              answers: Array<{
+                resolver: string;
+                records: Array<string>;
+                error?: string;
+                ready: boolean;
+              }>;
+            }>;
+          }>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/cutover/commands': {
+    /** Coexistence commands for a batch: Zimbra forwarding for its migrated users, Exchange Online routing for the users still on Zimbra */
+    post: {
+      params: {
+        id: string;
+      };
+      body: {
+        /** The batch: mailboxes migrated to Microsoft 365 */
+        mailboxIds: Array<string>;
+        batchName?: string;
+        /** Where Zimbra forwards: the tenant’s "<tenant>.onmicrosoft.com" or a routing domain whose MX is Exchange Online */
+        forwardingDomain: string;
+        /** Also deliver to the Zimbra mailbox (zimbraPrefMailLocalDeliveryDisabled FALSE) */
+        keepLocalCopy?: boolean;
+        /** The Zimbra MTA Exchange Online relays mail for users not moved yet to */
+        zimbraSmartHost: string;
+        /** Default: the project’s domains */
+        sharedDomains?: Array<string>;
+      };
+      responses: {
+        200: {
+          zimbra: {
+            filename: string;
+            script: string;
+          };
+          exchange: {
+            filename: string;
+            script: string;
+          };
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
+  '/api/projects/{id}/cutover/comparison': {
+    /** Final comparison: per mailbox, items Zimbra holds (latest folder plans) against items in Microsoft 365 */
+    get: {
+      params: {
+        id: string;
+      };
+      responses: {
+        200: {
+          mailboxes: Array<{
+            mailboxId: string;
+            source: string;
+            destination: string;
+            lastPass: string | null;
+            status: string;
+            sourceItems: number;
+            destinationItems: number;
+            failedItems: number;
+            verdict: 'complete' | 'failed-items' | 'incomplete' | 'not-migrated';
+          }>;
+        };
+        400: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        401: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        403: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        404: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        409: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+        429: {
+          error: {
+            /** Stable, machine-readable error code */
+            code: string;
+            /** What went wrong and what to do, for a person */
+            message: string;
+            details: { [key: string]: unknown };
+          };
+        };
+      };
+    };
+  };
   '/api/metrics': {
     /** Prometheus metrics of your workgroup’s projects: items, bytes, failures by code, throttled time, mailboxes by status, passes running, queue depth (Administrator) */
     get: {

@@ -1,5 +1,6 @@
 import type { App } from '../../app-type.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
+import { cutoverRoutes } from './cutover.ts';
 import { endpointRoutes } from './endpoints.ts';
 import { mailboxDownloadRoutes } from './mailbox-downloads.ts';
 import { mailboxRoutes } from './mailboxes.ts';
@@ -19,4 +20,5 @@ export function projectRoutes(app: App, deps: ControlPlaneDeps): void {
   statisticsRoutes(app, deps);
   settingsScriptRoutes(app, deps);
   notifyRoutes(app, deps);
+  cutoverRoutes(app, deps);
 }

@@ -313,6 +313,9 @@ export function ProjectDashboard() {
             <Link to={`/projects/${projectId}/statistics`} className="button">
               Statistics
             </Link>
+            <Link to={`/projects/${projectId}/cutover`} className="button">
+              Cutover
+            </Link>
             <Link to={`/projects/${projectId}/edit`} className="button">
               Edit Project
             </Link>

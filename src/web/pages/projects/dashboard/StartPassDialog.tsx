@@ -6,6 +6,7 @@ import { FormField, SelectField } from '../../../components/FormField.tsx';
 import { Modal } from '../../../components/Modal.tsx';
 import { plural } from '../../../format.ts';
 import { asApiError } from '../../../session/SessionProvider.tsx';
+import { PassEstimate } from './PassEstimate.tsx';
 
 export type PassKind = 'verify' | 'trial' | 'prestage' | 'full' | 'retry';
 
@@ -79,6 +80,9 @@ export function StartPassDialog({ projectId, pass, mailboxIds, onClose, onStarte
         <p>
           {PASS_EXPLANATIONS[pass]} Selected: {plural(mailboxIds.length, 'mailbox', 'mailboxes')}.
         </p>
+        {(pass === 'prestage' || pass === 'full') && (
+          <PassEstimate projectId={projectId} mailboxIds={mailboxIds} pass={pass} />
+        )}
         {pass === 'prestage' && (
           <fieldset className="subform">
             <legend>Migration Scheduling</legend>

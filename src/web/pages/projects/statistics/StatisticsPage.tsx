@@ -25,6 +25,7 @@ import { useLoad } from '../../../hooks/use-load.ts';
 import { asApiError } from '../../../session/SessionProvider.tsx';
 import { type ThroughputPoint, useLiveThroughput } from './use-live-throughput.ts';
 import { LoadStatus } from '../../../components/LoadStatus.tsx';
+import { EstimateComparison } from './EstimateComparison.tsx';
 
 type Statistics = ResponseOf<'/api/projects/{id}/statistics', 'get'>;
 
@@ -121,6 +122,7 @@ export function StatisticsPage() {
         onRetry={reload}
       />
       {statistics.status === 'loaded' && <StatisticsView statistics={statistics.data} live={live} />}
+      <EstimateComparison projectId={projectId} />
     </>
   );
 }
