@@ -99,8 +99,17 @@ export function startMigrationWorkers(options: {
         }
         throw error;
       });
-      if (deps !== undefined)
+      if (deps !== undefined) {
+        const log = logger.child({
+          runId: mailbox.runId,
+          runMailboxId: lease.runMailboxId,
+          source: mailbox.source,
+          destination: mailbox.destination,
+        });
+        log.info({ workerId, epoch: lease.epoch }, 'mailbox work started');
         await migrateMailbox(deps, { lease, signal: abort.signal, draining: () => stopping });
+        await logOutcome(log, lease.runMailboxId);
+      }
     } catch (caught) {
       if (abort.signal.aborted || caught instanceof LeaseLostError) return;
       // Kept, not released: the lease goes stale, and a worker tries again once it is (a back-off).
@@ -114,6 +123,19 @@ export function startMigrationWorkers(options: {
       if (release && !abort.signal.aborted) await releaseLease(db, lease).catch(() => undefined);
       wake();
     }
+  };
+
+  /** What became of the mailbox, in the worker's log: a failure or items that failed are said there too. */
+  const logOutcome = async (log: Logger, runMailboxId: string) => {
+    const row = await db
+      .selectFrom('run_mailboxes')
+      .select(['status', 'error'])
+      .where('id', '=', runMailboxId)
+      .executeTakeFirst();
+    if (row?.status === 'failed') log.error({ status: row.status, error: row.error }, 'mailbox failed');
+    else if (row?.status === 'completed_with_errors')
+      log.warn({ status: row.status, error: row.error }, 'mailbox completed with errors');
+    else if (row !== undefined) log.info({ status: row.status }, 'mailbox work ended');
   };
 
   const claim = async () => {

@@ -113,6 +113,18 @@ describe('a worker process killed with mailboxes in flight', () => {
         expect(new Set(stamps).size, user.destination).toBe(stamps.length);
         expect(stamps, user.destination).toHaveLength(user.messages);
       }
+      // The survivor's log says which mailbox it took up and how it ended, with the run's ids.
+      const taken = [...victimMailboxes][0]!;
+      await until('the survivor to log the mailbox it finished', () =>
+        Promise.resolve(
+          survivor
+            .stderr()
+            .split('\n')
+            .some((line) => line.includes(taken) && line.includes('mailbox work ended'))
+            ? true
+            : undefined,
+        ),
+      );
       expect(await survivor.stop('SIGTERM')).toBe(0);
     } finally {
       await Promise.all(workers.map((w) => w.stop('SIGKILL')));
