@@ -1,4 +1,4 @@
-import { MailboxError, UserError } from '../domain/errors.ts';
+import { MailboxError } from '../domain/errors.ts';
 import type { GraphPayload } from '../domain/pim.ts';
 import { GraphRequestError } from './graph-error.ts';
 import { query, segment, userPath } from './graph-paths.ts';
@@ -31,12 +31,8 @@ export function createMailboxSettingsWriter(
     try {
       return await call();
     } catch (error) {
-      // A 403 reaches here as a GraphRequestError, or as the MailboxError the transport makes of
-      // access denied (the whole mailbox): either way this names the permission settings need.
-      const denied =
-        (error instanceof GraphRequestError && error.failure.status === 403) ||
-        (error instanceof MailboxError && error.details['status'] === 403);
-      if (!denied || !(error instanceof UserError)) throw error;
+      // Without this permission no setting of the mailbox can be written: one mailbox-level error.
+      if (!(error instanceof GraphRequestError) || error.failure.status !== 403) throw error;
       throw new MailboxError(
         'DESTINATION_SETTINGS_ACCESS_DENIED',
         `Ferry's app may not write inbox rules or automatic replies in the mailbox of ${userPrincipalName}. Grant the app the application permission ${SETTINGS_PERMISSION} with admin consent in Microsoft Entra ID, and if an application access policy or an Exchange RBAC-for-Applications scope limits the app, add this mailbox to it.`,

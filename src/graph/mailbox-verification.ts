@@ -1,5 +1,5 @@
 import type { DestinationMailboxInfo } from '../domain/destination.ts';
-import { MailboxError, UserError } from '../domain/errors.ts';
+import { UserError } from '../domain/errors.ts';
 import { GraphRequestError } from './graph-error.ts';
 import { query, userPath } from './graph-paths.ts';
 import type { GraphTransport } from './transport.ts';
@@ -52,15 +52,8 @@ export async function verifyMailbox(
       displayName: user.body.displayName,
     };
   } catch (error) {
-    // A refusal of the whole mailbox (access denied) arrives as a MailboxError with Graph's code.
-    const graphCode =
-      error instanceof GraphRequestError
-        ? error.failure.graphCode
-        : error instanceof MailboxError
-          ? error.details['graphCode']
-          : undefined;
-    const explained = typeof graphCode === 'string' ? EXPLANATIONS[graphCode] : undefined;
-    if (explained === undefined || !(error instanceof UserError)) throw error;
+    const explained = error instanceof GraphRequestError ? EXPLANATIONS[error.failure.graphCode] : undefined;
+    if (explained === undefined || !(error instanceof GraphRequestError)) throw error;
     throw new UserError(explained.code, explained.text(userPrincipalName), {
       cause: error,
       context: { user: userPrincipalName },

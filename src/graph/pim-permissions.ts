@@ -1,4 +1,4 @@
-import { MailboxError, UserError } from '../domain/errors.ts';
+import { UserError } from '../domain/errors.ts';
 import type { PimKind } from '../domain/pim.ts';
 import { GraphRequestError } from './graph-error.ts';
 
@@ -17,12 +17,7 @@ const WHAT: Readonly<Record<PimKind, string>> = {
 
 /** A 403 on contacts, calendars or tasks, said as the permission the admin must grant. */
 export function explainDenied(error: unknown, kind: PimKind, userPrincipalName: string): unknown {
-  // The transport makes a 403 a MailboxError (mail cannot be written at all); for contacts,
-  // calendars or tasks it concerns that kind only, and the rest of the mailbox moves on.
-  const denied =
-    (error instanceof GraphRequestError && error.failure.status === 403) ||
-    (error instanceof MailboxError && error.details['status'] === 403);
-  if (!denied || !(error instanceof UserError)) return error;
+  if (!(error instanceof GraphRequestError) || error.failure.status !== 403) return error;
   return new UserError(
     'DESTINATION_PIM_ACCESS_DENIED',
     `Ferry's app may not write ${WHAT[kind]} in the mailbox of ${userPrincipalName}. Grant the app the application permission ${PIM_PERMISSIONS[kind]} with admin consent in Microsoft Entra ID${kind === 'tasks' ? '' : ', and if an application access policy or an Exchange RBAC-for-Applications scope limits the app, add this mailbox to it'}.`,

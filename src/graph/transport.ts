@@ -324,7 +324,8 @@ function parseJson(text: string): unknown {
 
 /**
  * Answers that no item of the mailbox can get past: the mailbox is full, or the app may no longer
- * act on it (a 401 that a new token did not cure, access denied to the app). Codes from Microsoft's
+ * act on it (a 401 that a new token did not cure). A 403 names one kind's permission (mail,
+ * contacts, settings…) and is explained by that kind's client. Codes from Microsoft's
  * error references (microsoft-graph.md §2) and Exchange's ErrorQuotaExceeded.
  */
 function mailboxWideRefusal(
@@ -343,13 +344,6 @@ function mailboxWideRefusal(
       code: 'GRAPH_UNAUTHORIZED',
       message:
         'Microsoft 365 no longer accepts the application’s token: check that the app registration, its Client Secret and the admin consent still exist, then run Verify Credentials',
-    };
-  }
-  if (status === 403 && (graphCode === 'ErrorAccessDenied' || graphCode === 'Authorization_RequestDenied')) {
-    return {
-      code: 'GRAPH_ACCESS_DENIED',
-      message:
-        'Microsoft 365 denies the application access to this mailbox: the admin consent or an application access policy was changed; grant the permissions again, then run Verify Credentials',
     };
   }
   return undefined;

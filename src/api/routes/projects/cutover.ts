@@ -1,4 +1,3 @@
-import type { RateLimitOptions } from '@fastify/rate-limit';
 import { z } from 'zod';
 
 import { findEndpoint } from '../../../db/endpoints.ts';
@@ -14,7 +13,7 @@ import type { M365Settings, ZimbraSettings } from '../../../domain/endpoint-sett
 import { createDnsChecker } from '../../../net/dns-records.ts';
 import type { App } from '../../app-type.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
-import { HttpError } from '../../errors.ts';
+import { perAgentRateLimit } from '../../per-agent-rate-limit.ts';
 import { invalid, projectOf } from './access.ts';
 import { projectOptions } from './projects.ts';
 import { errorResponses, idParams } from './schemas.ts';
@@ -24,21 +23,8 @@ import { type ZimbraSize, zimbraSizes } from './zimbra-sizes.ts';
 export const DEFAULT_WORKER_MAILBOXES = 100;
 /** More domains than this in one project is a mistake in its mailbox list, not a cutover. */
 const MAX_DOMAINS = 50;
-const DNS_CHECKS_PER_MINUTE = 30;
-
 /** Each check asks every resolver four questions per domain: enough to watch a change, not to flood them. */
-const dnsRateLimit: RateLimitOptions = {
-  max: DNS_CHECKS_PER_MINUTE,
-  timeWindow: '1 minute',
-  keyGenerator: (request) => request.agent?.id ?? request.ip,
-  errorResponseBuilder: (_request, context) =>
-    new HttpError(
-      429,
-      'RATE_LIMITED',
-      `DNS records can be checked at most ${DNS_CHECKS_PER_MINUTE} times a minute per agent. Try again in ${context.after}.`,
-      { headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) } },
-    ),
-};
+const dnsRateLimit = perAgentRateLimit(30, 'DNS records can be checked');
 
 const estimateBody = z.object({
   mailboxIds: z

@@ -38,7 +38,7 @@ import { requireAgent } from '../../auth.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
 import type { EndpointValidation } from '../../endpoint-validation/check-result.ts';
 import { validateM365 } from '../../endpoint-validation/m365-check.ts';
-import { validationRateLimit } from '../../endpoint-validation/rate-limit.ts';
+import { validationRateLimit } from '../../per-agent-rate-limit.ts';
 import { validateZimbra } from '../../endpoint-validation/zimbra-check.ts';
 import { HttpError, notFound } from '../../errors.ts';
 import { type FieldProblem, invalid } from './access.ts';

@@ -32,7 +32,7 @@ import type { Agent } from '../../../domain/agents.ts';
 import type { App } from '../../app-type.ts';
 import { requireAgent } from '../../auth.ts';
 import type { ControlPlaneDeps } from '../../control-plane-deps.ts';
-import { validationRateLimit } from '../../endpoint-validation/rate-limit.ts';
+import { validationRateLimit } from '../../per-agent-rate-limit.ts';
 import { HttpError, notFound } from '../../errors.ts';
 import { invalid, projectOf, projectScope } from './access.ts';
 import { endpointSchema, presentEndpoint, validateEndpoint } from './endpoints.ts';
